@@ -1,0 +1,150 @@
+"""Plain data passed from the parsers to the store: ParsedNotice and its parts.
+
+These frozen dataclasses are the vocabulary every later step shares, so they import
+nothing but the standard library. ``to_dict()`` gives exactly the JSON that
+``ruankao-watch parse --json`` prints (see DESIGN.md).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+KINDS = (
+    "registration",
+    "late_registration",
+    "exam_signup",
+    "certificate_collection",
+    "results",
+    "other",
+)
+
+_SESSION = re.compile(r"^(\d{4})(上半年|下半年)?$")
+_HALF = {"上半年": 1, "下半年": 2}
+
+
+def session_bounds(session: str) -> tuple[int, int]:
+    """Ordinal range of a year (``2021``) or exam session (``2021上半年``).
+
+    A session's ordinal is ``year * 10 + half`` (1 for 上半年, 2 for 下半年), so a
+    bare year spans both of its sessions; SQL can then match ranges with integers.
+    Raises ValueError on anything else, so bad input never matches silently.
+    """
+    m = _SESSION.match(session.strip())
+    if not m:
+        raise ValueError(f"not a year or exam session: {session!r} (expected 2021, 2021上半年 or 2021下半年)")
+    year = int(m.group(1))
+    if m.group(2):
+        key = year * 10 + _HALF[m.group(2)]
+        return key, key
+    return year * 10 + 1, year * 10 + 2
+
+
+def format_moment(value: date | datetime | None) -> str | None:
+    """``YYYY-MM-DD`` for a date, ``YYYY-MM-DDTHH:MM`` for a local (Asia/Shanghai) time."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%dT%H:%M")
+    return value.isoformat()
+
+
+@dataclass(frozen=True)
+class Window:
+    """A period in which a person must act (登记, 报名, 缴费, 领取 …).
+
+    ``start``/``end`` are naive Asia/Shanghai local times (datetime) when the notice
+    gives a time, dates otherwise; None is an open bound.
+    """
+
+    label: str
+    start: date | datetime | None
+    end: date | datetime | None
+    evidence: str
+
+    @property
+    def end_date(self) -> date | None:
+        if isinstance(self.end, datetime):
+            return self.end.date()
+        return self.end
+
+    @property
+    def start_date(self) -> date | None:
+        if isinstance(self.start, datetime):
+            return self.start.date()
+        return self.start
+
+    def to_dict(self) -> dict:
+        return {
+            "label": self.label,
+            "start": format_moment(self.start),
+            "end": format_moment(self.end),
+            "evidence": self.evidence,
+        }
+
+
+@dataclass(frozen=True)
+class EligibleRange:
+    """Certificate years or exam sessions a notice covers; None is an open bound."""
+
+    start: str | None
+    end: str | None
+    evidence: str
+
+    def bounds(self) -> tuple[int, int]:
+        """Inclusive ordinal range (see ``session_bounds``); open ends become 0 / 99999."""
+        lo = session_bounds(self.start)[0] if self.start else 0
+        hi = session_bounds(self.end)[1] if self.end else 99999
+        return lo, hi
+
+    def to_dict(self) -> dict:
+        return {"from": self.start, "to": self.end, "evidence": self.evidence}
+
+
+@dataclass(frozen=True)
+class Fee:
+    """A charge a person pays; amounts are Decimal so 30.5 stays 30.5."""
+
+    amount: Decimal
+    item: str
+    per: str | None
+    evidence: str
+    currency: str = "CNY"
+
+    def to_dict(self) -> dict:
+        amount: int | float = int(self.amount) if self.amount == self.amount.to_integral() else float(self.amount)
+        return {
+            "amount": amount,
+            "currency": self.currency,
+            "item": self.item,
+            "per": self.per,
+            "evidence": self.evidence,
+        }
+
+
+@dataclass(frozen=True)
+class ParsedNotice:
+    """Everything the parsers read off one notice."""
+
+    title: str
+    kind: str
+    region: str
+    published: date | None
+    windows: tuple[Window, ...] = ()
+    eligible: tuple[EligibleRange, ...] = ()
+    fees: tuple[Fee, ...] = ()
+    warnings: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict:
+        return {
+            "title": self.title,
+            "kind": self.kind,
+            "region": self.region,
+            "published": self.published.isoformat() if self.published else None,
+            "windows": [w.to_dict() for w in self.windows],
+            "eligible": [e.to_dict() for e in self.eligible],
+            "fees": [f.to_dict() for f in self.fees],
+            "warnings": list(self.warnings),
+        }
