@@ -114,7 +114,9 @@ class Fee:
     currency: str = "CNY"
 
     def to_dict(self) -> dict:
-        amount: int | float = int(self.amount) if self.amount == self.amount.to_integral() else float(self.amount)
+        amount: int | float = (
+            int(self.amount) if self.amount == self.amount.to_integral() else float(self.amount)
+        )
         return {
             "amount": amount,
             "currency": self.currency,
