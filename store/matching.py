@@ -118,7 +118,7 @@ def queue_window_alerts(session: Session, *, today: date, now: datetime) -> int:
             .from_select(columns, query)
             .on_conflict_do_nothing(index_elements=["subscriber_id", "kind", "about"])
         )
-        added += session.execute(stmt).rowcount or 0
+        added += len(session.execute(stmt.returning(Alert.id)).all())
     return added
 
 
@@ -157,7 +157,8 @@ def bundle_alerts_into_mails(session: Session, *, now: datetime, domain: str) ->
             literal(now, DateTime(timezone=True)),
         ).join(Subscriber, Subscriber.id == pending.c.subscriber_id),
     )
-    created = session.execute(insert_mails).rowcount or 0
+    # RETURNING rather than rowcount: psycopg reports -1 for INSERT … SELECT … ON CONFLICT.
+    created = len(session.execute(insert_mails.returning(Mail.id)).all())
     if created:
         mail_of_subscriber = (
             select(Mail.id)
