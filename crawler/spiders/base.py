@@ -18,7 +18,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
-from scrapy.selector import Selector
+from scrapy.selector import Selector, SelectorList
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.defer import CancelledError
 from w3lib.encoding import http_content_type_encoding
@@ -221,21 +221,20 @@ class NoticeListSpider(scrapy.Spider):
     @staticmethod
     def _parse_title(link: Selector) -> str:
         full = (link.attrib.get("title") or "").strip()
-        return full or " ".join("".join(link.css("::text").getall()).split())
+        return full or _text(link)
 
     def _parse_list_date(self, entry: Selector) -> date | None:
         if not self.sel.get("date"):
             return None
-        return _first_date(" ".join(entry.css(self.sel["date"] + " ::text").getall()))
+        return _first_date(_text(entry.css(self.sel["date"])[:1]))
 
     def _parse_detail_title(self, page_selector: Selector, html: str) -> str | None:
-        heading = " ".join("".join(page_selector.css(self.sel["title"] + " ::text").getall()).split())
-        return heading or extract_title(html)
+        return _text(page_selector.css(self.sel["title"])[:1]) or extract_title(html)
 
     def _parse_detail_date(self, page_selector: Selector) -> date | None:
         if not self.sel.get("published"):
             return None
-        return _first_date(" ".join(page_selector.css(self.sel["published"] + " ::text").getall()))
+        return _first_date(_text(page_selector.css(self.sel["published"])[:1]))
 
     def _parse_attachments(self, response: Response, page_selector: Selector) -> list[dict[str, str]]:
         attachments: list[dict[str, str]] = []
@@ -248,7 +247,7 @@ class NoticeListSpider(scrapy.Spider):
             if url is None or url in seen:
                 continue
             seen.add(url)
-            name = " ".join("".join(link.css("::text").getall()).split()) or url.rsplit("/", 1)[-1]
+            name = _text(link) or url.rsplit("/", 1)[-1]
             attachments.append({"name": name, "url": url})
         self._inc("notices/detail/attachments", len(attachments))
         return attachments
@@ -256,6 +255,11 @@ class NoticeListSpider(scrapy.Spider):
     def _inc(self, key: str, count: int = 1) -> None:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(key, count)
+
+
+def _text(nodes: Selector | SelectorList) -> str:
+    """The text of the nodes with runs of whitespace folded (a title split by <br>, a cut link)."""
+    return " ".join("".join(nodes.xpath(".//text()").getall()).split())
 
 
 def _first_date(text: str) -> date | None:

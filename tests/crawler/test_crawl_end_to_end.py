@@ -191,3 +191,32 @@ def test_a_bad_mirror_url_is_a_usage_error(tmp_path, url):
 
     code, report = crawl_in_subprocess(f"sqlite:///{tmp_path / 'db.sqlite3'}", source="ruankao", url=url)
     assert code == 2 and "--url" in report["problems"][0]
+
+
+def test_scrapy_crawl_from_the_repository_root(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    database_url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    root = Path(__file__).resolve().parents[2]
+    with serve(sample_site_root()) as site:
+        mirror = [
+            {"id": "ruankao", "list_urls": [site.url("index/work.html")], "allowed_domains": ["127.0.0.1"]}
+        ]
+        options = {
+            "NOTICES_SOURCES": json.dumps(mirror),
+            "DOWNLOAD_DELAY": 0,
+            "AUTOTHROTTLE_ENABLED": False,
+            "HTTPCACHE_DIR": tmp_path / "c",
+        }
+        subprocess.run(
+            [sys.executable, "-m", "scrapy", "crawl", "ruankao", *(f"-s{k}={v}" for k, v in options.items())],
+            cwd=root,
+            env={**os.environ, "RUANKAO_WATCH_DATABASE_URL": database_url},
+            check=True,
+            capture_output=True,
+        )
+    assert len(stored(database_url)) == 6
+    assert source_state(database_url).healthy
