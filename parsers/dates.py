@@ -34,20 +34,56 @@ _TIME_END = re.compile(rf"\s*(?:至|到|-{{1,2}}|~)\s*{_TIME}")
 
 # keyword → label; None marks dates that are not a candidate's action (exam day, issue date …).
 _LABELS: dict[str, str | None] = {
-    "登记": "登记", "再登记": "登记", "补登记": "登记", "逾期登记": "登记", "定期登记": "登记", "注册": "登记",
-    "报名": "报名", "报考": "报名",
-    "缴费": "缴费", "交费": "缴费", "网上支付": "缴费", "缴纳": "缴费",
-    "资格审核": "资格审核", "资格审查": "资格审核", "资格核查": "资格审核", "审核": "资格审核", "核查": "资格审核",
+    "登记": "登记",
+    "再登记": "登记",
+    "补登记": "登记",
+    "逾期登记": "登记",
+    "定期登记": "登记",
+    "注册": "登记",
+    "报名": "报名",
+    "报考": "报名",
+    "缴费": "缴费",
+    "交费": "缴费",
+    "网上支付": "缴费",
+    "缴纳": "缴费",
+    "资格审核": "资格审核",
+    "资格审查": "资格审核",
+    "资格核查": "资格审核",
+    "审核": "资格审核",
+    "核查": "资格审核",
     "现场确认": "现场确认",
-    "准考证": "准考证打印", "打印准考证": "准考证打印",
+    "准考证": "准考证打印",
+    "打印准考证": "准考证打印",
     "发票": "电子发票打印",
-    "领取": "领取", "领证": "领取", "发证": "领取", "发放": "领取", "办理证书": "领取",
-    "邮寄": "邮寄申请", "邮寄申请": "邮寄申请", "申请邮寄": "邮寄申请",
-    "成绩查询": "成绩查询", "查询成绩": "成绩查询",
-    "复核": "成绩复核", "复查": "成绩复核",
-    "考试时间": None, "考试日期": None, "考试于": None, "考试定于": None, "考试将于": None, "举行": None,
-    "开考": None, "笔试": None, "机考": None, "考试安排": None, "发布": None, "印发": None, "公布": None,
-    "施行": None, "实施": None, "成立": None, "出版": None,
+    "领取": "领取",
+    "领证": "领取",
+    "发证": "领取",
+    "发放": "领取",
+    "办理证书": "领取",
+    "邮寄": "邮寄申请",
+    "邮寄申请": "邮寄申请",
+    "申请邮寄": "邮寄申请",
+    "成绩查询": "成绩查询",
+    "查询成绩": "成绩查询",
+    "复核": "成绩复核",
+    "复查": "成绩复核",
+    "考试时间": None,
+    "考试日期": None,
+    "考试于": None,
+    "考试定于": None,
+    "考试将于": None,
+    "举行": None,
+    "开考": None,
+    "笔试": None,
+    "机考": None,
+    "考试安排": None,
+    "发布": None,
+    "印发": None,
+    "公布": None,
+    "施行": None,
+    "实施": None,
+    "成立": None,
+    "出版": None,
 }
 _LABEL_RE = re.compile("|".join(sorted(map(re.escape, _LABELS), key=len, reverse=True)))
 _JOINER = re.compile(r"[和及与、/或并\s]{0,2}")
@@ -89,7 +125,9 @@ class YearContext:
             return year
         if self.session_year is not None:
             # 下半年 exams sit in November: dates in the first half year after them are next year's.
-            return self.session_year + 1 if self.session_half == "下半年" and month <= 6 else self.session_year
+            return (
+                self.session_year + 1 if self.session_half == "下半年" and month <= 6 else self.session_year
+            )
         return None
 
 
@@ -240,12 +278,14 @@ class WindowReader:
             previous_end = group.span_end
         return windows
 
-    def _label(self, sentence: Sentence, group: _Group, previous_end: int, next_start: int) -> list[str | None]:
+    def _label(
+        self, sentence: Sentence, group: _Group, previous_end: int, next_start: int
+    ) -> list[str | None]:
         norm = sentence.norm
-        before = norm[previous_end:group.first.start]
+        before = norm[previous_end : group.first.start]
         breaks = list(_CLAUSE_BREAK.finditer(before))
-        clause_before = before[breaks[-1].end():] if breaks else before
-        after = norm[group.span_end:next_start]
+        clause_before = before[breaks[-1].end() :] if breaks else before
+        after = norm[group.span_end : next_start]
         clause_after = after[: m.start()] if (m := _CLAUSE_BREAK.search(after)) else after
         return (
             _labels_in(clause_before, last=True)
@@ -254,10 +294,11 @@ class WindowReader:
             or _labels_in(sentence.heading, last=True)
         )
 
-    def _group_windows(self, sentence: Sentence, group: _Group, previous_end: int,
-                       next_start: int) -> list[Window]:
+    def _group_windows(
+        self, sentence: Sentence, group: _Group, previous_end: int, next_start: int
+    ) -> list[Window]:
         norm = sentence.norm
-        after = norm[group.span_end:next_start]
+        after = norm[group.span_end : next_start]
         if _ELIGIBILITY_AFTER.match(after):
             return []
         labels = self._label(sentence, group, previous_end, next_start)
@@ -269,8 +310,9 @@ class WindowReader:
         start, end = bounds
         return [Window(label=label, start=start, end=end, evidence=sentence.raw) for label in labels if label]
 
-    def _bounds(self, sentence: Sentence, group: _Group,
-                previous_end: int) -> tuple[date | datetime | None, date | datetime | None] | None:
+    def _bounds(
+        self, sentence: Sentence, group: _Group, previous_end: int
+    ) -> tuple[date | datetime | None, date | datetime | None] | None:
         first = group.first
         norm = sentence.norm
         try:
@@ -282,8 +324,8 @@ class WindowReader:
             elif group.end_time is not None:
                 end = _moment_value(start.year, start.month, start.day, *group.end_time)
             else:
-                before = norm[previous_end:first.start]
-                after = norm[group.span_end:]
+                before = norm[previous_end : first.start]
+                after = norm[group.span_end :]
                 if _TODAY_BEFORE.search(before):
                     if self.years.published is None:
                         self.warnings.append(f"即日起 without a published date: {sentence.raw[:60]}")

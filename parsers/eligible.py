@@ -35,7 +35,9 @@ _DATE_CUTOFF = re.compile(
     rf"\s*(?:\(含\))?\s*(?:及|和)?\s*(?P<dir>以后|之后|后|起|以前|之前|前)"
     rf"[^，,。;]{{0,8}}?(?:取得|获得|考取|合格|通过)"
 )
-_YEARS_AGO = re.compile(rf"(?:取得|获得)[^，,。;]{{0,8}}?满\s*(?P<n>[{SMALL_CHARS}]{{1,3}})\s*(?:个)?\s*(?:周年|年)")
+_YEARS_AGO = re.compile(
+    rf"(?:取得|获得)[^，,。;]{{0,8}}?满\s*(?P<n>[{SMALL_CHARS}]{{1,3}})\s*(?:个)?\s*(?:周年|年)"
+)
 # Sentences about certificates or their holders; other years (exam plans, rules) are not eligibility.
 # Registration notices name holders (…取得证书的人员); collection notices name the certificates.
 HOLDER_TOPIC = re.compile(r"取得|获得|考取|合格|通过|持有|持证")
@@ -99,7 +101,8 @@ class EligibleReader:
             if any(lo <= match.start() < hi for lo, hi in covered):
                 continue
             if _NOT_TOPIC.search(norm, max(0, match.start() - 2), match.end() + 2) or _CAMPAIGN_AFTER.match(
-                    norm, match.end()):
+                norm, match.end()
+            ):
                 continue
             first = _session(match.group("ay"), match.group("ah"))
             if first is None:

@@ -19,22 +19,65 @@ _AMOUNT = re.compile(
     r"(?:(?P<yuan>元|块)(?![旦月素])|(?<=\d)(?=[^\d元.,]|$))"
 )
 _UNIT_WORDS = r"科次|科目?|门|次|件|本|张|份|证书|人|位|名|考生"
-_PER_BEFORE = re.compile(rf"每\s*(?P<unit>{_UNIT_WORDS})?\s*(?:每\s*(?P<unit2>{_UNIT_WORDS}))?\s*"
-                         r"(?:收取|收费|缴纳|交纳|为|:)?\s*$")
-_PER_AFTER = re.compile(r"\s*(?:/|每)\s*(?P<unit>人次|人|位|科目?|门|科次|次|件|本|张|份|证书|证)"
-                        r"(?:\s*[·.*×xX]?\s*(?P<unit2>科目?|科次|次))?")
-_UNITS = {"人": "人", "位": "人", "名": "人", "考生": "人", "人次": "人", "科": "科目", "科目": "科目", "门": "科目",
-          "科次": "科次", "次": "次", "件": "件", "本": "证书", "张": "证书", "份": "证书", "证书": "证书", "证": "证书"}
+_PER_BEFORE = re.compile(
+    rf"每\s*(?P<unit>{_UNIT_WORDS})?\s*(?:每\s*(?P<unit2>{_UNIT_WORDS}))?\s*"
+    r"(?:收取|收费|缴纳|交纳|为|:)?\s*$"
+)
+_PER_AFTER = re.compile(
+    r"\s*(?:/|每)\s*(?P<unit>人次|人|位|科目?|门|科次|次|件|本|张|份|证书|证)"
+    r"(?:\s*[·.*×xX]?\s*(?P<unit2>科目?|科次|次))?"
+)
+_UNITS = {
+    "人": "人",
+    "位": "人",
+    "名": "人",
+    "考生": "人",
+    "人次": "人",
+    "科": "科目",
+    "科目": "科目",
+    "门": "科目",
+    "科次": "科次",
+    "次": "次",
+    "件": "件",
+    "本": "证书",
+    "张": "证书",
+    "份": "证书",
+    "证书": "证书",
+    "证": "证书",
+}
 # The most specific unit wins when a notice names two (每人每科 → 科目); 每人每次 stays per person.
 _UNIT_RANK = {"科目": 3, "科次": 3, "件": 3, "证书": 3, "人": 2, "次": 1}
-_ITEMS = {"登记费": "登记费", "登记收费": "登记费", "登记费用": "登记费", "登记的费用": "登记费",
-          "考务费": "考务费", "考试费": "考试费", "报名费": "报名费", "工本费": "工本费", "证书费": "工本费",
-          "制证费": "工本费", "邮寄费": "邮寄费", "快递费": "邮寄费", "邮费": "邮寄费", "寄递费": "邮寄费",
-          "邮寄费用": "邮寄费", "快递费用": "邮寄费", "滞纳金": "滞纳金"}
+_ITEMS = {
+    "登记费": "登记费",
+    "登记收费": "登记费",
+    "登记费用": "登记费",
+    "登记的费用": "登记费",
+    "考务费": "考务费",
+    "考试费": "考试费",
+    "报名费": "报名费",
+    "工本费": "工本费",
+    "证书费": "工本费",
+    "制证费": "工本费",
+    "邮寄费": "邮寄费",
+    "快递费": "邮寄费",
+    "邮费": "邮寄费",
+    "寄递费": "邮寄费",
+    "邮寄费用": "邮寄费",
+    "快递费用": "邮寄费",
+    "滞纳金": "滞纳金",
+}
 _ITEM_RE = re.compile("|".join(sorted(map(re.escape, _ITEMS), key=len, reverse=True)))
 # Words that name the item when no fee word does (登记 … 30元 → 登记费).
-_ITEM_HINTS = (("补登记", "登记费"), ("逾期登记", "登记费"), ("登记", "登记费"), ("邮寄", "邮寄费"),
-               ("快递", "邮寄费"), ("到付", "邮寄费"), ("报名", "报名费"), ("考试", "考试费"))
+_ITEM_HINTS = (
+    ("补登记", "登记费"),
+    ("逾期登记", "登记费"),
+    ("登记", "登记费"),
+    ("邮寄", "邮寄费"),
+    ("快递", "邮寄费"),
+    ("到付", "邮寄费"),
+    ("报名", "报名费"),
+    ("考试", "考试费"),
+)
 _REVENUE_SPLIT = re.compile(r"上缴|分成|留成|返还|划拨|拨付|解缴|比例|提取")
 _TOTAL_BEFORE = re.compile(r"(?:共|合计|总计|共计|总额|总共)[^，,。;元]{0,8}$")
 _FREE = re.compile(r"免费|不收取(?:任何)?(?:费用|登记费|邮寄费)|不收费|免收|不再收取")
@@ -92,12 +135,18 @@ class FeeReader:
             amount = Decimal(match.group("int").replace(",", "") + "." + (match.group("dec") or "0"))
             before = norm[: match.start()]
             clause_start = max((m.end() for m in _CLAUSE.finditer(before)), default=0)
-            after = norm[match.end():]
+            after = norm[match.end() :]
             per_before = _PER_BEFORE.search(norm, clause_start, match.start())
             per_after = _PER_AFTER.match(after)
-            per = _unit(*(per_before.group("unit", "unit2") if per_before else ()),
-                        *(per_after.group("unit", "unit2") if per_after else ()))
-            item = _item_near(before[clause_start:], after, norm) or _item_near(before, "", "") or self.default_item
+            per = _unit(
+                *(per_before.group("unit", "unit2") if per_before else ()),
+                *(per_after.group("unit", "unit2") if per_after else ()),
+            )
+            item = (
+                _item_near(before[clause_start:], after, norm)
+                or _item_near(before, "", "")
+                or self.default_item
+            )
             if item is None:
                 self.warnings.append(f"fee without an item: {sentence.raw[:60]}")
                 continue
@@ -113,7 +162,7 @@ class FeeReader:
         match = _FREE.search(sentence.norm)
         if match is None:
             return []
-        item = _item_near(sentence.norm[: match.start()], sentence.norm[match.start():], sentence.norm)
+        item = _item_near(sentence.norm[: match.start()], sentence.norm[match.start() :], sentence.norm)
         if item is None:
             return []
         return [Fee(amount=Decimal(0), item=item, per=None, evidence=sentence.raw)]

@@ -24,7 +24,9 @@ from parsers.types import ParsedNotice
 MAX_TEXT_CHARS = 200_000
 MAX_TITLE_CHARS = 300
 _SESSION = re.compile(r"(\d{4})\s*年\s*度?\s*(上半年|下半年)?")
-_META_DATE = re.compile(r"(?:发布时间|发布日期|信息提供日期|日期|时间)\s*:\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})")
+_META_DATE = re.compile(
+    r"(?:发布时间|发布日期|信息提供日期|日期|时间)\s*:\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})"
+)
 _SIGNATURE_DATE = re.compile(
     rf"^\s*(?P<y>[{YEAR_CHARS}]{{4}})\s*年\s*(?P<m>[{SMALL_CHARS}]{{1,3}})\s*月\s*(?P<d>[{SMALL_CHARS}]{{1,3}})\s*日\s*$"
 )
@@ -56,8 +58,14 @@ def _first_line(text: str) -> str:
     return next((line.strip() for line in text.splitlines() if line.strip()), "")
 
 
-def parse_notice(document: str, *, title: str | None = None, published: date | None = None,
-                 region: str | None = None, is_html: bool | None = None) -> ParsedNotice:
+def parse_notice(
+    document: str,
+    *,
+    title: str | None = None,
+    published: date | None = None,
+    region: str | None = None,
+    is_html: bool | None = None,
+) -> ParsedNotice:
     """Parse one notice; unsure fields are left out with a message in ``warnings``."""
     warnings: list[str] = []
     if not isinstance(document, str):
@@ -82,24 +90,36 @@ def parse_notice(document: str, *, title: str | None = None, published: date | N
         if published is None:
             warnings.append("no published date given or found on the page")
     session = _SESSION.search(normalise(title))
-    years = YearContext(published, int(session.group(1)) if session else None,
-                        session.group(2) if session else None)
+    years = YearContext(
+        published, int(session.group(1)) if session else None, session.group(2) if session else None
+    )
     kind = classify(normalise(title), normalise(text))
     region = region or find_region(normalise(title), normalise(meta), normalise(text))
 
     sentences = split_sentences(text)
     window_reader = WindowReader(years)
     windows = window_reader.read(sentences)
-    eligible_reader = EligibleReader(published, CERTIFICATE_TOPIC if kind == "certificate_collection" else HOLDER_TOPIC)
+    eligible_reader = EligibleReader(
+        published, CERTIFICATE_TOPIC if kind == "certificate_collection" else HOLDER_TOPIC
+    )
     eligible = []
     if kind == "certificate_collection":
         # Collection notices often name the ready sessions only in their title.
         eligible = eligible_reader.read(sentences) or eligible_reader.read(
-            [Sentence(raw=title, norm=normalise(title), heading="")])
+            [Sentence(raw=title, norm=normalise(title), heading="")]
+        )
     elif kind in ("registration", "late_registration"):
         eligible = eligible_reader.read(sentences)
     fee_reader = FeeReader(_DEFAULT_FEE_ITEM.get(kind))
     fees = fee_reader.read(sentences)
     warnings.extend(window_reader.warnings + eligible_reader.warnings + fee_reader.warnings)
-    return ParsedNotice(title=title, kind=kind, region=region, published=published, windows=tuple(windows),
-                        eligible=tuple(eligible), fees=tuple(fees), warnings=tuple(warnings))
+    return ParsedNotice(
+        title=title,
+        kind=kind,
+        region=region,
+        published=published,
+        windows=tuple(windows),
+        eligible=tuple(eligible),
+        fees=tuple(fees),
+        warnings=tuple(warnings),
+    )

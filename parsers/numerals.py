@@ -7,8 +7,24 @@ converter is safer than a general one: anything else gives None, never a guess.
 
 from __future__ import annotations
 
-DIGITS = {"〇": 0, "○": 0, "零": 0, "O": 0, "o": 0, "Ο": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
-          "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+DIGITS = {
+    "〇": 0,
+    "○": 0,
+    "零": 0,
+    "O": 0,
+    "o": 0,
+    "Ο": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 DIGITS.update({str(d): d for d in range(10)})
 # Character classes for regexes that capture numbers written either way.
 YEAR_CHARS = "0-9〇○零OoΟ一二三四五六七八九"

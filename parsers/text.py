@@ -47,10 +47,15 @@ def decode_html(data: bytes, declared: str | None = None) -> str:
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return data[len(bom):].decode(encoding, errors="replace")
+            return data[len(bom) :].decode(encoding, errors="replace")
     candidates: list[str] = []
     meta = _META_CHARSET.search(data[:4096])
-    for name in (_codec(declared), _codec(meta.group(1).decode("ascii")) if meta else None, "utf-8", "gb18030"):
+    for name in (
+        _codec(declared),
+        _codec(meta.group(1).decode("ascii")) if meta else None,
+        "utf-8",
+        "gb18030",
+    ):
         if name and name not in candidates:
             candidates.append(name)
     for encoding in candidates:
@@ -68,8 +73,21 @@ def _build_normal_map() -> dict[int, str]:
         table[ord(colon)] = ":"
     for dash in "‐‑‒–—―−─━﹣":
         table[ord(dash)] = "-"
-    table.update({ord("〜"): "~", ord("∼"): "~", ord("￥"): "¥", ord("﹙"): "(", ord("﹚"): ")", ord("【"): "[",
-                  ord("】"): "]", ord("〔"): "[", ord("〕"): "]", ord("、"): "、", ord("．"): "."})
+    table.update(
+        {
+            ord("〜"): "~",
+            ord("∼"): "~",
+            ord("￥"): "¥",
+            ord("﹙"): "(",
+            ord("﹚"): ")",
+            ord("【"): "[",
+            ord("】"): "]",
+            ord("〔"): "[",
+            ord("〕"): "]",
+            ord("、"): "、",
+            ord("．"): ".",
+        }
+    )
     # Traditional → simplified, only for characters our keyword tables use (re-posts get converted).
     pairs = (
         "報报記记繳缴費费領领證证書书郵邮審审準准時时間间試试補补發发舉举後后滿满資资務务號号點点週周與与於于為为"
@@ -99,17 +117,76 @@ def normalise(text: str) -> str:
 
 # --- HTML → text -------------------------------------------------------------------------
 
-_NOISE_TAGS = frozenset(("script", "style", "noscript", "template", "iframe", "nav", "header", "footer", "form",
-                         "select", "button", "svg", "object", "embed", "head", "title"))
-_BLOCK_TAGS = frozenset(("p", "div", "br", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6",
-                         "section", "article", "blockquote", "pre", "hr", "dd", "dt", "dl", "center", "tbody",
-                         "thead", "tfoot", "caption", "address", "aside", "main", "figure"))
+_NOISE_TAGS = frozenset(
+    (
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "iframe",
+        "nav",
+        "header",
+        "footer",
+        "form",
+        "select",
+        "button",
+        "svg",
+        "object",
+        "embed",
+        "head",
+        "title",
+    )
+)
+_BLOCK_TAGS = frozenset(
+    (
+        "p",
+        "div",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "tr",
+        "table",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "section",
+        "article",
+        "blockquote",
+        "pre",
+        "hr",
+        "dd",
+        "dt",
+        "dl",
+        "center",
+        "tbody",
+        "thead",
+        "tfoot",
+        "caption",
+        "address",
+        "aside",
+        "main",
+        "figure",
+    )
+)
 _CELL_TAGS = frozenset(("td", "th"))
 # Body containers of known sites, most specific first (ruankao.org.cn, gov.cn CMS, TRS editors):
 # ("id" | "class" | "tag", value).
-_BODY_MARKS = (("id", "contentTxt"), ("id", "fontzoom"), ("class", "conTxt"), ("id", "zoom"),
-               ("class", "TRS_Editor"), ("class", "article-content"), ("class", "news_content"),
-               ("tag", "article"), ("id", "content"), ("class", "content"))
+_BODY_MARKS = (
+    ("id", "contentTxt"),
+    ("id", "fontzoom"),
+    ("class", "conTxt"),
+    ("id", "zoom"),
+    ("class", "TRS_Editor"),
+    ("class", "article-content"),
+    ("class", "news_content"),
+    ("tag", "article"),
+    ("id", "content"),
+    ("class", "content"),
+)
 # Chrome that a fallback (whole-body) extraction skips by id/class name.
 _CHROME = re.compile(r"nav|menu|footer|header|breadcrumb|crumb|sidebar|share|toolbar|links|copyright", re.I)
 _CELL_MARK = "\x1f"
@@ -202,7 +279,7 @@ _META_HINTS = re.compile(r"信息来源|来源[:：]|发布(?:时间|日期|单�
 
 
 def _page_title(soup: BeautifulSoup) -> str | None:
-    """The notice heading: a known title element, else ``<h1>``/``<h2>``, else ``<title>`` minus the site name."""
+    """The notice heading: a known title element, else ``<h1>``/``<h2>``, else ``<title>`` minus the site."""
     for selector in ("#contentTitle", ".article-title", "div.conTit h1", "h1", "h2"):
         node = soup.select_one(selector)
         if node is not None:
@@ -224,7 +301,9 @@ def parse_page(html: str) -> Page:
     meta_lines = [_SPACES.sub(" ", str(soup.title.string))[:200]] if soup.title and soup.title.string else []
     for string in soup.find_all(string=_META_HINTS, limit=6):
         parent = string.parent
-        line = parent.get_text(" ", strip=True) if parent is not None and parent.name != "[document]" else string
+        line = (
+            parent.get_text(" ", strip=True) if parent is not None and parent.name != "[document]" else string
+        )
         meta_lines.append(_SPACES.sub(" ", str(line))[:200])
     container = _body_container(soup)
     if container is None:

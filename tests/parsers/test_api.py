@@ -25,11 +25,30 @@ def test_plain_registration_notice() -> None:
         "kind": "registration",
         "region": "天津",
         "published": "2026-02-20",
-        "windows": [{"label": "登记", "start": "2026-03-02T09:00", "end": "2026-03-20T17:00",
-                     "evidence": "2026年3月2日9:00至3月20日17:00。"}],
-        "eligible": [{"from": None, "to": "2022",
-                      "evidence": "2022年度及以前取得计算机技术与软件专业技术资格（水平）证书的人员。"}],
-        "fees": [{"amount": 30, "currency": "CNY", "item": "登记费", "per": "人", "evidence": "登记费每人每次30元。"}],
+        "windows": [
+            {
+                "label": "登记",
+                "start": "2026-03-02T09:00",
+                "end": "2026-03-20T17:00",
+                "evidence": "2026年3月2日9:00至3月20日17:00。",
+            }
+        ],
+        "eligible": [
+            {
+                "from": None,
+                "to": "2022",
+                "evidence": "2022年度及以前取得计算机技术与软件专业技术资格（水平）证书的人员。",
+            }
+        ],
+        "fees": [
+            {
+                "amount": 30,
+                "currency": "CNY",
+                "item": "登记费",
+                "per": "人",
+                "evidence": "登记费每人每次30元。",
+            }
+        ],
         "warnings": [],
     }
 
@@ -50,12 +69,18 @@ PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>关于领取�
 
 
 def test_html_to_text_keeps_paragraphs_and_rows_and_drops_chrome() -> None:
-    assert html_to_text(PAGE) == "一、领取时间\n2024年3月1日至3月15日（工作日9:00-17:00）。\n项目 | 标准\n邮寄费 | 20 元/件"
+    assert (
+        html_to_text(PAGE)
+        == "一、领取时间\n2024年3月1日至3月15日（工作日9:00-17:00）。\n项目 | 标准\n邮寄费 | 20 元/件"
+    )
 
 
 def test_extract_title_prefers_heading_then_title_without_site_name() -> None:
     assert extract_title(PAGE) == "关于领取证书的通知"
-    assert extract_title("<html><body><h1>关于2024年上半年报名的通知</h1></body></html>") == "关于2024年上半年报名的通知"
+    assert (
+        extract_title("<html><body><h1>关于2024年上半年报名的通知</h1></body></html>")
+        == "关于2024年上半年报名的通知"
+    )
     assert extract_title("<p>no title</p>") is None
 
 
@@ -65,7 +90,8 @@ def test_parse_html_page() -> None:
     assert parsed.region == "深圳"
     assert parsed.published == date(2024, 2, 20)
     assert [(w.label, w.to_dict()["start"], w.to_dict()["end"]) for w in parsed.windows] == [
-        ("领取", "2024-03-01", "2024-03-15")]
+        ("领取", "2024-03-01", "2024-03-15")
+    ]
 
 
 def test_decode_html_order() -> None:
