@@ -43,8 +43,8 @@ def _generator(entries: list[FeedEntry], meta: FeedMeta, *, atom: bool) -> FeedG
     fg.description(meta.description)
     fg.language(LANGUAGE)
     fg.generator(GENERATOR)
-    fg.link(href=meta.home_url, rel="alternate")
     fg.link(href=meta.self_url, rel="self")
+    fg.link(href=meta.home_url, rel="alternate")  # last: feedgen takes RSS's <link> from the last one
     fg.updated(meta.updated)
     fg.lastBuildDate(meta.updated)
     for entry in entries:

@@ -1,0 +1,86 @@
+"""Feed test data: notices recorded through ``store.notices.record_fetch``, as the crawler will."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from parsers.types import EligibleRange, Fee, ParsedNotice, Window
+from store.notices import FetchedNotice, record_fetch
+from store.subscribers import CertificateData, SubscriberData, upsert_subscriber
+
+NOW = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+HOSTILE_TITLE = "关于<script>alert(1)</script>登记]]><x>的通知\x00\x08\x1b\u202egpj.exe\u200b"
+
+
+def fetched(
+    url: str,
+    *,
+    title: str = "关于2026年上半年证书登记的通知",
+    kind: str = "registration",
+    region: str = "national",
+    published: date | None = date(2026, 2, 20),
+    end: date | datetime = datetime(2026, 3, 20, 17, 0),
+    fee: str = "30",
+    text: str = "正文",
+    at: datetime = NOW,
+    attachments: list[dict] | None = None,
+) -> FetchedNotice:
+    parsed = ParsedNotice(
+        title=title,
+        kind=kind,
+        region=region,
+        published=published,
+        windows=(
+            Window("登记", datetime(2026, 3, 2, 9, 0), end, "登记时间为2026年3月2日9:00至3月20日17:00。"),
+            Window("领取", date(2026, 4, 1), date(2026, 4, 10), "证书领取时间为4月1日至4月10日。"),
+        ),
+        eligible=(EligibleRange(None, "2021", "2021年及以前取得证书的人员"),),
+        fees=(Fee(Decimal(fee), "登记费", "人", f"登记费每人{fee}元。"),),
+    )
+    return FetchedNotice("ruankao", url, title, published, text, parsed, at, attachments or [])
+
+
+@pytest.fixture
+def notices(sessions):
+    """Three notices: a national registration, a 天津 one with a hostile title, an exam sign-up."""
+    with sessions.begin() as s:
+        record_fetch(
+            s,
+            fetched(
+                "https://www.ruankao.org.cn/article/content/1.html",
+                attachments=[
+                    {"name": "登记表", "url": "https://www.ruankao.org.cn/files/form.doc"},
+                    {"name": "钓鱼", "url": "https://ruankao.example.com/form.doc"},
+                ],
+            ),
+        )
+        record_fetch(
+            s,
+            fetched(
+                "http://www.tjpta.cn/notice/2.html",
+                title=HOSTILE_TITLE,
+                region="天津",
+                published=date(2026, 2, 25),
+                end=date(2026, 3, 22),
+            ),
+        )
+        record_fetch(
+            s,
+            fetched(
+                "https://www.ruankao.org.cn/article/content/3.html",
+                title="2026年上半年考试报名通知",
+                kind="exam_signup",
+                published=date(2026, 2, 10),
+            ),
+        )
+    return sessions
+
+
+def subscribe(session, email: str, obtained: str, region: str = "天津市红桥区") -> int:
+    data = SubscriberData(email, region, (CertificateData("信息系统项目管理师", "高级", obtained),))
+    return upsert_subscriber(
+        session, data.validated(date(2026, 3, 1)), status="active", now=NOW
+    ).subscriber.id
