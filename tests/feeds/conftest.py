@@ -12,7 +12,8 @@ from store.notices import FetchedNotice, record_fetch
 from store.subscribers import CertificateData, SubscriberData, upsert_subscriber
 
 NOW = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
-HOSTILE_TITLE = "关于<script>alert(1)</script>登记]]><x>的通知\x00\x08\x1b\u202egpj.exe\u200b"
+# No NUL here: PostgreSQL text cannot hold one at all (test_render covers NUL without a database).
+HOSTILE_TITLE = "关于<script>alert(1)</script>登记]]><x>的通知\x08\x1b\u202egpj.exe\u200b"
 
 
 def fetched(
