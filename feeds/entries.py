@@ -62,7 +62,7 @@ class FeedEntry:
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS.get(self.kind, KIND_LABELS["other"])
+        return KIND_LABELS[self.kind]
 
     @property
     def region_label(self) -> str:
@@ -252,7 +252,7 @@ def entry_from_notice(notice: Notice) -> FeedEntry | None:
         link=link,
         published=published,
         updated=updated,
-        kind=version.kind,
+        kind=version.kind if version.kind in KIND_LABELS else "other",
         region=clean_line(version.region, limit=32),
         summary=compose_summary(
             parsed,

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy.orm import Session
 
@@ -46,8 +47,14 @@ class FeedSpec:
     keep: Callable[[FeedEntry], bool]
 
     def url(self, base_url: str) -> str:
-        root = base_url.rstrip("/")
-        return f"{root}/calendar/{self.path}" if self.path == CALENDAR_PATH else f"{root}/feeds/{self.path}"
+        folder = "calendar" if self.path == CALENDAR_PATH else "feeds"
+        return f"{base_url.rstrip('/')}/{folder}/{quote(self.path)}"
+
+
+def private_url(base_url: str, token: str, *, calendar: bool) -> str:
+    """Where a subscriber's private feed (or calendar) is served; the manage page shows it."""
+    root = base_url.rstrip("/")
+    return f"{root}/calendar/private/{token}.ics" if calendar else f"{root}/feeds/private/{token}.xml"
 
 
 def _everything(_entry: FeedEntry) -> bool:

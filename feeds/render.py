@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import json
+from urllib.parse import quote
 
 from feedgen.feed import FeedGenerator
 
@@ -32,7 +33,7 @@ def _categories(entry: FeedEntry, meta: FeedMeta) -> list[dict]:
     root = meta.home_url.rstrip("/")
     return [
         {"term": entry.kind_label, "scheme": f"{root}/feeds/kind/{entry.kind}.xml"},
-        {"term": entry.region_label, "scheme": f"{root}/feeds/region/{entry.region}.xml"},
+        {"term": entry.region_label, "scheme": f"{root}/feeds/region/{quote(entry.region)}.xml"},
     ]
 
 

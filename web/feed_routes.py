@@ -15,8 +15,17 @@ from email.utils import format_datetime, parsedate_to_datetime
 from fastapi import APIRouter, HTTPException, Request, Response
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.config import Config
 from feeds.private import read_feed_token
-from feeds.publish import CALENDAR_PATH, Document, feed_specs, load_entries, render_private, render_spec
+from feeds.publish import (
+    CALENDAR_PATH,
+    Document,
+    feed_specs,
+    load_entries,
+    private_url,
+    render_private,
+    render_spec,
+)
 from store.feed_queries import feed_subscriber
 from web.deps import AppConfig, Sessions
 
@@ -66,50 +75,48 @@ def _respond(request: Request, document: Document, content_type: str, headers: d
     return Response(document.body, media_type=content_type, headers=headers)
 
 
-def _public(
-    request: Request, sessions: sessionmaker[Session], limit: int, base_url: str, path: str
-) -> Response:
+def _public(request: Request, sessions: sessionmaker[Session], config: Config, path: str) -> Response:
     with sessions() as session:
         entries = load_entries(session)
     spec = feed_specs(entries).get(path)
     if spec is None:
         raise HTTPException(status_code=404, detail="没有这个订阅源")
-    document = render_spec(spec, entries, base_url=base_url, limit=limit)
+    document = render_spec(spec, entries, base_url=config.base_url, limit=config.feed_limit)
     return _respond(request, document, CONTENT_TYPES.get(path, RSS), {"Cache-Control": PUBLIC_CACHE})
 
 
 @router.api_route("/feeds/rss.xml", methods=["GET", "HEAD"])
 def rss(request: Request, sessions: Sessions, config: AppConfig) -> Response:
-    return _public(request, sessions, config.feed_limit, config.base_url, "rss.xml")
+    return _public(request, sessions, config, "rss.xml")
 
 
 @router.api_route("/feeds/atom.xml", methods=["GET", "HEAD"])
 def atom(request: Request, sessions: Sessions, config: AppConfig) -> Response:
-    return _public(request, sessions, config.feed_limit, config.base_url, "atom.xml")
+    return _public(request, sessions, config, "atom.xml")
 
 
 @router.api_route("/feeds/feed.json", methods=["GET", "HEAD"])
 def json_feed(request: Request, sessions: Sessions, config: AppConfig) -> Response:
-    return _public(request, sessions, config.feed_limit, config.base_url, "feed.json")
+    return _public(request, sessions, config, "feed.json")
 
 
 @router.api_route("/feeds/kind/{kind}.xml", methods=["GET", "HEAD"])
 def kind_feed(kind: str, request: Request, sessions: Sessions, config: AppConfig) -> Response:
-    return _public(request, sessions, config.feed_limit, config.base_url, f"kind/{kind}.xml")
+    return _public(request, sessions, config, f"kind/{kind}.xml")
 
 
 @router.api_route("/feeds/region/{region}.xml", methods=["GET", "HEAD"])
 def region_feed(region: str, request: Request, sessions: Sessions, config: AppConfig) -> Response:
-    return _public(request, sessions, config.feed_limit, config.base_url, f"region/{region}.xml")
+    return _public(request, sessions, config, f"region/{region}.xml")
 
 
 @router.api_route("/calendar/calendar.ics", methods=["GET", "HEAD"])
 def calendar(request: Request, sessions: Sessions, config: AppConfig) -> Response:
-    return _public(request, sessions, config.feed_limit, config.base_url, CALENDAR_PATH)
+    return _public(request, sessions, config, CALENDAR_PATH)
 
 
 def _private(
-    request: Request, sessions: sessionmaker[Session], config, token: str, *, calendar: bool
+    request: Request, sessions: sessionmaker[Session], config: Config, token: str, *, calendar: bool
 ) -> Response:
     claims = read_feed_token(token, config.secret)
     with sessions() as session:
@@ -120,7 +127,7 @@ def _private(
             session,
             subscriber,
             calendar=calendar,
-            self_url=f"{config.base_url.rstrip('/')}{request.url.path}",
+            self_url=private_url(config.base_url, token, calendar=calendar),
             base_url=config.base_url,
             limit=config.feed_limit,
         )
