@@ -15,7 +15,7 @@ from store.matching import queue_window_alerts
 from store.models import Alert
 from store.notices import list_notices, record_fetch
 from store.subscribers import find_subscriber
-from tests.feeds.conftest import NOW, fetched, subscribe
+from tests.feeds.factory import NOW, fetched, subscribe
 
 BASE = "https://feeds.example.org"
 OFFICIAL_HOSTS = {"www.ruankao.org.cn", "www.tjpta.cn"}

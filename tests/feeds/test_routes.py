@@ -15,7 +15,7 @@ from app.config import Config
 from feeds.private import feed_token
 from feeds.publish import feed_specs, load_entries, render_spec
 from store.subscribers import find_subscriber
-from tests.feeds.conftest import subscribe
+from tests.feeds.factory import subscribe
 from web.feed_routes import router
 
 SECRET = "test-secret"
