@@ -10,10 +10,11 @@ import feedparser
 from icalendar import Calendar
 
 from feeds.publish import load_entries, render_private, write_feeds
+from parsers import parse_notice
 from store.feed_queries import feed_subscriber, notices_for_subscriber
 from store.matching import queue_window_alerts
 from store.models import Alert
-from store.notices import list_notices, record_fetch
+from store.notices import FetchedNotice, list_notices, record_fetch
 from store.subscribers import find_subscriber
 from tests.feeds.factory import NOW, fetched, subscribe
 
@@ -192,3 +193,22 @@ def test_private_feed_follows_kind_choices_and_includes_alerted_notices(notices)
             "https://www.ruankao.org.cn/article/content/1.html",
             "https://www.ruankao.org.cn/article/content/3.html",
         ]
+
+
+def test_a_notice_read_by_the_real_parser_becomes_a_feed_entry(sessions):
+    text = (
+        "关于开展2026年度计算机技术与软件专业技术资格证书登记工作的通知\n"
+        "一、登记对象\n2022年度及以前取得计算机技术与软件专业技术资格（水平）证书的人员。\n"
+        "二、登记时间\n2026年3月2日9:00至3月20日17:00。\n"
+        "三、登记费用\n登记费每人每次30元。\n天津市人力资源和社会保障局\n2026年2月20日"
+    )
+    parsed = parse_notice(text, is_html=False)
+    url = "http://www.tjpta.cn/notice/9.html"
+    with sessions.begin() as s:
+        record_fetch(s, FetchedNotice("tianjin", url, parsed.title, parsed.published, text, parsed, NOW))
+    with sessions() as s:
+        [entry] = load_entries(s)
+    assert entry.region == "天津" and entry.kind == "registration"
+    assert "登记：2026-03-02 09:00 至 2026-03-20 17:00" in entry.summary
+    assert "适用：2022年及以前取得的证书" in entry.summary
+    assert "「2026年3月2日9:00至3月20日17:00。」" in entry.summary
