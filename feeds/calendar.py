@@ -9,8 +9,9 @@ calendar app updates an extended deadline in place instead of adding a second ev
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 
-from icalendar import Alarm, Calendar, Event
+from icalendar import Alarm, Calendar, Event, Timezone
 
 from feeds.entries import SHANGHAI, EntryWindow, FeedEntry, FeedMeta
 
@@ -18,6 +19,12 @@ DEFAULT_ALARM_DAYS = 3
 # All-day deadlines remind at this local hour rather than at midnight.
 ALARM_HOUR = 9
 PRODID = "-//ruankao-watch//feeds//ZH"
+
+
+@cache
+def _vtimezone() -> Timezone:
+    """Asia/Shanghai's VTIMEZONE, built once: icalendar takes ~10 ms to derive it from tzdata."""
+    return Timezone.from_tzid("Asia/Shanghai")
 
 
 def _bounds(window: EntryWindow) -> tuple[date | datetime, date | datetime | None, datetime] | None:
@@ -79,10 +86,10 @@ def render_ics(entries: list[FeedEntry], meta: FeedMeta, *, alarm_days: int = DE
     calendar.add("x-wr-calname", meta.title)
     calendar.add("x-wr-caldesc", meta.description)
     calendar.add("x-wr-timezone", "Asia/Shanghai")
+    calendar.add_component(_vtimezone())
     for entry in entries:
         for window in entry.windows:
             event = _event(entry, window, alarm_days)
             if event is not None:
                 calendar.add_component(event)
-    calendar.add_missing_timezones()
     return calendar.to_ical()
