@@ -22,6 +22,7 @@ from feeds.entries import FeedEntry, FeedMeta
 
 LANGUAGE = "zh-CN"
 GENERATOR = "ruankao-watch"
+AUTHOR = "软考通知自动摘录（ruankao-watch）"
 
 
 def text_as_html(text: str) -> str:
@@ -44,6 +45,7 @@ def _generator(entries: list[FeedEntry], meta: FeedMeta, *, atom: bool) -> FeedG
     fg.description(meta.description)
     fg.language(LANGUAGE)
     fg.generator(GENERATOR)
+    fg.author(name=AUTHOR)  # Atom requires an author; RSS leaves it out (it wants an e-mail)
     fg.link(href=meta.self_url, rel="self")
     fg.link(href=meta.home_url, rel="alternate")  # last: feedgen takes RSS's <link> from the last one
     fg.updated(meta.updated)

@@ -67,6 +67,7 @@ def _respond(request: Request, document: Document, content_type: str, headers: d
     etag = '"' + hashlib.sha256(document.body).hexdigest()[:32] + '"'
     headers = {
         **headers,
+        "X-Content-Type-Options": "nosniff",
         "ETag": etag,
         "Last-Modified": format_datetime(document.updated.astimezone(UTC), usegmt=True),
     }

@@ -70,6 +70,7 @@ def test_public_feeds_are_served_with_caching_headers(client, path, content_type
     assert response.headers["content-type"] == content_type
     assert response.headers["etag"].startswith('"') and response.headers["last-modified"].endswith(" GMT")
     assert response.headers["cache-control"] == "public, max-age=300"
+    assert response.headers["x-content-type-options"] == "nosniff"
     etag, last_modified = response.headers["etag"], response.headers["last-modified"]
     again = client.get(path, headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
