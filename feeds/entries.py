@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from feeds.text import clean_line, clean_text, link_host, official_link
+from feeds.text import link_host, official_link, safe_line, safe_text
 from store.models import Notice
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -110,7 +110,7 @@ def _show_span(window: dict) -> str:
 
 
 def _show_bound(value: str | None) -> str:
-    value = clean_line(value, limit=16)
+    value = safe_line(value, limit=16)
     return f"{value}年" if value.isdigit() else value
 
 
@@ -124,9 +124,9 @@ def _show_eligible(rng: dict) -> str:
 
 
 def _show_fee(fee: dict) -> str:
-    currency = "元" if fee.get("currency", "CNY") == "CNY" else f" {clean_line(fee.get('currency'), limit=8)}"
-    per = clean_line(fee.get("per"), limit=16)
-    return f"{clean_line(fee.get('item'), limit=40)} {fee.get('amount')}{currency}{'/' + per if per else ''}"
+    currency = "元" if fee.get("currency", "CNY") == "CNY" else f" {safe_line(fee.get('currency'), limit=8)}"
+    per = safe_line(fee.get("per"), limit=16)
+    return f"{safe_line(fee.get('item'), limit=40)} {fee.get('amount')}{currency}{'/' + per if per else ''}"
 
 
 def _keyed(items: list[dict], key) -> dict[tuple, dict]:
@@ -150,13 +150,13 @@ def describe_changes(previous: dict, current: dict) -> list[str]:
     old_w = _keyed(previous.get("windows", []), lambda w: (w.get("label"),))
     new_w = _keyed(current.get("windows", []), lambda w: (w.get("label"),))
     for key, window in new_w.items():
-        label = clean_line(window.get("label"), limit=40)
+        label = safe_line(window.get("label"), limit=40)
         if key not in old_w:
             lines.append(f"新增 {label}：{_show_span(window)}")
         elif _show_span(old_w[key]) != _show_span(window):
             lines.append(f"{label}时间由 {_show_span(old_w[key])} 改为 {_show_span(window)}")
     lines += [
-        f"取消 {clean_line(w.get('label'), limit=40)}：{_show_span(w)}"
+        f"取消 {safe_line(w.get('label'), limit=40)}：{_show_span(w)}"
         for k, w in old_w.items()
         if k not in new_w
     ]
@@ -182,7 +182,7 @@ def compose_summary(parsed: dict, *, changes: list[str], attachments: list[str])
         lines.append("【通知已更新】")
         lines += [f"· {c}" for c in changes]
     windows = parsed.get("windows", [])
-    lines += [f"{clean_line(w.get('label'), limit=40)}：{_show_span(w)}" for w in windows]
+    lines += [f"{safe_line(w.get('label'), limit=40)}：{_show_span(w)}" for w in windows]
     eligible = [_show_eligible(r) for r in parsed.get("eligible", [])]
     if eligible:
         lines.append(f"适用：{'、'.join(eligible)}")
@@ -191,7 +191,7 @@ def compose_summary(parsed: dict, *, changes: list[str], attachments: list[str])
         lines.append(f"费用：{'；'.join(fees)}")
     evidence = []
     for item in (*windows, *parsed.get("eligible", []), *parsed.get("fees", [])):
-        sentence = clean_line(item.get("evidence"))
+        sentence = safe_line(item.get("evidence"))
         if sentence and sentence not in evidence:
             evidence.append(sentence)
     if evidence:
@@ -200,7 +200,7 @@ def compose_summary(parsed: dict, *, changes: list[str], attachments: list[str])
     lines += [f"附件：{a}" for a in attachments]
     if not (windows or eligible or fees):
         lines.append("未能从通知中读出办理时间或费用，请以官方原文为准。")
-    return clean_text("\n".join(lines))
+    return safe_text("\n".join(lines))
 
 
 def _local(moment: datetime) -> datetime:
@@ -213,7 +213,7 @@ def _attachments(notice: Notice, host: str | None) -> list[str]:
     for item in notice.attachments or []:
         url = official_link(item.get("url"), host=host) if isinstance(item, dict) and host else None
         if url:
-            name = clean_line(item.get("name") or item.get("title") or "", limit=80)
+            name = safe_line(item.get("name") or item.get("title") or "", limit=80)
             out.append(f"{name} {url}" if name else url)
     return out
 
@@ -236,7 +236,7 @@ def entry_from_notice(notice: Notice) -> FeedEntry | None:
     labels: Counter = Counter()
     windows = []
     for window in parsed.get("windows", []):
-        label = clean_line(window.get("label"), limit=40)
+        label = safe_line(window.get("label"), limit=40)
         windows.append(
             EntryWindow(
                 uid=f"{uuid.uuid5(entry_id, f'{label}#{labels[label]}')}@ruankao-watch",
@@ -248,12 +248,12 @@ def entry_from_notice(notice: Notice) -> FeedEntry | None:
         labels[label] += 1
     return FeedEntry(
         id=f"urn:uuid:{entry_id}",
-        title=clean_line(notice.title) or "（无标题通知）",
+        title=safe_line(notice.title) or "（无标题通知）",
         link=link,
         published=published,
         updated=updated,
         kind=version.kind if version.kind in KIND_LABELS else "other",
-        region=clean_line(version.region, limit=32),
+        region=safe_line(version.region, limit=32),
         summary=compose_summary(
             parsed,
             changes=describe_changes(previous.parsed or {}, parsed) if previous else [],

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from feeds.calendar import render_ics
 from feeds.entries import KIND_LABELS, FeedEntry, FeedMeta, entries_from_notices, latest_update, region_label
 from feeds.render import render_atom, render_json_feed, render_rss
-from feeds.text import clean_line
+from feeds.text import safe_line
 from parsers.types import KINDS
 from store.feed_queries import notices_for_subscriber
 from store.models import Subscriber
@@ -122,7 +122,7 @@ def render_private(
     Its title names the subscriber's region, never their address: a feed URL gets shared.
     """
     entries = entries_from_notices(notices_for_subscriber(session, subscriber, limit=limit))
-    region = clean_line(subscriber.region, limit=32) or "全国"
+    region = safe_line(subscriber.region, limit=32) or "全国"
     meta = FeedMeta(
         title=f"我的{SITE_TITLE}{'日程' if calendar else ''}",
         description=f"与您的证书和地区（{region}）相关的{SITE_TITLE}",

@@ -1,5 +1,9 @@
 """Scraped text made safe for every output: XML-forbidden, bidi and zero-width characters, links.
 
+Not the parsers' ``clean_text``: this runs again at the output on whatever the store
+holds (older parser versions, hand-edited rows), with the stricter set an XML feed and a
+reader's display need.
+
 Every string that reaches a feed or calendar passes through here first, because lxml
 refuses C0 controls outright (RELIABILITY G1) and bidi overrides can reorder what a reader
 shows (H5). Links are kept only when they are plain http(s) URLs on the notice's own host
@@ -22,7 +26,7 @@ _SPACES = re.compile(r"[ \t\r\u00a0\u3000]+")
 _HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
-def clean_text(value: str | None) -> str:
+def safe_text(value: str | None) -> str:
     """Text with unsafe characters removed, spaces folded, line breaks kept and blank lines dropped."""
     if not value:
         return ""
@@ -30,9 +34,9 @@ def clean_text(value: str | None) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def clean_line(value: str | None, *, limit: int = 300) -> str:
+def safe_line(value: str | None, *, limit: int = 300) -> str:
     """One line of text (a title, an evidence sentence), capped at ``limit`` characters."""
-    text = clean_text(value).replace("\n", " ")
+    text = safe_text(value).replace("\n", " ")
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

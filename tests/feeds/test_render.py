@@ -14,7 +14,7 @@ from feeds.calendar import render_ics
 from feeds.entries import SHANGHAI, EntryWindow, FeedEntry, FeedMeta, describe_changes
 from feeds.private import feed_token, read_feed_token
 from feeds.render import render_atom, render_json_feed, render_rss
-from feeds.text import clean_line, official_link
+from feeds.text import official_link, safe_line
 
 HOSTILE = "a]]><x> <script>alert(1)</script> & <img src=1 onerror=alert(1)>"
 META = FeedMeta(
@@ -101,10 +101,10 @@ def test_calendar_events_alarms_and_all_day_windows():
     assert not Calendar.from_ical(render_ics([entry()], META, alarm_days=0)).walk("VALARM")
 
 
-def test_clean_text_strips_controls_bidi_and_zero_width():
-    assert clean_line("通知\x00\x08\x1b\u202egpj.exe\u200b\u2066x\ufeff") == "通知gpj.exex"
-    assert clean_line("  a \u3000 b\n c ") == "a b c"
-    assert len(clean_line("长" * 1000)) == 300
+def test_safe_text_strips_controls_bidi_and_zero_width():
+    assert safe_line("通知\x00\x08\x1b\u202egpj.exe\u200b\u2066x\ufeff") == "通知gpj.exex"
+    assert safe_line("  a \u3000 b\n c ") == "a b c"
+    assert len(safe_line("长" * 1000)) == 300
 
 
 @pytest.mark.parametrize(
