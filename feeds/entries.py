@@ -126,7 +126,8 @@ def _show_eligible(rng: dict) -> str:
 def _show_fee(fee: dict) -> str:
     currency = "元" if fee.get("currency", "CNY") == "CNY" else f" {safe_line(fee.get('currency'), limit=8)}"
     per = safe_line(fee.get("per"), limit=16)
-    return f"{safe_line(fee.get('item'), limit=40)} {fee.get('amount')}{currency}{'/' + per if per else ''}"
+    amount = safe_line(str(fee.get("amount", "")), limit=16)
+    return f"{safe_line(fee.get('item'), limit=40)} {amount}{currency}{'/' + per if per else ''}"
 
 
 def _keyed(items: list[dict], key) -> dict[tuple, dict]:
