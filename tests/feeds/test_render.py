@@ -7,15 +7,19 @@ from datetime import date, datetime
 
 import feedparser
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
+from lxml import etree
 
 from feeds import discovery_links
 from feeds.calendar import render_ics
 from feeds.entries import SHANGHAI, EntryWindow, FeedEntry, FeedMeta, describe_changes
 from feeds.private import feed_token, read_feed_token
 from feeds.render import render_atom, render_json_feed, render_rss
-from feeds.text import official_link, safe_line
+from feeds.text import official_link, safe_line, safe_text
 
+ATOM = "{http://www.w3.org/2005/Atom}"
 HOSTILE = "a]]><x> <script>alert(1)</script> & <img src=1 onerror=alert(1)>"
 META = FeedMeta(
     "软考通知",
@@ -179,3 +183,18 @@ def test_discovery_links_name_every_public_format():
         link["href"].startswith("https://feeds.example.org/") and "//feeds/" not in link["href"]
         for link in links
     )
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(min_size=1, max_size=80))
+def test_any_scraped_title_renders_and_reads_back_as_its_safe_text(raw):
+    title = safe_line(raw)
+    assume(title)
+    for render, path in ((render_rss, "channel/item/title"), (render_atom, f"{ATOM}entry/{ATOM}title")):
+        document = render([entry(title=title, summary=safe_text(raw) or "摘要")], META)
+        assert feedparser.parse(document).bozo == 0
+        # Read back with lxml: feedparser "repairs" text that looks like mojibake ("Â¡" → "¡").
+        assert etree.fromstring(document).findtext(path) == title
+    assert json.loads(render_json_feed([entry(title=title)], META))["items"][0]["title"] == title
+    [event] = Calendar.from_ical(render_ics([entry(title=title)], META)).walk("VEVENT")[:1]
+    assert str(event["summary"]) == f"登记：{title}"
