@@ -28,6 +28,7 @@ _META_DATE = re.compile(
     r"(?:发布时间|发布日期|信息提供日期|日期|时间)\s*:\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})"
 )
 _SIGNATURE_DATE = re.compile(
+    r"^\s*(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})\s*$|"
     rf"^\s*(?P<y>[{YEAR_CHARS}]{{4}})\s*年\s*(?P<m>[{SMALL_CHARS}]{{1,3}})\s*月\s*(?P<d>[{SMALL_CHARS}]{{1,3}})\s*日\s*$"
 )
 _DEFAULT_FEE_ITEM = {"registration": "登记费", "late_registration": "登记费", "exam_signup": "考试费"}
@@ -49,6 +50,8 @@ def _published_from(meta: str, text: str) -> date | None:
         return _safe_date(*(int(part) for part in found.groups()))
     for line in reversed(text.splitlines()[-6:]):
         match = _SIGNATURE_DATE.match(normalise(line))
+        if match and match["iy"]:
+            return _safe_date(int(match["iy"]), int(match["im"]), int(match["id"]))
         if match:
             return _safe_date(to_int(match["y"]), to_int(match["m"]), to_int(match["d"]))
     return None

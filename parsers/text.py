@@ -278,9 +278,12 @@ def _tag_text(root: Tag, skip_chrome: bool) -> str:
 _META_HINTS = re.compile(r"信息来源|来源[:：]|发布(?:时间|日期|单位|机构)|信息提供日期|发文机关|日期[:：]")
 
 
+_NOTICE_WORDS = re.compile(r"通知|公告|通告|简章|须知|公示|办法|提示|说明|安排|关于|的")
+
+
 def _page_title(soup: BeautifulSoup) -> str | None:
     """The notice heading: a known title element, else ``<h1>``/``<h2>``, else ``<title>`` minus the site."""
-    for selector in ("#contentTitle", ".article-title", "div.conTit h1", "h1", "h2"):
+    for selector in ("#contentTitle", ".article-title", "div.conTit h1", "h1", "h2", "h3"):
         node = soup.select_one(selector)
         if node is not None:
             text = _SPACES.sub(" ", node.get_text(" ", strip=True)).strip()
@@ -288,6 +291,8 @@ def _page_title(soup: BeautifulSoup) -> str | None:
                 return text
     if soup.title is not None and soup.title.string:
         text = _SPACES.sub(" ", str(soup.title.string)).strip()
+        if not _NOTICE_WORDS.search(text):
+            return None  # only the site's name (中国计算机技术职业资格网): the body's first line is better
         text = re.split(r"\s*(?:[-_|—]|--)\s*(?=[^-_|—]*(?:网|局|院|中心|厅|政府|门户)\s*$)", text)[0]
         return text or None
     return None
