@@ -158,13 +158,21 @@ class FeeReader:
         return columns if any(columns) else None
 
     @staticmethod
-    def _row_fees(sentence: Sentence, cells: list[str], header: list[tuple[str, str | None] | None]) -> list[Fee]:
+    def _row_fees(
+        sentence: Sentence, cells: list[str], header: list[tuple[str, str | None] | None]
+    ) -> list[Fee]:
         fees = []
         for cell, column in zip(cells, header, strict=True):
             number = _NUMBER_CELL.fullmatch(cell)
             if column is not None and number is not None:
-                fees.append(Fee(amount=_decimal(*number.groups()), item=column[0], per=column[1],
-                                evidence=sentence.raw))
+                fees.append(
+                    Fee(
+                        amount=_decimal(*number.groups()),
+                        item=column[0],
+                        per=column[1],
+                        evidence=sentence.raw,
+                    )
+                )
         return fees
 
     def _sentence_fees(self, sentence: Sentence) -> list[Fee]:

@@ -28,7 +28,9 @@ RULES = (
     ),
     KindRule(
         "certificate_collection",
-        re.compile(r"证书[^，。]{0,6}?(?:领取|发放|邮寄|办理)|(?:领取|发放|邮寄|颁发)[^，。]{0,20}?证书|领证|发证"),
+        re.compile(
+            r"证书[^，。]{0,6}?(?:领取|发放|邮寄|办理)|(?:领取|发放|邮寄|颁发)[^，。]{0,40}?证书|领证|发证"
+        ),
     ),
     KindRule("results", re.compile(r"成绩|合格标准|合格人员|合格名单|通过人员")),
     # Fee standards, contact lists, yearly plans and policy texts concern everyone but call for no action.
