@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from parsers.numerals import SMALL_CHARS, YEAR_CHARS, to_int
-from parsers.text import Sentence
+from parsers.text import Sentence, last_match
 from parsers.types import Window
 
 _WEEKDAY = r"(?:\s*\(?\s*(?:星期|周|礼拜)[一二三四五六日天]\s*\)?)?"
@@ -248,9 +248,7 @@ def _strong_label(clause: str) -> bool:
 
     Otherwise a label after the date wins: 已报名考生于9月8日前完成缴费 is a 缴费 date.
     """
-    last = None
-    for last in _LABEL_RE.finditer(clause):
-        pass
+    last = last_match(_LABEL_RE, clause)
     if last is None:
         return False
     rest = clause[last.end() :]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from parsers.text import Sentence
+from parsers.text import Sentence, last_match
 from parsers.types import Fee
 
 _AMOUNT = re.compile(
@@ -90,9 +90,7 @@ def _unit(*names: str | None) -> str | None:
 
 
 def _last_item(text: str) -> str | None:
-    found = None
-    for found in _ITEM_RE.finditer(text):
-        pass
+    found = last_match(_ITEM_RE, text)
     return _ITEMS[found.group()] if found else None
 
 
