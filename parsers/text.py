@@ -377,7 +377,5 @@ def split_sentences(text: str) -> list[Sentence]:
 
 def last_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     """The last match of ``pattern`` in ``text`` (the keyword nearest a date or amount before it)."""
-    found = None
-    for found in pattern.finditer(text):  # noqa: B007 - the loop only runs to the end
-        pass
-    return found
+    matches = list(pattern.finditer(text))
+    return matches[-1] if matches else None
