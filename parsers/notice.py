@@ -17,7 +17,15 @@ from parsers.fees import FeeReader
 from parsers.kind import classify
 from parsers.numerals import SMALL_CHARS, YEAR_CHARS, to_int
 from parsers.region import find_region
-from parsers.text import Sentence, clean_text, looks_like_html, normalise, parse_page, split_sentences
+from parsers.text import (
+    MAX_HTML_CHARS,
+    Sentence,
+    clean_text,
+    looks_like_html,
+    normalise,
+    parse_page,
+    split_sentences,
+)
 from parsers.types import ParsedNotice
 
 # Text past this length is not searched: real notices are a few thousand characters.
@@ -77,6 +85,8 @@ def parse_notice(
         is_html = looks_like_html(document)
     meta = ""
     if is_html:
+        if len(document) > MAX_HTML_CHARS:
+            warnings.append(f"page longer than {MAX_HTML_CHARS} characters: only the start was parsed")
         page = parse_page(document)
         text, meta = page.text, page.meta
         title = title or page.title

@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup, CData, NavigableString, PageElement, Tag
 # Characters lxml rejects (NUL, C0 controls except tab/newline/CR) and that never carry meaning.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Pages past this size are cut before parsing: no real notice is anywhere near it.
-MAX_HTML_CHARS = 3_000_000
+MAX_HTML_CHARS = 1_000_000
 
 _GB_ALIASES = {"gb2312", "gbk", "gb_2312", "gb_2312-80", "x-gbk", "zh_cn", "cp936", "euc-cn", "csgb2312"}
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]{2,40})""", re.I)
@@ -356,6 +356,9 @@ class Sentence:
 
 _SENTENCE_END = re.compile(r"(?<=[。！？；;!?])")
 _HEADING_MAX = 30
+# Real sentences are well under this; longer runs (hostile or broken input) are cut into pieces
+# so that matching stays linear in the text's length.
+MAX_SENTENCE_CHARS = 500
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -367,10 +370,11 @@ def split_sentences(text: str) -> list[Sentence]:
         if not line:
             continue
         heading = normalise(previous_line) if len(previous_line) <= _HEADING_MAX else ""
-        for piece in _SENTENCE_END.split(line):
-            piece = piece.strip()
-            if piece:
-                sentences.append(Sentence(raw=piece, norm=normalise(piece), heading=heading))
+        for sentence in _SENTENCE_END.split(line):
+            for start in range(0, len(sentence), MAX_SENTENCE_CHARS):
+                piece = sentence[start : start + MAX_SENTENCE_CHARS].strip()
+                if piece:
+                    sentences.append(Sentence(raw=piece, norm=normalise(piece), heading=heading))
         previous_line = line
     return sentences
 
