@@ -102,6 +102,8 @@ _AMENDED_TO = re.compile(r"现|延长|延期|推迟|顺延|调整为|改为|变�
 # A year-less date far before the publication date belongs to the next year (and far after, the last).
 _ROLL_FORWARD = timedelta(days=120)
 _ROLL_BACK = timedelta(days=300)
+# A year-less range end rolled into the next year must still give a plausible window.
+_LONGEST_INFERRED_RANGE = timedelta(days=183)
 
 
 @dataclass(frozen=True)
@@ -393,7 +395,10 @@ class WindowReader:
                 year += 1
         elif month is None:
             month = start.month
-        return _moment_value(year, month, second.day, second.hour, second.minute)
+        end = _moment_value(year, month, second.day, second.hour, second.minute)
+        if second.year is None and (_as_datetime(end) - _as_datetime(start)) > _LONGEST_INFERRED_RANGE:
+            raise ValueError("range end before its start")  # 3月27日至3月20日: a typo, not a year
+        return end
 
 
 def _as_datetime(value: date | datetime) -> datetime:

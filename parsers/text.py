@@ -43,7 +43,8 @@ def decode_html(data: bytes, declared: str | None = None) -> str:
 
     A declared charset that fails strictly is not trusted (sites declare UTF-8 and serve
     GBK), so the next candidate is tried; replacement characters appear only when every
-    candidate fails. Never raises.
+    candidate fails, and then the
+    reading with the fewest of them wins. Never raises.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -63,7 +64,10 @@ def decode_html(data: bytes, declared: str | None = None) -> str:
             return data.decode(encoding)
         except (UnicodeDecodeError, LookupError):
             continue
-    return data.decode(candidates[0], errors="replace")
+    # Every candidate failed (a truncated or damaged page): keep the least damaged reading.
+    return min(
+        (data.decode(encoding, errors="replace") for encoding in candidates), key=lambda t: t.count("\ufffd")
+    )
 
 
 def _build_normal_map() -> dict[int, str]:
