@@ -1,0 +1,141 @@
+"""Configuration: the TOML file, overridden key by key by ``RUANKAO_WATCH_<KEY>`` variables.
+
+Everything is validated once at start, and an error names the key, because a scheduled
+job that fails at 3 a.m. on a typo should say which line to fix.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from store.db import DEFAULT_SQLITE_URL
+
+ENV_PREFIX = "RUANKAO_WATCH_"
+DEFAULT_FILE = "ruankao-watch.toml"
+
+
+class ConfigError(ValueError):
+    """The configuration cannot be used; the message names the key."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """The effective configuration. Field names are the TOML keys, lower-case."""
+
+    database_url: str = DEFAULT_SQLITE_URL
+    smtp_url: str = "smtp://127.0.0.1:25"
+    mail_from: str = "ruankao-watch <noreply@localhost>"
+    base_url: str = "http://127.0.0.1:8000"
+    secret: str = ""
+    admin_email: str = ""
+    contact_url: str = "https://github.com/ruankao-watch/ruankao-watch"
+    download_delay: float = 2.0
+    send_concurrency: int = 2
+    send_rate_per_second: float = 5.0
+    send_rate_per_hour: int = 2000
+    feed_limit: int = 50
+    sources: list[dict] = field(default_factory=list)  # overrides of the shipped source list
+
+    @property
+    def mail_domain(self) -> str:
+        """The domain Message-IDs are made under: the sender's."""
+        address = self.mail_from.rsplit("<", 1)[-1].rstrip(">").strip()
+        return address.rsplit("@", 1)[-1] or "localhost"
+
+    def masked(self) -> dict:
+        """The config with passwords and the secret hidden, for ``config check`` and logs."""
+        out = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "secret":
+                value = "***" if value else ""
+            elif f.name in ("smtp_url", "database_url"):
+                value = _mask_password(value)
+            out[f.name] = value
+        return out
+
+
+def _mask_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return parts._replace(netloc=netloc).geturl()
+    return url
+
+
+def _coerce(name: str, value: object, target: object) -> object:
+    """Convert a TOML or environment value to the type of the default, naming the key on error."""
+    if isinstance(target, bool):
+        if isinstance(value, bool):
+            return value
+        if str(value).lower() in ("1", "true", "yes", "on"):
+            return True
+        if str(value).lower() in ("0", "false", "no", "off"):
+            return False
+        raise ConfigError(f"{name}: expected true or false, got {value!r}")
+    if isinstance(target, int):
+        try:
+            return int(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise ConfigError(f"{name}: expected a whole number, got {value!r}") from None
+    if isinstance(target, float):
+        try:
+            return float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise ConfigError(f"{name}: expected a number, got {value!r}") from None
+    if isinstance(target, list):
+        if not isinstance(value, list):
+            raise ConfigError(f"{name}: expected a list of tables ([[sources]] in TOML)")
+        return value
+    if not isinstance(value, str):
+        raise ConfigError(f"{name}: expected a string, got {value!r}")
+    return value
+
+
+def _validate(config: Config) -> Config:
+    scheme = urlsplit(config.smtp_url).scheme
+    if scheme not in ("smtp", "smtps"):
+        raise ConfigError(f"smtp_url: scheme must be smtp:// or smtps://, got {config.smtp_url!r}")
+    if urlsplit(config.base_url).scheme not in ("http", "https"):
+        raise ConfigError(f"base_url: must start with http:// or https://, got {config.base_url!r}")
+    if "@" not in config.mail_from:
+        raise ConfigError(f"mail_from: must contain an address, got {config.mail_from!r}")
+    if "://" not in config.database_url:
+        raise ConfigError(f"database_url: not a database URL: {config.database_url!r}")
+    if config.send_concurrency < 1:
+        raise ConfigError("send_concurrency: must be at least 1")
+    if config.download_delay < 0:
+        raise ConfigError("download_delay: must not be negative")
+    return config
+
+
+def load_config(path: str | os.PathLike | None = None, environ: dict[str, str] | None = None) -> Config:
+    """Read ``path`` (or ``ruankao-watch.toml`` if present), then apply the environment.
+
+    An explicit path that does not exist is an error; the default file is optional.
+    """
+    environ = dict(os.environ if environ is None else environ)
+    config = Config()
+    values: dict[str, object] = {}
+    file = Path(path) if path else Path(DEFAULT_FILE)
+    if path and not file.exists():
+        raise ConfigError(f"config file not found: {file}")
+    if file.exists():
+        try:
+            values = tomllib.loads(file.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{file}: not valid TOML: {exc}") from None
+    known = {f.name for f in fields(Config)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise ConfigError(f"{file}: unknown key(s): {', '.join(unknown)}")
+    for name in known:
+        env_value = environ.get(ENV_PREFIX + name.upper())
+        if env_value is not None and name != "sources":
+            values[name] = env_value
+    changes = {name: _coerce(name, value, getattr(config, name)) for name, value in values.items()}
+    return _validate(replace(config, **changes))

@@ -1,0 +1,63 @@
+"""Chinese place names → (province, city): the one table of regions the project uses.
+
+Notices say "天津市人事考试中心", subscribers type "天津市红桥区" or "广东省深圳市南山区"; matching
+needs both reduced to the same short names (天津, 深圳) without an address library.
+"""
+
+from __future__ import annotations
+
+import re
+
+NATIONAL = "national"
+
+PROVINCES = (
+    "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽",
+    "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西",
+    "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门", "兵团",
+)  # fmt: skip
+
+MUNICIPALITIES = frozenset({"北京", "天津", "上海", "重庆"})
+
+# Cities that run their own personnel-exam office and post their own notices.
+CITY_PROVINCE = {
+    "深圳": "广东", "广州": "广东", "大连": "辽宁", "青岛": "山东", "宁波": "浙江", "厦门": "福建",
+    "潍坊": "山东", "苏州": "江苏", "南京": "江苏", "杭州": "浙江", "成都": "四川", "武汉": "湖北",
+    "西安": "陕西", "沈阳": "辽宁", "长沙": "湖南", "郑州": "河南", "济南": "山东", "哈尔滨": "黑龙江",
+}  # fmt: skip
+
+_PROVINCE_SUFFIX = re.compile(r"^(省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区|生产建设兵团)")
+_CITY = re.compile(r"^([\u4e00-\u9fff]{2,4}?)(市|地区|自治州|盟)")
+
+
+def split_region(region: str | None) -> tuple[str, str]:
+    """``天津市红桥区`` → ``("天津", "天津")``; ``广东省深圳市`` → ``("广东", "深圳")``; unknown → ``("", "")``.
+
+    A municipality is its own city. ``national`` and empty input give empty parts, which
+    matching reads as "no region": such a subscriber gets national notices only.
+    """
+    text = (region or "").strip().replace(" ", "")
+    if not text or text == NATIONAL:
+        return "", ""
+    for city, province in CITY_PROVINCE.items():
+        if text.startswith(city):
+            return province, city
+    province = next((p for p in sorted(PROVINCES, key=len, reverse=True) if text.startswith(p)), "")
+    if not province:
+        return "", ""
+    if province in MUNICIPALITIES:
+        return province, province
+    rest = _PROVINCE_SUFFIX.sub("", text[len(province) :], count=1)
+    m = _CITY.match(rest)
+    return province, (m.group(1) if m else "")
+
+
+def region_of_text(text: str) -> str:
+    """The region a notice's title or issuer names: a city with its own office, a province, or national."""
+    head = text[:200]
+    for city in CITY_PROVINCE:
+        if city in head:
+            return city
+    for province in sorted(PROVINCES, key=len, reverse=True):
+        if province in head:
+            return province
+    return NATIONAL

@@ -1,0 +1,236 @@
+"""The schema: SQLAlchemy 2 models for sources, notices, subscribers, alerts and runs.
+
+Only ``store/`` imports these. Schema changes go through Alembic migrations in
+``store/migrations``; the naming convention keeps constraint names stable so that
+migrations can drop and rename them on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class SourceState(Base):
+    """What the store remembers about a configured source between crawls (its health)."""
+
+    __tablename__ = "source_state"
+
+    source_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_crawl_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_success_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_item_count: Mapped[int | None] = mapped_column(Integer)
+    healthy: Mapped[bool] = mapped_column(Boolean, default=True)
+    problems: Mapped[list] = mapped_column(JSON, default=list)
+    failing_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    admin_alerted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Notice(Base):
+    """One notice page, identified by its URL; its content lives in versions."""
+
+    __tablename__ = "notice"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[str] = mapped_column(String(64), index=True)
+    url: Mapped[str] = mapped_column(String(1000), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    published_date: Mapped[date | None] = mapped_column(Date)
+    first_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    attachments: Mapped[list] = mapped_column(JSON, default=list)
+    current_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("notice_version.id", use_alter=True, ondelete="SET NULL")
+    )
+
+    versions: Mapped[list[NoticeVersion]] = relationship(
+        back_populates="notice", foreign_keys="NoticeVersion.notice_id", order_by="NoticeVersion.id"
+    )
+    current_version: Mapped[NoticeVersion | None] = relationship(foreign_keys=[current_version_id])
+
+
+class NoticeVersion(Base):
+    """The notice's content as fetched once; a new row only when the text really changes."""
+
+    __tablename__ = "notice_version"
+    __table_args__ = (UniqueConstraint("notice_id", "content_hash"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notice.id", ondelete="CASCADE"), index=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    text: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    region: Mapped[str] = mapped_column(String(64))
+    parsed: Mapped[dict] = mapped_column(JSON)
+
+    notice: Mapped[Notice] = relationship(back_populates="versions", foreign_keys=[notice_id])
+    windows: Mapped[list[NoticeWindow]] = relationship(
+        cascade="all, delete-orphan", order_by="NoticeWindow.position"
+    )
+    eligible: Mapped[list[EligibleRange]] = relationship(
+        cascade="all, delete-orphan", order_by="EligibleRange.position"
+    )
+
+
+class NoticeWindow(Base):
+    """A window of a version, in columns so that matching can filter on its end in SQL."""
+
+    __tablename__ = "notice_window"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("notice_version.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(64))
+    start_text: Mapped[str | None] = mapped_column(String(16))
+    end_text: Mapped[str | None] = mapped_column(String(16))
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date, index=True)
+
+
+class EligibleRange(Base):
+    """An eligible range of a version as session ordinals (see parsers.types.session_bounds)."""
+
+    __tablename__ = "eligible_range"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("notice_version.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    low: Mapped[int] = mapped_column(Integer)
+    high: Mapped[int] = mapped_column(Integer)
+
+
+class Subscriber(Base):
+    """A person who asked for alerts; only ``active`` ones ever get them."""
+
+    __tablename__ = "subscriber"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)  # normalised: trimmed, lower-case
+    name: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    region: Mapped[str] = mapped_column(String(64), default="")  # as given, e.g. 天津市红桥区
+    province: Mapped[str] = mapped_column(String(32), default="")  # normalised, e.g. 天津
+    city: Mapped[str] = mapped_column(String(32), default="")  # e.g. 天津 for a 直辖市, 深圳
+    alert_kinds: Mapped[list] = mapped_column(JSON, default=list)  # empty: all kinds
+    reminder_days: Mapped[int] = mapped_column(Integer, default=3)
+    expiry_reminders: Mapped[bool] = mapped_column(Boolean, default=True)
+    digest: Mapped[bool] = mapped_column(Boolean, default=True)
+    token_version: Mapped[int] = mapped_column(Integer, default=1)  # bump to revoke old links
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    unsubscribed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    confirmation_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    hard_bounces: Mapped[int] = mapped_column(Integer, default=0)
+
+    certificates: Mapped[list[Certificate]] = relationship(
+        back_populates="subscriber", cascade="all, delete-orphan", order_by="Certificate.id"
+    )
+
+
+class Certificate(Base):
+    """A certificate a subscriber holds; ``obtained_low/high`` are session ordinals."""
+
+    __tablename__ = "certificate"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscriber.id", ondelete="CASCADE"), index=True)
+    qualification: Mapped[str] = mapped_column(String(64))
+    level: Mapped[str] = mapped_column(String(8))
+    obtained: Mapped[str] = mapped_column(String(16))
+    obtained_low: Mapped[int] = mapped_column(Integer, index=True)
+    obtained_high: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str | None] = mapped_column(String(64))
+    last_registered: Mapped[date | None] = mapped_column(Date)
+
+    subscriber: Mapped[Subscriber] = relationship(back_populates="certificates")
+
+
+class Mail(Base):
+    """One outgoing message (the outbox row): one subscriber's alerts of one run, or one alert.
+
+    The delivery state lives here rather than on each alert because a digest is one
+    SMTP transaction: its Message-ID, attempts and lease belong to the message.
+    """
+
+    __tablename__ = "mail"
+    __table_args__ = (Index("ix_mail_status_next_attempt_at", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscriber_id: Mapped[int | None] = mapped_column(
+        ForeignKey("subscriber.id", ondelete="CASCADE"), index=True
+    )  # None for operator mail
+    recipient: Mapped[str] = mapped_column(String(320))
+    purpose: Mapped[str] = mapped_column(String(16), default="alert")  # alert | confirm | admin
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)  # what non-alert mails say
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|sending|sent|failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    message_id: Mapped[str] = mapped_column(String(200), unique=True)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    alerts: Mapped[list[Alert]] = relationship(back_populates="mail", order_by="Alert.id")
+    subscriber: Mapped[Subscriber | None] = relationship()
+
+
+class Alert(Base):
+    """That one subscriber must be told one thing; unique so nothing is queued twice."""
+
+    __tablename__ = "alert"
+    __table_args__ = (UniqueConstraint("subscriber_id", "kind", "about"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscriber.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))  # new_window | changed | closing_soon | expiry | ...
+    about: Mapped[str] = mapped_column(String(200))  # e.g. notice:12, version:40:window:0, cert:7:2027
+    notice_id: Mapped[int | None] = mapped_column(ForeignKey("notice.id", ondelete="CASCADE"))
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("notice_version.id", ondelete="CASCADE"))
+    certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id", ondelete="CASCADE"))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    mail_id: Mapped[int | None] = mapped_column(ForeignKey("mail.id", ondelete="SET NULL"), index=True)
+
+    mail: Mapped[Mail | None] = relationship(back_populates="alerts")
+
+
+class Run(Base):
+    """One scheduled cycle (or one step run on its own), with its counts and errors."""
+
+    __tablename__ = "run"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    command: Mapped[str] = mapped_column(String(32))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(16), default="running")  # running|ok|partial|failed
+    counts: Mapped[dict] = mapped_column(JSON, default=dict)
+    errors: Mapped[list] = mapped_column(JSON, default=list)

@@ -1,0 +1,159 @@
+"""Notices and their versions: recording fetches, and the reads the CLI, feeds and web use.
+
+A fetch adds a version only when the cleaned text really changed, so a re-crawl of an
+unchanged site adds nothing and an amended notice (window extended, fee corrected) keeps
+its history.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from parsers.types import ParsedNotice
+from store.models import EligibleRange, Notice, NoticeVersion, NoticeWindow
+
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class FetchedNotice:
+    """One detail page as the crawler saw it, parsed; the input of ``record_fetch``."""
+
+    source_id: str
+    url: str
+    title: str
+    published: date | None
+    text: str
+    parsed: ParsedNotice
+    fetched_at: datetime
+    attachments: list[dict] = field(default_factory=list)
+
+
+def content_hash(title: str, text: str) -> str:
+    """Hash of title and text with whitespace folded, so re-flowed markup is no change."""
+    folded = _SPACE.sub(" ", f"{title}\n{text}").strip()
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+def record_fetch(session: Session, fetched: FetchedNotice) -> str:
+    """Store a fetched notice; returns ``new``, ``changed`` or ``unchanged``."""
+    notice = session.scalars(select(Notice).where(Notice.url == fetched.url)).one_or_none()
+    digest = content_hash(fetched.title, fetched.text)
+    if notice is None:
+        notice = Notice(
+            source_id=fetched.source_id,
+            url=fetched.url,
+            title=fetched.title,
+            published_date=fetched.published,
+            first_seen_at=fetched.fetched_at,
+            last_seen_at=fetched.fetched_at,
+            attachments=fetched.attachments,
+        )
+        session.add(notice)
+        session.flush()
+        outcome = "new"
+    else:
+        notice.last_seen_at = fetched.fetched_at
+        notice.attachments = fetched.attachments
+        current = notice.current_version
+        if current is not None and current.content_hash == digest:
+            return "unchanged"
+        notice.title = fetched.title
+        notice.published_date = fetched.published or notice.published_date
+        outcome = "changed"
+    version = _new_version(notice, fetched, digest)
+    session.add(version)
+    session.flush()
+    notice.current_version_id = version.id
+    return outcome
+
+
+def _new_version(notice: Notice, fetched: FetchedNotice, digest: str) -> NoticeVersion:
+    parsed = fetched.parsed
+    version = NoticeVersion(
+        notice_id=notice.id,
+        content_hash=digest,
+        fetched_at=fetched.fetched_at,
+        text=fetched.text,
+        kind=parsed.kind,
+        region=parsed.region,
+        parsed=parsed.to_dict(),
+    )
+    for position, window in enumerate(parsed.windows):
+        data = window.to_dict()
+        version.windows.append(
+            NoticeWindow(
+                position=position,
+                label=window.label,
+                start_text=data["start"],
+                end_text=data["end"],
+                start_date=window.start_date,
+                end_date=window.end_date,
+            )
+        )
+    for position, rng in enumerate(parsed.eligible):
+        low, high = rng.bounds()
+        version.eligible.append(EligibleRange(position=position, low=low, high=high))
+    return version
+
+
+def known_urls(session: Session, urls: list[str]) -> set[str]:
+    """Which of ``urls`` are already stored (the crawler stops paginating at a page of known ones)."""
+    if not urls:
+        return set()
+    return set(session.scalars(select(Notice.url).where(Notice.url.in_(urls))))
+
+
+def list_notices(session: Session, *, limit: int | None = None, source_id: str | None = None) -> list[Notice]:
+    """Notices newest first (by published date, then first seen), with their current version loaded."""
+    query = (
+        select(Notice)
+        .options(selectinload(Notice.current_version), selectinload(Notice.versions))
+        .order_by(Notice.published_date.desc().nulls_last(), Notice.first_seen_at.desc(), Notice.id.desc())
+    )
+    if source_id:
+        query = query.where(Notice.source_id == source_id)
+    if limit:
+        query = query.limit(limit)
+    return list(session.scalars(query))
+
+
+def get_notice(session: Session, ref: str) -> Notice | None:
+    """A notice by numeric id or by URL."""
+    query = select(Notice).options(selectinload(Notice.versions))
+    if ref.isdigit():
+        return session.scalars(query.where(Notice.id == int(ref))).one_or_none()
+    return session.scalars(query.where(Notice.url == ref)).one_or_none()
+
+
+def count_versions(session: Session) -> int:
+    return session.scalar(select(func.count(NoticeVersion.id))) or 0
+
+
+def notice_summary(notice: Notice) -> dict:
+    """The JSON of ``notices list --json`` for one notice."""
+    version = notice.current_version
+    parsed = version.parsed if version else {}
+    return {
+        "id": notice.id,
+        "url": notice.url,
+        "title": notice.title,
+        "published": notice.published_date.isoformat() if notice.published_date else None,
+        "source": notice.source_id,
+        "kind": version.kind if version else None,
+        "region": version.region if version else None,
+        "versions": len(notice.versions),
+        "windows": parsed.get("windows", []),
+        "eligible": parsed.get("eligible", []),
+        "fees": parsed.get("fees", []),
+        "warnings": parsed.get("warnings", []),
+        "first_seen": notice.first_seen_at.isoformat(),
+        "last_seen": notice.last_seen_at.isoformat(),
+        "attachments": notice.attachments,
+    }

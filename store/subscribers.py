@@ -1,0 +1,211 @@
+"""Subscribers and their certificates: validation of what people give us, and its SQL.
+
+The web form, the JSON API and the CSV import all pass through ``SubscriberData`` here,
+so an address or a session is checked the same way whichever door it came in by.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from parsers.places import split_region
+from parsers.types import session_bounds
+from store.models import Certificate, Subscriber
+from store.qualifications import LEVELS, QUALIFICATIONS
+
+STATUSES = ("pending", "active", "unsubscribed", "bouncing")
+ALERT_KINDS = ("registration", "late_registration", "exam_signup", "certificate_collection", "reminders")
+
+# Deliberately plain: one @, no spaces or control characters, a dotted domain. The SMTP
+# server is the final judge; this only keeps out typos and header injection.
+_EMAIL = re.compile(
+    r"^[^@\s\x00-\x1f\x7f\"(),:;<>\[\\\]]{1,64}@[A-Za-z0-9\u00a1-\uffff.-]{1,252}\.[A-Za-z\u00a1-\uffff]{2,63}$"
+)
+
+
+class InvalidSubscription(ValueError):
+    """What a person gave us cannot be stored; the message says which field and why (in Chinese)."""
+
+
+def normalise_email(raw: str) -> str:
+    """Trimmed and lower-cased, so ``A@X.com`` and ``a@x.com `` are one subscriber."""
+    email = (raw or "").strip()
+    if any(c in email for c in "\r\n\x00") or not _EMAIL.match(email) or len(email) > 254:
+        raise InvalidSubscription(f"邮箱地址无效：{email[:80]!r}")
+    return email.lower()
+
+
+@dataclass(frozen=True)
+class CertificateData:
+    qualification: str
+    level: str
+    obtained: str
+    last_registered: date | None = None
+    number: str | None = None
+
+    def validated(self, today: date) -> CertificateData:
+        qualification = self.qualification.strip()
+        if qualification not in QUALIFICATIONS:
+            raise InvalidSubscription(f"未知的资格名称：{qualification[:40]!r}")
+        level = self.level.strip() or QUALIFICATIONS[qualification]
+        if level not in LEVELS:
+            raise InvalidSubscription(f"级别应为 初级/中级/高级：{level[:20]!r}")
+        if level != QUALIFICATIONS[qualification]:
+            raise InvalidSubscription(f"{qualification}属于{QUALIFICATIONS[qualification]}资格，不是{level}")
+        obtained = self.obtained.strip()
+        try:
+            low, _ = session_bounds(obtained)
+        except ValueError:
+            raise InvalidSubscription(
+                f"取得时间应为 2021、2021上半年 或 2021下半年：{obtained[:20]!r}"
+            ) from None
+        if low // 10 > today.year or low // 10 < 1990:
+            raise InvalidSubscription(f"取得时间不合理：{obtained}")
+        if self.last_registered and self.last_registered > today:
+            raise InvalidSubscription(f"最近登记日期不能晚于今天：{self.last_registered}")
+        return CertificateData(qualification, level, obtained, self.last_registered, self.number or None)
+
+
+@dataclass(frozen=True)
+class SubscriberData:
+    email: str
+    region: str = ""
+    certificates: tuple[CertificateData, ...] = ()
+    name: str | None = None
+    alert_kinds: tuple[str, ...] = ()
+    reminder_days: int = 3
+    digest: bool = True
+
+    def validated(self, today: date) -> SubscriberData:
+        email = normalise_email(self.email)
+        unknown = [k for k in self.alert_kinds if k not in ALERT_KINDS]
+        if unknown:
+            raise InvalidSubscription(f"未知的提醒类型：{', '.join(unknown)}")
+        if not 0 <= self.reminder_days <= 60:
+            raise InvalidSubscription("提前提醒天数应在 0 到 60 之间")
+        region = (self.region or "").strip()
+        if region and not split_region(region)[0]:
+            raise InvalidSubscription(f"无法识别的地区：{region[:40]!r}")
+        name = (self.name or "").strip() or None
+        if name and any(c in name for c in "\r\n\x00"):
+            raise InvalidSubscription("姓名中不能含有换行或控制字符")
+        certificates = tuple(c.validated(today) for c in self.certificates)
+        return SubscriberData(
+            email, region, certificates, name, tuple(self.alert_kinds), self.reminder_days, self.digest
+        )
+
+
+@dataclass
+class UpsertResult:
+    subscriber: Subscriber
+    created: bool
+    certificates_added: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def find_subscriber(session: Session, email: str) -> Subscriber | None:
+    return session.scalars(
+        select(Subscriber)
+        .options(selectinload(Subscriber.certificates))
+        .where(Subscriber.email == email.lower())
+    ).one_or_none()
+
+
+def upsert_subscriber(session: Session, data: SubscriberData, *, status: str, now: datetime) -> UpsertResult:
+    """Create the subscriber or add the certificates they do not have yet; ``data`` must be validated.
+
+    An existing subscriber keeps their status: importing a list again must not re-activate
+    someone who unsubscribed.
+    """
+    subscriber = find_subscriber(session, data.email)
+    created = subscriber is None
+    if subscriber is None:
+        province, city = split_region(data.region)
+        subscriber = Subscriber(
+            email=data.email,
+            name=data.name,
+            status=status,
+            region=data.region,
+            province=province,
+            city=city,
+            alert_kinds=list(data.alert_kinds),
+            reminder_days=data.reminder_days,
+            expiry_reminders=True,
+            digest=data.digest,
+            token_version=1,
+            created_at=now,
+            confirmed_at=now if status == "active" else None,
+            hard_bounces=0,
+        )
+        session.add(subscriber)
+    have = {(c.qualification, c.obtained) for c in subscriber.certificates}
+    added = 0
+    for cert in data.certificates:
+        if (cert.qualification, cert.obtained) in have:
+            continue
+        low, high = session_bounds(cert.obtained)
+        subscriber.certificates.append(
+            Certificate(
+                qualification=cert.qualification,
+                level=cert.level,
+                obtained=cert.obtained,
+                obtained_low=low,
+                obtained_high=high,
+                number=cert.number,
+                last_registered=cert.last_registered,
+            )
+        )
+        have.add((cert.qualification, cert.obtained))
+        added += 1
+    session.flush()
+    return UpsertResult(subscriber, created, added)
+
+
+def list_subscribers(session: Session, *, status: str | None = None) -> list[Subscriber]:
+    query = select(Subscriber).options(selectinload(Subscriber.certificates)).order_by(Subscriber.id)
+    if status:
+        query = query.where(Subscriber.status == status)
+    return list(session.scalars(query))
+
+
+def remove_subscriber(session: Session, email: str) -> bool:
+    """Delete a subscriber and everything about them (their certificates, alerts, mails)."""
+    subscriber = find_subscriber(session, email)
+    if subscriber is None:
+        return False
+    session.delete(subscriber)
+    session.flush()
+    return True
+
+
+def count_by_status(session: Session) -> dict[str, int]:
+    rows = session.execute(select(Subscriber.status, func.count()).group_by(Subscriber.status))
+    return {status: n for status, n in rows}
+
+
+def subscriber_summary(subscriber: Subscriber) -> dict:
+    """The JSON of ``subscribers list --json`` for one subscriber."""
+    return {
+        "email": subscriber.email,
+        "name": subscriber.name,
+        "status": subscriber.status,
+        "region": subscriber.region,
+        "alert_kinds": list(subscriber.alert_kinds),
+        "reminder_days": subscriber.reminder_days,
+        "digest": subscriber.digest,
+        "created_at": subscriber.created_at.isoformat(),
+        "certificates": [
+            {
+                "qualification": c.qualification,
+                "level": c.level,
+                "obtained": c.obtained,
+                "last_registered": c.last_registered.isoformat() if c.last_registered else None,
+            }
+            for c in subscriber.certificates
+        ],
+    }

@@ -1,0 +1,88 @@
+"""Shared fixtures: databases on SQLite and PostgreSQL, and a clean environment for the CLI.
+
+``database_url`` runs a test once on a fresh SQLite file and once on PostgreSQL (a fresh
+schema on the server at 127.0.0.1:5432, database ``test``); where no PostgreSQL server
+answers, the PostgreSQL case skips and says so.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from store.db import make_engine, make_sessionmaker, upgrade
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_SERVER_URL = os.environ.get("RUANKAO_WATCH_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _postgres_available() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
+            pass
+        engine = create_engine(PG_SERVER_URL)
+        with engine.connect():
+            pass
+        engine.dispose()
+        return True
+    except Exception:
+        return False
+
+
+POSTGRES = _postgres_available()
+
+
+@pytest.fixture
+def pg_schema_url() -> Iterator[str]:
+    """A URL whose search_path is a new, empty schema; dropped afterwards."""
+    if not POSTGRES:
+        pytest.skip("no PostgreSQL server on 127.0.0.1:5432 (user postgres, database test)")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_SERVER_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{PG_SERVER_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request, tmp_path) -> str:
+    """An empty, migrated database on each backend."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    else:
+        url = request.getfixturevalue("pg_schema_url")
+    upgrade(url)
+    return url
+
+
+@pytest.fixture
+def sessions(database_url):
+    """A sessionmaker bound to ``database_url``."""
+    engine = make_engine(database_url)
+    yield make_sessionmaker(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def cli_env(tmp_path, monkeypatch) -> dict[str, str]:
+    """Environment for running ``python -m app`` in a subprocess: repo on the path, no stray config."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RUANKAO_WATCH_")}
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env["PYTHONIOENCODING"] = "utf-8"
+    monkeypatch.chdir(tmp_path)
+    return env
+
+
+PYTHON = sys.executable
