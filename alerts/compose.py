@@ -9,6 +9,7 @@ as links only when they point into an official source's domain.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -234,6 +235,8 @@ def _message(mail: OutgoingMail, *, subject: str, sender: Address, text: str, ht
     message["Message-ID"] = clean_header(mail.message_id, 200)
     message.set_content(text, cte="base64")
     message.add_alternative(html, subtype="html", cte="base64")
+    # A boundary derived from the Message-ID instead of a random one: a retry is byte-identical.
+    message.set_boundary("=_rw_" + hashlib.sha256(mail.message_id.encode()).hexdigest()[:32])
     return message
 
 
