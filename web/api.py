@@ -26,9 +26,15 @@ AlertKind = Literal[ALERT_KINDS]  # type: ignore[valid-type]
 
 
 class CertificateIn(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"qualification": "信息系统项目管理师", "level": "高级", "obtained": "2021下半年"}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"qualification": "信息系统项目管理师", "level": "高级", "obtained": "2021下半年"}]
+        }
+    )
 
-    qualification: str = Field(max_length=64, description="资格名称，须为官方资格列表中的一项，如 信息系统项目管理师")
+    qualification: str = Field(
+        max_length=64, description="资格名称，须为官方资格列表中的一项，如 信息系统项目管理师"
+    )
     level: str = Field("", max_length=8, description="初级、中级或高级；留空则按资格判断")
     obtained: str = Field(max_length=16, description="取得时间：2021、2021上半年 或 2021下半年")
     last_registered: date | None = Field(None, description="最近一次证书登记的日期（可选）")
@@ -77,9 +83,12 @@ def subscribe(body: SubscriptionIn, request: Request, background: BackgroundTask
             email=body.email,
             region=body.region,
             certificates=tuple(
-                CertificateData(c.qualification, c.level, c.obtained, c.last_registered) for c in body.certificates
+                CertificateData(c.qualification, c.level, c.obtained, c.last_registered)
+                for c in body.certificates
             ),
-            alert_kinds=() if body.alerts is None or set(body.alerts) == set(ALERT_KINDS) else tuple(body.alerts),
+            alert_kinds=()
+            if body.alerts is None or set(body.alerts) == set(ALERT_KINDS)
+            else tuple(body.alerts),
             reminder_days=body.reminder_days,
             digest=body.digest,
         ).validated(local_today(now))
@@ -107,8 +116,13 @@ def healthz(request: Request) -> dict[str, str]:
 def wants_json(request: Request) -> bool:
     """Errors on the API (and on anything asking for JSON) are JSON; people get pages."""
     path = request.url.path
-    return path.startswith("/api/") or path in ("/healthz", "/openapi.json") or (
-        "application/json" in request.headers.get("accept", "") and "text/html" not in request.headers.get("accept", "")
+    return (
+        path.startswith("/api/")
+        or path in ("/healthz", "/openapi.json")
+        or (
+            "application/json" in request.headers.get("accept", "")
+            and "text/html" not in request.headers.get("accept", "")
+        )
     )
 
 

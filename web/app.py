@@ -45,7 +45,9 @@ def create_app(
 ) -> FastAPI:
     """The web app on ``sessions`` (default: an engine for ``config.database_url``)."""
     if not config.secret:
-        raise ConfigError("secret: RUANKAO_WATCH_SECRET must be set to serve the web app (it signs every link)")
+        raise ConfigError(
+            "secret: RUANKAO_WATCH_SECRET must be set to serve the web app (it signs every link)"
+        )
     if sessions is None:
         sessions = make_sessionmaker(make_engine(config.database_url))
     install_log_redaction()

@@ -11,13 +11,13 @@ import logging
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from alerts.send import send_mail_now
+from sqlalchemy.orm import Session, sessionmaker
+from store.outbox import enqueue_mail
+
 from alerts.tokens import make_token, read_token
 from app.config import Config
 from store.models import Subscriber
-from store.outbox import enqueue_mail
 from store.subscribers import SubscriberData, find_subscriber, get_subscriber, reopen, upsert_subscriber
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,9 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def request_subscription(session: Session, data: SubscriberData, *, config: Config, now: datetime) -> int | None:
+def request_subscription(
+    session: Session, data: SubscriberData, *, config: Config, now: datetime
+) -> int | None:
     """Record a request to subscribe (``data`` validated); the id of a confirmation mail to send, or None.
 
     A known address keeps what it has: only its own links may change a subscription, so
@@ -59,7 +61,9 @@ def request_subscription(session: Session, data: SubscriberData, *, config: Conf
     return queue_confirmation(session, subscriber, config=config, now=now)
 
 
-def queue_confirmation(session: Session, subscriber: Subscriber, *, config: Config, now: datetime) -> int | None:
+def queue_confirmation(
+    session: Session, subscriber: Subscriber, *, config: Config, now: datetime
+) -> int | None:
     """Queue the confirmation mail unless one went out within the cool-down; its id or None.
 
     An active subscriber gets it too: its link shows "already confirmed" and their

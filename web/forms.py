@@ -16,7 +16,13 @@ from starlette.datastructures import FormData
 from parsers.places import MUNICIPALITIES, PROVINCES
 from store.models import Subscriber
 from store.qualifications import LEVELS, QUALIFICATIONS
-from store.subscribers import ALERT_KINDS, CertificateData, InvalidSubscription, SubscriberData, latest_session
+from store.subscribers import (
+    ALERT_KINDS,
+    CertificateData,
+    InvalidSubscription,
+    SubscriberData,
+    latest_session,
+)
 
 MAX_CERTIFICATES = 10
 FIRST_YEAR = 1990
@@ -133,7 +139,10 @@ def parse_form(form: FormData) -> SubscriptionForm:
         if form.get(prefix + "remove"):
             continue
         row = CertificateRow(
-            *(_text(form, prefix + name, 20) for name in ("qualification", "level", "year", "half", "last_registered"))
+            *(
+                _text(form, prefix + name, 20)
+                for name in ("qualification", "level", "year", "half", "last_registered")
+            )
         )
         if not row.blank:
             rows.append(row)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
@@ -67,7 +68,9 @@ def _discovery_links(base_url: str) -> list[dict]:
     return list(discovery_links(base_url))
 
 
-def render(request: Request, name: str, context: dict, *, status_code: int = 200, headers=None) -> HTMLResponse:
+def render(
+    request: Request, name: str, context: dict, *, status_code: int = 200, headers=None
+) -> HTMLResponse:
     """A page; sets the CSRF cookie when the visitor has none, so its forms can be posted."""
     state = request.app.state
     cookie = request.cookies.get(CSRF_COOKIE)
@@ -102,15 +105,24 @@ def render(request: Request, name: str, context: dict, *, status_code: int = 200
     return response
 
 
-def message_page(request: Request, message: str, *, status_code: int = 200, headers=None, title: str = "") -> HTMLResponse:
+def message_page(
+    request: Request, message: str, *, status_code: int = 200, headers=None, title: str = ""
+) -> HTMLResponse:
     return render(
-        request, "message.html", {"title": title or message, "message": message}, status_code=status_code, headers=headers
+        request,
+        "message.html",
+        {"title": title or message, "message": message},
+        status_code=status_code,
+        headers=headers,
     )
 
 
 async def posted_form(request: Request) -> FormData:
     """The posted form, read before the (synchronous) handler runs in the thread pool."""
     return await request.form(max_files=0, max_fields=200)
+
+
+PostedForm = Annotated[FormData, Depends(posted_form)]
 
 
 def _require_csrf(request: Request, form: FormData) -> None:
@@ -157,9 +169,7 @@ def subscribe_page(request: Request) -> HTMLResponse:
 
 
 @router.post("/subscribe", response_class=HTMLResponse)
-def subscribe(
-    request: Request, background: BackgroundTasks, posted: FormData = Depends(posted_form)
-) -> HTMLResponse:
+def subscribe(request: Request, background: BackgroundTasks, posted: PostedForm) -> HTMLResponse:
     _require_csrf(request, posted)
     form = parse_form(posted)
     if posted.get("add_certificate"):
@@ -187,7 +197,7 @@ def confirm_page(request: Request, token: str) -> HTMLResponse:
 
 
 @router.post("/confirm/{token}", response_class=HTMLResponse)
-def confirm(request: Request, token: str, posted: FormData = Depends(posted_form)) -> HTMLResponse:
+def confirm(request: Request, token: str, posted: PostedForm) -> HTMLResponse:
     state = request.app.state
     with state.sessions.begin() as session:
         subscriber = _subscriber(request, session, token, "confirm")
@@ -222,7 +232,9 @@ def unsubscribe_now(request: Request, token: str) -> HTMLResponse:
     with state.sessions.begin() as session:
         subscriber = _subscriber(request, session, token, "unsubscribe")
         unsubscribe(subscriber, state.clock())
-    return render(request, "unsubscribe.html", {"subscriber": subscriber, "done": True, "action": request.url.path})
+    return render(
+        request, "unsubscribe.html", {"subscriber": subscriber, "done": True, "action": request.url.path}
+    )
 
 
 @router.get("/manage/{token}", response_class=HTMLResponse)
@@ -233,7 +245,7 @@ def manage_page(request: Request, token: str) -> HTMLResponse:
 
 
 @router.post("/manage/{token}", response_class=HTMLResponse)
-def manage(request: Request, token: str, posted: FormData = Depends(posted_form)) -> HTMLResponse:
+def manage(request: Request, token: str, posted: PostedForm) -> HTMLResponse:
     state = request.app.state
     with state.sessions.begin() as session:
         subscriber = _subscriber(request, session, token, "manage")
@@ -250,7 +262,9 @@ def manage(request: Request, token: str, posted: FormData = Depends(posted_form)
         return _manage_render(request, subscriber, form_from_subscriber(subscriber), saved=True)
 
 
-def _manage_render(request: Request, subscriber, form: SubscriptionForm, *, errors=(), saved=False, status_code=200):
+def _manage_render(
+    request: Request, subscriber, form: SubscriptionForm, *, errors=(), saved=False, status_code=200
+):
     state = request.app.state
     now = state.clock()
     return render(
@@ -283,7 +297,7 @@ def export(request: Request, token: str) -> Response:
 
 
 @router.post("/manage/{token}/delete", response_class=HTMLResponse)
-def delete(request: Request, token: str, posted: FormData = Depends(posted_form)) -> HTMLResponse:
+def delete(request: Request, token: str, posted: PostedForm) -> HTMLResponse:
     with request.app.state.sessions.begin() as session:
         subscriber = _subscriber(request, session, token, "manage")
         _require_csrf(request, posted)

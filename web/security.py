@@ -119,5 +119,7 @@ def check_rate(request: Request, email: str | None = None) -> None:
     wait = max((w for w in waits if w is not None), default=None)
     if wait is not None:
         raise HTTPException(
-            429, detail=f"请求过于频繁，请 {math.ceil(wait)} 秒后再试", headers={"Retry-After": str(math.ceil(wait))}
+            429,
+            detail=f"请求过于频繁，请 {math.ceil(wait)} 秒后再试",
+            headers={"Retry-After": str(math.ceil(wait))},
         )

@@ -22,9 +22,17 @@ def test_subscribing_stores_a_pending_subscriber_and_queues_one_confirmation(cli
     assert confirm_mails(sessions) == 1
 
 
-def test_a_known_address_gets_the_same_answer_and_no_second_mail_within_the_cool_down(client, sessions, clock):
+def test_a_known_address_gets_the_same_answer_and_no_second_mail_within_the_cool_down(
+    client, sessions, clock
+):
     first = client.post(API, json=body())
-    again = client.post(API, json=body(region="广东省深圳市", certificates=[{"qualification": "程序员", "level": "初级", "obtained": "2019"}]))
+    again = client.post(
+        API,
+        json=body(
+            region="广东省深圳市",
+            certificates=[{"qualification": "程序员", "level": "初级", "obtained": "2019"}],
+        ),
+    )
     assert (again.status_code, again.json()) == (first.status_code, first.json())
     s = subscriber(sessions, "li.lei@example.com")
     assert s.region == "天津市红桥区" and len(s.certificates) == 1  # a stranger cannot change it
@@ -58,11 +66,27 @@ def test_alert_kinds_and_delivery_are_taken(client, sessions):
         (body("not-an-address"), 422, "邮箱地址无效"),
         (body("li@example.com\r\nBcc: victim@example.org"), 422, "邮箱地址无效"),
         (body("li@example.com\nBcc:x@evil.example"), 422, "邮箱地址无效"),
-        (body(certificates=[{"qualification": "宇宙架构师", "level": "高级", "obtained": "2021"}]), 422, "未知的资格名称"),
+        (
+            body(certificates=[{"qualification": "宇宙架构师", "level": "高级", "obtained": "2021"}]),
+            422,
+            "未知的资格名称",
+        ),
         (body(certificates=[{"qualification": "程序员", "level": "高级", "obtained": "2021"}]), 422, "初级"),
-        (body(certificates=[{"qualification": "程序员", "level": "初级", "obtained": "2026上半年"}]), 422, "取得时间"),
-        (body(certificates=[{"qualification": "程序员", "level": "初级", "obtained": "2031"}]), 422, "取得时间"),
-        (body(certificates=[{"qualification": "程序员", "level": "初级", "obtained": "去年"}]), 422, "取得时间应为"),
+        (
+            body(certificates=[{"qualification": "程序员", "level": "初级", "obtained": "2026上半年"}]),
+            422,
+            "取得时间",
+        ),
+        (
+            body(certificates=[{"qualification": "程序员", "level": "初级", "obtained": "2031"}]),
+            422,
+            "取得时间",
+        ),
+        (
+            body(certificates=[{"qualification": "程序员", "level": "初级", "obtained": "去年"}]),
+            422,
+            "取得时间应为",
+        ),
         (body(certificates=[]), 422, "certificates"),
         (body(region="火星市"), 422, "无法识别的地区"),
         (body(alerts=["everything"]), 422, "alerts"),
@@ -82,7 +106,9 @@ def test_bad_requests_get_a_clear_4xx_and_store_nothing(client, sessions, payloa
 def test_malformed_json_and_other_media_types_are_refused(client, sessions):
     r = client.post(API, content=b'{"email": "li@example.com",', headers={"content-type": "application/json"})
     assert (r.status_code, r.json()["detail"]) == (400, "请求体不是有效的 JSON")
-    r = client.post(API, content=b"email=li@example.com", headers={"content-type": "application/x-www-form-urlencoded"})
+    r = client.post(
+        API, content=b"email=li@example.com", headers={"content-type": "application/x-www-form-urlencoded"}
+    )
     assert r.status_code == 415 and "application/json" in r.json()["detail"]
     assert subscriber_count(sessions) == 0
 
