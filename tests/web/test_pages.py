@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 
 from alerts.tokens import make_token
-from parsers.types import EligibleRange, ParsedNotice, Window
-from store.notices import FetchedNotice, record_fetch
+from store.notices import record_fetch
 from store.subscribers import CertificateData, SubscriberData, upsert_subscriber
-from tests.web.helpers import SECRET, START, confirm_mails, form_token, subscriber, subscriber_count
+from tests.web.helpers import (
+    SECRET,
+    START,
+    confirm_mails,
+    form_token,
+    sample_notice,
+    subscriber,
+    subscriber_count,
+)
 from web.flows import epoch_day, link
 from web.security import CSRF_FIELD
 
@@ -51,30 +58,13 @@ def url(sessions, config, purpose: str, email=EMAIL) -> str:
 
 
 def test_home_says_what_it_does_lists_notices_with_windows_and_holds_the_form(client, sessions):
-    parsed = ParsedNotice(
-        title="关于2026年上半年证书登记的通知",
-        kind="registration",
-        region="national",
-        published=date(2026, 2, 20),
-        windows=(Window("登记", datetime(2026, 3, 1, 9, 0), datetime(2026, 3, 15, 17, 0), "登记时间"),),
-        eligible=(EligibleRange(None, "2022", "2022年度及以前"),),
-    )
-    fetched = FetchedNotice(
-        "ruankao",
-        "https://www.ruankao.org.cn/article/content/1.html",
-        parsed.title,
-        parsed.published,
-        "正文",
-        parsed,
-        START,
-    )
     with sessions.begin() as s:
-        record_fetch(s, fetched)
+        record_fetch(s, sample_notice())
     page = client.get("/")
     assert page.status_code == 200
     text = page.text
     assert "软考通知提醒" in text and '<html lang="zh-CN">' in text
-    assert "关于2026年上半年证书登记的通知" in text
+    assert "证书登记的通知" in text
     assert "2026-03-01 09:00 至 2026-03-15 17:00" in text
     assert 'action="/subscribe"' in text and 'name="email"' in text
     assert "<script" not in text
