@@ -188,7 +188,9 @@ def test_bad_links_are_404_for_get_and_post_alike(client, sessions, config, cloc
     bad = [
         "nonsense",
         _tampered(good),
-        make_token(sid, 1, "feed", today_day=today, secret=SECRET),  # another purpose
+        make_token(
+            sid, 1, "confirm" if purpose != "confirm" else "manage", today_day=today, secret=SECRET
+        ),  # another purpose
         make_token(sid, 2, purpose, today_day=today, secret=SECRET),  # revoked version
         make_token(sid + 1, 1, purpose, today_day=today, secret=SECRET),  # nobody
         make_token(sid, 1, purpose, today_day=today, secret="another secret"),
