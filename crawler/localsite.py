@@ -127,10 +127,16 @@ def _handler_for(site: LocalSite) -> type[BaseHTTPRequestHandler]:
             pass
 
         def do_HEAD(self) -> None:
-            self._answer(send_body=False)
+            self._answer_unless_gone(send_body=False)
 
         def do_GET(self) -> None:
-            self._answer(send_body=True)
+            self._answer_unless_gone(send_body=True)
+
+        def _answer_unless_gone(self, send_body: bool) -> None:
+            try:
+                self._answer(send_body)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True  # the client gave up (a time-out, a cancelled download)
 
         def _answer(self, send_body: bool) -> None:
             path = unquote(urlsplit(self.path).path)
@@ -211,12 +217,9 @@ def _handler_for(site: LocalSite) -> type[BaseHTTPRequestHandler]:
             if not send_body:
                 return
             chunk = b"<p>" + b"x" * 1017 + b"</p>\n"
-            try:
-                for _ in range(size // len(chunk)):
-                    self.wfile.write(chunk)
-                self.wfile.write(b" " * (size % len(chunk)))
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the crawler cancelled the download, as it should
+            for _ in range(size // len(chunk)):
+                self.wfile.write(chunk)
+            self.wfile.write(b" " * (size % len(chunk)))
 
         def _send(
             self,
@@ -236,16 +239,13 @@ def _handler_for(site: LocalSite) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             if not send_body or status == 304:
                 return
-            try:
-                if chunk_delay:
-                    for start in range(0, len(body), 1024):
-                        self.wfile.write(body[start : start + 1024])
-                        self.wfile.flush()
-                        time.sleep(chunk_delay)
-                else:
-                    self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
+            if chunk_delay:
+                for start in range(0, len(body), 1024):
+                    self.wfile.write(body[start : start + 1024])
+                    self.wfile.flush()
+                    time.sleep(chunk_delay)
+            else:
+                self.wfile.write(body)
 
     return Handler
 

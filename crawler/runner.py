@@ -68,9 +68,14 @@ def crawl_in_subprocess(
             sources_file = Path(tmp, "sources.json")
             sources_file.write_text(json.dumps(sources, ensure_ascii=False), encoding="utf-8")
             argv += ["--sources-json", str(sources_file)]
-        proc = subprocess.run(
-            argv, stdout=subprocess.PIPE, text=True, encoding="utf-8", env=env, timeout=timeout
-        )
+        try:
+            proc = subprocess.run(
+                argv, stdout=subprocess.PIPE, text=True, encoding="utf-8", env=env, timeout=timeout
+            )
+        except subprocess.TimeoutExpired:
+            return 1, _report(
+                {}, [f"the crawler process did not finish within {timeout:.0f} s and was stopped"]
+            )
     lines = [line for line in proc.stdout.splitlines() if line.strip()]
     try:
         return proc.returncode, json.loads(lines[-1])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -220,3 +221,15 @@ def test_scrapy_crawl_from_the_repository_root(tmp_path):
         )
     assert len(stored(database_url)) == 6
     assert source_state(database_url).healthy
+
+
+def test_a_list_page_that_times_out_is_retried_then_reported(tmp_path, crawl):
+    database_url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    with serve(sample_site_root(), behaviours={"/index/work.html": Behaviour(delay=1.5)}) as site:
+        code, report = crawl(database_url, site, DOWNLOAD_TIMEOUT=0.5, RETRY_TIMES=1)
+        time.sleep(1.6)  # the server records a request when it answers, after its delay
+        lists = site.requests_for("/index/work.html")
+    assert code == 1
+    assert len(lists) == 2, "one retry after the time-out"
+    problems = " | ".join(report["problems"])
+    assert "no list page could be read" in problems and "could not be downloaded" in problems
