@@ -223,13 +223,61 @@ def test_scrapy_crawl_from_the_repository_root(tmp_path):
     assert source_state(database_url).healthy
 
 
-def test_a_list_page_that_times_out_is_retried_then_reported(tmp_path, crawl):
+def test_a_list_page_that_times_out_is_retried_then_reported_not_served_from_the_cache(tmp_path, crawl):
     database_url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
-    with serve(sample_site_root(), behaviours={"/index/work.html": Behaviour(delay=1.5)}) as site:
+    with serve(sample_site_root()) as site:
+        assert crawl(database_url, site)[0] == 0  # the list page is now in the HTTP cache
+        site.behaviours["/index/work.html"] = Behaviour(delay=1.5)
+        mark = len(site.requests_for("/index/work.html"))
         code, report = crawl(database_url, site, DOWNLOAD_TIMEOUT=0.5, RETRY_TIMES=1)
         time.sleep(1.6)  # the server records a request when it answers, after its delay
-        lists = site.requests_for("/index/work.html")
+        lists = site.requests_for("/index/work.html")[mark:]
     assert code == 1
     assert len(lists) == 2, "one retry after the time-out"
     problems = " | ".join(report["problems"])
     assert "no list page could be read" in problems and "could not be downloaded" in problems
+
+
+def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False
+        )
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = directory / "cert.pem", directory / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    return cert_file, key_file
+
+
+def test_a_self_signed_certificate_fails_the_crawl(tmp_path, crawl):
+    database_url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    with serve(sample_site_root(), tls=self_signed_certificate(tmp_path)) as site:
+        assert site.base_url.startswith("https://")
+        code, report = crawl(database_url, site, RETRY_TIMES=0)
+    assert code == 1
+    assert any("no list page could be read" in p for p in report["problems"])
+    assert stored(database_url) == {}
