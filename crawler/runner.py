@@ -106,7 +106,7 @@ def source_report(stats: Mapping[str, Any]) -> dict:
     }
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m crawler.runner", description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--source", help="crawl only this source id (default: every enabled source)")
@@ -174,7 +174,7 @@ def crawl_settings(args: argparse.Namespace, overrides: list[dict]) -> Settings:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = build_parser().parse_args(argv)
     try:
         overrides = (
             json.loads(Path(args.sources_json).read_text(encoding="utf-8")) if args.sources_json else []
