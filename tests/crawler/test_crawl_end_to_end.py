@@ -281,3 +281,15 @@ def test_a_self_signed_certificate_fails_the_crawl(tmp_path, crawl):
     assert code == 1
     assert any("no list page could be read" in p for p in report["problems"])
     assert stored(database_url) == {}
+
+
+def test_requests_are_spaced_one_at_a_time_with_an_honest_user_agent(tmp_path, crawl):
+    database_url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    with serve(sample_site_root()) as site:
+        code, _ = crawl(database_url, site, DOWNLOAD_DELAY=0.3, AUTOTHROTTLE_ENABLED=False)
+        requests = list(site.requests)
+    assert code == 0
+    gaps = [b.at - a.at for a, b in zip(requests, requests[1:], strict=False)]
+    assert min(gaps) >= 0.14, gaps  # 0.3 s with ±50 % jitter
+    agents = {r.headers["user-agent"] for r in requests}
+    assert len(agents) == 1 and agents.pop().startswith("ruankao-watch/")
