@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import ipaddress
+import itertools
+import json
+import os
+import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from crawler.localsite import Behaviour, LocalSite, sample_site_root, serve
+from crawler.runner import crawl_in_subprocess
 from store.db import make_engine, make_sessionmaker
 from store.models import Notice, SourceState
 from store.notices import list_notices
@@ -155,8 +168,6 @@ def test_faulty_site_is_crawled_safely_and_an_amendment_adds_a_version(
 
 
 def test_an_empty_list_is_a_health_problem_and_deletes_nothing(database_url, crawl, tmp_path):
-    import shutil
-
     root = Path(shutil.copytree(sample_site_root(), tmp_path / "sample"))
     with serve(root) as site:
         assert crawl(database_url, site)[0] == 0
@@ -188,18 +199,11 @@ def test_a_long_retry_after_ends_the_run_for_that_host(tmp_path, crawl):
 
 @pytest.mark.parametrize("url", ["ftp://127.0.0.1/x", "not a url"])
 def test_a_bad_mirror_url_is_a_usage_error(tmp_path, url):
-    from crawler.runner import crawl_in_subprocess
-
     code, report = crawl_in_subprocess(f"sqlite:///{tmp_path / 'db.sqlite3'}", source="ruankao", url=url)
     assert code == 2 and "--url" in report["problems"][0]
 
 
 def test_scrapy_crawl_from_the_repository_root(tmp_path):
-    import json
-    import os
-    import subprocess
-    import sys
-
     database_url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
     root = Path(__file__).resolve().parents[2]
     with serve(sample_site_root()) as site:
@@ -239,14 +243,6 @@ def test_a_list_page_that_times_out_is_retried_then_reported_not_served_from_the
 
 
 def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
-    import datetime as dt
-    import ipaddress
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
     now = dt.datetime.now(dt.UTC)
@@ -289,7 +285,7 @@ def test_requests_are_spaced_one_at_a_time_with_an_honest_user_agent(tmp_path, c
         code, _ = crawl(database_url, site, DOWNLOAD_DELAY=0.3, AUTOTHROTTLE_ENABLED=False)
         requests = list(site.requests)
     assert code == 0
-    gaps = [b.at - a.at for a, b in zip(requests, requests[1:], strict=False)]
+    gaps = [b.at - a.at for a, b in itertools.pairwise(requests)]
     assert min(gaps) >= 0.14, gaps  # 0.3 s with ±50 % jitter
     agents = {r.headers["user-agent"] for r in requests}
     assert len(agents) == 1 and agents.pop().startswith("ruankao-watch/")
