@@ -129,7 +129,6 @@ def test_a_missing_content_container_is_counted(tmp_path):
 
 
 def test_the_loader_lists_enabled_sources_and_refuses_disabled_ones():
-
     loader = SourceSpiderLoader(Settings({"NOTICES_SOURCES": '[{"id": "tianjin", "enabled": false}]'}))
     assert loader.list() == ["guangdong", "ruankao", "shenzhen"]
     assert loader.load("ruankao").name == "ruankao"
