@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import ipaddress
 import itertools
 import json
@@ -99,6 +100,9 @@ def test_faulty_site_is_crawled_safely_and_an_amendment_adds_a_version(
         "/article/content/flaky.html": Behaviour(statuses=[500]),
         "/article/content/busy.html": Behaviour(statuses=[429], headers={"Retry-After": "1"}),
         "/article/content/huge.html": Behaviour(size=6 * 1024 * 1024),
+        "/article/content/bomb.html": Behaviour(
+            body=gzip.compress(b" " * (64 * 1024 * 1024)), headers={"Content-Encoding": "gzip"}
+        ),
     }
     try:
         with serve(site_dir, behaviours=behaviours) as site:
@@ -147,7 +151,13 @@ def test_faulty_site_is_crawled_safely_and_an_amendment_adds_a_version(
     assert busy[1].at - busy[0].at >= 0.95, "Retry-After: 1 was honoured"
 
     problems = " | ".join(ruankao["problems"])
-    for expected in ("404 ×1", "DOWNLOAD_MAXSIZE", "robots.txt", "429", "empty body"):
+    for expected in (
+        "404 ×1",
+        "2 detail page(s) were larger than DOWNLOAD_MAXSIZE",
+        "robots.txt",
+        "429",
+        "empty body",
+    ):
         assert expected in problems
 
     # Second crawl: nothing changed, so every stored page is revalidated with a 304.
