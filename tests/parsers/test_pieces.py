@@ -285,7 +285,7 @@ def test_kind(title: str, body: str, kind: str) -> None:
         ),
         ("关于2025年度软考考试计划的通知", "", "各省、自治区、直辖市考试管理机构：", "national"),
         ("内蒙古自治区2024年软考报名通知", "", "", "内蒙古"),
-        ("新疆生产建设兵团2024年软考报名通知", "", "", "新疆兵团"),
+        ("新疆生产建设兵团2024年软考报名通知", "", "", "兵团"),
     ],
 )
 def test_region(title: str, meta: str, body: str, region: str) -> None:
