@@ -191,6 +191,14 @@ _BODY_MARKS = (
     ("id", "content"),
     ("class", "content"),
 )
+_TITLE_MARKS = (
+    ("id", "contentTitle"),
+    ("class", "article-title"),
+    ("tag", "h1"),
+    ("tag", "h2"),
+    ("tag", "h3"),
+)
+_WANTED_MARKS = frozenset(_BODY_MARKS + _TITLE_MARKS)
 # Chrome that a fallback (whole-body) extraction skips by id/class name.
 _CHROME = re.compile(r"nav|menu|footer|header|breadcrumb|crumb|sidebar|share|toolbar|links|copyright", re.I)
 _CELL_MARK = "\x1f"
@@ -217,10 +225,10 @@ def _clean_lines(raw: str) -> str:
     return "\n".join(lines)
 
 
-def _body_container(soup: BeautifulSoup) -> Tag | None:
-    """The first known body container (by priority) that holds some text, found in one pass."""
+def _landmarks(soup: BeautifulSoup) -> dict[tuple[str, str], Tag]:
+    """The first tag of each known body or title mark, found in one pass over the tree
+    (CSS selectors would walk the tree once per selector, costing as much as parsing)."""
     found: dict[tuple[str, str], Tag] = {}
-    wanted = set(_BODY_MARKS)
     for tag in soup.find_all(True):
         marks = [("tag", tag.name)]
         tag_id = tag.get("id")
@@ -228,10 +236,15 @@ def _body_container(soup: BeautifulSoup) -> Tag | None:
             marks.append(("id", tag_id))
         marks.extend(("class", name) for name in tag.get("class") or ())
         for mark in marks:
-            if mark in wanted and mark not in found:
+            if mark in _WANTED_MARKS and mark not in found:
                 found[mark] = tag
+    return found
+
+
+def _body_container(landmarks: dict[tuple[str, str], Tag]) -> Tag | None:
+    """The first known body container (by priority) that holds some text."""
     for mark in _BODY_MARKS:
-        tag = found.get(mark)
+        tag = landmarks.get(mark)
         if tag is not None and len(tag.get_text(strip=True)) >= 20:
             return tag
     return None
@@ -285,10 +298,10 @@ _META_HINTS = re.compile(r"信息来源|来源[:：]|发布(?:时间|日期|单�
 _NOTICE_WORDS = re.compile(r"通知|公告|通告|简章|须知|公示|办法|提示|说明|安排|关于|的")
 
 
-def _page_title(soup: BeautifulSoup) -> str | None:
-    """The notice heading: a known title element, else ``<h1>``/``<h2>``, else ``<title>`` minus the site."""
-    for selector in ("#contentTitle", ".article-title", "div.conTit h1", "h1", "h2", "h3"):
-        node = soup.select_one(selector)
+def _page_title(soup: BeautifulSoup, landmarks: dict[tuple[str, str], Tag]) -> str | None:
+    """The notice heading: a known title element, else ``<h1>``–``<h3>``, else ``<title>`` minus the site."""
+    for mark in _TITLE_MARKS:
+        node = landmarks.get(mark)
         if node is not None:
             text = _SPACES.sub(" ", node.get_text(" ", strip=True)).strip()
             if len(text) >= 6:
@@ -306,7 +319,8 @@ def parse_page(html: str) -> Page:
     """Parse an HTML page once and return its title, body text and metadata lines."""
     html = _CONTROL.sub("", html[:MAX_HTML_CHARS])
     soup = BeautifulSoup(html, "lxml")
-    title = _page_title(soup)
+    landmarks = _landmarks(soup)
+    title = _page_title(soup, landmarks)
     meta_lines = [_SPACES.sub(" ", str(soup.title.string))[:200]] if soup.title and soup.title.string else []
     for string in soup.find_all(string=_META_HINTS, limit=6):
         parent = string.parent
@@ -314,7 +328,7 @@ def parse_page(html: str) -> Page:
             parent.get_text(" ", strip=True) if parent is not None and parent.name != "[document]" else string
         )
         meta_lines.append(_SPACES.sub(" ", str(line))[:200])
-    container = _body_container(soup)
+    container = _body_container(landmarks)
     if container is None:
         text = _tag_text(soup.body or soup, skip_chrome=True)
     else:
