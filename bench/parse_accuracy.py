@@ -3,7 +3,7 @@
 Run: ``python bench/parse_accuracy.py``. Windows, eligible ranges and fees are compared
 as sets of facts (label+start+end, from+to, amount+item+per), first without and then with
 their evidence sentence; kind and region are one fact per notice. The goldens are the
-hand-written ``tests/parsers/corpus/*.json``.
+hand-written ``tests/parsers/corpus/*.json``; case names as arguments restrict the run to them.
 """
 
 from __future__ import annotations
@@ -20,13 +20,17 @@ from tests.parsers.corpus_cases import load_cases
 def facts(parsed: dict, field: str, with_evidence: bool) -> Counter:
     if field in ("kind", "region"):
         return Counter([parsed[field]])
-    keys = {"windows": ("label", "start", "end"), "eligible": ("from", "to"), "fees": ("amount", "item", "per")}
+    keys = {
+        "windows": ("label", "start", "end"),
+        "eligible": ("from", "to"),
+        "fees": ("amount", "item", "per"),
+    }
     names = keys[field] + (("evidence",) if with_evidence else ())
     return Counter(tuple(item[name] for name in names) for item in parsed[field])
 
 
-def main() -> None:
-    cases = load_cases()
+def main(names: list[str]) -> None:
+    cases = [case for case in load_cases() if not names or case.name in names]
     results = [(case.golden, case.parse()) for case in cases]
     rows = [(field, False) for field in ("windows", "eligible", "fees")]
     rows += [(field, True) for field in ("windows", "eligible", "fees")]
@@ -48,4 +52,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -34,9 +34,13 @@ def body_lines() -> list[str]:
 
 
 def page(rng: random.Random, lines: list[str], target: int) -> str:
-    menu = "".join(f'<li><a href="/col{i}/index.html" title="栏目{i}">栏目名称{i}</a></li>' for i in range(40))
-    body = "".join(f'<p style="font-family:仿宋_GB2312;font-size:16pt">　　{rng.choice(lines)}</p>'
-                   for _ in range(rng.randint(8, 25)))
+    menu = "".join(
+        f'<li><a href="/col{i}/index.html" title="栏目{i}">栏目名称{i}</a></li>' for i in range(40)
+    )
+    body = "".join(
+        f'<p style="font-family:仿宋_GB2312;font-size:16pt">　　{rng.choice(lines)}</p>'
+        for _ in range(rng.randint(8, 25))
+    )
     head = (
         '<!DOCTYPE html><html><head><meta charset="utf-8"><title>关于开展考试报名工作的通知_某省人事考试网</title>'
         '<link rel="stylesheet" href="/css/base.css"><style>' + ".a{color:#333}" * 200 + "</style>"
@@ -51,9 +55,11 @@ def page(rng: random.Random, lines: list[str], target: int) -> str:
     sidebar = []
     size = len(head) + len(tail)
     while size < target:
-        item = (f'<li><span>2024-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}</span><a href="/content/post_'
-                f'{rng.randint(10**6, 10**7)}.html" target="_blank" title="{rng.choice(lines)[:40]}">'
-                f"{rng.choice(lines)[:25]}...</a></li>")
+        item = (
+            f'<li><span>2024-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}</span><a href="/content/post_'
+            f'{rng.randint(10**6, 10**7)}.html" target="_blank" title="{rng.choice(lines)[:40]}">'
+            f"{rng.choice(lines)[:25]}...</a></li>"
+        )
         sidebar.append(item)
         size += len(item.encode("utf-8"))
     return head + '<div class="side"><ul class="newsList">' + "".join(sidebar) + "</ul></div>" + tail
@@ -76,10 +82,16 @@ def main() -> None:
         baseline.append(timed(lambda html: BeautifulSoup(html, "lxml").get_text(), pages))
         ours.append(timed(parse_notice, pages))
     base, mine = statistics.median(baseline), statistics.median(ours)
-    print(f"{PAGES} pages, {min(sizes) // 1024}–{max(sizes) // 1024} KB (mean {statistics.mean(sizes) / 1024:.0f} KB), "
-          f"median of {ROUNDS} rounds")
-    print(f"baseline BeautifulSoup(html, 'lxml').get_text(): {base:.2f} s ({base / PAGES * 1000:.1f} ms/page)")
-    print(f"parse_notice(html):                              {mine:.2f} s ({mine / PAGES * 1000:.1f} ms/page)")
+    print(
+        f"{PAGES} pages, {min(sizes) // 1024}–{max(sizes) // 1024} KB (mean {statistics.mean(sizes) / 1024:.0f} KB), "
+        f"median of {ROUNDS} rounds"
+    )
+    print(
+        f"baseline BeautifulSoup(html, 'lxml').get_text(): {base:.2f} s ({base / PAGES * 1000:.1f} ms/page)"
+    )
+    print(
+        f"parse_notice(html):                              {mine:.2f} s ({mine / PAGES * 1000:.1f} ms/page)"
+    )
     print(f"ratio: {mine / base:.2f}× (goal ≤ 2×)")
 
 

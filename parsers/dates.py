@@ -65,6 +65,7 @@ _LABELS: dict[str, str | None] = {
     "查询成绩": "成绩查询",
     "复核": "成绩复核",
     "复查": "成绩复核",
+    "退费": "退费申请",
     "考试时间": None,
     "考试日期": None,
     "考试于": None,
@@ -86,6 +87,7 @@ _LABELS: dict[str, str | None] = {
 _LABEL_RE = re.compile("|".join(sorted(map(re.escape, _LABELS), key=len, reverse=True)))
 _JOINER = re.compile(r"[和及与、/或并\s]{0,2}")
 _CLAUSE_BREAK = re.compile(r"[，,]")
+_BRACKETED = re.compile(r"\([^()]{0,80}\)")
 # Words after a date that make it an eligibility cut-off (…以后取得证书), not a window.
 _ELIGIBILITY_AFTER = re.compile(r"[^，,。;]{0,6}?(?:取得|获得|考取|考试合格|合格|通过)")
 _END_BEFORE = re.compile(r"(?:截止|截至|至|到|止|不晚于|最迟)(?:时间|日期)?\s*(?:为|是|:)?\s*(?:于)?\s*$")
@@ -298,20 +300,28 @@ class WindowReader:
         self, sentence: Sentence, group: _Group, previous_end: int, next_start: int
     ) -> list[str | None]:
         norm = sentence.norm
+        # Commas inside brackets (工作日上午9:00-11:30，下午…) do not end a clause.
+        flat = _BRACKETED.sub(lambda bracketed: " " * len(bracketed.group()), norm)
         before = norm[previous_end : group.first.start]
-        breaks = list(_CLAUSE_BREAK.finditer(before))
-        clause_before = before[breaks[-1].end() :] if breaks else before
+        breaks = list(_CLAUSE_BREAK.finditer(flat, previous_end, group.first.start))
+        clause_before = norm[breaks[-1].end() : group.first.start] if breaks else before
         after = norm[group.span_end : next_start]
-        clause_after = after[: m.start()] if (m := _CLAUSE_BREAK.search(after)) else after
+        m = _CLAUSE_BREAK.search(flat, group.span_end, next_start)
+        clause_after = norm[group.span_end : m.start()] if m else after
         before_labels = _labels_in(clause_before, last=True)
         after_labels = _labels_in(clause_after, last=False)
         if before_labels and (not after_labels or _strong_label(clause_before)):
             return before_labels
+        # A date that ends its clause (…至9月6日，考生可登录报名系统…) is explained by the next clause.
+        next_clause = ""
+        if m is not None and not clause_after.strip():
+            following = _CLAUSE_BREAK.search(flat, m.end(), next_start)
+            next_clause = norm[m.end() : following.start() if following else next_start]
         return (
             after_labels
             or _labels_in(norm[: group.first.start], last=True)
             or _labels_in(sentence.heading, last=True)
-            or _labels_in(after, last=False)
+            or _labels_in(next_clause, last=False)
         )
 
     def _group_windows(

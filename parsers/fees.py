@@ -21,7 +21,7 @@ _AMOUNT = re.compile(
 _UNIT_WORDS = r"科次|科目?|门|次|件|本|张|份|证书|人|位|名|考生"
 _PER_BEFORE = re.compile(
     rf"每\s*(?P<unit>{_UNIT_WORDS})?\s*(?:每\s*(?P<unit2>{_UNIT_WORDS}))?\s*"
-    r"(?:收取|收费|缴纳|交纳|为|:)?\s*$"
+    r"(?:收取|收费|缴纳|交纳|为|:|合计|共计|共)?\s*$"
 )
 _PER_AFTER = re.compile(
     r"\s*(?:/|每)\s*(?P<unit>人次|人|位|科目?|门|科次|次|件|本|张|份|证书|证)"

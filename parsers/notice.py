@@ -33,7 +33,7 @@ MAX_TEXT_CHARS = 200_000
 MAX_TITLE_CHARS = 300
 _SESSION = re.compile(r"(\d{4})\s*年\s*度?\s*(上半年|下半年)?")
 _META_DATE = re.compile(
-    r"(?:发布时间|发布日期|信息提供日期|日期|时间)\s*:\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})"
+    r"(?:发布时间|发布日期|信息提供日期|发文日期|成文日期)\s*:\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})"
 )
 _SIGNATURE_DATE = re.compile(
     r"^\s*(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})\s*$|"

@@ -292,7 +292,9 @@ def _tag_text(root: Tag, skip_chrome: bool) -> str:
     return _clean_lines("".join(parts))
 
 
-_META_HINTS = re.compile(r"信息来源|来源[:：]|发布(?:时间|日期|单位|机构)|信息提供日期|发文机关|日期[:：]")
+_META_HINTS = re.compile(
+    r"信息来源|来源[:：]|发布(?:时间|日期|单位|机构)|信息提供日期|发文(?:机关|日期)|成文日期"
+)
 
 
 _NOTICE_WORDS = re.compile(r"通知|公告|通告|简章|须知|公示|办法|提示|说明|安排|关于|的")
@@ -374,9 +376,15 @@ class Sentence:
 
 _SENTENCE_END = re.compile(r"(?<=[。！？；;!?])")
 _HEADING_MAX = 30
+_DATE_LIKE = re.compile(r"[0-9一二三四五六七八九十〇]\s*[年月日号:]|\d[-/]\d")
 # Real sentences are well under this; longer runs (hostile or broken input) are cut into pieces
 # so that matching stays linear in the text's length.
 MAX_SENTENCE_CHARS = 500
+
+
+def _is_heading(line: str) -> bool:
+    """A short line without a date (一、报名时间), as opposed to a short line that states one."""
+    return len(line) <= _HEADING_MAX and not _DATE_LIKE.search(normalise(line))
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -387,7 +395,7 @@ def split_sentences(text: str) -> list[Sentence]:
         line = line.strip()
         if not line:
             continue
-        heading = normalise(previous_line) if len(previous_line) <= _HEADING_MAX else ""
+        heading = normalise(previous_line) if _is_heading(previous_line) else ""
         for sentence in _SENTENCE_END.split(line):
             for start in range(0, len(sentence), MAX_SENTENCE_CHARS):
                 piece = sentence[start : start + MAX_SENTENCE_CHARS].strip()
