@@ -2,7 +2,7 @@
 
 Run: ``python bench/parse_accuracy.py``. Windows, eligible ranges and fees are compared
 as sets of facts (label+start+end, from+to, amount+item+per), first without and then with
-their evidence sentence; kind and region are one fact per notice. The goldens are the
+their evidence sentence; kind, region and published date are one fact per notice. The goldens are the
 hand-written ``tests/parsers/corpus/*.json``; case names as arguments restrict the run to them.
 """
 
@@ -18,7 +18,7 @@ from tests.parsers.corpus_cases import load_cases
 
 
 def facts(parsed: dict, field: str, with_evidence: bool) -> Counter:
-    if field in ("kind", "region"):
+    if field in ("kind", "region", "published"):
         return Counter([parsed[field]])
     keys = {
         "windows": ("label", "start", "end"),
@@ -34,7 +34,7 @@ def main(names: list[str]) -> None:
     results = [(case.golden, case.parse()) for case in cases]
     rows = [(field, False) for field in ("windows", "eligible", "fees")]
     rows += [(field, True) for field in ("windows", "eligible", "fees")]
-    rows += [("kind", False), ("region", False)]
+    rows += [("kind", False), ("region", False), ("published", False)]
     print(f"parse accuracy on {len(cases)} corpus notices")
     print(f"{'field':<22}{'expected':>9}{'found':>7}{'right':>7}{'precision':>11}{'recall':>8}{'F1':>7}")
     for field, with_evidence in rows:

@@ -87,6 +87,7 @@ _LABELS: dict[str, str | None] = {
 _LABEL_RE = re.compile("|".join(sorted(map(re.escape, _LABELS), key=len, reverse=True)))
 _JOINER = re.compile(r"[和及与、/或并\s]{0,2}")
 _CLAUSE_BREAK = re.compile(r"[，,]")
+_ADDRESSEE = re.compile(r"\s*(?:请|考生|持证|合格人员|申请人|报考人员|各位|相关)")
 _BRACKETED = re.compile(r"\([^()]{0,80}\)")
 # Words after a date that make it an eligibility cut-off (…以后取得证书), not a window.
 _ELIGIBILITY_AFTER = re.compile(r"[^，,。;]{0,6}?(?:取得|获得|考取|考试合格|合格|通过)")
@@ -312,9 +313,10 @@ class WindowReader:
         after_labels = _labels_in(clause_after, last=False)
         if before_labels and (not after_labels or _strong_label(clause_before)):
             return before_labels
-        # A date that ends its clause (…至9月6日，考生可登录报名系统…) is explained by the next clause.
+        # A date that ends its clause is explained by the next one when that addresses the reader
+        # (…至9月6日，考生可登录报名系统…), not when it reports (截至3月25日，报名工作圆满结束).
         next_clause = ""
-        if m is not None and not clause_after.strip():
+        if m is not None and not clause_after.strip() and _ADDRESSEE.match(norm, m.end()):
             following = _CLAUSE_BREAK.search(flat, m.end(), next_start)
             next_clause = norm[m.end() : following.start() if following else next_start]
         return (

@@ -200,8 +200,14 @@ _TITLE_MARKS = (
 )
 _WANTED_MARKS = frozenset(_BODY_MARKS + _TITLE_MARKS)
 # Chrome that a fallback (whole-body) extraction skips by id/class name.
-_CHROME = re.compile(r"nav|menu|footer|header|breadcrumb|crumb|sidebar|share|toolbar|links|copyright", re.I)
+_CHROME = re.compile(
+    r"nav|menu|foot|header|bottom|breadcrumb|crumb|sidebar|share|toolbar|links|copyright", re.I
+)
 _CELL_MARK = "\x1f"
+_BLOCK_IN_CELL = "\x1e"
+_LAYOUT_BREAKS = re.compile("[\x1e\x1f]")
+_LAYOUT_ROW_CHARS = 200
+_SOURCE_NEWLINES = str.maketrans("\r\n", "  ")
 _SPACES = re.compile(r"[ \t\r\f\v\u3000\xa0]+")
 _CELL_RUNS = re.compile(r"\s*\x1f[\s\x1f]*")
 
@@ -217,11 +223,23 @@ class Page:
 
 
 def _clean_lines(raw: str) -> str:
+    """Collapse spaces, join table cells with `` | `` and drop empty lines.
+
+    A table row longer than ``_LAYOUT_ROW_CHARS`` is page layout (old sites put the whole
+    notice in table cells), so its cells and inner paragraphs become lines of their own.
+    """
     lines = []
     for line in raw.split("\n"):
-        line = _CELL_RUNS.sub(" | ", _SPACES.sub(" ", line)).strip(" |")
-        if line:
-            lines.append(line)
+        if _BLOCK_IN_CELL not in line:
+            pieces = [line]
+        elif len(line) > _LAYOUT_ROW_CHARS:
+            pieces = _LAYOUT_BREAKS.split(line)
+        else:
+            pieces = [line.replace(_BLOCK_IN_CELL, " ")]
+        for piece in pieces:
+            piece = _CELL_RUNS.sub(" | ", _SPACES.sub(" ", piece)).strip(" |")
+            if piece:
+                lines.append(piece)
     return "\n".join(lines)
 
 
@@ -281,14 +299,14 @@ def _tag_text(root: Tag, skip_chrome: bool) -> str:
                 cell_depth += 1
                 stack.append((iter(node.contents), _CELL_MARK, True))
             elif name in _BLOCK_TAGS:
-                mark = " " if cell_depth else "\n"
+                mark = _BLOCK_IN_CELL if cell_depth else "\n"
                 parts.append(mark)
                 if name != "br":
                     stack.append((iter(node.contents), mark, False))
             else:
                 stack.append((iter(node.contents), "", False))
         elif type(node) is NavigableString or isinstance(node, CData):
-            parts.append(node)
+            parts.append(node.translate(_SOURCE_NEWLINES))  # in HTML a newline is only a space
     return _clean_lines("".join(parts))
 
 
