@@ -19,6 +19,7 @@ from bs4 import BeautifulSoup, CData, NavigableString, PageElement, Tag
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Pages past this size are cut before parsing: no real notice is anywhere near it.
 MAX_HTML_CHARS = 1_000_000
+MAX_TITLE_CHARS = 300
 
 _GB_ALIASES = {"gb2312", "gbk", "gb_2312", "gb_2312-80", "x-gbk", "zh_cn", "cp936", "euc-cn", "csgb2312"}
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]{2,40})""", re.I)
@@ -43,8 +44,7 @@ def decode_html(data: bytes, declared: str | None = None) -> str:
 
     A declared charset that fails strictly is not trusted (sites declare UTF-8 and serve
     GBK), so the next candidate is tried; replacement characters appear only when every
-    candidate fails, and then the
-    reading with the fewest of them wins. Never raises.
+    candidate fails, and then the reading with the fewest of them wins. Never raises.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -77,20 +77,21 @@ def _build_normal_map() -> dict[int, str]:
         table[ord(colon)] = ":"
     for dash in "‐‑‒–—―−─━﹣":
         table[ord(dash)] = "-"
+    look_alikes = {
+        "〜": "~",
+        "∼": "~",
+        "￥": "¥",
+        "﹙": "(",
+        "﹚": ")",
+        "【": "[",
+        "】": "]",
+        "〔": "[",
+        "〕": "]",
+    }
+    table.update({ord(char): plain for char, plain in look_alikes.items()})
+    # Invisible format characters (zero width, bidi controls) read as spaces.
     table.update(
-        {
-            ord("〜"): "~",
-            ord("∼"): "~",
-            ord("￥"): "¥",
-            ord("﹙"): "(",
-            ord("﹚"): ")",
-            ord("【"): "[",
-            ord("】"): "]",
-            ord("〔"): "[",
-            ord("〕"): "]",
-            ord("、"): "、",
-            ord("．"): ".",
-        }
+        {code: " " for code in (0x200C, 0x200D, 0x2060, *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
     )
     # Traditional → simplified, only for characters our keyword tables use (re-posts get converted).
     pairs = (
@@ -100,7 +101,7 @@ def _build_normal_map() -> dict[int, str]:
         "標标團团額额納纳滯滞價价錢钱個个則则條条據据萬万臨临將将從从對对縣县鎮镇鄉乡傳传處处覽览讀读說说錄录稱称"
         "碼码總总並并獲获屆届遞递頒颁複复績绩佈布啟启動动禮礼華华國国訊讯際际廳厅測测評评驗验聯联繫系係系經经貿贸"
         "廈厦陽阳連连濱滨鹽盐揚扬錫锡莊庄溫温嶺岭黃黄岡冈銀银烏乌魯鲁滬沪內内夾夹紀纪強强給给產产導导優优們们"
-        "這这劃划撥拨繳缴費费幣币額额寫写擇择覈核態态樣样參参顯显"
+        "這这劃划撥拨幣币寫写擇择覈核態态樣样參参顯显"
     )
     for i in range(0, len(pairs), 2):
         table[ord(pairs[i])] = pairs[i + 1]
@@ -323,11 +324,11 @@ def _page_title(soup: BeautifulSoup, landmarks: dict[tuple[str, str], Tag]) -> s
     for mark in _TITLE_MARKS:
         node = landmarks.get(mark)
         if node is not None:
-            text = _SPACES.sub(" ", node.get_text(" ", strip=True)).strip()
-            if len(text) >= 6:
+            text = _SPACES.sub(" ", node.get_text(" ", strip=True)).strip()[:MAX_TITLE_CHARS]
+            if len(text) >= 6 and _NOTICE_WORDS.search(text):  # not a logo such as <h1>某某人事考试网</h1>
                 return text
     if soup.title is not None and soup.title.string:
-        text = _SPACES.sub(" ", str(soup.title.string)).strip()
+        text = _SPACES.sub(" ", str(soup.title.string)).strip()[:MAX_TITLE_CHARS]
         if not _NOTICE_WORDS.search(text):
             return None  # only the site's name (中国计算机技术职业资格网): the body's first line is better
         text = re.split(r"\s*(?:[-_|—]|--)\s*(?=[^-_|—]*(?:网|局|院|中心|厅|政府|门户)\s*$)", text)[0]
@@ -335,10 +336,14 @@ def _page_title(soup: BeautifulSoup, landmarks: dict[tuple[str, str], Tag]) -> s
     return None
 
 
+def _soup(html: str) -> BeautifulSoup:
+    """The parsed tree of (the start of) a page, without the control characters lxml rejects."""
+    return BeautifulSoup(_CONTROL.sub("", html[:MAX_HTML_CHARS]), "lxml")
+
+
 def parse_page(html: str) -> Page:
     """Parse an HTML page once and return its title, body text and metadata lines."""
-    html = _CONTROL.sub("", html[:MAX_HTML_CHARS])
-    soup = BeautifulSoup(html, "lxml")
+    soup = _soup(html)
     landmarks = _landmarks(soup)
     title = _page_title(soup, landmarks)
     meta_lines = [_SPACES.sub(" ", str(soup.title.string))[:200]] if soup.title and soup.title.string else []
@@ -363,7 +368,8 @@ def html_to_text(html: str) -> str:
 
 def extract_title(html: str) -> str | None:
     """The notice's own heading (``<h1>`` or a known title element), else ``<title>``; None when absent."""
-    return parse_page(html).title
+    soup = _soup(html)
+    return _page_title(soup, _landmarks(soup))
 
 
 _HTML_SIGN = re.compile(r"<(?:!doctype|html|head|body|div|p|br|table|span|meta|title|h[1-6])\b", re.I)
