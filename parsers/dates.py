@@ -191,8 +191,8 @@ def _groups(norm: str, moments: list[_Moment]) -> list[_Group]:
 
 
 def _labels_in(text: str, *, last: bool) -> list[str | None]:
-    """Labels of the keyword nearest the date (the last one before it, or the first after it),
-    together with keywords joined to it by 和/及/、 (报名和缴费时间 → 报名, 缴费)."""
+    """Labels of the last (or first) keyword in ``text``, together with keywords joined to it
+    by 和/及/、 (报名和缴费时间 → 报名, 缴费)."""
     matches = list(_LABEL_RE.finditer(text))
     if not matches:
         return []
@@ -276,7 +276,8 @@ class WindowReader:
         m = _CLAUSE_BREAK.search(flat, group.span_end, next_start)
         clause_after = norm[group.span_end : m.start()] if m else after
         before_labels = _labels_in(clause_before, last=True)
-        after_labels = _labels_in(clause_after, last=False)
+        # The action of a clause after the date is its last word (…向报名所在地考试机构提出成绩复核申请).
+        after_labels = _labels_in(clause_after, last=True)
         if before_labels and (not after_labels or _strong_label(clause_before)):
             return before_labels
         # A date that ends its clause is explained by the next one when that addresses the reader
