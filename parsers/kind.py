@@ -21,7 +21,7 @@ class KindRule:
 
 
 RULES = (
-    KindRule("late_registration", re.compile(r"补登记|逾期登记|补办登记|补充登记")),
+    KindRule("late_registration", re.compile(r"补登记|逾期登记|补办[^，。]{0,20}?登记|补充登记")),
     KindRule(
         "registration",
         re.compile(r"证书登记|再登记|定期登记|资格登记|登记工作|办理登记|登记的通知|登记通知"),
