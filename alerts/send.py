@@ -13,6 +13,7 @@ import asyncio
 import math
 import sys
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
 from pathlib import Path
@@ -81,53 +82,86 @@ class _Delivery:
             return Outcome(mail.id, exc.kind, mail.attempts, exc.reason, bounced=exc.bad_mailbox)
         return Outcome(mail.id, "sent", mail.attempts)
 
-    async def deliver_batch(self, mails: list[OutgoingMail], on_done: Callable[[], None]) -> list[Outcome]:
-        queue: asyncio.Queue[OutgoingMail] = asyncio.Queue()
-        for mail in mails:
-            queue.put_nowait(mail)
-        outcomes: list[Outcome] = []
+    def _claim(self, limit: int) -> list[OutgoingMail]:
+        with self.sessions.begin() as session:
+            return claim_mails(session, now=self.now_fn(), lease=LEASE, limit=limit)
 
-        async def worker(connection: Connection) -> None:
-            while not queue.empty():
-                outcomes.append(await self.deliver(queue.get_nowait(), connection))
-                on_done()
+    def _record(self, outcomes: list[Outcome]) -> dict[str, int]:
+        with self.sessions.begin() as session:
+            return record_outcomes(session, outcomes, now=self.now_fn())
 
-        await asyncio.gather(*(worker(c) for c in self.connections))
-        return outcomes
-
-    async def run(self, limit: int | None, progress: bool) -> dict[str, int]:
-        counts = {"sent": 0, "failed": 0, "retried": 0, "skipped": 0, "unknown": 0}
+    def _budget_and_total(self, limit: int | None) -> tuple[int, int]:
+        """Mails this run may send (the hourly limit spans runs, so it is counted in the store)."""
         with self.sessions() as session:
             budget = self.config.send_rate_per_hour - sent_since(session, self.now_fn() - timedelta(hours=1))
             total = count_due(session, self.now_fn())
-        budget = min(budget, limit) if limit is not None else budget
-        batch_size = max(
-            len(self.connections), min(MAX_BATCH, math.ceil(self.config.send_rate_per_second * 60))
-        )
-        bar = _progress_bar(progress, min(total, max(budget, 0)))
-        try:
-            while budget > 0 and not self.broken:
-                with self.sessions.begin() as session:
-                    mails = claim_mails(
-                        session, now=self.now_fn(), lease=LEASE, limit=min(batch_size, budget)
-                    )
-                if not mails:
-                    break
-                budget -= len(mails)
-                outcomes = await self.deliver_batch(mails, bar.advance if bar else _nothing)
-                with self.sessions.begin() as session:
-                    for key, value in record_outcomes(session, outcomes, now=self.now_fn()).items():
-                        counts[key] += value
-        finally:
-            for connection in self.connections:
-                await connection.close()
-            if bar:
-                bar.stop()
+        budget = budget if limit is None else min(budget, limit)
+        return max(budget, 0), min(total, max(budget, 0))
+
+    async def run(self, limit: int | None, progress: bool) -> dict[str, int]:
+        """Claim, send and record until nothing is due, the budget is spent or the server fails.
+
+        Three kinds of task share the run: a claimer that keeps the queue filled a batch
+        ahead, one worker per SMTP connection, and a recorder that writes outcomes as they
+        come (grouped while the previous write is in progress). All database work runs in
+        one thread beside the event loop, so a commit never holds up the SMTP traffic, and
+        a killed sender leaves unrecorded only the mails of the last moments.
+        """
+        loop = asyncio.get_running_loop()
+        counts = {"sent": 0, "failed": 0, "retried": 0, "skipped": 0, "unknown": 0}
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox") as db:
+            budget, total = await loop.run_in_executor(db, self._budget_and_total, limit)
+            rate = self.config.send_rate_per_second
+            batch = MAX_BATCH if rate <= 0 else max(len(self.connections), min(MAX_BATCH, math.ceil(rate * 60)))
+            queue: asyncio.Queue[OutgoingMail | None] = asyncio.Queue(maxsize=batch)
+            done: list[Outcome] = []
+            wake = asyncio.Event()
+            finished = False
+            bar = _progress_bar(progress, total)
+
+            async def claimer() -> None:
+                nonlocal budget
+                while budget > 0 and not self.broken:
+                    mails = await loop.run_in_executor(db, self._claim, min(batch, budget))
+                    if not mails:
+                        break
+                    budget -= len(mails)
+                    for mail in mails:
+                        await queue.put(mail)
+                for _ in self.connections:
+                    await queue.put(None)
+
+            async def worker(connection: Connection) -> None:
+                while (mail := await queue.get()) is not None:
+                    done.append(await self.deliver(mail, connection))
+                    wake.set()
+                    if bar:
+                        bar.advance()
+
+            async def recorder() -> None:
+                while True:
+                    await wake.wait()
+                    wake.clear()
+                    while done:
+                        outcomes = done[:]
+                        del done[: len(outcomes)]
+                        for key, value in (await loop.run_in_executor(db, self._record, outcomes)).items():
+                            counts[key] += value
+                    if finished:
+                        return
+
+            recording = asyncio.create_task(recorder())
+            try:
+                await asyncio.gather(claimer(), *(worker(c) for c in self.connections))
+            finally:
+                finished = True
+                wake.set()
+                await recording
+                for connection in self.connections:
+                    await connection.close()
+                if bar:
+                    bar.stop()
         return counts
-
-
-def _nothing() -> None:
-    return None
 
 
 class _Bar:
