@@ -40,6 +40,9 @@ if TYPE_CHECKING:
 # How long a claim holds a mail: far longer than a batch takes at the configured rate,
 # short enough that a crashed sender's mails go out again within the hour.
 LEASE = timedelta(minutes=10)
+# Mails claimed at once: enough per connection to keep it busy between claims, few enough
+# that other senders get their share and that a batch takes well under a minute at the rate.
+PER_CONNECTION = 10
 MAX_BATCH = 100
 
 
@@ -101,8 +104,8 @@ class _Delivery:
     async def run(self, limit: int | None, progress: bool) -> dict[str, int]:
         """Claim, send and record until nothing is due, the budget is spent or the server fails.
 
-        Three kinds of task share the run: a claimer that keeps the queue filled a batch
-        ahead, one worker per SMTP connection, and a recorder that writes outcomes as they
+        Three kinds of task share the run: a claimer that claims the next batch when the
+        queue runs low, one worker per SMTP connection, and a recorder that writes outcomes as they
         come (grouped while the previous write is in progress). All database work runs in
         one thread beside the event loop, so a commit never holds up the SMTP traffic, and
         a killed sender leaves unrecorded only the mails of the last moments.
@@ -112,8 +115,11 @@ class _Delivery:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox") as db:
             budget, total = await loop.run_in_executor(db, self._budget_and_total, limit)
             rate = self.config.send_rate_per_second
-            batch = MAX_BATCH if rate <= 0 else max(len(self.connections), min(MAX_BATCH, math.ceil(rate * 60)))
-            queue: asyncio.Queue[OutgoingMail | None] = asyncio.Queue(maxsize=batch)
+            batch = min(MAX_BATCH, PER_CONNECTION * len(self.connections))
+            if rate > 0:
+                batch = max(len(self.connections), min(batch, math.ceil(rate * 60)))
+            queue: asyncio.Queue[OutgoingMail | None] = asyncio.Queue()
+            low = asyncio.Event()  # set by workers when the queue is nearly empty
             done: list[Outcome] = []
             wake = asyncio.Event()
             finished = False
@@ -127,12 +133,16 @@ class _Delivery:
                         break
                     budget -= len(mails)
                     for mail in mails:
-                        await queue.put(mail)
+                        queue.put_nowait(mail)
+                    low.clear()
+                    await low.wait()
                 for _ in self.connections:
-                    await queue.put(None)
+                    queue.put_nowait(None)
 
             async def worker(connection: Connection) -> None:
                 while (mail := await queue.get()) is not None:
+                    if queue.qsize() <= len(self.connections):
+                        low.set()
                     done.append(await self.deliver(mail, connection))
                     wake.set()
                     if bar:
