@@ -71,7 +71,7 @@ def test_a_sender_killed_mid_batch_loses_nothing_and_resends_with_the_same_messa
         wait_for(lambda: len(smtp.handler.received) == 6)  # five accepted, the first one hanging
     finally:
         sender.send_signal(signal.SIGKILL)
-        sender.wait()
+        sender.communicate()
     assert sender.returncode == -signal.SIGKILL
     statuses = message_ids(sessions)
     assert set(statuses.values()) <= {"sending", "sent"} and "sending" in statuses.values()
