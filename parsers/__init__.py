@@ -1,1 +1,6 @@
 """Notice text → ParsedNotice: the pure parsing step (no Scrapy, SQL, network or clock)."""
+
+from parsers.notice import parse_notice
+from parsers.text import decode_html, extract_title, html_to_text
+
+__all__ = ["decode_html", "extract_title", "html_to_text", "parse_notice"]

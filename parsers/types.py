@@ -114,9 +114,8 @@ class Fee:
     currency: str = "CNY"
 
     def to_dict(self) -> dict:
-        amount: int | float = (
-            int(self.amount) if self.amount == self.amount.to_integral() else float(self.amount)
-        )
+        whole = self.amount == self.amount.to_integral()
+        amount: int | float = int(self.amount) if whole else float(self.amount)
         return {
             "amount": amount,
             "currency": self.currency,

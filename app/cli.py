@@ -1,0 +1,378 @@
+"""The ``ruankao-watch`` command line: parses arguments and hands each command to its step.
+
+Heavy imports (Scrapy, aiosmtplib, feedgen, FastAPI) happen inside the commands, so
+``ruankao-watch parse`` or ``status`` start fast and a broken optional part cannot stop
+the others.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from app.config import Config, ConfigError, load_config
+from app.cycle import EXIT_CONFIG, EXIT_LOCKED, EXIT_OK, EXIT_PARTIAL, CycleOptions, CycleResult
+from app.logs import setup_logging
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def shanghai_today() -> date:
+    """Windows are announced in Beijing time, so "today" is the date in Asia/Shanghai."""
+    return datetime.now(SHANGHAI).date()
+
+
+def iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def _sessions(config: Config):
+    from store.db import make_engine, make_sessionmaker, upgrade
+
+    upgrade(config.database_url)
+    return make_sessionmaker(make_engine(config.database_url))
+
+
+def _print_json(data: object) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+# --- commands -------------------------------------------------------------------------
+
+
+def cmd_init(args, config: Config) -> int:
+    from store.db import upgrade
+
+    upgrade(config.database_url)
+    print("database is at the newest schema")
+    return EXIT_OK
+
+
+def _cycle_options(args) -> CycleOptions:
+    return CycleOptions(
+        today=getattr(args, "today", None) or shanghai_today(),
+        dry_run=getattr(args, "dry_run", False),
+        source=getattr(args, "source", None),
+        url=getattr(args, "url", None),
+        feeds_out=getattr(args, "feeds_out", None),
+        eml_out=getattr(args, "eml_out", None),
+        progress=sys.stderr.isatty(),
+    )
+
+
+def _report(result: CycleResult) -> int:
+    for problem in result.problems:
+        print(f"problem: {problem}", file=sys.stderr)
+    return result.exit_code
+
+
+def cmd_crawl(args, config: Config) -> int:
+    from app.cycle import crawl_step
+    from store.db import upgrade
+
+    upgrade(config.database_url)
+    result = CycleResult()
+    crawl_step(config, _cycle_options(args), result)
+    crawl = result.counts["crawl"]
+    print(f"crawl: {crawl['new']} new, {crawl['changed']} changed, {crawl['unchanged']} unchanged notices")
+    return _report(result)
+
+
+def cmd_alert(args, config: Config) -> int:
+    from app.cycle import alert_step
+
+    result = CycleResult()
+    alert_step(config, _sessions(config), _cycle_options(args), result)
+    print(f"alert: {json.dumps(result.counts, ensure_ascii=False)}")
+    return _report(result)
+
+
+def cmd_send(args, config: Config) -> int:
+    from app.cycle import send_step
+
+    result = CycleResult()
+    send_step(config, _sessions(config), _cycle_options(args), result)
+    print(f"send: {json.dumps(result.counts['send'], ensure_ascii=False)}")
+    return _report(result)
+
+
+def cmd_feeds(args, config: Config) -> int:
+    from app.cycle import feeds_step
+
+    result = CycleResult()
+    feeds_step(config, _sessions(config), _cycle_options(args), result)
+    print(f"feeds: wrote {len(result.feeds)} files to {args.feeds_out}")
+    return _report(result)
+
+
+def cmd_run(args, config: Config) -> int:
+    from app.cycle import run_cycle
+    from store.locks import AlreadyRunning
+
+    options = _cycle_options(args)
+    if options.dry_run and options.eml_out is None:
+        options.eml_out = Path("dry-run-mail")
+    try:
+        result = run_cycle(config, options)
+    except AlreadyRunning as exc:
+        print(f"ruankao-watch run: {exc}; not starting a second run", file=sys.stderr)
+        return EXIT_LOCKED
+    _print_summary(result, options)
+    return _report(result)
+
+
+def _print_summary(result: CycleResult, options: CycleOptions) -> None:
+    crawl = result.counts.get("crawl", {})
+    send = result.counts.get("send", {})
+    alerts = result.counts.get("alerts", {})
+    print(f"today (Asia/Shanghai): {options.today.isoformat()}")
+    print(
+        f"notices: {crawl.get('new', 0)} new, {crawl.get('changed', 0)} changed, {crawl.get('unchanged', 0)} unchanged"
+    )
+    print(f"alerts queued: {json.dumps(alerts, ensure_ascii=False)}")
+    if options.dry_run:
+        print(f"dry run: {len(result.emls)} mail(s) written to {options.eml_out}, nothing sent")
+    else:
+        print(
+            f"mail: {send.get('sent', 0)} sent, {send.get('failed', 0)} failed, {send.get('retried', 0)} to retry"
+        )
+    if result.feeds:
+        print(f"feeds: {len(result.feeds)} files in {options.feeds_out}")
+    print(f"health problems: {len(result.problems)}")
+
+
+def cmd_serve(args, config: Config) -> int:
+    from web import serve
+
+    serve(config, args.host, args.port)
+    return EXIT_OK
+
+
+def cmd_parse(args, config: Config) -> int:
+    from parsers import decode_html, parse_notice
+
+    status = EXIT_OK
+    for path in args.paths:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            print(f"parse: cannot read {path}: {exc.strerror}", file=sys.stderr)
+            status = EXIT_PARTIAL
+            continue
+        text = decode_html(data)
+        is_html = Path(path).suffix.lower() in (".html", ".htm") or None
+        parsed = parse_notice(text, published=args.published, region=args.region, is_html=is_html)
+        if args.json:
+            print(json.dumps(parsed.to_dict(), ensure_ascii=False))
+        else:
+            _print_parsed(path, parsed.to_dict())
+    return status
+
+
+def _print_parsed(path: str, data: dict) -> None:
+    print(f"{path}: {data['title']} [{data['kind']}, {data['region']}, {data['published']}]")
+    for w in data["windows"]:
+        print(f"  {w['label']}: {w['start'] or '…'} 至 {w['end'] or '…'}")
+    for e in data["eligible"]:
+        print(f"  适用: {e['from'] or '…'} — {e['to'] or '…'}")
+    for f in data["fees"]:
+        print(f"  {f['item']}: {f['amount']} {f['currency']}/{f['per'] or '次'}")
+    for warning in data["warnings"]:
+        print(f"  warning: {warning}")
+
+
+def cmd_notices(args, config: Config) -> int:
+    from store.notices import get_notice, list_notices, notice_summary
+
+    sessions = _sessions(config)
+    with sessions() as session:
+        if args.notices_command == "list":
+            rows = [notice_summary(n) for n in list_notices(session, limit=args.limit, source_id=args.source)]
+            if args.json:
+                _print_json(rows)
+            else:
+                for row in rows:
+                    print(
+                        f"{row['id']:>5} {row['published'] or '          '} {row['kind'] or '-':<22} {row['title']}"
+                    )
+            return EXIT_OK
+        notice = get_notice(session, args.ref)
+        if notice is None:
+            print(f"notices show: no notice {args.ref!r}", file=sys.stderr)
+            return EXIT_PARTIAL
+        if args.diff:
+            from store.diff import version_diff
+
+            print(version_diff(notice) or "no change between the last two versions")
+            return EXIT_OK
+        _print_json(notice_summary(notice))
+    return EXIT_OK
+
+
+def cmd_status(args, config: Config) -> int:
+    from store.runs import status_report
+
+    with _sessions(config)() as session:
+        report = status_report(session)
+    if args.json:
+        _print_json(report)
+        return EXIT_OK
+    print("last runs:")
+    for run in report["runs"]:
+        print(
+            f"  #{run['id']} {run['command']} {run['started_at']} {run['status']} {len(run['errors'])} problem(s)"
+        )
+    print("sources:")
+    for src in report["sources"]:
+        state = "ok" if src["healthy"] else "FAILING since " + str(src["failing_since"])
+        print(
+            f"  {src['source']}: {state}; last success {src['last_success_at']}; items {src['last_item_count']}"
+        )
+        for problem in src["problems"]:
+            print(f"    - {problem}")
+    print("outbox: " + ", ".join(f"{k} {v}" for k, v in report["outbox"].items()))
+    print("subscribers: " + ", ".join(f"{k} {v}" for k, v in report["subscribers"].items()))
+    return EXIT_OK
+
+
+def cmd_config(args, config: Config) -> int:
+    _print_json(config.masked())
+    return EXIT_OK
+
+
+def cmd_prune(args, config: Config) -> int:
+    from app.cycle import utcnow
+    from store.prune import prune
+
+    with _sessions(config).begin() as session:
+        counts = prune(session, older_than_days=args.older_than, now=utcnow())
+    print(f"prune: {json.dumps(counts)}")
+    return EXIT_OK
+
+
+def cmd_demo(args, config: Config) -> int:
+    from app.demo import run_demo
+
+    return run_demo(out=args.out, today=args.today)
+
+
+# --- argument parsing ------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ruankao-watch", description="Watch 软考 notices and alert subscribers by email and feeds."
+    )
+    parser.add_argument("--config", help="TOML file (default: ./ruankao-watch.toml if present)")
+    parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    parser.add_argument("--log-format", default="text", choices=["text", "json"])
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sub.add_parser("init", help="create or upgrade the database").set_defaults(func=cmd_init)
+
+    p = sub.add_parser("crawl", help="fetch the sources; store new and changed notices")
+    p.add_argument("--source", help="only this source id")
+    p.add_argument("--url", help="override the source's list URL (mirrors, tests)")
+    p.set_defaults(func=cmd_crawl)
+
+    p = sub.add_parser("alert", help="match notices and reminders to subscribers; fill the outbox")
+    p.add_argument(
+        "--today", type=iso_date, help="the day to judge windows by (default: today in Asia/Shanghai)"
+    )
+    p.set_defaults(func=cmd_alert)
+
+    sub.add_parser("send", help="deliver the outbox over SMTP").set_defaults(func=cmd_send)
+
+    p = sub.add_parser("feeds", help="write RSS/Atom/JSON Feed/iCalendar files")
+    p.add_argument("--out", dest="feeds_out", type=Path, required=True)
+    p.set_defaults(func=cmd_feeds)
+
+    p = sub.add_parser("run", help="one full cycle: crawl, alert, send, feeds")
+    p.add_argument("--today", type=iso_date)
+    p.add_argument("--dry-run", action="store_true", help="send nothing; write the mails as .eml files")
+    p.add_argument("--source")
+    p.add_argument("--url")
+    p.add_argument("--feeds-out", type=Path, help="write the feeds here too")
+    p.add_argument(
+        "--eml-out", type=Path, help="with --dry-run: where the .eml files go (default ./dry-run-mail)"
+    )
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("serve", help="the web app (subscriptions, feeds)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("parse", help="parse notice files and print what was found")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--json", action="store_true", help="one JSON object per file, one per line")
+    p.add_argument("--published", type=iso_date, help="publication date when the file cannot say")
+    p.add_argument("--region", help="region when the file cannot say (national, 天津, …)")
+    p.set_defaults(func=cmd_parse)
+
+    from app.subscribers_cli import register
+
+    register(sub)
+
+    p = sub.add_parser("notices", help="list or show stored notices")
+    nsub = p.add_subparsers(dest="notices_command", required=True)
+    q = nsub.add_parser("list")
+    q.add_argument("--json", action="store_true")
+    q.add_argument("--limit", type=int)
+    q.add_argument("--source")
+    q = nsub.add_parser("show")
+    q.add_argument("ref", metavar="ID", help="notice id or URL")
+    q.add_argument("--diff", action="store_true", help="what changed between the last two versions")
+    p.set_defaults(func=cmd_notices)
+
+    p = sub.add_parser("status", help="last runs, each source's health, outbox, subscribers")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("config", help="configuration")
+    csub = p.add_subparsers(dest="config_command", required=True)
+    csub.add_parser("check", help="print the effective configuration, secrets masked")
+    p.set_defaults(func=cmd_config)
+
+    p = sub.add_parser("prune", help="delete old notice versions and sent mail")
+    p.add_argument("--older-than", type=int, required=True, metavar="DAYS")
+    p.set_defaults(func=cmd_prune)
+
+    p = sub.add_parser("demo", help="offline demo: sample site, SMTP sink, temporary database, one cycle")
+    p.add_argument("--out", type=Path, help="keep the demo's files here (default: a new temporary folder)")
+    p.add_argument(
+        "--today", type=iso_date, help="the demo's today (default: a day inside the sample windows)"
+    )
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    setup_logging(args.log_level, args.log_format)
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(f"ruankao-watch: configuration error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    try:
+        return args.func(args, config)
+    except ConfigError as exc:
+        print(f"ruankao-watch: configuration error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    logging.captureWarnings(True)
+    sys.exit(main())

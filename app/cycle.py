@@ -1,0 +1,153 @@
+"""The run cycle: crawl → alert → send → feeds under one lock, recorded as one Run row.
+
+Each step is safe to repeat on its own (the store de-duplicates), so a cycle killed
+half-way is finished by the next one; the lock only stops two cycles overlapping.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from app.config import Config
+from store.db import make_engine, make_sessionmaker, upgrade
+from store.locks import run_lock
+from store.runs import finish_run, start_run
+
+log = logging.getLogger("ruankao_watch.run")
+
+EXIT_OK = 0
+EXIT_PARTIAL = 1
+EXIT_CONFIG = 2
+EXIT_LOCKED = 3
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class CycleOptions:
+    today: date
+    dry_run: bool = False
+    source: str | None = None
+    url: str | None = None
+    feeds_out: Path | None = None
+    eml_out: Path | None = None
+    cache_dir: str | None = None
+    progress: bool = False
+
+
+@dataclass
+class CycleResult:
+    counts: dict = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    feeds: list[Path] = field(default_factory=list)
+    emls: list[Path] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_PARTIAL if self.problems else EXIT_OK
+
+
+def crawl_step(config: Config, options: CycleOptions, result: CycleResult) -> None:
+    """Run the spiders in a child process (Scrapy's reactor cannot be restarted in this one)."""
+    from crawler.runner import crawl_in_subprocess
+
+    code, report = crawl_in_subprocess(
+        config.database_url,
+        source=options.source,
+        url=options.url,
+        sources=config.sources or None,
+        contact_url=config.contact_url,
+        download_delay=config.download_delay,
+        cache_dir=options.cache_dir,
+    )
+    result.counts["crawl"] = {k: report.get(k, 0) for k in ("new", "changed", "unchanged")}
+    result.counts["sources"] = report.get("sources", {})
+    result.problems.extend(f"crawl: {p}" for p in report.get("problems", []))
+    if code != 0 and not report.get("problems"):
+        result.problems.append(f"crawl: exited with code {code}")
+
+
+def alert_step(config: Config, sessions, options: CycleOptions, result: CycleResult) -> None:
+    from alerts.health import queue_health_mails
+    from alerts.queue import queue_alerts
+
+    result.counts["alerts"] = queue_alerts(sessions, config, today=options.today, now=utcnow())
+    result.counts["health_mails"] = queue_health_mails(sessions, config, now=utcnow())
+
+
+def send_step(config: Config, sessions, options: CycleOptions, result: CycleResult) -> None:
+    from alerts.send import send_outbox, write_eml
+
+    if options.dry_run:
+        out = options.eml_out or Path("dry-run-mail")
+        result.emls = write_eml(sessions, config, out, now=utcnow())
+        result.counts["send"] = {"would_send": len(result.emls)}
+        return
+    counts = send_outbox(sessions, config, progress=options.progress)
+    result.counts["send"] = counts
+    if counts.get("failed"):
+        result.problems.append(f"send: {counts['failed']} mail(s) failed")
+
+
+def feeds_step(config: Config, sessions, options: CycleOptions, result: CycleResult) -> None:
+    from feeds.publish import write_feeds
+
+    if options.feeds_out is None:
+        return
+    with sessions() as session:
+        result.feeds = write_feeds(
+            session, options.feeds_out, base_url=config.base_url, limit=config.feed_limit
+        )
+    result.counts["feeds"] = len(result.feeds)
+
+
+STEPS: tuple[tuple[str, Callable], ...] = (
+    ("alert", alert_step),
+    ("send", send_step),
+    ("feeds", feeds_step),
+)
+
+
+def run_cycle(config: Config, options: CycleOptions) -> CycleResult:
+    """One full cycle; raises store.locks.AlreadyRunning when another cycle holds the lock.
+
+    A failing step is recorded and the next steps still run: a source being down must not
+    stop the reminders for windows we already know about.
+    """
+    upgrade(config.database_url)
+    result = CycleResult()
+    with run_lock(config.database_url):
+        engine = make_engine(config.database_url)
+        sessions = make_sessionmaker(engine)
+        with sessions.begin() as session:
+            run_id = start_run(session, "run", utcnow()).id
+        try:
+            _guarded("crawl", lambda: crawl_step(config, options, result), result)
+            for name, step in STEPS:
+                _guarded(name, lambda step=step: step(config, sessions, options, result), result)
+        finally:
+            with sessions.begin() as session:
+                finish_run(
+                    session,
+                    run_id,
+                    status="partial" if result.problems else "ok",
+                    counts=result.counts,
+                    errors=result.problems,
+                    now=utcnow(),
+                )
+            engine.dispose()
+    return result
+
+
+def _guarded(name: str, step: Callable[[], None], result: CycleResult) -> None:
+    try:
+        step()
+    except Exception as exc:  # a step's failure is recorded, never swallowed
+        log.exception("step %s failed", name)
+        result.problems.append(f"{name}: {type(exc).__name__}: {exc}")

@@ -1,0 +1,405 @@
+"""Action windows (登记, 报名, 缴费, 领取 …) read off notice sentences.
+
+A window is a labelled period in which a candidate must act. Notices state them in
+many shapes (full or year-less dates, a second date without year or month, times with
+look-alike colons, Chinese numerals, 即日起, 截止/前), and they also state dates that
+are *not* windows: the exam itself, the signature date, eligibility cut-offs. The rule
+here is that a wrong window is worse than none, so a date becomes a window only when a
+label is found in its clause (or its heading) and no exam/eligibility marker is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from parsers.numerals import SMALL_CHARS, YEAR_CHARS, to_int
+from parsers.text import Sentence, last_match
+from parsers.types import Window
+
+_WEEKDAY = r"(?:\s*\(?\s*(?:星期|周|礼拜)[一二三四五六日天]\s*\)?)?"
+_TIME = (
+    rf"(?P<ap>上午|下午|中午|晚上|早上|凌晨)?\s*(?P<h>[{SMALL_CHARS}]{{1,3}})\s*"
+    rf"(?::\s*(?P<mi>\d{{2}})|[时点](?:\s*(?P<mh>[{SMALL_CHARS}]{{1,3}}|半)\s*分?)?)"
+)
+_MOMENT = re.compile(
+    rf"(?:(?:(?P<y>[{YEAR_CHARS}]{{4}})\s*年\s*)?(?:(?P<m>[{SMALL_CHARS}]{{1,3}})\s*月\s*)?"
+    rf"(?P<d>[{SMALL_CHARS}]{{1,3}})\s*[日号]"
+    rf"|(?<!\d)(?P<iy>\d{{4}})[-/.](?P<im>\d{{1,2}})[-/.](?P<id>\d{{1,2}})(?!\d))"
+    rf"{_WEEKDAY}(?:\s*(?:{_TIME}))?"
+)
+_SEP = re.compile(r"\s*(?:起|开始)?\s*(?:至|到|-{1,2}|~)\s*")
+_TIME_END = re.compile(rf"\s*(?:至|到|-{{1,2}}|~)\s*{_TIME}")
+
+# keyword → label; None marks dates that are not a candidate's action (exam day, issue date …).
+_LABELS: dict[str, str | None] = {
+    "登记": "登记",
+    "再登记": "登记",
+    "补登记": "登记",
+    "逾期登记": "登记",
+    "定期登记": "登记",
+    "报名": "报名",
+    "报考": "报名",
+    "缴费": "缴费",
+    "交费": "缴费",
+    "网上支付": "缴费",
+    "缴纳": "缴费",
+    "资格审核": "资格审核",
+    "资格审查": "资格审核",
+    "资格核查": "资格审核",
+    "审核": "资格审核",
+    "核查": "资格审核",
+    "现场确认": "现场确认",
+    "准考证": "准考证打印",
+    "打印准考证": "准考证打印",
+    "发票": "电子发票打印",
+    "领取": "领取",
+    "领证": "领取",
+    "发证": "领取",
+    "发放": "领取",
+    "邮寄": "邮寄申请",
+    "邮寄申请": "邮寄申请",
+    "申请邮寄": "邮寄申请",
+    "成绩查询": "成绩查询",
+    "查询成绩": "成绩查询",
+    "复核": "成绩复核",
+    "复查": "成绩复核",
+    "考试时间": None,
+    "考试日期": None,
+    "考试于": None,
+    "考试定于": None,
+    "考试将于": None,
+    "举行": None,
+    "开考": None,
+    "笔试": None,
+    "机考": None,
+    "考试安排": None,
+    "发布": None,
+    "印发": None,
+    "公布": None,
+    "施行": None,
+    "实施": None,
+    "成立": None,
+    "出版": None,
+}
+_LABEL_RE = re.compile("|".join(sorted(map(re.escape, _LABELS), key=len, reverse=True)))
+_JOINER = re.compile(r"[和及与、/或并\s]{0,2}")
+_CLAUSE_BREAK = re.compile(r"[，,]")
+# Words after a date that make it an eligibility cut-off (…以后取得证书), not a window.
+_ELIGIBILITY_AFTER = re.compile(r"[^，,。;]{0,6}?(?:取得|获得|考取|考试合格|合格|通过)")
+_END_BEFORE = re.compile(r"(?:截止|截至|至|到|止|不晚于|最迟)(?:时间|日期)?\s*(?:为|是|:)?\s*(?:于)?\s*$")
+_END_AFTER = re.compile(r"\s*(?:前|之前|以前|截止|为止|止)")
+_START_AFTER = re.compile(r"\s*(?:起|开始|以后|之后|后)")
+# A separator after a lone date: the range's end was lost (a damaged re-post), so no window.
+_DANGLING = re.compile(r"\s*(?:起|开始)?\s*(?:至|到|-{1,2}|~)")
+# A label right before these words names the date that follows (报名时间：…), whatever comes after.
+_STRONG_AFTER_LABEL = re.compile(r"\s*(?:工作|服务|申请|受理)?\s*(?:时间|日期|截止|起止|期间|:)")
+_TODAY_BEFORE = re.compile(r"即日起\s*(?:至|到|-{1,2}|~)?\s*$")
+_SINGLE_BEFORE = re.compile(r"(?:时间|日期|时段)?\s*(?:为|是|:|定于|于)?\s*$")
+_AMENDED_FROM = re.compile(r"原(?:定|计划|定于|为|于|通知)")
+_AMENDED_TO = re.compile(r"现|延长|延期|推迟|顺延|调整为|改为|变更为|更改为")
+# A year-less date far before the publication date belongs to the next year (and far after, the last).
+_ROLL_FORWARD = timedelta(days=120)
+_ROLL_BACK = timedelta(days=300)
+# A year-less range end rolled into the next year must still give a plausible window.
+_LONGEST_INFERRED_RANGE = timedelta(days=183)
+
+
+@dataclass(frozen=True)
+class YearContext:
+    """What a year-less date's year is resolved from: the published date, else the title's session."""
+
+    published: date | None
+    session_year: int | None
+    session_half: str | None
+
+    def year_for(self, month: int, day: int) -> int | None:
+        """Year of a year-less month/day; None when nothing says (the caller warns)."""
+        if self.published is not None:
+            year = self.published.year
+            try:
+                candidate = date(year, month, day)
+            except ValueError:
+                return year
+            if candidate < self.published - _ROLL_FORWARD:
+                return year + 1
+            if candidate > self.published + _ROLL_BACK:
+                return year - 1
+            return year
+        if self.session_year is not None:
+            # 下半年 exams sit in November: dates in the first half year after them are next year's.
+            return (
+                self.session_year + 1 if self.session_half == "下半年" and month <= 6 else self.session_year
+            )
+        return None
+
+
+@dataclass(frozen=True)
+class _Moment:
+    start: int
+    end: int
+    year: int | None
+    month: int | None
+    day: int | None
+    hour: int | None
+    minute: int | None
+
+
+def _time_of(match: re.Match[str]) -> tuple[int | None, int | None]:
+    if match.group("h") is None:
+        return None, None
+    hour = to_int(match.group("h"))
+    minute_text = match.group("mi") or match.group("mh")
+    minute = 30 if minute_text == "半" else (to_int(minute_text) if minute_text else 0)
+    if hour is None or minute is None:
+        return None, None
+    if match.group("ap") in ("下午", "晚上") and hour < 12:
+        hour += 12
+    return hour, minute
+
+
+def _moments(norm: str) -> list[_Moment]:
+    found = []
+    for match in _MOMENT.finditer(norm):
+        if match.group("iy"):
+            year, month, day = int(match.group("iy")), int(match.group("im")), int(match.group("id"))
+        else:
+            year = to_int(match.group("y")) if match.group("y") else None
+            month = to_int(match.group("m")) if match.group("m") else None
+            day = to_int(match.group("d"))
+        hour, minute = _time_of(match)
+        found.append(_Moment(match.start(), match.end(), year, month, day, hour, minute))
+    return found
+
+
+def _moment_value(year: int, month: int, day: int, hour: int | None, minute: int | None) -> date | datetime:
+    """A date, or a datetime when a time is given; 24:00 reads as 23:59 of the same day."""
+    if hour is None:
+        return date(year, month, day)
+    if hour == 24 and not minute:
+        return datetime(year, month, day, 23, 59)
+    return datetime(year, month, day, hour, minute or 0)
+
+
+def _next_month(year: int, month: int) -> tuple[int, int]:
+    return (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+@dataclass
+class _Group:
+    """One date or date range found in a sentence, before labelling."""
+
+    first: _Moment
+    last: _Moment | None  # a second date
+    end_time: tuple[int, int] | None  # a bare time after a separator: 3月5日9:00-17:00
+    span_end: int
+
+
+def _groups(norm: str, moments: list[_Moment]) -> list[_Group]:
+    groups = []
+    i = 0
+    while i < len(moments):
+        first = moments[i]
+        if first.month is None and first.year is None:
+            i += 1  # a bare day (15日内) is only meaningful as the end of a range
+            continue
+        following = moments[i + 1] if i + 1 < len(moments) else None
+        if following is not None and _SEP.fullmatch(norm, first.end, following.start):
+            groups.append(_Group(first, following, None, following.end))
+            i += 2
+            continue
+        time_end = _TIME_END.match(norm, first.end) if first.hour is not None else None
+        if time_end is not None:
+            hour, minute = _time_of(time_end)
+            if hour is not None and minute is not None:
+                groups.append(_Group(first, None, (hour, minute), time_end.end()))
+                i += 1
+                continue
+        groups.append(_Group(first, None, None, first.end))
+        i += 1
+    return groups
+
+
+def _labels_in(text: str, *, last: bool) -> list[str | None]:
+    """Labels of the keyword nearest the date (the last one before it, or the first after it),
+    together with keywords joined to it by 和/及/、 (报名和缴费时间 → 报名, 缴费)."""
+    matches = list(_LABEL_RE.finditer(text))
+    if not matches:
+        return []
+    index = len(matches) - 1 if last else 0
+    chosen = [matches[index]]
+    j = index - 1
+    while j >= 0 and _JOINER.fullmatch(text, matches[j].end(), chosen[0].start()):
+        chosen.insert(0, matches[j])
+        j -= 1
+    j = index + 1
+    while j < len(matches) and _JOINER.fullmatch(text, chosen[-1].end(), matches[j].start()):
+        chosen.append(matches[j])
+        j += 1
+    labels: list[str | None] = []
+    for match in chosen:
+        label = _LABELS[match.group()]
+        if label not in labels:
+            labels.append(label)
+    return labels
+
+
+def _strong_label(clause: str) -> bool:
+    """True when the clause's last label directly names what follows (报名时间：, 缴费截止).
+
+    Otherwise a label after the date wins: 已报名考生于9月8日前完成缴费 is a 缴费 date.
+    """
+    last = last_match(_LABEL_RE, clause)
+    if last is None:
+        return False
+    rest = clause[last.end() :]
+    return len(rest.strip()) <= 1 or _STRONG_AFTER_LABEL.match(rest) is not None
+
+
+class WindowReader:
+    """Reads the windows of one notice, sentence by sentence, collecting warnings."""
+
+    def __init__(self, years: YearContext) -> None:
+        self.years = years
+        self.warnings: list[str] = []
+
+    def read(self, sentences: list[Sentence]) -> list[Window]:
+        windows: list[Window] = []
+        seen: set[tuple[str, object, object]] = set()
+        for sentence in sentences:
+            for window in self._sentence_windows(sentence):
+                key = (window.label, window.start, window.end)
+                if key not in seen:
+                    seen.add(key)
+                    windows.append(window)
+        return windows
+
+    def _sentence_windows(self, sentence: Sentence) -> list[Window]:
+        norm = sentence.norm
+        moments = _moments(norm)
+        if not moments:
+            return []
+        groups = _groups(norm, moments)
+        amended = _AMENDED_FROM.search(norm)
+        if amended:
+            change = _AMENDED_TO.search(norm, amended.end())
+            if change and any(g.first.start >= change.start() for g in groups):
+                groups = [g for g in groups if g.first.start >= change.start()]
+        windows = []
+        previous_end = 0
+        for index, group in enumerate(groups):
+            next_start = groups[index + 1].first.start if index + 1 < len(groups) else len(norm)
+            windows.extend(self._group_windows(sentence, group, previous_end, next_start))
+            previous_end = group.span_end
+        return windows
+
+    def _label(
+        self, sentence: Sentence, group: _Group, previous_end: int, next_start: int
+    ) -> list[str | None]:
+        norm = sentence.norm
+        before = norm[previous_end : group.first.start]
+        breaks = list(_CLAUSE_BREAK.finditer(before))
+        clause_before = before[breaks[-1].end() :] if breaks else before
+        after = norm[group.span_end : next_start]
+        clause_after = after[: m.start()] if (m := _CLAUSE_BREAK.search(after)) else after
+        before_labels = _labels_in(clause_before, last=True)
+        after_labels = _labels_in(clause_after, last=False)
+        if before_labels and (not after_labels or _strong_label(clause_before)):
+            return before_labels
+        return (
+            after_labels
+            or _labels_in(norm[: group.first.start], last=True)
+            or _labels_in(sentence.heading, last=True)
+            or _labels_in(after, last=False)
+        )
+
+    def _group_windows(
+        self, sentence: Sentence, group: _Group, previous_end: int, next_start: int
+    ) -> list[Window]:
+        norm = sentence.norm
+        after = norm[group.span_end : next_start]
+        if _ELIGIBILITY_AFTER.match(after):
+            return []
+        labels = self._label(sentence, group, previous_end, next_start)
+        if not labels or None in labels:
+            return []
+        bounds = self._bounds(sentence, group, previous_end)
+        if bounds is None:
+            return []
+        start, end = bounds
+        return [Window(label=label, start=start, end=end, evidence=sentence.raw) for label in labels if label]
+
+    def _bounds(
+        self, sentence: Sentence, group: _Group, previous_end: int
+    ) -> tuple[date | datetime | None, date | datetime | None] | None:
+        first = group.first
+        norm = sentence.norm
+        try:
+            start = self._resolve(first, sentence)
+            if start is None:
+                return None
+            if group.last is not None:
+                end = self._resolve_second(group.last, start)
+            elif group.end_time is not None:
+                end = _moment_value(start.year, start.month, start.day, *group.end_time)
+            else:
+                before = norm[previous_end : first.start]
+                after = norm[group.span_end :]
+                if _TODAY_BEFORE.search(before):
+                    if self.years.published is None:
+                        self.warnings.append(f"即日起 without a published date: {sentence.raw[:60]}")
+                    return self.years.published, start
+                if _END_BEFORE.search(before) or _END_AFTER.match(after):
+                    return None, start
+                if _DANGLING.match(after):
+                    self.warnings.append(f"range without a readable end, dropped: {sentence.raw[:60]}")
+                    return None
+                if _START_AFTER.match(after):
+                    return start, None
+                if not _SINGLE_BEFORE.search(before):
+                    return None
+                return start, start
+        except ValueError as error:
+            self.warnings.append(f"invalid date ({error}): {sentence.raw[:60]}")
+            return None
+        if _as_datetime(end) < _as_datetime(start):
+            self.warnings.append(f"window ends before it starts, dropped: {sentence.raw[:60]}")
+            return None
+        return start, end
+
+    def _resolve(self, moment: _Moment, sentence: Sentence) -> date | datetime | None:
+        if moment.month is None or moment.day is None:
+            return None
+        year = moment.year
+        if year is None:
+            year = self.years.year_for(moment.month, moment.day)
+            if year is None:
+                self.warnings.append(f"year unknown (no published date or session): {sentence.raw[:60]}")
+                return None
+        return _moment_value(year, moment.month, moment.day, moment.hour, moment.minute)
+
+    @staticmethod
+    def _resolve_second(second: _Moment, start: date | datetime) -> date | datetime:
+        """The end of a range: a missing year or month comes from the start, rolling forward."""
+        if second.day is None:
+            raise ValueError("range end without a day")
+        year, month = second.year, second.month
+        if year is None:
+            year = start.year
+            if month is None:
+                month = start.month
+                if second.day < start.day:
+                    year, month = _next_month(year, month)
+            elif (month, second.day) < (start.month, start.day):
+                year += 1
+        elif month is None:
+            month = start.month
+        end = _moment_value(year, month, second.day, second.hour, second.minute)
+        if second.year is None and (_as_datetime(end) - _as_datetime(start)) > _LONGEST_INFERRED_RANGE:
+            raise ValueError("range end before its start")  # 3月27日至3月20日: a typo, not a year
+        return end
+
+
+def _as_datetime(value: date | datetime) -> datetime:
+    return value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)

@@ -1,0 +1,218 @@
+"""Fees a candidate pays (登记费, 考务费, 考试费 …): amount, item and unit, from sentences and table rows.
+
+Fee paragraphs mix what a person pays with what does not concern them: internal
+revenue splits (上缴/分成), totals that merely add up per-subject prices, years and
+dates. Amounts are therefore taken only with ``元``/``¥``, revenue-split sentences are
+skipped, and a total stated beside a per-subject price is not a second fee.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from parsers.text import Sentence, last_match
+from parsers.types import Fee
+
+_AMOUNT = re.compile(
+    r"(?P<cur>¥|人民币)?\s*(?P<int>\d{1,3}(?:,\d{3})+|\d{1,7})(?:\.(?P<dec>\d{1,2}))?\s*"
+    r"(?:(?P<yuan>元|块)(?![旦月素])|(?<=\d)(?=[^\d元.,]|$))"
+)
+_UNIT_WORDS = r"科次|科目?|门|次|件|本|张|份|证书|人|位|名|考生"
+_PER_BEFORE = re.compile(
+    rf"每\s*(?P<unit>{_UNIT_WORDS})?\s*(?:每\s*(?P<unit2>{_UNIT_WORDS}))?\s*"
+    r"(?:收取|收费|缴纳|交纳|为|:)?\s*$"
+)
+_PER_AFTER = re.compile(
+    r"\s*(?:/|每)\s*(?P<unit>人次|人|位|科目?|门|科次|次|件|本|张|份|证书|证)"
+    r"(?:\s*[·.*×xX]?\s*(?P<unit2>科目?|科次|次))?"
+)
+_UNITS = {
+    "人": "人",
+    "位": "人",
+    "名": "人",
+    "考生": "人",
+    "人次": "人",
+    "科": "科目",
+    "科目": "科目",
+    "门": "科目",
+    "科次": "科次",
+    "次": "次",
+    "件": "件",
+    "本": "证书",
+    "张": "证书",
+    "份": "证书",
+    "证书": "证书",
+    "证": "证书",
+}
+# The most specific unit wins when a notice names two (每人每科 → 科目); 每人每次 stays per person.
+_UNIT_RANK = {"科目": 3, "科次": 3, "件": 3, "证书": 3, "人": 2, "次": 1}
+_ITEMS = {
+    "登记费": "登记费",
+    "登记收费": "登记费",
+    "登记费用": "登记费",
+    "登记的费用": "登记费",
+    "考务费": "考务费",
+    "考试费": "考试费",
+    "报名费": "报名费",
+    "工本费": "工本费",
+    "证书费": "工本费",
+    "制证费": "工本费",
+    "邮寄费": "邮寄费",
+    "快递费": "邮寄费",
+    "邮费": "邮寄费",
+    "寄递费": "邮寄费",
+    "邮寄费用": "邮寄费",
+    "快递费用": "邮寄费",
+    "滞纳金": "滞纳金",
+}
+_ITEM_RE = re.compile("|".join(sorted(map(re.escape, _ITEMS), key=len, reverse=True)))
+# Words that name the item when no fee word does (登记 … 30元 → 登记费).
+_ITEM_HINTS = (
+    ("补登记", "登记费"),
+    ("逾期登记", "登记费"),
+    ("登记", "登记费"),
+    ("邮寄", "邮寄费"),
+    ("快递", "邮寄费"),
+    ("到付", "邮寄费"),
+    ("报名", "报名费"),
+    ("考试", "考试费"),
+)
+_REVENUE_SPLIT = re.compile(r"上缴|分成|留成|返还|划拨|拨付|解缴|比例|提取")
+_TOTAL_BEFORE = re.compile(r"(?:共|合计|总计|共计|总额|总共)[^，,。;元]{0,8}$")
+_FREE = re.compile(r"免费|不收取[^，,。;]{0,6}?费|免收[^，,。;]{0,6}?费|不收费|不再收取")
+_CLAUSE = re.compile(r"[，,;；:]")
+
+
+def _unit(*names: str | None) -> str | None:
+    units = [_UNITS[name] for name in names if name]
+    return max(units, key=lambda unit: _UNIT_RANK[unit]) if units else None
+
+
+def _last_item(text: str) -> str | None:
+    found = last_match(_ITEM_RE, text)
+    return _ITEMS[found.group()] if found else None
+
+
+def _item_near(clause_before: str, before: str, after: str, sentence: str) -> str | None:
+    """The fee word naming an amount: the last one in its clause, else earlier in the sentence,
+    else the first one after it, else a hint word (登记 → 登记费)."""
+    item = _last_item(clause_before) or _last_item(before)
+    if item:
+        return item
+    following = _ITEM_RE.search(after)
+    if following:
+        return _ITEMS[following.group()]
+    return next((item for hint, item in _ITEM_HINTS if hint in sentence), None)
+
+
+_NUMBER_CELL = re.compile(r"\s*(?:¥\s*)?(\d{1,3}(?:,\d{3})+|\d{1,7})(?:\.(\d{1,2}))?\s*(?:元)?\s*")
+
+
+def _decimal(whole: str, fraction: str | None) -> Decimal:
+    return Decimal(whole.replace(",", "") + "." + (fraction or "0"))
+
+
+class FeeReader:
+    """Reads fees from sentences; ``default_item`` names fees whose sentence says no item."""
+
+    def __init__(self, default_item: str | None) -> None:
+        self.default_item = default_item
+        self.warnings: list[str] = []
+
+    def read(self, sentences: list[Sentence]) -> list[Fee]:
+        fees: list[Fee] = []
+        seen: set[tuple[Decimal, str, str | None]] = set()
+        header: list[tuple[str, str | None] | None] | None = None
+        for sentence in sentences:
+            cells = sentence.norm.split(" | ") if " | " in sentence.norm else None
+            if cells is not None and (columns := self._header(cells)) is not None:
+                header = columns
+                continue
+            if cells is not None and header is not None and len(cells) == len(header):
+                found = self._row_fees(sentence, cells, header)
+            else:
+                header = None
+                found = self._sentence_fees(sentence)
+            for fee in found:
+                key = (fee.amount, fee.item, fee.per)
+                if key not in seen:
+                    seen.add(key)
+                    fees.append(fee)
+        return fees
+
+    @staticmethod
+    def _header(cells: list[str]) -> list[tuple[str, str | None] | None] | None:
+        """Columns of a fee table header (考务费（元/科） | 考试费（元/科）), or None if not one."""
+        columns: list[tuple[str, str | None] | None] = []
+        for cell in cells:
+            item = _last_item(cell)
+            yuan = cell.find("元")
+            if item and yuan >= 0 and not _AMOUNT.search(cell[: yuan + 1].replace("元", "")):
+                per_after = _PER_AFTER.match(cell, yuan + 1)
+                columns.append((item, _unit(*per_after.group("unit", "unit2")) if per_after else None))
+            else:
+                columns.append(None)
+        return columns if any(columns) else None
+
+    @staticmethod
+    def _row_fees(
+        sentence: Sentence, cells: list[str], header: list[tuple[str, str | None] | None]
+    ) -> list[Fee]:
+        fees = []
+        for cell, column in zip(cells, header, strict=True):
+            number = _NUMBER_CELL.fullmatch(cell)
+            if column is not None and number is not None:
+                fees.append(
+                    Fee(
+                        amount=_decimal(*number.groups()),
+                        item=column[0],
+                        per=column[1],
+                        evidence=sentence.raw,
+                    )
+                )
+        return fees
+
+    def _sentence_fees(self, sentence: Sentence) -> list[Fee]:
+        norm = sentence.norm
+        if "元" not in norm and "¥" not in norm and not _FREE.search(norm):
+            return []
+        if _REVENUE_SPLIT.search(norm):
+            return []
+        per_unit: list[Fee] = []
+        totals: list[Fee] = []
+        for match in _AMOUNT.finditer(norm):
+            if not (match.group("yuan") or match.group("cur") == "¥"):
+                continue
+            amount = _decimal(match.group("int"), match.group("dec"))
+            before = norm[: match.start()]
+            clause_start = max((m.end() for m in _CLAUSE.finditer(before)), default=0)
+            after = norm[match.end() :]
+            per_before = _PER_BEFORE.search(norm, clause_start, match.start())
+            per_after = _PER_AFTER.match(after)
+            per = _unit(
+                *(per_before.group("unit", "unit2") if per_before else ()),
+                *(per_after.group("unit", "unit2") if per_after else ()),
+            )
+            item = _item_near(before[clause_start:], before, after, norm) or self.default_item
+            if item is None:
+                self.warnings.append(f"fee without an item: {sentence.raw[:60]}")
+                continue
+            if _TOTAL_BEFORE.search(before):
+                totals.append(Fee(amount=amount, item=item, per=per or "人", evidence=sentence.raw))
+            else:
+                per_unit.append(Fee(amount=amount, item=item, per=per, evidence=sentence.raw))
+        if not per_unit and not totals:
+            return self._free(sentence)
+        return per_unit or totals
+
+    @staticmethod
+    def _free(sentence: Sentence) -> list[Fee]:
+        match = _FREE.search(sentence.norm)
+        if match is None:
+            return []
+        before = sentence.norm[: match.start()]
+        item = _item_near(before, before, sentence.norm[match.start() :], sentence.norm)
+        if item is None:
+            return []
+        return [Fee(amount=Decimal(0), item=item, per=None, evidence=sentence.raw)]

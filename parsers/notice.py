@@ -1,0 +1,138 @@
+"""``parse_notice``: one notice (HTML or text) → ``ParsedNotice``, never raising.
+
+This is where the pieces meet: text extraction, published date and session year
+(which year-less dates need), kind, region, then windows, eligible ranges and fees.
+Everything is pure: the published date is a parameter or read off the page, never
+taken from a clock.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from parsers.dates import WindowReader, YearContext
+from parsers.eligible import CERTIFICATE_TOPIC, HOLDER_TOPIC, EligibleReader
+from parsers.fees import FeeReader
+from parsers.kind import classify
+from parsers.numerals import SMALL_CHARS, YEAR_CHARS, to_int
+from parsers.region import find_region
+from parsers.text import (
+    MAX_HTML_CHARS,
+    Sentence,
+    clean_text,
+    looks_like_html,
+    normalise,
+    parse_page,
+    split_sentences,
+)
+from parsers.types import ParsedNotice
+
+# Text past this length is not searched: real notices are a few thousand characters.
+MAX_TEXT_CHARS = 200_000
+MAX_TITLE_CHARS = 300
+_SESSION = re.compile(r"(\d{4})\s*年\s*度?\s*(上半年|下半年)?")
+_META_DATE = re.compile(
+    r"(?:发布时间|发布日期|信息提供日期|日期|时间)\s*:\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})"
+)
+_SIGNATURE_DATE = re.compile(
+    r"^\s*(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})\s*$|"
+    rf"^\s*(?P<y>[{YEAR_CHARS}]{{4}})\s*年\s*(?P<m>[{SMALL_CHARS}]{{1,3}})\s*月\s*(?P<d>[{SMALL_CHARS}]{{1,3}})\s*日\s*$"
+)
+_DEFAULT_FEE_ITEM = {"registration": "登记费", "late_registration": "登记费", "exam_signup": "考试费"}
+
+
+def _safe_date(year: int | None, month: int | None, day: int | None) -> date | None:
+    if year is None or month is None or day is None:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _published_from(meta: str, text: str) -> date | None:
+    """The page's 发布时间 line, else the signature date on one of the last lines."""
+    found = _META_DATE.search(normalise(meta))
+    if found:
+        return _safe_date(*(int(part) for part in found.groups()))
+    for line in reversed(text.splitlines()[-6:]):
+        match = _SIGNATURE_DATE.match(normalise(line))
+        if match and match["iy"]:
+            return _safe_date(int(match["iy"]), int(match["im"]), int(match["id"]))
+        if match:
+            return _safe_date(to_int(match["y"]), to_int(match["m"]), to_int(match["d"]))
+    return None
+
+
+def _first_line(text: str) -> str:
+    return next((line.strip() for line in text.splitlines() if line.strip()), "")
+
+
+def parse_notice(
+    document: str,
+    *,
+    title: str | None = None,
+    published: date | None = None,
+    region: str | None = None,
+    is_html: bool | None = None,
+) -> ParsedNotice:
+    """Parse one notice; unsure fields are left out with a message in ``warnings``."""
+    warnings: list[str] = []
+    if not isinstance(document, str):
+        document = str(document)
+    if is_html is None:
+        is_html = looks_like_html(document)
+    meta = ""
+    if is_html:
+        if len(document) > MAX_HTML_CHARS:
+            warnings.append(f"page longer than {MAX_HTML_CHARS} characters: only the start was parsed")
+        page = parse_page(document)
+        text, meta = page.text, page.meta
+        title = title or page.title
+    else:
+        text = clean_text(document[: MAX_TEXT_CHARS * 2])
+    title = " ".join((title or _first_line(text)).split())[:MAX_TITLE_CHARS]
+    if not title:
+        warnings.append("no title found")
+    if len(text) > MAX_TEXT_CHARS:
+        warnings.append(f"text longer than {MAX_TEXT_CHARS} characters: only the start was searched")
+        text = text[:MAX_TEXT_CHARS]
+    if published is None:
+        published = _published_from(meta, text)
+        if published is None:
+            warnings.append("no published date given or found on the page")
+    session = _SESSION.search(normalise(title))
+    years = YearContext(
+        published, int(session.group(1)) if session else None, session.group(2) if session else None
+    )
+    kind = classify(normalise(title), normalise(text))
+    region = region or find_region(normalise(title), normalise(meta), normalise(text))
+
+    sentences = split_sentences(text)
+    window_reader = WindowReader(years)
+    windows = window_reader.read(sentences)
+    eligible_reader = EligibleReader(
+        published, CERTIFICATE_TOPIC if kind == "certificate_collection" else HOLDER_TOPIC
+    )
+    eligible = []
+    if kind == "certificate_collection":
+        # Collection notices often name the ready sessions only in their title.
+        eligible = eligible_reader.read(sentences) or eligible_reader.read(
+            [Sentence(raw=title, norm=normalise(title), heading="")]
+        )
+    elif kind in ("registration", "late_registration"):
+        eligible = eligible_reader.read(sentences)
+    fee_reader = FeeReader(_DEFAULT_FEE_ITEM.get(kind))
+    fees = fee_reader.read(sentences)
+    warnings.extend(window_reader.warnings + eligible_reader.warnings + fee_reader.warnings)
+    return ParsedNotice(
+        title=title,
+        kind=kind,
+        region=region,
+        published=published,
+        windows=tuple(windows),
+        eligible=tuple(eligible),
+        fees=tuple(fees),
+        warnings=tuple(warnings),
+    )

@@ -1,0 +1,62 @@
+"""The run lock: at most one cycle at a time per database, so cron overlaps are harmless.
+
+SQLite gets an exclusive ``flock`` on a file beside the database (the kernel drops it
+when the process dies, even on SIGKILL); PostgreSQL gets a session-level advisory lock,
+which the server drops when the connection goes, so it works across machines too.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from store.db import make_engine, normalise_url
+
+ADVISORY_KEY = 0x52_4B_57  # "RKW": one fixed key for the run cycle
+
+
+class AlreadyRunning(RuntimeError):
+    """Another run holds the lock."""
+
+
+def _lock_file(url: str) -> Path:
+    database = make_url(url).database
+    if not database or database == ":memory:":
+        return Path(os.environ.get("TMPDIR", "/tmp")) / "ruankao-watch.memory.lock"
+    return Path(database).with_name(Path(database).name + ".lock")
+
+
+@contextmanager
+def run_lock(url: str) -> Iterator[None]:
+    """Hold the run lock for the body; raise AlreadyRunning at once if another run has it."""
+    url = normalise_url(url)
+    if make_url(url).get_backend_name() == "sqlite":
+        path = _lock_file(url)
+        with open(path, "a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise AlreadyRunning(f"another ruankao-watch run holds {path}") from None
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+        return
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            if not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": ADVISORY_KEY}).scalar():
+                raise AlreadyRunning("another ruankao-watch run holds the PostgreSQL advisory lock")
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_KEY})
+                conn.commit()
+    finally:
+        engine.dispose()

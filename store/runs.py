@@ -1,0 +1,66 @@
+"""Run records and the status report: what each cycle did, each source's health, the outbox and subscribers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from store.models import Mail, Run, SourceState
+from store.subscribers import count_by_status
+
+
+def start_run(session: Session, command: str, now: datetime) -> Run:
+    run = Run(command=command, started_at=now, status="running", counts={}, errors=[])
+    session.add(run)
+    session.flush()
+    return run
+
+
+def finish_run(
+    session: Session, run_id: int, *, status: str, counts: dict, errors: list[str], now: datetime
+) -> None:
+    run = session.get(Run, run_id)
+    if run is None:
+        raise LookupError(f"run {run_id} vanished")
+    run.status = status
+    run.counts = counts
+    run.errors = errors
+    run.finished_at = now
+
+
+def status_report(session: Session, *, runs: int = 5) -> dict:
+    """Everything ``ruankao-watch status`` shows, as plain data."""
+    last_runs = session.scalars(select(Run).order_by(Run.id.desc()).limit(runs)).all()
+    sources = session.scalars(select(SourceState).order_by(SourceState.source_id)).all()
+    outbox = dict(session.execute(select(Mail.status, func.count()).group_by(Mail.status)).all())
+    subscribers = count_by_status(session)
+    return {
+        "runs": [
+            {
+                "id": r.id,
+                "command": r.command,
+                "started_at": r.started_at.isoformat(),
+                "finished_at": r.finished_at.isoformat() if r.finished_at else None,
+                "status": r.status,
+                "counts": r.counts,
+                "errors": r.errors,
+            }
+            for r in last_runs
+        ],
+        "sources": [
+            {
+                "source": s.source_id,
+                "healthy": s.healthy,
+                "last_crawl_at": s.last_crawl_at.isoformat() if s.last_crawl_at else None,
+                "last_success_at": s.last_success_at.isoformat() if s.last_success_at else None,
+                "last_item_count": s.last_item_count,
+                "problems": s.problems,
+                "failing_since": s.failing_since.isoformat() if s.failing_since else None,
+            }
+            for s in sources
+        ],
+        "outbox": {k: outbox.get(k, 0) for k in ("pending", "sending", "sent", "failed")},
+        "subscribers": {k: subscribers.get(k, 0) for k in ("pending", "active", "unsubscribed", "bouncing")},
+    }

@@ -1,0 +1,62 @@
+"""Configuration: file and environment merge, and errors that name the key."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from app.config import ConfigError, load_config
+from tests.conftest import PYTHON
+
+
+def test_environment_overrides_the_file(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text('base_url = "https://watch.example.cn"\nsend_concurrency = 4\n', encoding="utf-8")
+    config = load_config(path, environ={"RUANKAO_WATCH_SEND_CONCURRENCY": "7"})
+    assert config.base_url == "https://watch.example.cn"
+    assert config.send_concurrency == 7
+
+
+@pytest.mark.parametrize(
+    ("toml", "env", "key"),
+    [
+        ('smtp_url = "http://mail"\n', {}, "smtp_url"),
+        ("", {"RUANKAO_WATCH_SEND_CONCURRENCY": "many"}, "send_concurrency"),
+        ('base_url = "watch.example.cn"\n', {}, "base_url"),
+        ('colour = "blue"\n', {}, "colour"),
+        ("download_delay = -1\n", {}, "download_delay"),
+    ],
+)
+def test_errors_name_the_key(tmp_path, toml, env, key):
+    path = tmp_path / "c.toml"
+    path.write_text(toml, encoding="utf-8")
+    with pytest.raises(ConfigError, match=key):
+        load_config(path, environ=env)
+
+
+def test_masked_hides_passwords_and_secret():
+    config = load_config(
+        None,
+        environ={"RUANKAO_WATCH_SMTP_URL": "smtp://user:hunter2@mail:587", "RUANKAO_WATCH_SECRET": "s3cret"},
+    )
+    masked = config.masked()
+    assert "hunter2" not in str(masked) and "s3cret" not in str(masked)
+    assert masked["smtp_url"] == "smtp://user:***@mail:587"
+
+
+def test_cli_exits_2_on_a_configuration_error(cli_env, tmp_path):
+    (tmp_path / "ruankao-watch.toml").write_text("send_concurrency = 0\n", encoding="utf-8")
+    proc = subprocess.run(
+        [PYTHON, "-m", "app", "status"], env=cli_env, capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 2
+    assert "send_concurrency" in proc.stderr
+
+
+def test_config_check_prints_masked_config(cli_env):
+    env = {**cli_env, "RUANKAO_WATCH_SMTP_URL": "smtps://u:pw@mail:465"}
+    proc = subprocess.run(
+        [PYTHON, "-m", "app", "config", "check"], env=env, capture_output=True, text=True, check=True
+    )
+    assert '"smtp_url": "smtps://u:***@mail:465"' in proc.stdout

@@ -1,0 +1,85 @@
+"""Version diffs name the changed fields; prune keeps current versions and the alert ledger."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from parsers.types import Fee, ParsedNotice, Window
+from store.diff import version_diff
+from store.models import Mail, NoticeVersion, Run
+from store.notices import FetchedNotice, get_notice, record_fetch
+from store.prune import prune
+from store.runs import start_run
+
+URL = "https://www.ruankao.org.cn/article/content/2603051204118156470700001.html"
+
+
+def fetched(end: date, fee: int, at: datetime) -> FetchedNotice:
+    parsed = ParsedNotice(
+        title="关于证书登记的通知",
+        kind="registration",
+        region="national",
+        published=date(2026, 3, 5),
+        windows=(Window("登记", date(2026, 3, 9), end, "登记时间为……"),),
+        fees=(Fee(Decimal(fee), "登记费", "人", f"每人{fee}元"),),
+    )
+    return FetchedNotice(
+        "ruankao", URL, parsed.title, parsed.published, f"截止{end}，每人{fee}元", parsed, at
+    )
+
+
+def test_diff_names_the_changed_window_and_fee(sessions):
+    t0 = datetime(2026, 3, 5, 1, 0, tzinfo=UTC)
+    with sessions.begin() as s:
+        record_fetch(s, fetched(date(2026, 3, 20), 30, t0))
+    with sessions() as s:
+        assert version_diff(get_notice(s, URL)) == ""
+    with sessions.begin() as s:
+        record_fetch(s, fetched(date(2026, 3, 27), 25, t0 + timedelta(days=3)))
+    with sessions() as s:
+        diff = version_diff(get_notice(s, URL))
+    assert "windows: 登记 2026-03-09 至 2026-03-20 → 登记 2026-03-09 至 2026-03-27" in diff
+    assert "fees: 登记费 30元/人 → 登记费 25元/人" in diff
+    assert "-截止2026-03-20，每人30元" in diff and "+截止2026-03-27，每人25元" in diff
+
+
+def test_prune_drops_old_superseded_versions_and_runs_only(sessions):
+    old = datetime(2025, 1, 1, tzinfo=UTC)
+    now = datetime(2026, 3, 5, tzinfo=UTC)
+    with sessions.begin() as s:
+        record_fetch(s, fetched(date(2025, 3, 20), 30, old))
+        record_fetch(s, fetched(date(2025, 3, 27), 30, old + timedelta(days=1)))
+        start_run(s, "run", old)
+        s.add(
+            Mail(
+                recipient="a@example.com",
+                purpose="confirm",
+                status="sent",
+                next_attempt_at=old,
+                message_id="<m1@x>",
+                created_at=old,
+                detail={},
+                attempts=1,
+            )
+        )
+        s.add(
+            Mail(
+                recipient="b@example.com",
+                purpose="alert",
+                status="sent",
+                next_attempt_at=old,
+                message_id="<m2@x>",
+                created_at=old,
+                detail={},
+                attempts=1,
+            )
+        )
+    with sessions.begin() as s:
+        assert prune(s, older_than_days=30, now=now) == {"versions": 1, "mails": 1, "runs": 1}
+    with sessions() as s:
+        assert s.scalar(select(func.count(NoticeVersion.id))) == 1
+        assert s.scalar(select(func.count(Run.id))) == 0
+        assert s.scalars(select(Mail.purpose)).all() == ["alert"]
