@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.compose import compose
 from alerts.smtp import Connection, DeliveryError, RateLimiter, SmtpSettings, flatten
+from store.locks import sender_lock
 from store.outbox import (
     Outcome,
     OutgoingMail,
@@ -30,7 +31,6 @@ from store.outbox import (
     count_due,
     pending_mails,
     record_outcomes,
-    sender_lock,
     sent_since,
 )
 

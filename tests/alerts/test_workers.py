@@ -18,8 +18,8 @@ from sqlalchemy import select
 from alerts.queue import queue_alerts
 from alerts.send import LEASE, send_outbox
 from store.db import make_engine, make_sessionmaker, upgrade
+from store.locks import sender_lock
 from store.models import Mail
-from store.outbox import sender_lock
 from tests.alerts.conftest import make_config
 from tests.alerts.factories import NOW, TODAY, add_notice, add_subscriber, notice
 
