@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from parsers.numerals import SMALL_CHARS, YEAR_CHARS, to_int
-from parsers.text import Sentence
+from parsers.text import Sentence, last_match
 from parsers.types import Window
 
 _WEEKDAY = r"(?:\s*\(?\s*(?:星期|周|礼拜)[一二三四五六日天]\s*\)?)?"
@@ -39,7 +39,6 @@ _LABELS: dict[str, str | None] = {
     "补登记": "登记",
     "逾期登记": "登记",
     "定期登记": "登记",
-    "注册": "登记",
     "报名": "报名",
     "报考": "报名",
     "缴费": "缴费",
@@ -59,7 +58,6 @@ _LABELS: dict[str, str | None] = {
     "领证": "领取",
     "发证": "领取",
     "发放": "领取",
-    "办理证书": "领取",
     "邮寄": "邮寄申请",
     "邮寄申请": "邮寄申请",
     "申请邮寄": "邮寄申请",
@@ -92,7 +90,11 @@ _CLAUSE_BREAK = re.compile(r"[，,]")
 _ELIGIBILITY_AFTER = re.compile(r"[^，,。;]{0,6}?(?:取得|获得|考取|考试合格|合格|通过)")
 _END_BEFORE = re.compile(r"(?:截止|截至|至|到|止|不晚于|最迟)(?:时间|日期)?\s*(?:为|是|:)?\s*(?:于)?\s*$")
 _END_AFTER = re.compile(r"\s*(?:前|之前|以前|截止|为止|止)")
-_START_AFTER = re.compile(r"\s*(?:起|开始)")
+_START_AFTER = re.compile(r"\s*(?:起|开始|以后|之后|后)")
+# A separator after a lone date: the range's end was lost (a damaged re-post), so no window.
+_DANGLING = re.compile(r"\s*(?:起|开始)?\s*(?:至|到|-{1,2}|~)")
+# A label right before these words names the date that follows (报名时间：…), whatever comes after.
+_STRONG_AFTER_LABEL = re.compile(r"\s*(?:工作|服务|申请|受理)?\s*(?:时间|日期|截止|起止|期间|:)")
 _TODAY_BEFORE = re.compile(r"即日起\s*(?:至|到|-{1,2}|~)?\s*$")
 _SINGLE_BEFORE = re.compile(r"(?:时间|日期|时段)?\s*(?:为|是|:|定于|于)?\s*$")
 _AMENDED_FROM = re.compile(r"原(?:定|计划|定于|为|于|通知)")
@@ -100,6 +102,8 @@ _AMENDED_TO = re.compile(r"现|延长|延期|推迟|顺延|调整为|改为|变�
 # A year-less date far before the publication date belongs to the next year (and far after, the last).
 _ROLL_FORWARD = timedelta(days=120)
 _ROLL_BACK = timedelta(days=300)
+# A year-less range end rolled into the next year must still give a plausible window.
+_LONGEST_INFERRED_RANGE = timedelta(days=183)
 
 
 @dataclass(frozen=True)
@@ -241,6 +245,18 @@ def _labels_in(text: str, *, last: bool) -> list[str | None]:
     return labels
 
 
+def _strong_label(clause: str) -> bool:
+    """True when the clause's last label directly names what follows (报名时间：, 缴费截止).
+
+    Otherwise a label after the date wins: 已报名考生于9月8日前完成缴费 is a 缴费 date.
+    """
+    last = last_match(_LABEL_RE, clause)
+    if last is None:
+        return False
+    rest = clause[last.end() :]
+    return len(rest.strip()) <= 1 or _STRONG_AFTER_LABEL.match(rest) is not None
+
+
 class WindowReader:
     """Reads the windows of one notice, sentence by sentence, collecting warnings."""
 
@@ -287,11 +303,15 @@ class WindowReader:
         clause_before = before[breaks[-1].end() :] if breaks else before
         after = norm[group.span_end : next_start]
         clause_after = after[: m.start()] if (m := _CLAUSE_BREAK.search(after)) else after
+        before_labels = _labels_in(clause_before, last=True)
+        after_labels = _labels_in(clause_after, last=False)
+        if before_labels and (not after_labels or _strong_label(clause_before)):
+            return before_labels
         return (
-            _labels_in(clause_before, last=True)
-            or _labels_in(clause_after, last=False)
+            after_labels
             or _labels_in(norm[: group.first.start], last=True)
             or _labels_in(sentence.heading, last=True)
+            or _labels_in(after, last=False)
         )
 
     def _group_windows(
@@ -332,6 +352,9 @@ class WindowReader:
                     return self.years.published, start
                 if _END_BEFORE.search(before) or _END_AFTER.match(after):
                     return None, start
+                if _DANGLING.match(after):
+                    self.warnings.append(f"range without a readable end, dropped: {sentence.raw[:60]}")
+                    return None
                 if _START_AFTER.match(after):
                     return start, None
                 if not _SINGLE_BEFORE.search(before):
@@ -372,7 +395,10 @@ class WindowReader:
                 year += 1
         elif month is None:
             month = start.month
-        return _moment_value(year, month, second.day, second.hour, second.minute)
+        end = _moment_value(year, month, second.day, second.hour, second.minute)
+        if second.year is None and (_as_datetime(end) - _as_datetime(start)) > _LONGEST_INFERRED_RANGE:
+            raise ValueError("range end before its start")  # 3月27日至3月20日: a typo, not a year
+        return end
 
 
 def _as_datetime(value: date | datetime) -> datetime:

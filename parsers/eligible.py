@@ -54,6 +54,15 @@ def _session(year_text: str, half: str | None) -> str | None:
     return f"{year}{half or ''}"
 
 
+def _merged(found: list[EligibleRange]) -> list[EligibleRange]:
+    """One sentence giving only a lower and an upper bound (2004年以后取得…且满三年) is one range."""
+    lower = [r for r in found if r.start is not None and r.end is None]
+    upper = [r for r in found if r.start is None and r.end is not None]
+    if len(found) == 2 and len(lower) == 1 and len(upper) == 1:
+        return [EligibleRange(start=lower[0].start, end=upper[0].end, evidence=lower[0].evidence)]
+    return found
+
+
 class EligibleReader:
     """Reads eligible ranges from sentences; ``published`` anchors 满三年 style phrases."""
 
@@ -117,7 +126,7 @@ class EligibleReader:
                 add(first, None)
             else:
                 add(first, first)
-        return found
+        return _merged(found)
 
     @staticmethod
     def _cutoff_session(match: re.Match[str]) -> str | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from parsers.text import Sentence
+from parsers.text import Sentence, last_match
 from parsers.types import Fee
 
 _AMOUNT = re.compile(
@@ -80,7 +80,7 @@ _ITEM_HINTS = (
 )
 _REVENUE_SPLIT = re.compile(r"上缴|分成|留成|返还|划拨|拨付|解缴|比例|提取")
 _TOTAL_BEFORE = re.compile(r"(?:共|合计|总计|共计|总额|总共)[^，,。;元]{0,8}$")
-_FREE = re.compile(r"免费|不收取(?:任何)?(?:费用|登记费|邮寄费)|不收费|免收|不再收取")
+_FREE = re.compile(r"免费|不收取[^，,。;]{0,6}?费|免收[^，,。;]{0,6}?费|不收费|不再收取")
 _CLAUSE = re.compile(r"[，,;；:]")
 
 
@@ -89,18 +89,28 @@ def _unit(*names: str | None) -> str | None:
     return max(units, key=lambda unit: _UNIT_RANK[unit]) if units else None
 
 
-def _item_near(before: str, after: str, sentence: str) -> str | None:
-    """The fee word nearest the amount: last before it, else first after it, else a hint word."""
-    found = list(_ITEM_RE.finditer(before))
-    if found:
-        return _ITEMS[found[-1].group()]
+def _last_item(text: str) -> str | None:
+    found = last_match(_ITEM_RE, text)
+    return _ITEMS[found.group()] if found else None
+
+
+def _item_near(clause_before: str, before: str, after: str, sentence: str) -> str | None:
+    """The fee word naming an amount: the last one in its clause, else earlier in the sentence,
+    else the first one after it, else a hint word (登记 → 登记费)."""
+    item = _last_item(clause_before) or _last_item(before)
+    if item:
+        return item
     following = _ITEM_RE.search(after)
     if following:
         return _ITEMS[following.group()]
-    for hint, item in _ITEM_HINTS:
-        if hint in sentence:
-            return item
-    return None
+    return next((item for hint, item in _ITEM_HINTS if hint in sentence), None)
+
+
+_NUMBER_CELL = re.compile(r"\s*(?:¥\s*)?(\d{1,3}(?:,\d{3})+|\d{1,7})(?:\.(\d{1,2}))?\s*(?:元)?\s*")
+
+
+def _decimal(whole: str, fraction: str | None) -> Decimal:
+    return Decimal(whole.replace(",", "") + "." + (fraction or "0"))
 
 
 class FeeReader:
@@ -113,12 +123,54 @@ class FeeReader:
     def read(self, sentences: list[Sentence]) -> list[Fee]:
         fees: list[Fee] = []
         seen: set[tuple[Decimal, str, str | None]] = set()
+        header: list[tuple[str, str | None] | None] | None = None
         for sentence in sentences:
-            for fee in self._sentence_fees(sentence):
+            cells = sentence.norm.split(" | ") if " | " in sentence.norm else None
+            if cells is not None and (columns := self._header(cells)) is not None:
+                header = columns
+                continue
+            if cells is not None and header is not None and len(cells) == len(header):
+                found = self._row_fees(sentence, cells, header)
+            else:
+                header = None
+                found = self._sentence_fees(sentence)
+            for fee in found:
                 key = (fee.amount, fee.item, fee.per)
                 if key not in seen:
                     seen.add(key)
                     fees.append(fee)
+        return fees
+
+    @staticmethod
+    def _header(cells: list[str]) -> list[tuple[str, str | None] | None] | None:
+        """Columns of a fee table header (考务费（元/科） | 考试费（元/科）), or None if not one."""
+        columns: list[tuple[str, str | None] | None] = []
+        for cell in cells:
+            item = _last_item(cell)
+            yuan = cell.find("元")
+            if item and yuan >= 0 and not _AMOUNT.search(cell[: yuan + 1].replace("元", "")):
+                per_after = _PER_AFTER.match(cell, yuan + 1)
+                columns.append((item, _unit(*per_after.group("unit", "unit2")) if per_after else None))
+            else:
+                columns.append(None)
+        return columns if any(columns) else None
+
+    @staticmethod
+    def _row_fees(
+        sentence: Sentence, cells: list[str], header: list[tuple[str, str | None] | None]
+    ) -> list[Fee]:
+        fees = []
+        for cell, column in zip(cells, header, strict=True):
+            number = _NUMBER_CELL.fullmatch(cell)
+            if column is not None and number is not None:
+                fees.append(
+                    Fee(
+                        amount=_decimal(*number.groups()),
+                        item=column[0],
+                        per=column[1],
+                        evidence=sentence.raw,
+                    )
+                )
         return fees
 
     def _sentence_fees(self, sentence: Sentence) -> list[Fee]:
@@ -132,7 +184,7 @@ class FeeReader:
         for match in _AMOUNT.finditer(norm):
             if not (match.group("yuan") or match.group("cur") == "¥"):
                 continue
-            amount = Decimal(match.group("int").replace(",", "") + "." + (match.group("dec") or "0"))
+            amount = _decimal(match.group("int"), match.group("dec"))
             before = norm[: match.start()]
             clause_start = max((m.end() for m in _CLAUSE.finditer(before)), default=0)
             after = norm[match.end() :]
@@ -142,11 +194,7 @@ class FeeReader:
                 *(per_before.group("unit", "unit2") if per_before else ()),
                 *(per_after.group("unit", "unit2") if per_after else ()),
             )
-            item = (
-                _item_near(before[clause_start:], after, norm)
-                or _item_near(before, "", "")
-                or self.default_item
-            )
+            item = _item_near(before[clause_start:], before, after, norm) or self.default_item
             if item is None:
                 self.warnings.append(f"fee without an item: {sentence.raw[:60]}")
                 continue
@@ -158,11 +206,13 @@ class FeeReader:
             return self._free(sentence)
         return per_unit or totals
 
-    def _free(self, sentence: Sentence) -> list[Fee]:
+    @staticmethod
+    def _free(sentence: Sentence) -> list[Fee]:
         match = _FREE.search(sentence.norm)
         if match is None:
             return []
-        item = _item_near(sentence.norm[: match.start()], sentence.norm[match.start() :], sentence.norm)
+        before = sentence.norm[: match.start()]
+        item = _item_near(before, before, sentence.norm[match.start() :], sentence.norm)
         if item is None:
             return []
         return [Fee(amount=Decimal(0), item=item, per=None, evidence=sentence.raw)]

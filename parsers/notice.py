@@ -17,7 +17,15 @@ from parsers.fees import FeeReader
 from parsers.kind import classify
 from parsers.numerals import SMALL_CHARS, YEAR_CHARS, to_int
 from parsers.region import find_region
-from parsers.text import Sentence, clean_text, looks_like_html, normalise, parse_page, split_sentences
+from parsers.text import (
+    MAX_HTML_CHARS,
+    Sentence,
+    clean_text,
+    looks_like_html,
+    normalise,
+    parse_page,
+    split_sentences,
+)
 from parsers.types import ParsedNotice
 
 # Text past this length is not searched: real notices are a few thousand characters.
@@ -28,6 +36,7 @@ _META_DATE = re.compile(
     r"(?:发布时间|发布日期|信息提供日期|日期|时间)\s*:\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})"
 )
 _SIGNATURE_DATE = re.compile(
+    r"^\s*(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})\s*$|"
     rf"^\s*(?P<y>[{YEAR_CHARS}]{{4}})\s*年\s*(?P<m>[{SMALL_CHARS}]{{1,3}})\s*月\s*(?P<d>[{SMALL_CHARS}]{{1,3}})\s*日\s*$"
 )
 _DEFAULT_FEE_ITEM = {"registration": "登记费", "late_registration": "登记费", "exam_signup": "考试费"}
@@ -49,6 +58,8 @@ def _published_from(meta: str, text: str) -> date | None:
         return _safe_date(*(int(part) for part in found.groups()))
     for line in reversed(text.splitlines()[-6:]):
         match = _SIGNATURE_DATE.match(normalise(line))
+        if match and match["iy"]:
+            return _safe_date(int(match["iy"]), int(match["im"]), int(match["id"]))
         if match:
             return _safe_date(to_int(match["y"]), to_int(match["m"]), to_int(match["d"]))
     return None
@@ -74,6 +85,8 @@ def parse_notice(
         is_html = looks_like_html(document)
     meta = ""
     if is_html:
+        if len(document) > MAX_HTML_CHARS:
+            warnings.append(f"page longer than {MAX_HTML_CHARS} characters: only the start was parsed")
         page = parse_page(document)
         text, meta = page.text, page.meta
         title = title or page.title

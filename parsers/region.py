@@ -119,7 +119,7 @@ CITIES = (
 _ALIASES = {"新疆生产建设兵团": "新疆兵团", "兵团": "新疆兵团"}
 _NAMES = re.compile("|".join(sorted((*PROVINCES, *CITIES, *_ALIASES), key=len, reverse=True)))
 _ISSUER = re.compile(r"(?:信息来源|来源|发布单位|发布机构|发文机关)\s*[:：]\s*(\S{2,40})")
-_ISSUER_LINE = re.compile(r"(?:局|院|中心|厅|办公室|委员会|委|站|办)\s*$")
+_ISSUER_LINE = re.compile(r"(?:局|院|中心|厅|办公室|委员会|委|站|办|网)\s*$")
 
 
 def _place(text: str) -> str | None:

@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup, CData, NavigableString, PageElement, Tag
 # Characters lxml rejects (NUL, C0 controls except tab/newline/CR) and that never carry meaning.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Pages past this size are cut before parsing: no real notice is anywhere near it.
-MAX_HTML_CHARS = 3_000_000
+MAX_HTML_CHARS = 1_000_000
 
 _GB_ALIASES = {"gb2312", "gbk", "gb_2312", "gb_2312-80", "x-gbk", "zh_cn", "cp936", "euc-cn", "csgb2312"}
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]{2,40})""", re.I)
@@ -43,7 +43,8 @@ def decode_html(data: bytes, declared: str | None = None) -> str:
 
     A declared charset that fails strictly is not trusted (sites declare UTF-8 and serve
     GBK), so the next candidate is tried; replacement characters appear only when every
-    candidate fails. Never raises.
+    candidate fails, and then the
+    reading with the fewest of them wins. Never raises.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -63,7 +64,10 @@ def decode_html(data: bytes, declared: str | None = None) -> str:
             return data.decode(encoding)
         except (UnicodeDecodeError, LookupError):
             continue
-    return data.decode(candidates[0], errors="replace")
+    # Every candidate failed (a truncated or damaged page): keep the least damaged reading.
+    return min(
+        (data.decode(encoding, errors="replace") for encoding in candidates), key=lambda t: t.count("\ufffd")
+    )
 
 
 def _build_normal_map() -> dict[int, str]:
@@ -278,9 +282,12 @@ def _tag_text(root: Tag, skip_chrome: bool) -> str:
 _META_HINTS = re.compile(r"信息来源|来源[:：]|发布(?:时间|日期|单位|机构)|信息提供日期|发文机关|日期[:：]")
 
 
+_NOTICE_WORDS = re.compile(r"通知|公告|通告|简章|须知|公示|办法|提示|说明|安排|关于|的")
+
+
 def _page_title(soup: BeautifulSoup) -> str | None:
     """The notice heading: a known title element, else ``<h1>``/``<h2>``, else ``<title>`` minus the site."""
-    for selector in ("#contentTitle", ".article-title", "div.conTit h1", "h1", "h2"):
+    for selector in ("#contentTitle", ".article-title", "div.conTit h1", "h1", "h2", "h3"):
         node = soup.select_one(selector)
         if node is not None:
             text = _SPACES.sub(" ", node.get_text(" ", strip=True)).strip()
@@ -288,6 +295,8 @@ def _page_title(soup: BeautifulSoup) -> str | None:
                 return text
     if soup.title is not None and soup.title.string:
         text = _SPACES.sub(" ", str(soup.title.string)).strip()
+        if not _NOTICE_WORDS.search(text):
+            return None  # only the site's name (中国计算机技术职业资格网): the body's first line is better
         text = re.split(r"\s*(?:[-_|—]|--)\s*(?=[^-_|—]*(?:网|局|院|中心|厅|政府|门户)\s*$)", text)[0]
         return text or None
     return None
@@ -351,6 +360,9 @@ class Sentence:
 
 _SENTENCE_END = re.compile(r"(?<=[。！？；;!?])")
 _HEADING_MAX = 30
+# Real sentences are well under this; longer runs (hostile or broken input) are cut into pieces
+# so that matching stays linear in the text's length.
+MAX_SENTENCE_CHARS = 500
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -362,9 +374,16 @@ def split_sentences(text: str) -> list[Sentence]:
         if not line:
             continue
         heading = normalise(previous_line) if len(previous_line) <= _HEADING_MAX else ""
-        for piece in _SENTENCE_END.split(line):
-            piece = piece.strip()
-            if piece:
-                sentences.append(Sentence(raw=piece, norm=normalise(piece), heading=heading))
+        for sentence in _SENTENCE_END.split(line):
+            for start in range(0, len(sentence), MAX_SENTENCE_CHARS):
+                piece = sentence[start : start + MAX_SENTENCE_CHARS].strip()
+                if piece:
+                    sentences.append(Sentence(raw=piece, norm=normalise(piece), heading=heading))
         previous_line = line
     return sentences
+
+
+def last_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The last match of ``pattern`` in ``text`` (the keyword nearest a date or amount before it)."""
+    matches = list(pattern.finditer(text))
+    return matches[-1] if matches else None

@@ -39,5 +39,6 @@ def test_second_holder_is_refused_and_a_killed_holder_frees_the_lock(database_ur
     finally:
         holder.send_signal(signal.SIGKILL)
         holder.wait()
+        holder.stdout.close()
     with run_lock(database_url):
         pass
