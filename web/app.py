@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app.config import Config, ConfigError
 from store.db import make_engine, make_sessionmaker
 from web import api, pages
+from web.feed_routes import router as feed_router
 from web.security import SlidingWindowLimiter, install_log_redaction
 
 # Subscribing: 10 requests a minute from one IP address, 3 an hour naming one email address.
@@ -78,12 +79,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
-    try:
-        from web.feed_routes import router as feed_router
-    except ImportError:  # the feeds engineer's router has not landed yet
-        feed_router = None
-    if feed_router is not None:
-        app.include_router(feed_router)
+    app.include_router(feed_router)
     return app
 
 

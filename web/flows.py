@@ -11,13 +11,15 @@ import logging
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from alerts.send import send_mail_now
 from sqlalchemy.orm import Session, sessionmaker
-from store.outbox import enqueue_mail
 
+from alerts.send import send_mail_now
 from alerts.tokens import make_token, read_token
 from app.config import Config
+from feeds.private import feed_token
+from feeds.publish import private_url
 from store.models import Subscriber
+from store.outbox import enqueue_mail
 from store.subscribers import SubscriberData, find_subscriber, get_subscriber, reopen, upsert_subscriber
 
 log = logging.getLogger(__name__)
@@ -113,11 +115,13 @@ def link(subscriber: Subscriber, purpose: str, *, config: Config, now: datetime)
     return f"{config.base_url.rstrip('/')}/{purpose}/{_token(subscriber, purpose, config, now)}"
 
 
-def private_feed_links(subscriber: Subscriber, *, config: Config, now: datetime) -> dict[str, str]:
-    """The subscriber's own feed and calendar URLs; one feed token serves both."""
-    token = _token(subscriber, "feed", config, now)
-    base = config.base_url.rstrip("/")
-    return {"feed": f"{base}/feeds/private/{token}.xml", "calendar": f"{base}/calendar/private/{token}.ics"}
+def private_feed_links(subscriber: Subscriber, *, config: Config) -> dict[str, str]:
+    """The subscriber's own feed and calendar URLs (tokens of ``feeds.private``, which never expire)."""
+    token = feed_token(subscriber.id, subscriber.token_version, config.secret)
+    return {
+        "feed": private_url(config.base_url, token, calendar=False),
+        "calendar": private_url(config.base_url, token, calendar=True),
+    }
 
 
 def _token(subscriber: Subscriber, purpose: str, config: Config, now: datetime) -> str:

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.datastructures import FormData
 
+from feeds import discovery_links
 from store.notices import list_notices, notice_summary
 from store.subscribers import (
     InvalidSubscription,
@@ -60,14 +61,6 @@ STATUS_LABELS = {
 }
 
 
-def _discovery_links(base_url: str) -> list[dict]:
-    try:
-        from feeds import discovery_links
-    except ImportError:  # the feeds engineer's part has not landed yet
-        return []
-    return list(discovery_links(base_url))
-
-
 def render(
     request: Request, name: str, context: dict, *, status_code: int = 200, headers=None
 ) -> HTMLResponse:
@@ -84,7 +77,7 @@ def render(
         {
             "csrf_field": CSRF_FIELD,
             "csrf": lambda action: csrf_token(state.config.secret, cookie, action),
-            "feeds": _discovery_links(state.config.base_url),
+            "feeds": discovery_links(state.config.base_url),
             "provinces": PROVINCE_CHOICES,
             "qualifications": QUALIFICATIONS_BY_LEVEL,
             "years": obtained_years(today),
@@ -277,7 +270,7 @@ def _manage_render(
             "errors": list(errors),
             "saved": saved,
             "action": request.url.path,
-            "private": private_feed_links(subscriber, config=state.config, now=now),
+            "private": private_feed_links(subscriber, config=state.config),
             "unsubscribe_url": link(subscriber, "unsubscribe", config=state.config, now=now),
         },
         status_code=status_code,

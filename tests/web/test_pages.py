@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from alerts.tokens import make_token
+from feeds.private import feed_token
 from store.notices import record_fetch
 from store.subscribers import CertificateData, SubscriberData, upsert_subscriber
 from tests.web.helpers import (
@@ -188,7 +189,8 @@ def test_bad_links_are_404_for_get_and_post_alike(client, sessions, config, cloc
     bad = [
         "nonsense",
         _tampered(good),
-        make_token(sid, 1, "feed", today_day=today, secret=SECRET),  # another purpose
+        feed_token(sid, 1, SECRET),  # a private-feed token
+        make_token(sid, 1, "manage" if purpose != "manage" else "confirm", today_day=today, secret=SECRET),
         make_token(sid, 2, purpose, today_day=today, secret=SECRET),  # revoked version
         make_token(sid + 1, 1, purpose, today_day=today, secret=SECRET),  # nobody
         make_token(sid, 1, purpose, today_day=today, secret="another secret"),
