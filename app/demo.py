@@ -99,3 +99,4 @@ def _print_demo_report(
     for problem in result.problems:
         print(f"problem: {problem}")
     print(f"\n全部文件在 {workdir}")
+    print("（演示站点在 127.0.0.1 上，不是官方域名，所以邮件把通知地址标为“非官方域名”——这正是对仿冒链接的防护。）")

@@ -20,8 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.config import Config, ConfigError
 from store.db import make_engine, make_sessionmaker
-from web import api, pages
-from web.feed_routes import router as feed_router
+from web import api, feed_routes, pages
 from web.security import SlidingWindowLimiter, install_log_redaction
 
 # Subscribing: 10 requests a minute from one IP address, 3 an hour naming one email address.
@@ -79,7 +78,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
-    app.include_router(feed_router)
+    app.include_router(feed_routes.router)
     return app
 
 

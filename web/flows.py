@@ -116,7 +116,7 @@ def link(subscriber: Subscriber, purpose: str, *, config: Config, now: datetime)
 
 
 def private_feed_links(subscriber: Subscriber, *, config: Config) -> dict[str, str]:
-    """The subscriber's own feed and calendar URLs (tokens of ``feeds.private``, which never expire)."""
+    """The subscriber's own feed and calendar URLs; one non-expiring feed token serves both."""
     token = feed_token(subscriber.id, subscriber.token_version, config.secret)
     return {
         "feed": private_url(config.base_url, token, calendar=False),

@@ -71,7 +71,9 @@ def test_expiry_reminders_at_180_and_30_days_and_again_after_registering(session
     subscriber_id = add_subscriber(sessions, "zhang@example.com", ("2021", date(2023, 6, 10)))
     add_subscriber(sessions, "off@example.com", ("2021", date(2023, 6, 10)))
     with sessions.begin() as s:
-        s.execute(update(Subscriber).where(Subscriber.email == "off@example.com").values(expiry_reminders=False))
+        s.execute(
+            update(Subscriber).where(Subscriber.email == "off@example.com").values(expiry_reminders=False)
+        )
     # the registration lapses on 2026-06-10
     assert run(sessions, config, date(2025, 12, 11))["expiry"] == 0
     assert run(sessions, config, date(2025, 12, 12))["expiry"] == 1
