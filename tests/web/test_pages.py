@@ -298,3 +298,10 @@ def test_an_unsubscribed_address_subscribing_again_must_confirm_again(client, se
 def test_unknown_pages_are_a_chinese_404(client):
     r = client.get("/no-such-page")
     assert r.status_code == 404 and "页面不存在" in r.text
+
+
+def test_the_form_is_rate_limited_with_a_chinese_page(client):
+    for n in range(10):
+        assert client.post("/subscribe", data=form(client, email=f"user{n}@example.com")).status_code == 200
+    r = client.post("/subscribe", data=form(client, email="user10@example.com"))
+    assert r.status_code == 429 and "请求过于频繁" in r.text and r.headers["retry-after"]
