@@ -1,9 +1,10 @@
-"""Signed tokens for the links in mails and feeds (confirm, manage, unsubscribe, private feeds).
+"""Signed, expiring tokens for the links in mails (confirm, manage, unsubscribe).
 
 A token says which subscriber, for which purpose, and until when, and carries an HMAC
 with the configured secret; nothing is stored. Bumping a subscriber's ``token_version``
-revokes every link given out before. Purposes are bound, so a private-feed token can
-never unsubscribe anyone.
+revokes every link given out before. Purposes are bound, so a manage link cannot
+confirm anyone. Private feed links never expire and have their own format
+(``feeds.private``).
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
-PURPOSES = ("confirm", "manage", "unsubscribe", "feed")
+PURPOSES = ("confirm", "manage", "unsubscribe")
 # Days a token stays valid: confirmations are short-lived, the rest live as long as mails are kept.
-LIFETIME_DAYS = {"confirm": 7, "manage": 365, "unsubscribe": 3650, "feed": 3650}
+LIFETIME_DAYS = {"confirm": 7, "manage": 365, "unsubscribe": 3650}
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ production; it only ever listens on 127.0.0.1.
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 from pathlib import Path
@@ -49,6 +50,8 @@ class MailSink:
         return sorted(self.directory.glob("*.eml"))
 
     def __enter__(self) -> MailSink:
+        # aiosmtpd logs every SMTP command at INFO; the demo's reader wants the summary.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         self.controller.start()
         return self
 

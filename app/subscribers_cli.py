@@ -1,77 +1,185 @@
-"""The operators' ``subscribers`` commands: import from CSV and list as JSON.
+"""The operators' ``subscribers`` commands: add, import, export, list and remove.
 
-CSV header: ``email,name,region,qualification,level,obtained,last_registered``, one row
-per certificate. Every row is validated before anything is written, so a bad file
-imports nothing.
+CSV (import and export): header ``email,name,region,qualification,level,obtained,last_registered``,
+one row per certificate, several rows per address. Every row is validated before anything
+is written, so a bad file imports nothing unless ``--skip-invalid`` says otherwise. Without
+``--confirmed`` people are ``pending`` and get the same confirmation mail as the web form
+sends: importing a list must not bypass double opt-in.
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import json
 import sys
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 CSV_HEADER = ("email", "name", "region", "qualification", "level", "obtained", "last_registered")
+EXIT_OK, EXIT_INVALID = 0, 1
 
 
-def read_subscriber_csv(text: str, today: date) -> tuple[list, list[str]]:
-    """Rows → validated SubscriberData (one per address, certificates merged) and error lines."""
+@dataclass
+class CsvRead:
+    """What a CSV file holds: one SubscriberData per address, and the bad lines with their reasons."""
+
+    people: list
+    errors: list[str]
+
+
+def read_subscriber_csv(text: str, today: date) -> CsvRead:
+    """Validate every row; rows of one address are merged, and must agree on name and region."""
     from store.subscribers import CertificateData, InvalidSubscription, SubscriberData
 
     reader = csv.DictReader(io.StringIO(text))
-    missing = [h for h in CSV_HEADER if h not in (reader.fieldnames or [])]
-    if missing:
-        return [], [f"header: missing column(s) {', '.join(missing)}; expected {','.join(CSV_HEADER)}"]
+    fields = [f.strip() for f in reader.fieldnames or []]
+    if sorted(fields) != sorted(CSV_HEADER):
+        return CsvRead(
+            [], [f"line 1: the header must be {','.join(CSV_HEADER)} (got {','.join(fields) or 'nothing'})"]
+        )
     people: dict[str, SubscriberData] = {}
     errors: list[str] = []
     for row in reader:
         line = reader.line_num
+        row = {k.strip(): (v or "").strip() for k, v in row.items() if k}
         try:
-            last = (row.get("last_registered") or "").strip()
-            try:
-                last_registered = date.fromisoformat(last) if last else None
-            except ValueError:
-                raise InvalidSubscription(f"last_registered 应为 YYYY-MM-DD：{last!r}") from None
-            cert = CertificateData(
-                row["qualification"] or "", row["level"] or "", row["obtained"] or "", last_registered
+            certificates = ()
+            if row["qualification"] or row["level"] or row["obtained"] or row["last_registered"]:
+                certificates = (
+                    CertificateData(
+                        row["qualification"], row["level"], row["obtained"], _date(row["last_registered"])
+                    ),
+                )
+            data = SubscriberData(row["email"], row["region"], certificates, row["name"] or None).validated(
+                today
             )
-            data = SubscriberData(row["email"] or "", row["region"] or "", (cert,), row.get("name") or None)
-            data = data.validated(today)
+            known = people.get(data.email)
+            if known is not None:
+                if known.region != data.region or (data.name and known.name and data.name != known.name):
+                    raise InvalidSubscription(f"{data.email} 的姓名或地区与前面的行不一致")
+                data = replace(
+                    known, name=known.name or data.name, certificates=known.certificates + certificates
+                )
         except InvalidSubscription as exc:
             errors.append(f"line {line}: {exc}")
             continue
-        known = people.get(data.email)
-        people[data.email] = (
-            data
-            if known is None
-            else SubscriberData(known.email, known.region, known.certificates + data.certificates, known.name)
-        )
-    return list(people.values()), errors
+        people[data.email] = data
+    return CsvRead(list(people.values()), errors)
+
+
+def _date(text: str) -> date | None:
+    from store.subscribers import InvalidSubscription
+
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        raise InvalidSubscription(f"last_registered 应为 YYYY-MM-DD：{text!r}") from None
+
+
+def _save(session, person, *, confirmed: bool, config, now) -> tuple[bool, bool]:
+    """Upsert one validated person; (created, confirmation queued).
+
+    ``--confirmed`` asserts consent given elsewhere, so a pending address becomes active;
+    an unsubscribed one stays unsubscribed whatever the file says.
+    """
+    from store.subscribers import activate, upsert_subscriber
+    from web.flows import queue_confirmation
+
+    result = upsert_subscriber(session, person, status="active" if confirmed else "pending", now=now)
+    subscriber = result.subscriber
+    if confirmed:
+        activate(subscriber, now)
+    if subscriber.status != "pending":
+        return result.created, False
+    return result.created, queue_confirmation(session, subscriber, config=config, now=now) is not None
 
 
 def cmd_import(args, config) -> int:
     from app.cli import _sessions, shanghai_today
     from app.cycle import utcnow
-    from store.subscribers import upsert_subscriber
 
-    text = Path(args.file).read_text(encoding="utf-8-sig")
-    people, errors = read_subscriber_csv(text, shanghai_today())
-    for error in errors:
+    try:
+        text = Path(args.file).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"subscribers import: cannot read {args.file}: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    read = read_subscriber_csv(text, shanghai_today())
+    for error in read.errors:
         print(f"{args.file}: {error}", file=sys.stderr)
-    if errors:
-        print("nothing imported", file=sys.stderr)
-        return 1
-    created = 0
+    if read.errors and not args.skip_invalid:
+        print(
+            f"{len(read.errors)} bad line(s): nothing imported (fix them, or use --skip-invalid)",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    created = queued = 0
+    now = utcnow()
     with _sessions(config).begin() as session:
-        for person in people:
-            created += upsert_subscriber(
-                session, person, status="active" if args.confirmed else "pending", now=utcnow()
-            ).created
-    print(f"imported {len(people)} subscriber(s), {created} new")
-    return 0
+        for person in read.people:
+            new, mailed = _save(session, person, confirmed=args.confirmed, config=config, now=now)
+            created += new
+            queued += mailed
+    skipped = f", {len(read.errors)} bad line(s) skipped" if read.errors else ""
+    print(
+        f"imported {len(read.people)} subscriber(s), {created} new, {queued} confirmation mail(s) queued{skipped}"
+    )
+    return EXIT_OK
+
+
+def cmd_add(args, config) -> int:
+    from app.cli import _sessions, shanghai_today
+    from app.cycle import utcnow
+    from store.subscribers import CertificateData, InvalidSubscription, SubscriberData
+
+    try:
+        certificates = []
+        for spec in args.cert:
+            parts = spec.split(":")
+            if len(parts) != 3:
+                raise InvalidSubscription(f"--cert 应为 资格:级别:取得时间（级别可留空）：{spec!r}")
+            certificates.append(CertificateData(*parts))
+        data = SubscriberData(args.email, args.region, tuple(certificates), args.name).validated(
+            shanghai_today()
+        )
+    except InvalidSubscription as exc:
+        print(f"subscribers add: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    with _sessions(config).begin() as session:
+        created, queued = _save(session, data, confirmed=args.confirmed, config=config, now=utcnow())
+    print(
+        f"{'added' if created else 'updated'} {data.email}" + (", confirmation mail queued" if queued else "")
+    )
+    return EXIT_OK
+
+
+def cmd_export(args, config) -> int:
+    from app.cli import _sessions
+    from store.subscribers import list_subscribers
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    with _sessions(config)() as session:
+        for s in list_subscribers(session, status=args.status):
+            rows = [
+                (
+                    c.qualification,
+                    c.level,
+                    c.obtained,
+                    c.last_registered.isoformat() if c.last_registered else "",
+                )
+                for c in s.certificates
+            ] or [("", "", "", "")]
+            for row in rows:
+                writer.writerow((s.email, s.name or "", s.region, *row))
+    if args.out:
+        Path(args.out).write_text(out.getvalue(), encoding="utf-8")
+    else:
+        sys.stdout.write(out.getvalue())
+    return EXIT_OK
 
 
 def cmd_list(args, config) -> int:
@@ -79,23 +187,65 @@ def cmd_list(args, config) -> int:
     from store.subscribers import list_subscribers, subscriber_summary
 
     with _sessions(config)() as session:
-        rows = [subscriber_summary(s) for s in list_subscribers(session)]
+        rows = [subscriber_summary(s) for s in list_subscribers(session, status=args.status)]
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         for row in rows:
             certs = ", ".join(f"{c['qualification']}({c['obtained']})" for c in row["certificates"])
             print(f"{row['email']:<32} {row['status']:<12} {row['region']:<10} {certs}")
-    return 0
+    return EXIT_OK
 
 
-def register(subparsers) -> None:
-    p = subparsers.add_parser("subscribers", help="import, list subscribers")
-    sub = p.add_subparsers(dest="subscribers_command", required=True)
+def cmd_remove(args, config) -> int:
+    from app.cli import _sessions
+    from store.subscribers import remove_subscriber
+
+    with _sessions(config).begin() as session:
+        removed = remove_subscriber(session, args.email.strip())
+    if not removed:
+        print(f"subscribers remove: no subscriber {args.email}", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"removed {args.email} and everything stored about them")
+    return EXIT_OK
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``subscribers add|import|export|list|remove`` to the main parser."""
+    p = subparsers.add_parser("subscribers", help="add, import, export, list or remove subscribers")
+    sub = p.add_subparsers(dest="subscribers_command", required=True, metavar="COMMAND")
+
+    q = sub.add_parser("add", help="add one subscriber (or certificates to a known one)")
+    q.add_argument("email")
+    q.add_argument("--region", default="", help="e.g. 天津市红桥区 (default: national notices only)")
+    q.add_argument("--name")
+    q.add_argument(
+        "--cert", nargs="+", action="extend", required=True, metavar="QUAL:LEVEL:OBTAINED",
+        help="e.g. 信息系统项目管理师:高级:2021下半年 (LEVEL may be empty)",
+    )  # fmt: skip
+    q.add_argument(
+        "--confirmed", action="store_true", help="they already consented: active, no confirmation mail"
+    )
+    q.set_defaults(func=cmd_add)
+
     q = sub.add_parser("import", help="import subscribers from CSV (" + ",".join(CSV_HEADER) + ")")
     q.add_argument("file", metavar="FILE.csv")
-    q.add_argument("--confirmed", action="store_true", help="the people already consented: make them active")
+    q.add_argument(
+        "--confirmed", action="store_true", help="they already consented: active, no confirmation mail"
+    )
+    q.add_argument("--skip-invalid", action="store_true", help="import the good rows and report the bad ones")
     q.set_defaults(func=cmd_import)
-    q = sub.add_parser("list")
+
+    q = sub.add_parser("export", help="write subscribers as CSV (the import format)")
+    q.add_argument("--out", metavar="FILE", help="default: standard output")
+    q.add_argument("--status", help="only pending, active, unsubscribed or bouncing ones")
+    q.set_defaults(func=cmd_export)
+
+    q = sub.add_parser("list", help="list subscribers")
     q.add_argument("--json", action="store_true")
+    q.add_argument("--status", help="only pending, active, unsubscribed or bouncing ones")
     q.set_defaults(func=cmd_list)
+
+    q = sub.add_parser("remove", help="delete a subscriber and everything stored about them")
+    q.add_argument("email")
+    q.set_defaults(func=cmd_remove)

@@ -1,18 +1,35 @@
-"""Matching in SQL: which active subscribers a notice concerns, written straight into the alert table.
+"""Matching in SQL: which active subscribers a notice or a reminder concerns, written straight into ``alert``.
 
 The work is one INSERT … SELECT per alert kind, so it scales with the database rather
 than with a Python loop over subscribers, and ``ON CONFLICT DO NOTHING`` on the alert's
-unique key makes a re-run (or two overlapping runs) queue nothing twice.
+unique key makes a re-run (or two overlapping runs) queue nothing twice. Bundling alerts
+into outbox mails happens here too, in the same transaction, so an alert is never
+queued without the mail that will carry it.
 """
 
 from __future__ import annotations
 
-import uuid
-from datetime import date, datetime
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import JSON, DateTime, Integer, String, and_, cast, exists, func, literal, or_, select, update
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Integer,
+    String,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from store.models import (
     Alert,
@@ -30,12 +47,62 @@ from store.models import (
 DEFAULT_ALERT_KINDS = ("registration", "late_registration", "certificate_collection", "reminders")
 # Kinds whose notices name the certificates they concern; the others concern everyone in the region.
 CERTIFICATE_KINDS = ("registration", "late_registration", "certificate_collection")
+# Alert kinds that say "this notice concerns you"; a later change or deadline follows them.
+NOTICE_ALERT_KINDS = ("new_window", "late_registration", "changed")
+# A registration is valid this many years, from the last registration or from obtaining it.
+REGISTRATION_YEARS = 3
+# Days before the registration lapses on which a reminder goes out; the first is the earliest.
+EXPIRY_REMINDER_DAYS = (180, 30)
+
+_ALERT_COLUMNS = [
+    "subscriber_id",
+    "kind",
+    "about",
+    "notice_id",
+    "version_id",
+    "certificate_id",
+    "detail",
+    "created_at",
+]
 
 
 def _insert(session: Session, model=Alert):
     """The dialect's INSERT, which knows ON CONFLICT DO NOTHING on both backends."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    dialect = postgresql if _is_postgres(session) else sqlite
     return dialect.insert(model)
+
+
+def _is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _insert_alerts(session: Session, query) -> int:
+    """Run INSERT … SELECT ``query`` into ``alert``, skipping duplicates; returns how many were added."""
+    stmt = (
+        _insert(session)
+        .from_select(_ALERT_COLUMNS, query)
+        .on_conflict_do_nothing(index_elements=["subscriber_id", "kind", "about"])
+    )
+    # Counted in the database, not by fetching a row per alert back into Python, which costs
+    # as much as the matching. psycopg reports no rowcount here, so PostgreSQL counts the
+    # RETURNING rows of a data-modifying CTE; SQLite's rowcount is exact.
+    if _is_postgres(session):
+        return session.scalar(select(func.count()).select_from(stmt.returning(Alert.id).cte("added")))
+    return session.connection().execute(stmt).rowcount
+
+
+def _json_object(session: Session, **values):
+    """SQL: a JSON object built from columns (json_build_object / json_object)."""
+    name = "json_build_object" if _is_postgres(session) else "json_object"
+    args = [part for key, value in values.items() for part in (literal(key), value)]
+    return getattr(func, name)(*args, type_=JSON)
+
+
+def _days_from(session: Session, today: date, column):
+    """SQL: whole days from ``today`` to the date ``column``."""
+    if _is_postgres(session):
+        return column - literal(today)
+    return func.julianday(column) - func.julianday(literal(today.isoformat()))
 
 
 def _wants_kind(kind_column):
@@ -48,6 +115,7 @@ def _wants_kind(kind_column):
 
 
 def _region_matches():
+    """SQL: a national notice concerns everyone; a provincial one its province; a city one its city."""
     return or_(
         NoticeVersion.region == "national",
         NoticeVersion.region == Subscriber.province,
@@ -55,117 +123,359 @@ def _region_matches():
     )
 
 
+def _open_window(today: date):
+    """SQL: the notice's current version has a window that has not closed by ``today``."""
+    return exists().where(
+        NoticeWindow.version_id == NoticeVersion.id,
+        or_(NoticeWindow.end_date.is_(None), NoticeWindow.end_date >= today),
+    )
+
+
+def _text(column):
+    return cast(column, String)
+
+
 def queue_window_alerts(session: Session, *, today: date, now: datetime) -> int:
-    """Queue a ``new_window`` alert for every subscriber a current notice with an open window concerns.
+    """Queue the alerts of ``queue_notice_alerts``; returns how many were added in all."""
+    return sum(queue_notice_alerts(session, today=today, now=now).values())
+
+
+def queue_notice_alerts(session: Session, *, today: date, now: datetime) -> Counter[str]:
+    """Queue an alert for every subscriber a current notice with an open window concerns.
 
     "Concerns" means: the subscriber is active and chose the notice's kind, the notice is
     national or in their province or city, and, for registration and collection notices,
     one of their certificates lies in an eligible range (the alert names the first such
-    certificate). Returns how many alerts were added.
+    certificate). A late-registration notice (补登记) is its own alert kind and goes only to
+    holders who have not registered since the notice came out: those who missed the window.
+    Returns the alerts added, by kind.
     """
-    open_window = exists().where(
-        NoticeWindow.version_id == NoticeVersion.id,
-        or_(NoticeWindow.end_date.is_(None), NoticeWindow.end_date >= today),
-    )
-    columns = [
-        "subscriber_id",
-        "kind",
-        "about",
-        "notice_id",
-        "version_id",
-        "certificate_id",
-        "detail",
-        "created_at",
-    ]
 
-    def select_alerts(certificate_id):
+    def select_alerts(kind: str, certificate_id):
         return (
             select(
                 Subscriber.id,
-                literal("new_window"),
-                literal("notice:") + cast(Notice.id, String),
+                literal(kind),
+                literal("notice:") + _text(Notice.id),
                 Notice.id,
                 NoticeVersion.id,
                 certificate_id,
-                cast(literal("{}"), JSON),
+                literal({}, JSON),
                 literal(now, DateTime(timezone=True)),
             )
             .select_from(Notice)
             .join(NoticeVersion, NoticeVersion.id == Notice.current_version_id)
             .join(Subscriber, Subscriber.status == "active")
-            .where(open_window, _region_matches(), _wants_kind(NoticeVersion.kind))
+            .where(_open_window(today), _region_matches(), _wants_kind(NoticeVersion.kind))
         )
 
-    holders = (
-        select_alerts(func.min(Certificate.id))
-        .join(Certificate, Certificate.subscriber_id == Subscriber.id)
-        .join(
-            EligibleRange,
-            and_(
-                EligibleRange.version_id == NoticeVersion.id,
-                Certificate.obtained_low <= EligibleRange.high,
-                Certificate.obtained_high >= EligibleRange.low,
-            ),
+    def holders(kind: str, *conditions):
+        return (
+            select_alerts(kind, func.min(Certificate.id))
+            .join(Certificate, Certificate.subscriber_id == Subscriber.id)
+            .join(
+                EligibleRange,
+                and_(
+                    EligibleRange.version_id == NoticeVersion.id,
+                    Certificate.obtained_low <= EligibleRange.high,
+                    Certificate.obtained_high >= EligibleRange.low,
+                ),
+            )
+            .where(*conditions)
+            .group_by(Subscriber.id, Notice.id, NoticeVersion.id)
         )
-        .where(NoticeVersion.kind.in_(CERTIFICATE_KINDS))
-        .group_by(Subscriber.id, Notice.id, NoticeVersion.id)
+
+    missed = or_(
+        Certificate.last_registered.is_(None),
+        Notice.published_date.is_(None),
+        Certificate.last_registered < Notice.published_date,
     )
-    everyone = select_alerts(literal(None, Integer)).where(NoticeVersion.kind.not_in(CERTIFICATE_KINDS))
-    added = 0
-    for query in (holders, everyone):
-        stmt = (
-            _insert(session)
-            .from_select(columns, query)
-            .on_conflict_do_nothing(index_elements=["subscriber_id", "kind", "about"])
+    late = NoticeVersion.kind == "late_registration"
+    counts: Counter[str] = Counter()
+    counts["new_window"] += _insert_alerts(
+        session, holders("new_window", NoticeVersion.kind.in_(CERTIFICATE_KINDS), ~late)
+    )
+    counts["late_registration"] += _insert_alerts(session, holders("late_registration", late, missed))
+    everyone = select_alerts("new_window", literal(None, Integer)).where(
+        NoticeVersion.kind.not_in(CERTIFICATE_KINDS)
+    )
+    counts["new_window"] += _insert_alerts(session, everyone)
+    return counts
+
+
+def _last_alerted_versions():
+    """Per (subscriber, notice): the newest version the subscriber was told about."""
+    return (
+        select(
+            Alert.subscriber_id.label("subscriber_id"),
+            Alert.notice_id.label("notice_id"),
+            func.max(Alert.version_id).label("version_id"),
         )
-        added += len(session.execute(stmt.returning(Alert.id)).all())
+        .where(Alert.kind.in_(NOTICE_ALERT_KINDS))
+        .group_by(Alert.subscriber_id, Alert.notice_id)
+        .subquery()
+    )
+
+
+@dataclass(frozen=True)
+class VersionChange:
+    """A notice whose current version differs from one some subscribers were alerted about."""
+
+    notice_id: int
+    from_version_id: int
+    to_version_id: int
+    before: dict
+    after: dict
+
+
+def changed_notices(session: Session) -> list[VersionChange]:
+    """The (notice, version told about) pairs now outdated; the caller decides what changed.
+
+    There are as many pairs as amended notices (not subscribers), so the diff is taken
+    once per pair in Python and the per-subscriber work stays in SQL.
+    """
+    last = _last_alerted_versions()
+    pairs = (
+        select(Notice.id.label("notice_id"), last.c.version_id, Notice.current_version_id)
+        .distinct()
+        .join(Notice, Notice.id == last.c.notice_id)
+        .where(last.c.version_id != Notice.current_version_id)
+        .subquery()
+    )
+    older = aliased(NoticeVersion)
+    rows = session.execute(
+        select(pairs.c.notice_id, older.id, NoticeVersion.id, older.parsed, NoticeVersion.parsed)
+        .join(NoticeVersion, NoticeVersion.id == pairs.c.current_version_id)
+        .join(older, older.id == pairs.c.version_id)
+        .order_by(pairs.c.notice_id, older.id)
+    )
+    return [VersionChange(*row) for row in rows]
+
+
+def queue_change_alerts(
+    session: Session, change: VersionChange, changes: list[str], *, today: date, now: datetime
+) -> int:
+    """Queue a ``changed`` alert, with the field-by-field ``changes``, for everyone told about the old version.
+
+    Only while a window of the notice is still open: a correction to a finished window
+    is news to nobody.
+    """
+    last = _last_alerted_versions()
+    query = (
+        select(
+            last.c.subscriber_id,
+            literal("changed"),
+            literal(f"notice:{change.notice_id}:version:{change.to_version_id}"),
+            literal(change.notice_id),
+            literal(change.to_version_id),
+            literal(None, Integer),
+            literal({"from_version_id": change.from_version_id, "changes": changes}, JSON),
+            literal(now, DateTime(timezone=True)),
+        )
+        .select_from(last)
+        .join(Subscriber, Subscriber.id == last.c.subscriber_id)
+        .join(NoticeVersion, NoticeVersion.id == change.to_version_id)
+        .where(
+            last.c.notice_id == change.notice_id,
+            last.c.version_id == change.from_version_id,
+            Subscriber.status == "active",
+            _open_window(today),
+        )
+    )
+    return _insert_alerts(session, query)
+
+
+def queue_closing_alerts(session: Session, *, today: date, now: datetime) -> int:
+    """Queue ``closing_soon`` for each open window ending within the subscriber's ``reminder_days``.
+
+    Only for notices the subscriber was alerted about in an earlier run (an alert already
+    in a mail): someone who hears of a notice today gets the notice, not a second line.
+    The key includes the end date, so an extended window is reminded of again.
+    """
+    told = (
+        select(Alert.subscriber_id, Alert.notice_id)
+        .where(Alert.kind.in_(NOTICE_ALERT_KINDS), Alert.mail_id.is_not(None))
+        .distinct()
+        .subquery()
+    )
+    query = (
+        select(
+            Subscriber.id,
+            literal("closing_soon"),
+            literal("closing:")
+            + _text(Notice.id)
+            + literal(":")
+            + _text(NoticeWindow.position)
+            + literal(":")
+            + _text(NoticeWindow.end_date),
+            Notice.id,
+            NoticeVersion.id,
+            literal(None, Integer),
+            _json_object(session, window=NoticeWindow.position),
+            literal(now, DateTime(timezone=True)),
+        )
+        .select_from(told)
+        .join(Subscriber, Subscriber.id == told.c.subscriber_id)
+        .join(Notice, Notice.id == told.c.notice_id)
+        .join(NoticeVersion, NoticeVersion.id == Notice.current_version_id)
+        .join(NoticeWindow, NoticeWindow.version_id == NoticeVersion.id)
+        .where(
+            Subscriber.status == "active",
+            _wants_kind(literal("reminders")),
+            NoticeWindow.end_date >= today,
+            _days_from(session, today, NoticeWindow.end_date) <= Subscriber.reminder_days,
+        )
+    )
+    return _insert_alerts(session, query)
+
+
+def _shift_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def registration_basis(obtained_high: int, last_registered: date | None) -> date:
+    """The day a certificate's current registration period began.
+
+    The last registration if known; otherwise the end of the session it was obtained in
+    (1 July for 上半年, 1 January after 下半年), a conservative stand-in for the issue date.
+    """
+    if last_registered is not None:
+        return last_registered
+    year, half = divmod(obtained_high, 10)
+    return date(year, 7, 1) if half == 1 else date(year + 1, 1, 1)
+
+
+def registration_expiry(obtained_high: int, last_registered: date | None) -> date:
+    """The last day the current registration is valid."""
+    return _shift_years(registration_basis(obtained_high, last_registered), REGISTRATION_YEARS)
+
+
+def queue_expiry_alerts(
+    session: Session, *, today: date, now: datetime, days_ahead: tuple[int, ...] = EXPIRY_REMINDER_DAYS
+) -> int:
+    """Queue ``expiry`` reminders for certificates whose registration lapses within a reminder stage.
+
+    Each stage (180 and 30 days ahead by default) fires once per registration period: the
+    key names the period's start, so registering again starts a new cycle. A certificate
+    found late gets only the nearest stage. Subscribers who turned expiry reminders off,
+    or reminders altogether, get none. The period start is a range over columns (the
+    registration date, or the session ordinal), so the condition uses the indexes.
+    """
+    stages = sorted(days_ahead, reverse=True)
+    added = 0
+    for index, ahead in enumerate(stages):
+        nearer = stages[index + 1] if index + 1 < len(stages) else -1
+        # today ∈ (expiry - ahead … expiry - nearer] ⇔ basis ∈ [today + nearer + 1 - 3y … today + ahead - 3y]
+        first = _shift_years(today + timedelta(days=nearer + 1), -REGISTRATION_YEARS)
+        last = _shift_years(today + timedelta(days=ahead), -REGISTRATION_YEARS)
+        ordinals = [
+            year * 10 + half
+            for year in range(first.year - 1, last.year + 1)
+            for half in (1, 2)
+            if first <= registration_basis(year * 10 + half, None) <= last
+        ]
+        in_stage = or_(
+            Certificate.last_registered.between(first, last),
+            and_(Certificate.last_registered.is_(None), Certificate.obtained_high.in_(ordinals)),
+        )
+        basis = func.coalesce(_text(Certificate.last_registered), _text(Certificate.obtained_high))
+        query = (
+            select(
+                Subscriber.id,
+                literal("expiry"),
+                literal("expiry:") + _text(Certificate.id) + literal(":") + basis + literal(f":{ahead}"),
+                literal(None, Integer),
+                literal(None, Integer),
+                Certificate.id,
+                literal({"days_ahead": ahead}, JSON),
+                literal(now, DateTime(timezone=True)),
+            )
+            .select_from(Certificate)
+            .join(Subscriber, Subscriber.id == Certificate.subscriber_id)
+            .where(
+                Subscriber.status == "active",
+                Subscriber.expiry_reminders.is_(True),
+                _wants_kind(literal("reminders")),
+                in_stage,
+            )
+        )
+        added += _insert_alerts(session, query)
     return added
 
 
 def bundle_alerts_into_mails(session: Session, *, now: datetime, domain: str) -> int:
-    """Give every alert not yet in a mail one pending mail per subscriber (the digest).
+    """Put every alert not yet in a mail into a pending mail: one per subscriber, or one per alert.
 
-    The Message-ID is fixed here, once, so a retry after a crash sends the same identity.
-    Returns how many mails were created.
+    Digest subscribers get one mail for all their new alerts; those who chose instant
+    mail (``digest`` false) one per alert. The Message-ID is fixed here, once, derived
+    from the first alert the mail carries, so that a retry sends the same identity and
+    two overlapping runs cannot create two mails for the same alerts (the second insert
+    conflicts on the Message-ID). Returns how many mails were created.
     """
-    batch = uuid.uuid4().hex[:16]
-    pending = select(Alert.subscriber_id).where(Alert.mail_id.is_(None)).distinct().subquery()
-    message_id = (
-        literal(f"<ruankao-watch.{batch}.") + cast(pending.c.subscriber_id, String) + literal(f"@{domain}>")
-    )
-    insert_mails = _insert(session, Mail).from_select(
-        [
-            "subscriber_id",
-            "recipient",
-            "purpose",
-            "status",
-            "attempts",
-            "next_attempt_at",
-            "message_id",
-            "detail",
-            "created_at",
-        ],
+    first_alert = (
         select(
-            pending.c.subscriber_id,
-            Subscriber.email,
-            literal("alert"),
-            literal("pending"),
-            literal(0),
-            literal(now, DateTime(timezone=True)),
-            message_id,
-            cast(literal("{}"), JSON),
-            literal(now, DateTime(timezone=True)),
-        ).join(Subscriber, Subscriber.id == pending.c.subscriber_id),
+            Alert.subscriber_id.label("subscriber_id"),
+            case(
+                (Subscriber.digest.is_(True), func.min(Alert.id).over(partition_by=Alert.subscriber_id)),
+                else_=Alert.id,
+            ).label("key"),
+        )
+        .join(Subscriber, Subscriber.id == Alert.subscriber_id)
+        .where(Alert.mail_id.is_(None))
+        .subquery()
     )
-    # RETURNING rather than rowcount: psycopg reports -1 for INSERT … SELECT … ON CONFLICT.
+    prefix, suffix = "<ruankao-watch.alert-", f"@{domain}>"
+    keys = select(first_alert.c.subscriber_id, first_alert.c.key).distinct().subquery()
+    insert_mails = (
+        _insert(session, Mail)
+        .from_select(
+            [
+                "subscriber_id",
+                "recipient",
+                "purpose",
+                "status",
+                "attempts",
+                "next_attempt_at",
+                "message_id",
+                "detail",
+                "created_at",
+            ],
+            select(
+                keys.c.subscriber_id,
+                Subscriber.email,
+                literal("alert"),
+                literal("pending"),
+                literal(0),
+                literal(now, DateTime(timezone=True)),
+                literal(prefix) + _text(keys.c.key) + literal(suffix),
+                literal({}, JSON),
+                literal(now, DateTime(timezone=True)),
+            ).join(Subscriber, Subscriber.id == keys.c.subscriber_id),
+        )
+        .on_conflict_do_nothing(index_elements=["message_id"])
+    )
     created = len(session.execute(insert_mails.returning(Mail.id)).all())
     if created:
-        mail_of_subscriber = (
-            select(Mail.id)
-            .where(
-                Mail.subscriber_id == Alert.subscriber_id, Mail.message_id.like(f"<ruankao-watch.{batch}.%")
-            )
-            .scalar_subquery()
+        instant = select(Mail.id).where(
+            Mail.message_id == literal(prefix) + _text(Alert.id) + literal(suffix)
         )
-        session.execute(update(Alert).where(Alert.mail_id.is_(None)).values(mail_id=mail_of_subscriber))
+        digest = select(func.max(Mail.id)).where(
+            Mail.subscriber_id == Alert.subscriber_id,
+            Mail.purpose == "alert",
+            Mail.created_at == literal(now, DateTime(timezone=True)),
+        )
+        is_digest = select(Subscriber.digest).where(Subscriber.id == Alert.subscriber_id)
+        session.execute(
+            update(Alert)
+            .where(Alert.mail_id.is_(None))
+            .values(
+                mail_id=case(
+                    (is_digest.scalar_subquery().is_(True), digest.scalar_subquery()),
+                    else_=instant.scalar_subquery(),
+                )
+            )
+        )
     return created

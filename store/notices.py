@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from sqlalchemy import func, select
@@ -42,7 +42,15 @@ def content_hash(title: str, text: str) -> str:
 
 
 def record_fetch(session: Session, fetched: FetchedNotice) -> str:
-    """Store a fetched notice; returns ``new``, ``changed`` or ``unchanged``."""
+    """Store a fetched notice; returns ``new``, ``changed`` or ``unchanged``.
+
+    NUL characters are dropped first: PostgreSQL refuses them in text columns, and a
+    hostile page must not be able to stop the crawl from storing the rest.
+    """
+    if "\x00" in fetched.title or "\x00" in fetched.text:
+        fetched = replace(
+            fetched, title=fetched.title.replace("\x00", ""), text=fetched.text.replace("\x00", "")
+        )
     notice = session.scalars(select(Notice).where(Notice.url == fetched.url)).one_or_none()
     digest = content_hash(fetched.title, fetched.text)
     if notice is None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from parsers.places import split_region
@@ -26,6 +27,19 @@ ALERT_KINDS = ("registration", "late_registration", "exam_signup", "certificate_
 _EMAIL = re.compile(
     r"^[^@\s\x00-\x1f\x7f\"(),:;<>\[\\\]]{1,64}@[A-Za-z0-9\u00a1-\uffff.-]{1,252}\.[A-Za-z\u00a1-\uffff]{2,63}$"
 )
+
+
+def latest_session(today: date) -> int:
+    """The ordinal (see ``session_bounds``) of the last exam session held by ``today``.
+
+    The 上半年 exam is in May and the 下半年 one in November, so a certificate of a
+    session cannot be held before June or December; anything later is a typo.
+    """
+    if today.month == 12:
+        return today.year * 10 + 2
+    if today.month >= 6:
+        return today.year * 10 + 1
+    return (today.year - 1) * 10 + 2
 
 
 class InvalidSubscription(ValueError):
@@ -64,8 +78,10 @@ class CertificateData:
             raise InvalidSubscription(
                 f"取得时间应为 2021、2021上半年 或 2021下半年：{obtained[:20]!r}"
             ) from None
-        if low // 10 > today.year or low // 10 < 1990:
+        if low // 10 < 1990:
             raise InvalidSubscription(f"取得时间不合理：{obtained}")
+        if low > latest_session(today):
+            raise InvalidSubscription(f"取得时间不能晚于已举行的最近一次考试：{obtained}")
         if self.last_registered and self.last_registered > today:
             raise InvalidSubscription(f"最近登记日期不能晚于今天：{self.last_registered}")
         return CertificateData(qualification, level, obtained, self.last_registered, self.number or None)
@@ -142,7 +158,16 @@ def upsert_subscriber(session: Session, data: SubscriberData, *, status: str, no
             confirmed_at=now if status == "active" else None,
             hard_bounces=0,
         )
-        session.add(subscriber)
+        try:
+            with session.begin_nested():
+                session.add(subscriber)
+        except IntegrityError:
+            # Another transaction stored the same address between our look-up and insert
+            # (two submits of one form on PostgreSQL): carry on with theirs.
+            subscriber = find_subscriber(session, data.email)
+            created = False
+            if subscriber is None:
+                raise
     have = {(c.qualification, c.obtained) for c in subscriber.certificates}
     added = 0
     for cert in data.certificates:
@@ -166,6 +191,81 @@ def upsert_subscriber(session: Session, data: SubscriberData, *, status: str, no
     return UpsertResult(subscriber, created, added)
 
 
+def get_subscriber(session: Session, subscriber_id: int) -> Subscriber | None:
+    """The subscriber a link token names, with certificates loaded."""
+    return session.scalars(
+        select(Subscriber)
+        .options(selectinload(Subscriber.certificates))
+        .where(Subscriber.id == subscriber_id)
+    ).one_or_none()
+
+
+def replace_preferences(session: Session, subscriber: Subscriber, data: SubscriberData) -> None:
+    """Make the subscriber's region, preferences and certificates what ``data`` (validated) says.
+
+    A certificate kept (same qualification and session) keeps its row, so the alerts
+    already queued about it are not deleted and re-queued.
+    """
+    subscriber.region = data.region
+    subscriber.province, subscriber.city = split_region(data.region)
+    subscriber.alert_kinds = list(data.alert_kinds)
+    subscriber.reminder_days = data.reminder_days
+    subscriber.digest = data.digest
+    if data.name is not None:
+        subscriber.name = data.name
+    wanted = {(c.qualification, c.obtained): c for c in data.certificates}
+    for cert in list(subscriber.certificates):
+        new = wanted.pop((cert.qualification, cert.obtained), None)
+        if new is None:
+            subscriber.certificates.remove(cert)
+        else:
+            cert.level, cert.last_registered = new.level, new.last_registered
+    for new in wanted.values():
+        low, high = session_bounds(new.obtained)
+        subscriber.certificates.append(
+            Certificate(
+                qualification=new.qualification,
+                level=new.level,
+                obtained=new.obtained,
+                obtained_low=low,
+                obtained_high=high,
+                number=new.number,
+                last_registered=new.last_registered,
+            )
+        )
+    session.flush()
+
+
+def activate(subscriber: Subscriber, now: datetime) -> bool:
+    """Pending → active (the double opt-in's second step); False when there was nothing to do."""
+    if subscriber.status != "pending":
+        return False
+    subscriber.status = "active"
+    subscriber.confirmed_at = now
+    return True
+
+
+def unsubscribe(subscriber: Subscriber, now: datetime) -> bool:
+    """Stop all mail to the subscriber; False when they were already unsubscribed (idempotent)."""
+    if subscriber.status == "unsubscribed":
+        return False
+    subscriber.status = "unsubscribed"
+    subscriber.unsubscribed_at = now
+    return True
+
+
+def reopen(session: Session, subscriber: Subscriber, data: SubscriberData) -> None:
+    """An unsubscribed or bouncing address subscribes again: pending, with what they asked for now.
+
+    They must confirm again before any alert, exactly like a new address.
+    """
+    subscriber.status = "pending"
+    subscriber.confirmed_at = None
+    subscriber.unsubscribed_at = None
+    subscriber.hard_bounces = 0
+    replace_preferences(session, subscriber, data)
+
+
 def list_subscribers(session: Session, *, status: str | None = None) -> list[Subscriber]:
     query = select(Subscriber).options(selectinload(Subscriber.certificates)).order_by(Subscriber.id)
     if status:
@@ -186,6 +286,23 @@ def remove_subscriber(session: Session, email: str) -> bool:
 def count_by_status(session: Session) -> dict[str, int]:
     rows = session.execute(select(Subscriber.status, func.count()).group_by(Subscriber.status))
     return {status: n for status, n in rows}
+
+
+def subscriber_export(subscriber: Subscriber) -> dict:
+    """Everything stored about a subscriber, for the "export my data" download."""
+    return {
+        **subscriber_summary(subscriber),
+        "province": subscriber.province,
+        "city": subscriber.city,
+        "expiry_reminders": subscriber.expiry_reminders,
+        "confirmed_at": _iso(subscriber.confirmed_at),
+        "unsubscribed_at": _iso(subscriber.unsubscribed_at),
+        "confirmation_sent_at": _iso(subscriber.confirmation_sent_at),
+    }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 def subscriber_summary(subscriber: Subscriber) -> dict:

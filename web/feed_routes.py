@@ -86,32 +86,38 @@ def _public(request: Request, sessions: sessionmaker[Session], config: Config, p
     return _respond(request, document, CONTENT_TYPES.get(path, RSS), {"Cache-Control": PUBLIC_CACHE})
 
 
-@router.api_route("/feeds/rss.xml", methods=["GET", "HEAD"])
+@router.get("/feeds/rss.xml")
+@router.head("/feeds/rss.xml", include_in_schema=False)
 def rss(request: Request, sessions: Sessions, config: AppConfig) -> Response:
     return _public(request, sessions, config, "rss.xml")
 
 
-@router.api_route("/feeds/atom.xml", methods=["GET", "HEAD"])
+@router.get("/feeds/atom.xml")
+@router.head("/feeds/atom.xml", include_in_schema=False)
 def atom(request: Request, sessions: Sessions, config: AppConfig) -> Response:
     return _public(request, sessions, config, "atom.xml")
 
 
-@router.api_route("/feeds/feed.json", methods=["GET", "HEAD"])
+@router.get("/feeds/feed.json")
+@router.head("/feeds/feed.json", include_in_schema=False)
 def json_feed(request: Request, sessions: Sessions, config: AppConfig) -> Response:
     return _public(request, sessions, config, "feed.json")
 
 
-@router.api_route("/feeds/kind/{kind}.xml", methods=["GET", "HEAD"])
+@router.get("/feeds/kind/{kind}.xml")
+@router.head("/feeds/kind/{kind}.xml", include_in_schema=False)
 def kind_feed(kind: str, request: Request, sessions: Sessions, config: AppConfig) -> Response:
     return _public(request, sessions, config, f"kind/{kind}.xml")
 
 
-@router.api_route("/feeds/region/{region}.xml", methods=["GET", "HEAD"])
+@router.get("/feeds/region/{region}.xml")
+@router.head("/feeds/region/{region}.xml", include_in_schema=False)
 def region_feed(region: str, request: Request, sessions: Sessions, config: AppConfig) -> Response:
     return _public(request, sessions, config, f"region/{region}.xml")
 
 
-@router.api_route("/calendar/calendar.ics", methods=["GET", "HEAD"])
+@router.get("/calendar/calendar.ics")
+@router.head("/calendar/calendar.ics", include_in_schema=False)
 def calendar(request: Request, sessions: Sessions, config: AppConfig) -> Response:
     return _public(request, sessions, config, CALENDAR_PATH)
 
@@ -135,11 +141,13 @@ def _private(
     return _respond(request, document, ICS if calendar else RSS, PRIVATE_HEADERS)
 
 
-@router.api_route("/feeds/private/{token}.xml", methods=["GET", "HEAD"])
+@router.get("/feeds/private/{token}.xml")
+@router.head("/feeds/private/{token}.xml", include_in_schema=False)
 def private_feed(token: str, request: Request, sessions: Sessions, config: AppConfig) -> Response:
     return _private(request, sessions, config, token, calendar=False)
 
 
-@router.api_route("/calendar/private/{token}.ics", methods=["GET", "HEAD"])
+@router.get("/calendar/private/{token}.ics")
+@router.head("/calendar/private/{token}.ics", include_in_schema=False)
 def private_calendar(token: str, request: Request, sessions: Sessions, config: AppConfig) -> Response:
     return _private(request, sessions, config, token, calendar=True)

@@ -77,3 +77,22 @@ def test_no_alert_for_a_window_closed_on_today(sessions):
     with sessions.begin() as s:
         assert queue_window_alerts(s, today=date(2026, 3, 21), now=NOW) == 0
         assert queue_window_alerts(s, today=date(2026, 3, 20), now=NOW) == 1
+
+
+def test_nul_characters_are_dropped_before_storing(sessions):
+    hostile = registration(date(2026, 3, 20), "正文\x00尾")
+    hostile = FetchedNotice(
+        hostile.source_id,
+        hostile.url,
+        "标题\x00<script>",
+        hostile.published,
+        hostile.text,
+        hostile.parsed,
+        hostile.fetched_at,
+    )
+    with sessions.begin() as s:
+        assert record_fetch(s, hostile) == "new"
+    with sessions() as s:
+        [notice] = list_notices(s)
+        assert notice.title == "标题<script>"
+        assert notice.current_version.text == "正文尾"

@@ -1,0 +1,286 @@
+"""Message building: outbox rows → ``email.message.EmailMessage`` (alerts, confirmations, operator mail).
+
+Pure: no SQL, no network, no clock. Everything a message says comes from the mail row
+(its creation time stands in for "now"), so composing a mail again for a retry gives the
+same message under the same Message-ID. Scraped text reaches headers only through
+``clean_header`` and HTML only through Jinja2's autoescape; links to notices are shown
+as links only when they point into an official source's domain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+from functools import cache
+from typing import TYPE_CHECKING
+from urllib.parse import quote, urlsplit
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from alerts.tokens import make_token
+from store.matching import registration_expiry
+from store.outbox import AlertItem, OutgoingMail
+
+if TYPE_CHECKING:
+    from app.config import Config
+
+# Domains whose pages count as official when no source list says otherwise: the national
+# exam office and the Chinese government's own domain (only public bodies can hold one).
+DEFAULT_OFFICIAL_DOMAINS = ("ruankao.org.cn", "gov.cn")
+SUBJECT_LIMIT = 120
+_UNSAFE_HEADER = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+KIND_LABELS = {
+    "new_window": "新通知",
+    "late_registration": "补登记",
+    "changed": "通知有变更",
+    "closing_soon": "即将截止",
+    "expiry": "证书登记即将到期",
+}
+_HALF = {"1": "上半年", "2": "下半年"}
+
+
+def clean_header(value: str | None, limit: int = SUBJECT_LIMIT) -> str:
+    """A header-safe one-liner: no CR, LF, NUL or other controls, no bidi or zero-width marks.
+
+    Encoded-word openers (``=?``) are broken up as well, so that a title carrying
+    ``=?UTF-8?Q?=0A?=`` cannot turn into a newline when a client decodes the header.
+    Capped at ``limit`` characters (code points, never half of one).
+    """
+    text = _UNSAFE_HEADER.sub(" ", value or "").replace("=?", "= ?")
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def official_domains(config: Config) -> tuple[str, ...]:
+    """The defaults plus every ``allowed_domains`` entry of the configured sources."""
+    extra = [d for source in config.sources for d in source.get("allowed_domains", [])]
+    return tuple(dict.fromkeys([*DEFAULT_OFFICIAL_DOMAINS, *extra]))
+
+
+def is_official(url: str | None, domains: tuple[str, ...]) -> bool:
+    """http(s), no user info, and the host is one of ``domains`` or below one of them."""
+    if not url:
+        return False
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").rstrip(".").lower()
+    except ValueError:
+        return False
+    if parts.scheme not in ("http", "https") or "@" in parts.netloc or not host:
+        return False
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
+def session_label(obtained: str | None) -> str:
+    """``2021下半年`` → ``2021年下半年``; ``2021`` → ``2021年``."""
+    if not obtained:
+        return ""
+    if obtained[4:]:
+        return f"{obtained[:4]}年{obtained[4:]}"
+    return f"{obtained}年"
+
+
+def moment_label(text: str | None) -> str:
+    """``2026-03-20T17:00`` → ``2026年3月20日 17:00``; None → 未注明."""
+    if not text:
+        return "未注明"
+    day, _, clock = text.partition("T")
+    year, month, dom = day.split("-")
+    return f"{int(year)}年{int(month)}月{int(dom)}日" + (f" {clock}" if clock else "")
+
+
+def window_line(window: dict) -> str:
+    """``登记：2026年3月2日 至 2026年3月20日 17:00``."""
+    return f"{window.get('label') or '时间'}：{moment_label(window.get('start'))} 至 {moment_label(window.get('end'))}"
+
+
+def fee_amount(fee: dict) -> str:
+    """``30元/人``."""
+    per = f"/{fee['per']}" if fee.get("per") else ""
+    return f"{fee.get('amount')}元{per}"
+
+
+def fee_line(fee: dict) -> str:
+    """``登记费 30元/人``."""
+    return f"{fee.get('item') or '费用'} {fee_amount(fee)}"
+
+
+def _region_label(region: str | None) -> str:
+    return "全国" if region in (None, "", "national") else region
+
+
+@dataclass(frozen=True)
+class AlertView:
+    """What the templates show for one alert; every string here is still untrusted text."""
+
+    kind_label: str
+    title: str
+    reason: str
+    windows: tuple[str, ...]
+    fees: tuple[str, ...]
+    evidence: tuple[str, ...]
+    changes: tuple[str, ...]
+    link: str | None
+    link_text: str | None
+
+
+def _reason(item: AlertItem, mail: OutgoingMail) -> str:
+    if item.kind == "expiry":
+        expiry = registration_expiry(item.obtained_high or 0, item.last_registered)
+        since = (
+            f"{item.last_registered}登记" if item.last_registered else f"{session_label(item.obtained)}取得"
+        )
+        return (
+            f"您{since}的{item.qualification}证书，登记有效期将于{expiry.year}年{expiry.month}月"
+            f"{expiry.day}日届满，请留意所在地的证书登记通知。"
+        )
+    if item.qualification:
+        scope = "补登记" if item.kind == "late_registration" else "本次"
+        return f"您{session_label(item.obtained)}取得的{item.qualification}证书在{scope}范围内。"
+    subscriber = mail.subscriber
+    if item.region in (None, "", "national"):
+        return "这是面向全国的通知。"
+    place = subscriber.region if subscriber and subscriber.region else _region_label(item.region)
+    return f"这是{_region_label(item.region)}的通知，您登记的地区是{place}。"
+
+
+def alert_view(item: AlertItem, mail: OutgoingMail, domains: tuple[str, ...]) -> AlertView:
+    """Turn one alert into the lines a reader needs: what, why it concerns them, when, how much."""
+    parsed = item.parsed
+    windows = parsed.get("windows", [])
+    if item.kind == "closing_soon":
+        position = item.detail.get("window", 0)
+        windows = windows[position : position + 1]
+    evidence = [w.get("evidence", "") for w in windows]
+    evidence += [e.get("evidence", "") for e in parsed.get("eligible", [])]
+    evidence += [f.get("evidence", "") for f in parsed.get("fees", [])]
+    official = is_official(item.notice_url, domains)
+    return AlertView(
+        kind_label=KIND_LABELS.get(item.kind, item.kind),
+        title=item.notice_title or f"{item.qualification}证书登记",
+        reason=_reason(item, mail),
+        windows=tuple(window_line(w) for w in windows),
+        fees=tuple(fee_line(f) for f in parsed.get("fees", [])),
+        evidence=tuple(dict.fromkeys(e.strip() for e in evidence if e and e.strip())),
+        changes=tuple(item.detail.get("changes", [])),
+        link=item.notice_url if official else None,
+        link_text=None if official else item.notice_url,
+    )
+
+
+@cache
+def _environment(kind: str) -> Environment:
+    return Environment(
+        loader=PackageLoader("alerts", "templates"),
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False)
+        if kind == "html"
+        else False,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _render(name: str, **context) -> tuple[str, str]:
+    text = _environment("text").get_template(f"{name}.txt").render(**context)
+    html = _environment("html").get_template(f"{name}.html").render(**context)
+    return text, html
+
+
+def _sender(config: Config, display_name: str) -> Address:
+    _, address = parseaddr(config.mail_from)
+    username, _, domain = address.rpartition("@")
+    return Address(display_name=clean_header(display_name, 60), username=username, domain=domain)
+
+
+def _recipient(address: str, name: str | None = None) -> Address:
+    username, _, domain = address.rpartition("@")
+    return Address(display_name=clean_header(name, 60), username=username, domain=domain)
+
+
+def _display_name(config: Config) -> str:
+    name, _ = parseaddr(config.mail_from)
+    return name or "软考提醒"
+
+
+def _day_number(moment: datetime) -> int:
+    return (moment.astimezone(UTC).date() - date(1970, 1, 1)).days
+
+
+def _link(config: Config, purpose: str, mail: OutgoingMail) -> str:
+    subscriber = mail.subscriber
+    assert subscriber is not None
+    token = make_token(
+        subscriber.id,
+        subscriber.token_version,
+        purpose,
+        today_day=_day_number(mail.created_at),
+        secret=config.secret,
+    )
+    return f"{config.base_url.rstrip('/')}/{purpose}/{token}"
+
+
+def _message(mail: OutgoingMail, *, subject: str, sender: Address, text: str, html: str):
+    message = EmailMessage()
+    message["Subject"] = clean_header(subject)
+    message["From"] = sender
+    message["To"] = _recipient(mail.recipient, mail.subscriber.name if mail.subscriber else None)
+    message["Date"] = format_datetime(mail.created_at.astimezone(UTC))
+    message["Message-ID"] = clean_header(mail.message_id, 200)
+    message.set_content(text, cte="base64")
+    message.add_alternative(html, subtype="html", cte="base64")
+    # A boundary derived from the Message-ID instead of a random one: a retry is byte-identical.
+    message.set_boundary("=_rw_" + hashlib.sha256(mail.message_id.encode()).hexdigest()[:32])
+    return message
+
+
+def compose_alerts(mail: OutgoingMail, config: Config) -> EmailMessage:
+    """The alert mail: one alert (instant) or all of a subscriber's alerts of one run (digest)."""
+    domains = official_domains(config)
+    views = [alert_view(item, mail, domains) for item in mail.alerts]
+    manage, unsubscribe = _link(config, "manage", mail), _link(config, "unsubscribe", mail)
+    if len(views) == 1:
+        subject = f"软考提醒｜{views[0].kind_label}：{views[0].title}"
+    else:
+        subject = f"软考提醒｜{len(views)}条新提醒：{views[0].title} 等"
+    text, html = _render("alert", alerts=views, manage_url=manage, unsubscribe_url=unsubscribe)
+    sender = _sender(config, _display_name(config))
+    message = _message(mail, subject=subject, sender=sender, text=text, html=html)
+    message["List-Id"] = f"{clean_header(_display_name(config), 60)} <alerts.{config.mail_domain}>"
+    mailto = f"mailto:{sender.addr_spec}?subject={quote('unsubscribe ' + unsubscribe.rsplit('/', 1)[-1])}"
+    message["List-Unsubscribe"] = f"<{unsubscribe}>, <{mailto}>"
+    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return message
+
+
+def compose_confirmation(mail: OutgoingMail, config: Config) -> EmailMessage:
+    """The double-opt-in mail: a link to ``/confirm/<token>``, which shows a button to press.
+
+    It carries no List-Unsubscribe: the person is not on the list yet, and ignoring the
+    mail is how they decline.
+    """
+    confirm = _link(config, "confirm", mail)
+    text, html = _render("confirm", confirm_url=confirm, detail=mail.detail)
+    sender = _sender(config, f"{_display_name(config)}（订阅确认）")
+    return _message(mail, subject="请确认订阅软考提醒", sender=sender, text=text, html=html)
+
+
+def compose_admin(mail: OutgoingMail, config: Config) -> EmailMessage:
+    """The operator's mail about a source that stopped working."""
+    detail = mail.detail
+    text, html = _render("admin", detail=detail)
+    sender = _sender(config, f"{_display_name(config)}（运行状态）")
+    subject = f"ruankao-watch：来源 {detail.get('source_id', '?')} 异常"
+    return _message(mail, subject=subject, sender=sender, text=text, html=html)
+
+
+def compose(mail: OutgoingMail, config: Config) -> EmailMessage:
+    """The message for any outbox row, chosen by its purpose."""
+    builders = {"alert": compose_alerts, "confirm": compose_confirmation, "admin": compose_admin}
+    return builders[mail.purpose](mail, config)

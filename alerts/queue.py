@@ -1,0 +1,47 @@
+"""Filling the outbox: matching, reminders and bundling into mails, in one transaction.
+
+Either every alert of a run is queued together with the mails that carry it, or none
+is; a crash half-way leaves nothing half-done, and the next run starts over. Re-running
+with no new input queues nothing (the alerts' unique key).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from alerts.changes import describe_changes
+from store.matching import (
+    bundle_alerts_into_mails,
+    changed_notices,
+    queue_change_alerts,
+    queue_closing_alerts,
+    queue_expiry_alerts,
+    queue_notice_alerts,
+)
+
+if TYPE_CHECKING:
+    from app.config import Config
+
+ALERT_KINDS = ("new_window", "late_registration", "changed", "closing_soon", "expiry")
+
+
+def queue_alerts(sessions: sessionmaker[Session], config: Config, *, today: date, now: datetime) -> dict:
+    """Match notices and reminders for ``today`` and bundle them into mails; returns counts by kind and ``mails``.
+
+    Changes are looked for first, so a notice amended since the last run is announced as
+    a change to those told about it, and as new to those it now concerns for the first time.
+    """
+    counts = dict.fromkeys(ALERT_KINDS, 0)
+    with sessions.begin() as session:
+        for change in changed_notices(session):
+            lines = describe_changes(change.before, change.after)
+            if lines:
+                counts["changed"] += queue_change_alerts(session, change, lines, today=today, now=now)
+        counts.update(queue_notice_alerts(session, today=today, now=now))
+        counts["closing_soon"] = queue_closing_alerts(session, today=today, now=now)
+        counts["expiry"] = queue_expiry_alerts(session, today=today, now=now)
+        counts["mails"] = bundle_alerts_into_mails(session, now=now, domain=config.mail_domain)
+    return counts

@@ -1,0 +1,64 @@
+"""End to end through a real SMTP server: queue, send, and a re-run that sends nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from alerts.queue import queue_alerts
+from alerts.send import send_mail_now, send_outbox
+from alerts.tokens import read_token
+from store.models import Mail
+from store.outbox import enqueue_mail
+from tests.alerts.factories import NOW, TODAY, add_notice, add_subscriber, notice
+
+
+def clock(at=NOW):
+    return lambda: at
+
+
+def test_one_eligible_subscriber_gets_exactly_one_mail_and_a_rerun_sends_nothing(sessions, config, smtp):
+    add_notice(sessions, notice())
+    add_subscriber(sessions, "in@example.com", "2021下半年")
+    add_subscriber(sessions, "out@example.com", "2024上半年")
+
+    counts = queue_alerts(sessions, config, today=TODAY, now=NOW)
+    assert counts["new_window"] == 1 and counts["mails"] == 1
+    assert send_outbox(sessions, config, now_fn=clock()) == {
+        "sent": 1, "failed": 0, "retried": 0, "skipped": 0, "unknown": 0,
+    }  # fmt: skip
+
+    assert queue_alerts(sessions, config, today=TODAY, now=NOW + timedelta(hours=1))["mails"] == 0
+    assert send_outbox(sessions, config, now_fn=clock(NOW + timedelta(hours=1)))["sent"] == 0
+
+    [received] = smtp.handler.received
+    assert received.rcpt_tos == ["in@example.com"]
+    message = received.message
+    assert (
+        "您2021年下半年取得的信息系统项目管理师证书在本次范围内" in message.get_body(("plain",)).get_content()
+    )
+    with sessions() as s:
+        [mail] = s.scalars(select(Mail)).all()
+        assert (mail.status, mail.attempts, mail.message_id) == ("sent", 1, message["Message-ID"])
+
+
+def test_confirmation_mail_carries_a_working_confirm_link(sessions, config, smtp):
+    subscriber_id = add_subscriber(sessions, "new@example.com", "2021", status="pending")
+    with sessions.begin() as s:
+        mail = enqueue_mail(
+            s, recipient="new@example.com", purpose="confirm", subscriber_id=subscriber_id,
+            now=NOW, domain=config.mail_domain,
+        )  # fmt: skip
+        mail_id = mail.id
+    assert asyncio.run(send_mail_now(sessions, config, mail_id)) == "sent"
+    assert asyncio.run(send_mail_now(sessions, config, mail_id)) == "not-due"
+
+    [received] = smtp.handler.received
+    body = received.message.get_body(("plain",)).get_content()
+    [token] = re.findall(r"https://watch\.example\.org/confirm/(\S+)", body)
+    claims = read_token(token, "confirm", today_day=(TODAY - date(1970, 1, 1)).days, secret=config.secret)
+    assert claims is not None and claims.subscriber_id == subscriber_id
+    assert "List-Unsubscribe" not in received.message

@@ -1,0 +1,185 @@
+"""Message building: required headers, header injection, HTML escaping and official links."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from email import message_from_bytes, policy
+
+import pytest
+
+from alerts.compose import clean_header, compose, is_official
+from alerts.smtp import flatten
+from alerts.tokens import read_token
+from app.config import Config
+from store.outbox import AlertItem, OutgoingMail, Recipient
+
+CONFIG = Config(
+    mail_from="软考提醒 <alerts@example.org>",
+    base_url="https://watch.example.org",
+    secret="s",
+)
+CREATED = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+PARSED = {
+    "windows": [
+        {
+            "label": "登记",
+            "start": "2026-03-02",
+            "end": "2026-03-20T17:00",
+            "evidence": "登记时间为3月2日至3月20日",
+        }
+    ],
+    "eligible": [{"from": None, "to": "2022", "evidence": "2022年度及以前取得证书的人员"}],
+    "fees": [{"amount": 30, "currency": "CNY", "item": "登记费", "per": "人", "evidence": "登记费每人30元"}],
+}
+
+
+def item(**changes) -> AlertItem:
+    values = dict(
+        id=1,
+        kind="new_window",
+        about="notice:1",
+        detail={},
+        notice_url="https://www.ruankao.org.cn/article/content/1.html",
+        notice_title="关于2026年证书登记的通知",
+        source_id="ruankao",
+        region="national",
+        parsed=PARSED,
+        qualification="信息系统项目管理师",
+        obtained="2021下半年",
+        obtained_high=20212,
+    )
+    values.update(changes)
+    return AlertItem(**values)
+
+
+def mail(*items: AlertItem, name: str | None = "张三") -> OutgoingMail:
+    return OutgoingMail(
+        id=7,
+        message_id="<ruankao-watch.alert-1@example.org>",
+        recipient="zhang@example.com",
+        purpose="alert",
+        detail={},
+        attempts=0,
+        created_at=CREATED,
+        subscriber=Recipient(3, "zhang@example.com", name, "active", 1, "天津市红桥区", "天津", "天津"),
+        alerts=items or (item(),),
+    )
+
+
+def reparse(message):
+    return message_from_bytes(flatten(message), policy=policy.default)
+
+
+def test_alert_mail_has_every_required_header_and_working_links():
+    message = reparse(compose(mail(), CONFIG))
+    assert message["From"].addresses[0].display_name == "软考提醒"
+    assert message["From"].addresses[0].addr_spec == "alerts@example.org"
+    assert message["Message-ID"] == "<ruankao-watch.alert-1@example.org>"
+    assert message["Date"].datetime == CREATED
+    assert message["List-Id"] == "软考提醒 <alerts.example.org>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    https, mailto = re.findall(r"<([^>]+)>", str(message["List-Unsubscribe"]))
+    assert https.startswith("https://watch.example.org/unsubscribe/")
+    assert mailto.startswith("mailto:alerts@example.org?subject=unsubscribe%20")
+    today = (date(2026, 3, 1) - date(1970, 1, 1)).days
+    claims = read_token(https.rsplit("/", 1)[1], "unsubscribe", today_day=today, secret="s")
+    assert claims is not None and claims.subscriber_id == 3
+    text = message.get_body(("plain",)).get_content()
+    assert "您2021年下半年取得的信息系统项目管理师证书在本次范围内" in text
+    assert "登记：2026年3月2日 至 2026年3月20日 17:00" in text
+    assert "登记费 30元/人" in text
+    assert "“登记时间为3月2日至3月20日”" in text
+    assert "https://watch.example.org/manage/" in text
+    html = message.get_body(("html",)).get_content()
+    assert '<a href="https://www.ruankao.org.cn/article/content/1.html">' in html
+
+
+def test_a_digest_carries_every_alert_and_composes_the_same_bytes_twice():
+    digest = mail(item(), item(id=2, notice_title="第二条通知", kind="closing_soon", detail={"window": 0}))
+    message = reparse(compose(digest, CONFIG))
+    assert "2条新提醒" in message["Subject"]
+    text = message.get_body(("plain",)).get_content()
+    assert "【新通知】" in text and "【即将截止】第二条通知" in text
+    assert flatten(compose(digest, CONFIG)) == flatten(compose(digest, CONFIG))
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "考试通知\r\nBcc: x@evil.example",
+        "考试通知\n",
+        "考试通知=?UTF-8?Q?=0A?=Bcc: x@evil.example",
+        "通知\x00\u202e\u200b",
+    ],
+)
+def test_no_header_injection_from_a_scraped_title(title):
+    message = reparse(compose(mail(item(notice_title=title)), CONFIG))
+    assert len(message.get_all("Subject")) == 1
+    assert message["Bcc"] is None
+    assert not re.search("[\r\n\x00\u202e\u200b]", str(message["Subject"]))
+
+
+def test_hostile_text_is_escaped_in_html_and_off_domain_links_are_plain_text():
+    hostile = item(
+        notice_title="<script>alert(1)</script>",
+        notice_url="javascript:alert(1)",
+        parsed={
+            **PARSED,
+            "fees": [{"amount": 30, "item": "<img src=1 onerror=alert(1)>", "per": None, "evidence": ""}],
+        },
+    )
+    html = reparse(compose(mail(hostile), CONFIG)).get_body(("html",)).get_content()
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<img" not in html
+    assert 'href="javascript' not in html
+    evil = reparse(compose(mail(item(notice_url="https://ruankao.org.cn.evil.example/x")), CONFIG))
+    html = evil.get_body(("html",)).get_content()
+    assert "evil.example" in html and 'href="https://ruankao.org.cn.evil' not in html
+
+
+def test_subscriber_names_cannot_inject_headers():
+    message = reparse(compose(mail(name="张三\r\nBcc: x@evil.example"), CONFIG))
+    assert message["Bcc"] is None
+    assert message["To"].addresses[0].addr_spec == "zhang@example.com"
+
+
+@pytest.mark.parametrize(
+    ("url", "official"),
+    [
+        ("https://www.ruankao.org.cn/a.html", True),
+        ("http://ruankao.org.cn/a.html", True),
+        ("https://rsks.gd.gov.cn/x", True),
+        ("https://ruankao.org.cn@evil.example/", False),
+        ("https://ruankao.org.cn.evil.example/", False),
+        ("https://evilruankao.org.cn/", False),
+        ("//evil.example/x", False),
+        ("javascript:alert(1)", False),
+        ("ftp://ruankao.org.cn/a", False),
+        (None, False),
+    ],
+)
+def test_official_links(url, official):
+    assert is_official(url, ("ruankao.org.cn", "gov.cn")) is official
+
+
+def test_clean_header_caps_length_without_splitting_characters():
+    capped = clean_header("登" * 500 + "😀", limit=50)
+    assert len(capped) == 50 and capped.endswith("…")
+
+
+def test_admin_and_confirmation_mails():
+    admin = OutgoingMail(
+        id=1, message_id="<a@example.org>", recipient="ops@example.org", purpose="admin",
+        detail={"source_id": "tianjin", "problems": ["0 items"], "failing_since": None}, attempts=0,
+        created_at=CREATED, subscriber=None,
+    )  # fmt: skip
+    message = reparse(compose(admin, CONFIG))
+    assert "tianjin" in message["Subject"] and "0 items" in message.get_body(("plain",)).get_content()
+    confirm = OutgoingMail(
+        id=2, message_id="<c@example.org>", recipient="zhang@example.com", purpose="confirm", detail={},
+        attempts=0, created_at=CREATED, subscriber=mail().subscriber,
+    )  # fmt: skip
+    message = reparse(compose(confirm, CONFIG))
+    assert "https://watch.example.org/confirm/" in message.get_body(("html",)).get_content()
+    assert message["List-Unsubscribe"] is None

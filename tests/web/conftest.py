@@ -1,0 +1,39 @@
+"""Fixtures for the web app: a config with a secret, a movable clock, and a TestClient on each backend."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.config import Config
+from tests.web.helpers import SECRET, Clock
+from web.app import create_app
+
+
+@pytest.fixture
+def config(database_url) -> Config:
+    # Nothing listens on port 9 (discard): a confirmation is queued, the attempt to send it
+    # at once fails fast, and the mail stays queued for the send step.
+    return Config(
+        database_url=database_url,
+        secret=SECRET,
+        base_url="http://testserver",
+        smtp_url="smtp://127.0.0.1:9",
+        mail_from="软考提醒 <noreply@example.org>",
+    )
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def app(config, sessions, clock):
+    return create_app(config, sessions, clock=clock)
+
+
+@pytest.fixture
+def client(app):
+    with TestClient(app) as c:
+        yield c

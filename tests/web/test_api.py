@@ -1,0 +1,171 @@
+"""The JSON API: 202 and one confirmation mail, the same answer for known addresses, clear 4xx, no 5xx."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+import pytest
+
+from store.subscribers import CertificateData, SubscriberData, upsert_subscriber
+from tests.web.helpers import START, body, confirm_mails, subscriber, subscriber_count
+
+API = "/api/subscriptions"
+
+
+def test_subscribing_stores_a_pending_subscriber_and_queues_one_confirmation(client, sessions):
+    r = client.post(API, json=body())
+    assert r.status_code == 202
+    assert r.json()["status"] == "accepted"
+    s = subscriber(sessions, "li.lei@example.com")
+    assert s.status == "pending" and s.confirmed_at is None
+    assert (s.province, s.city, s.region) == ("天津", "天津", "天津市红桥区")
+    assert [(c.qualification, c.level, c.obtained) for c in s.certificates] == [
+        ("信息系统项目管理师", "高级", "2021下半年")
+    ]
+    assert confirm_mails(sessions) == 1
+
+
+def test_a_known_address_gets_the_same_answer_and_no_second_mail_within_the_cool_down(
+    client, sessions, clock
+):
+    first = client.post(API, json=body())
+    again = client.post(
+        API,
+        json=body(
+            region="广东省深圳市",
+            certificates=[{"qualification": "程序员", "level": "初级", "obtained": "2019"}],
+        ),
+    )
+    assert (again.status_code, again.json()) == (first.status_code, first.json())
+    s = subscriber(sessions, "li.lei@example.com")
+    assert s.region == "天津市红桥区" and len(s.certificates) == 1  # a stranger cannot change it
+    assert confirm_mails(sessions) == 1
+    clock.advance(hours=1, minutes=1)
+    assert client.post(API, json=body()).status_code == 202
+    assert confirm_mails(sessions) == 2
+
+
+def test_addresses_are_one_subscriber_whatever_their_case_and_spaces(client, sessions):
+    client.post(API, json=body("Li.Lei@Example.COM"))
+    client.post(API, json=body(" li.lei@example.com "))
+    assert subscriber_count(sessions) == 1
+
+
+def test_the_caller_cannot_set_the_status(client, sessions):
+    r = client.post(API, json=body(status="active", confirmed=True))
+    assert r.status_code == 202
+    assert subscriber(sessions, "li.lei@example.com").status == "pending"
+
+
+def test_alert_kinds_and_delivery_are_taken(client, sessions):
+    client.post(API, json=body(alerts=["registration", "reminders"], digest=False, reminder_days=7))
+    s = subscriber(sessions, "li.lei@example.com")
+    assert (s.alert_kinds, s.digest, s.reminder_days) == (["registration", "reminders"], False, 7)
+
+
+@pytest.mark.parametrize(
+    ("payload", "status", "words"),
+    [
+        (body("not-an-address"), 422, "邮箱地址无效"),
+        (body("li@example.com\r\nBcc: victim@example.org"), 422, "邮箱地址无效"),
+        (body("li@example.com\nBcc:x@evil.example"), 422, "邮箱地址无效"),
+        (
+            body(certificates=[{"qualification": "宇宙架构师", "level": "高级", "obtained": "2021"}]),
+            422,
+            "未知的资格名称",
+        ),
+        (body(certificates=[{"qualification": "程序员", "level": "高级", "obtained": "2021"}]), 422, "初级"),
+        (
+            body(certificates=[{"qualification": "程序员", "level": "初级", "obtained": "2026上半年"}]),
+            422,
+            "取得时间",
+        ),
+        (
+            body(certificates=[{"qualification": "程序员", "level": "初级", "obtained": "2031"}]),
+            422,
+            "取得时间",
+        ),
+        (
+            body(certificates=[{"qualification": "程序员", "level": "初级", "obtained": "去年"}]),
+            422,
+            "取得时间应为",
+        ),
+        (body(certificates=[]), 422, "certificates"),
+        (body(region="火星市"), 422, "无法识别的地区"),
+        (body(alerts=["everything"]), 422, "alerts"),
+        (body(alerts=[]), 422, "alerts"),
+        ({"email": "li@example.com"}, 422, "缺少该字段"),
+        ([1, 2, 3], 422, "请求字段有误"),
+    ],
+)
+def test_bad_requests_get_a_clear_4xx_and_store_nothing(client, sessions, payload, status, words):
+    r = client.post(API, json=payload)
+    assert r.status_code == status, r.text
+    assert words in r.json()["detail"]
+    assert subscriber_count(sessions) == 0
+    assert confirm_mails(sessions) == 0
+
+
+def test_malformed_json_and_other_media_types_are_refused(client, sessions):
+    r = client.post(API, content=b'{"email": "li@example.com",', headers={"content-type": "application/json"})
+    assert (r.status_code, r.json()["detail"]) == (400, "请求体不是有效的 JSON")
+    r = client.post(
+        API, content=b"email=li@example.com", headers={"content-type": "application/x-www-form-urlencoded"}
+    )
+    assert r.status_code == 415 and "application/json" in r.json()["detail"]
+    assert subscriber_count(sessions) == 0
+
+
+def test_the_eleventh_request_from_one_ip_in_a_minute_gets_429(client, clock):
+    for n in range(10):
+        assert client.post(API, json=body(f"user{n}@example.com")).status_code == 202
+    r = client.post(API, json=body("user10@example.com"))
+    assert r.status_code == 429
+    assert "请求过于频繁" in r.json()["detail"] and int(r.headers["retry-after"]) > 0
+    clock.advance(seconds=61)
+    assert client.post(API, json=body("user10@example.com")).status_code == 202
+
+
+def test_one_address_is_limited_whatever_the_ip(client, app):
+    for _ in range(3):
+        assert client.post(API, json=body()).status_code == 202
+    assert client.post(API, json=body()).status_code == 429
+    assert client.post(API, json=body("other@example.com")).status_code == 202
+
+
+def test_openapi_schema_describes_the_api(client):
+    schema = client.get("/openapi.json").json()
+    operation = schema["paths"]["/api/subscriptions"]["post"]
+    assert set(operation["responses"]) >= {"202", "400", "415", "422", "429"}
+    assert "/subscribe" not in schema["paths"]  # pages are not API
+
+
+def test_healthz(client):
+    assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_two_requests_racing_for_one_new_address_store_it_once(sessions, database_url):
+    """The second insert waits for the first (PostgreSQL), fails on the unique email, and carries on."""
+    if database_url.startswith("sqlite"):
+        pytest.skip("SQLite serialises writers from BEGIN IMMEDIATE: no race to lose")
+    data = SubscriberData("race@example.com", "", (CertificateData("程序员", "初级", "2019"),)).validated(
+        date(2026, 3, 2)
+    )
+    first = sessions()
+    first.begin()
+    assert upsert_subscriber(first, data, status="pending", now=START).created
+    result: dict = {}
+
+    def second() -> None:
+        with sessions.begin() as s:
+            result["created"] = upsert_subscriber(s, data, status="pending", now=START).created
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    thread.join(1)  # blocked on the first transaction's row
+    first.commit()
+    first.close()
+    thread.join(10)
+    assert result == {"created": False}
+    assert subscriber_count(sessions) == 1

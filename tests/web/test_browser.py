@@ -1,0 +1,186 @@
+"""A person in a real browser: fill in the form, get the mail on a real SMTP server, press confirm.
+
+Runs the app with uvicorn on 127.0.0.1 in a thread, an aiosmtpd server on loopback and
+Debian's chromium driven by Playwright; screenshots of ``/`` and ``/subscribe`` (desktop
+and phone widths), the confirm and the manage page are saved under ``test-output/`` for a person to look at.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import logging
+import re
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from store.db import make_engine, make_sessionmaker, upgrade
+from store.notices import record_fetch
+from tests.conftest import ROOT
+from tests.web.helpers import SECRET, sample_notice, subscriber
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+OUT = ROOT / "test-output"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason=f"Debian's chromium is not installed ({CHROMIUM}); apt-get install chromium",
+    ),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Inbox:
+    """An aiosmtpd handler keeping every message it accepts."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 OK"
+
+    def wait(self, count: int = 1, timeout: float = 15.0) -> list:
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(self.messages) >= count, "no confirmation mail reached the SMTP server"
+        return self.messages
+
+
+class Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+@pytest.fixture
+def smtp():
+    from aiosmtpd.controller import Controller
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    yield inbox, controller.port
+    controller.stop()
+
+
+@pytest.fixture
+def server(tmp_path, smtp):
+    """The app under uvicorn in a thread; yields (base URL, sessionmaker, access-log lines)."""
+    import uvicorn
+
+    from app.config import Config
+    from web.app import create_app
+
+    url = f"sqlite:///{tmp_path / 'browser.sqlite3'}"
+    upgrade(url)
+    engine = make_engine(url)
+    sessions = make_sessionmaker(engine)
+    with sessions.begin() as session:
+        record_fetch(session, sample_notice())
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    config = Config(
+        database_url=url, secret=SECRET, base_url=base, smtp_url=f"smtp://127.0.0.1:{smtp[1]}",
+        mail_from="软考提醒 <noreply@example.org>",
+    )  # fmt: skip
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(config, sessions), host="127.0.0.1", port=port, log_level="info")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    records = Records()
+    logging.getLogger("uvicorn.access").addHandler(records)
+    yield base, sessions, records.lines
+    logging.getLogger("uvicorn.access").removeHandler(records)
+    server.should_exit = True
+    thread.join(10)
+    engine.dispose()
+
+
+@pytest.fixture
+def browser():
+    playwright_api = pytest.importorskip(
+        "playwright.sync_api", reason="Playwright for Python is not installed"
+    )
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+def test_subscribe_confirm_in_a_real_browser(server, smtp, browser):
+    base, sessions, access_log = server
+    inbox, _ = smtp
+    OUT.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1100, "height": 900}, locale="zh-CN")
+    page.goto(base + "/")
+    assert "软考通知提醒" in page.title()
+    page.screenshot(path=str(OUT / "home.png"), full_page=True)
+
+    phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
+    phone.goto(base + "/")
+    phone.screenshot(path=str(OUT / "home-phone.png"), full_page=True)
+    phone.goto(base + "/subscribe")
+    phone.screenshot(path=str(OUT / "subscribe-phone.png"), full_page=True)
+    phone.close()
+
+    page.goto(base + "/subscribe")
+    page.screenshot(path=str(OUT / "subscribe.png"), full_page=True)
+    page.get_by_label("邮箱地址").fill("wang.fang@example.com")
+    page.get_by_label("省、自治区、直辖市").select_option("天津")
+    page.get_by_label("区、县").fill("红桥区")
+    page.get_by_label("资格名称").select_option("信息系统项目管理师")
+    page.get_by_label("取得年份").select_option("2021")
+    page.get_by_label("考试批次").select_option("下半年")
+    page.get_by_role("button", name="再添加一个证书").click()
+    page.locator("#cert-1-qualification").select_option("软件设计师")
+    page.locator("#cert-1-year").select_option("2016")
+    page.get_by_label("区、县").press("Enter")  # Enter subscribes; it does not add a row
+    page.get_by_role("heading", name="请查收确认邮件").wait_for()
+    print(f"\nscreenshots: {OUT}")
+
+    [message] = inbox.wait()
+    assert message["To"].addresses[0].addr_spec == "wang.fang@example.com"
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    confirm_url = re.search(r"http://127\.0\.0\.1:\d+/confirm/\S+", text).group(0)
+
+    page.goto(confirm_url)  # what a link scanner would do too: nothing changes
+    assert subscriber(sessions, "wang.fang@example.com").status == "pending"
+    page.screenshot(path=str(OUT / "confirm.png"))
+    page.get_by_role("button", name="确认订阅").click()
+    page.get_by_role("heading", name="订阅已确认").wait_for()
+    page.get_by_role("link", name="管理订阅").click()
+    page.get_by_role("heading", name="管理订阅").wait_for()
+    assert page.get_by_label("区、县").input_value() == "红桥区"
+    page.screenshot(path=str(OUT / "manage.png"), full_page=True)
+    stored = subscriber(sessions, "wang.fang@example.com")
+    assert stored.status == "active"
+    assert [c.qualification for c in stored.certificates] == ["信息系统项目管理师", "软件设计师"]
+
+    token = confirm_url.rsplit("/", 1)[1]
+    assert any("/confirm/***" in line for line in access_log)
+    assert not any(token in line or token.split(".")[0] in line for line in access_log)

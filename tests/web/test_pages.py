@@ -1,0 +1,307 @@
+"""The HTML pages: a GET never changes anything, the POST behind the button does, bad links are 404."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from alerts.tokens import make_token
+from feeds.private import feed_token
+from store.notices import record_fetch
+from store.subscribers import CertificateData, SubscriberData, upsert_subscriber
+from tests.web.helpers import (
+    SECRET,
+    START,
+    confirm_mails,
+    form_token,
+    sample_notice,
+    subscriber,
+    subscriber_count,
+)
+from web.flows import epoch_day, link
+from web.security import CSRF_FIELD
+
+EMAIL = "han.meimei@example.com"
+
+
+def form(client, action: str = "/subscribe", **fields) -> dict:
+    data = {
+        CSRF_FIELD: form_token(client, action),
+        "email": EMAIL,
+        "province": "天津",
+        "city": "",
+        "district": "红桥区",
+        "cert-0-qualification": "系统集成项目管理工程师",
+        "cert-0-level": "中级",
+        "cert-0-year": "2020",
+        "cert-0-half": "下半年",
+        "cert-0-last_registered": "",
+        "alerts": ["registration", "exam_signup", "certificate_collection", "reminders", "late_registration"],
+        "reminder_days": "3",
+        "delivery": "digest",
+    }
+    data.update(fields)
+    return data
+
+
+def make_subscriber(sessions, email=EMAIL, status="pending") -> int:
+    data = SubscriberData(email, "广东省深圳市南山区", (CertificateData("程序员", "初级", "2019"),))
+    with sessions.begin() as s:
+        return upsert_subscriber(s, data.validated(date(2026, 3, 2)), status=status, now=START).subscriber.id
+
+
+def url(sessions, config, purpose: str, email=EMAIL) -> str:
+    return link(subscriber(sessions, email), purpose, config=config, now=START).removeprefix(
+        "http://testserver"
+    )
+
+
+def test_home_says_what_it_does_lists_notices_with_windows_and_holds_the_form(client, sessions):
+    with sessions.begin() as s:
+        record_fetch(s, sample_notice())
+    page = client.get("/")
+    assert page.status_code == 200
+    text = page.text
+    assert "软考通知提醒" in text and '<html lang="zh-CN">' in text
+    assert "证书登记的通知" in text
+    assert "2026-03-01 09:00 至 2026-03-15 17:00" in text
+    assert 'action="/subscribe"' in text and 'name="email"' in text
+    assert "<script" not in text
+
+
+def test_subscribe_page_offers_the_official_qualifications_and_provinces(client):
+    text = client.get("/subscribe").text
+    assert "信息系统项目管理师" in text and '<optgroup label="高级资格">' in text
+    assert ">天津市<" in text and ">广西壮族自治区<" in text
+    assert "证书领取" in text and "汇总" in text and "即时" in text
+
+
+def test_subscribe_form_stores_a_pending_subscriber_and_says_check_your_inbox(client, sessions):
+    r = client.post("/subscribe", data=form(client))
+    assert r.status_code == 200 and "请查收确认邮件" in r.text
+    s = subscriber(sessions, EMAIL)
+    assert s.status == "pending" and s.region == "天津市红桥区"
+    assert [(c.qualification, c.obtained) for c in s.certificates] == [
+        ("系统集成项目管理工程师", "2020下半年")
+    ]
+    assert s.alert_kinds == [] and s.digest is True
+    assert confirm_mails(sessions) == 1
+
+
+def test_a_form_without_a_valid_csrf_token_is_refused(client, sessions):
+    client.get("/subscribe")
+    r = client.post("/subscribe", data=form(client, **{CSRF_FIELD: "forged"}))
+    assert r.status_code == 403 and "表单已失效" in r.text
+    client.cookies.clear()
+    r = client.post("/subscribe", data=form(client) | {CSRF_FIELD: "x"})
+    assert r.status_code == 403
+    assert subscriber_count(sessions) == 0
+
+
+def test_another_certificate_row_is_added_without_javascript_and_nothing_is_stored(client, sessions):
+    r = client.post("/subscribe", data=form(client, add_certificate="1"))
+    assert r.status_code == 200
+    assert 'name="cert-1-qualification"' in r.text and 'value="han.meimei@example.com"' in r.text
+    two = form(client, **{"cert-1-qualification": "软件设计师", "cert-1-year": "2018"})
+    assert client.post("/subscribe", data=two).status_code == 200
+    assert [c.qualification for c in subscriber(sessions, EMAIL).certificates] == [
+        "系统集成项目管理工程师",
+        "软件设计师",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("fields", "words"),
+    [
+        ({"email": "han@@example"}, "邮箱地址无效"),
+        ({"cert-0-qualification": "", "cert-0-year": ""}, "请至少填写一个证书"),
+        ({"cert-0-year": ""}, "请选择资格名称和取得年份"),
+        ({"cert-0-last_registered": "2030-01-01"}, "最近登记日期不能晚于今天"),
+        ({"alerts": []}, "请至少选择一种提醒"),
+        ({"province": "火星"}, "请从列表中选择省份"),
+    ],
+)
+def test_a_bad_form_comes_back_filled_in_with_the_reason(client, sessions, fields, words):
+    r = client.post("/subscribe", data=form(client, **fields))
+    assert r.status_code == 422 and words in r.text and 'role="alert"' in r.text
+    assert "红桥区" in r.text  # what was typed is kept
+    assert subscriber_count(sessions) == 0
+
+
+def test_the_honeypot_gets_the_usual_answer_and_nothing_happens(client, sessions):
+    r = client.post("/subscribe", data=form(client, website="http://spam.example"))
+    assert r.status_code == 200 and "请查收确认邮件" in r.text
+    assert subscriber_count(sessions) == 0
+
+
+def test_confirm_get_changes_nothing_and_the_button_post_confirms_once(client, sessions, config):
+    make_subscriber(sessions)
+    confirm = url(sessions, config, "confirm")
+    page = client.get(confirm)
+    assert page.status_code == 200 and "确认订阅" in page.text and f'action="{confirm}"' in page.text
+    assert page.headers["cache-control"] == "no-store" and page.headers["referrer-policy"] == "no-referrer"
+    assert subscriber(sessions, EMAIL).status == "pending"
+    r = client.post(confirm, data={CSRF_FIELD: form_token(client, confirm)})
+    assert r.status_code == 200 and "订阅已确认" in r.text and "/manage/" in r.text
+    assert subscriber(sessions, EMAIL).status == "active"
+    again = client.post(confirm, data={CSRF_FIELD: form_token(client, confirm)})
+    assert again.status_code == 200 and "<h1>已确认</h1>" in again.text
+    assert "<h1>已确认</h1>" in client.get(confirm).text
+
+
+def test_confirm_post_needs_the_csrfform_token(client, sessions, config):
+    make_subscriber(sessions)
+    r = client.post(url(sessions, config, "confirm"), data={})
+    assert r.status_code == 403
+    assert subscriber(sessions, EMAIL).status == "pending"
+
+
+def test_unsubscribe_get_changes_nothing_and_the_one_click_post_unsubscribes_idempotently(
+    app, sessions, config
+):
+    from fastapi.testclient import TestClient
+
+    make_subscriber(sessions, status="active")
+    target = url(sessions, config, "unsubscribe")
+    with TestClient(app) as client:
+        page = client.get(target)
+        assert page.status_code == 200 and "退订全部提醒" in page.text
+        assert subscriber(sessions, EMAIL).status == "active"
+    with TestClient(app) as fresh:  # RFC 8058: no cookie, no CSRF token
+        for _ in range(2):
+            r = fresh.post(target, data={"List-Unsubscribe": "One-Click"})
+            assert r.status_code == 200 and "已退订" in r.text
+            assert subscriber(sessions, EMAIL).status == "unsubscribed"
+
+
+def _tampered(token: str) -> str:
+    body, mac = token.split(".")
+    return body + "." + ("A" if mac[0] != "A" else "B") + mac[1:]
+
+
+@pytest.mark.parametrize("purpose", ["confirm", "unsubscribe", "manage"])
+def test_bad_links_are_404_for_get_and_post_alike(client, sessions, config, clock, purpose):
+    sid = make_subscriber(sessions)
+    good = url(sessions, config, purpose).rsplit("/", 1)[1]
+    today = epoch_day(START)
+    bad = [
+        "nonsense",
+        _tampered(good),
+        feed_token(sid, 1, SECRET),  # a private-feed token
+        make_token(sid, 1, "manage" if purpose != "manage" else "confirm", today_day=today, secret=SECRET),
+        make_token(sid, 2, purpose, today_day=today, secret=SECRET),  # revoked version
+        make_token(sid + 1, 1, purpose, today_day=today, secret=SECRET),  # nobody
+        make_token(sid, 1, purpose, today_day=today, secret="another secret"),
+        make_token(sid, 1, purpose, today_day=today - 4000, secret=SECRET),  # expired
+    ]
+    for token in bad:
+        assert client.get(f"/{purpose}/{token}").status_code == 404
+        r = client.post(f"/{purpose}/{token}", data={CSRF_FIELD: form_token(client, f"/{purpose}/{token}")})
+        assert r.status_code == 404 and "链接无效" in r.text
+    assert subscriber(sessions, EMAIL).status == "pending"
+
+
+def test_an_expired_confirmation_link_is_404(client, sessions, config, clock):
+    make_subscriber(sessions)
+    confirm = url(sessions, config, "confirm")
+    clock.advance(days=8)
+    assert client.get(confirm).status_code == 404
+
+
+def test_manage_shows_the_form_filled_in_and_the_private_feeds(client, sessions, config):
+    make_subscriber(sessions, status="active")
+    page = client.get(url(sessions, config, "manage"))
+    assert page.status_code == 200
+    text = page.text
+    assert 'value="深圳市"' in text and 'value="南山区"' in text
+    assert '<option value="程序员" selected>' in text
+    assert "/feeds/private/" in text and ".xml" in text and "/calendar/private/" in text and ".ics" in text
+    assert "/unsubscribe/" in text and "已订阅" in text
+
+
+def test_manage_post_edits_certificates_region_kinds_reminders_and_delivery(client, sessions, config):
+    make_subscriber(sessions, status="active")
+    manage = url(sessions, config, "manage")
+    fields = form(
+        client,
+        manage,
+        **{
+            "email": "someone.else@example.com",  # ignored: the address is the link's
+            "province": "广东",
+            "city": "广州市",
+            "district": "",
+            "cert-0-qualification": "程序员",
+            "cert-0-level": "初级",
+            "cert-0-year": "2019",
+            "cert-0-half": "",
+            "cert-0-last_registered": "2024-03-05",
+            "cert-1-qualification": "网络工程师",
+            "cert-1-year": "2022",
+            "cert-1-half": "上半年",
+            "alerts": ["registration", "reminders"],
+            "reminder_days": "10",
+            "delivery": "instant",
+        },
+    )
+    r = client.post(manage, data=fields)
+    assert r.status_code == 200 and "已保存" in r.text
+    s = subscriber(sessions, EMAIL)
+    assert (s.region, s.province, s.city) == ("广东省广州市", "广东", "广州")
+    assert [(c.qualification, c.obtained, c.last_registered) for c in s.certificates] == [
+        ("程序员", "2019", date(2024, 3, 5)),
+        ("网络工程师", "2022上半年", None),
+    ]
+    assert (s.alert_kinds, s.reminder_days, s.digest) == (["registration", "reminders"], 10, False)
+    assert subscriber(sessions, "someone.else@example.com") is None
+    removed = form(
+        client,
+        manage,
+        **{
+            "cert-0-qualification": "程序员",
+            "cert-0-year": "2019",
+            "cert-0-half": "",
+            "cert-1-qualification": "网络工程师",
+            "cert-1-year": "2022",
+            "cert-1-half": "上半年",
+            "cert-0-remove": "1",
+        },
+    )
+    client.post(manage, data=removed)
+    assert [c.qualification for c in subscriber(sessions, EMAIL).certificates] == ["网络工程师"]
+
+
+def test_manage_export_downloads_my_data_and_delete_removes_me(client, sessions, config):
+    make_subscriber(sessions, status="active")
+    manage = url(sessions, config, "manage")
+    r = client.get(manage + "/export")
+    assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
+    data = json.loads(r.content)
+    assert data["email"] == EMAIL and data["certificates"][0]["qualification"] == "程序员"
+    assert client.get(manage + "/delete").status_code == 405
+    assert client.post(manage + "/delete", data={}).status_code == 403
+    r = client.post(manage + "/delete", data={CSRF_FIELD: form_token(client, manage + "/delete")})
+    assert r.status_code == 200 and "已删除" in r.text
+    assert subscriber_count(sessions) == 0
+    assert client.get(manage).status_code == 404
+
+
+def test_an_unsubscribed_address_subscribing_again_must_confirm_again(client, sessions, config):
+    make_subscriber(sessions, status="unsubscribed")
+    assert client.post("/subscribe", data=form(client)).status_code == 200
+    s = subscriber(sessions, EMAIL)
+    assert s.status == "pending" and s.region == "天津市红桥区"
+    assert confirm_mails(sessions) == 1
+
+
+def test_unknown_pages_are_a_chinese_404(client):
+    r = client.get("/no-such-page")
+    assert r.status_code == 404 and "页面不存在" in r.text
+
+
+def test_the_form_is_rate_limited_with_a_chinese_page(client):
+    for n in range(10):
+        assert client.post("/subscribe", data=form(client, email=f"user{n}@example.com")).status_code == 200
+    r = client.post("/subscribe", data=form(client, email="user10@example.com"))
+    assert r.status_code == 429 and "请求过于频繁" in r.text and r.headers["retry-after"]

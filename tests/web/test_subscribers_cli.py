@@ -1,0 +1,108 @@
+"""``ruankao-watch subscribers``: a bad CSV imports nothing, import → export round-trips, opt-in is kept."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+
+from tests.conftest import PYTHON
+from tests.web.helpers import SECRET, confirm_mails, subscriber, subscriber_count
+
+GOOD = """email,name,region,qualification,level,obtained,last_registered
+li.lei@example.com,李雷,天津市红桥区,信息系统项目管理师,高级,2021下半年,2024-03-05
+li.lei@example.com,,天津市红桥区,系统集成项目管理工程师,中级,2019,
+Han.Meimei@Example.com,,广东省深圳市,程序员,,2018上半年,
+"""
+
+
+@pytest.fixture
+def run(cli_env, database_url):
+    env = {
+        **cli_env,
+        "RUANKAO_WATCH_DATABASE_URL": database_url,
+        "RUANKAO_WATCH_SECRET": SECRET,
+        "RUANKAO_WATCH_SMTP_URL": "smtp://127.0.0.1:9",
+    }
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [PYTHON, "-m", "app", "subscribers", *args], env=env, capture_output=True, text=True, check=False
+        )
+
+    return run
+
+
+def test_import_without_confirmed_makes_pending_subscribers_and_queues_their_confirmations(
+    run, sessions, tmp_path
+):
+    (tmp_path / "people.csv").write_text(GOOD, encoding="utf-8")
+    r = run("import", "people.csv")
+    assert r.returncode == 0, r.stderr
+    assert "imported 2 subscriber(s), 2 new, 2 confirmation mail(s) queued" in r.stdout
+    li = subscriber(sessions, "li.lei@example.com")
+    assert li.status == "pending" and li.name == "李雷" and len(li.certificates) == 2
+    assert subscriber(sessions, "han.meimei@example.com").certificates[0].level == "初级"
+    assert confirm_mails(sessions) == 2
+
+
+def test_a_bad_row_imports_nothing_and_names_each_bad_line(run, sessions, tmp_path):
+    bad = (
+        GOOD
+        + "wang@example,,,程序员,初级,2018,\nzhao@example.com,,,宇宙架构师,高级,2018,\nqian@example.com,,,程序员,初级,2099,\n"
+    )
+    (tmp_path / "people.csv").write_text(bad, encoding="utf-8")
+    r = run("import", "people.csv")
+    assert r.returncode == 1
+    assert (
+        "line 5: 邮箱地址无效" in r.stderr and "line 6: 未知的资格名称" in r.stderr and "line 7:" in r.stderr
+    )
+    assert "nothing imported" in r.stderr
+    assert subscriber_count(sessions) == 0
+    r = run("import", "people.csv", "--skip-invalid", "--confirmed")
+    assert r.returncode == 0 and "3 bad line(s) skipped" in r.stdout
+    assert subscriber(sessions, "li.lei@example.com").status == "active"
+    assert confirm_mails(sessions) == 0
+
+
+def test_a_wrong_header_is_refused(run, tmp_path):
+    (tmp_path / "people.csv").write_text("mail,region\nli@example.com,天津\n", encoding="utf-8")
+    r = run("import", "people.csv")
+    assert r.returncode == 1 and "line 1: the header must be" in r.stderr
+
+
+def test_export_writes_the_import_format_and_round_trips(run, tmp_path):
+    (tmp_path / "people.csv").write_text(GOOD, encoding="utf-8")
+    run("import", "people.csv", "--confirmed")
+    r = run("export")
+    assert r.returncode == 0
+    lines = r.stdout.splitlines()
+    assert lines[0] == "email,name,region,qualification,level,obtained,last_registered"
+    assert "li.lei@example.com,李雷,天津市红桥区,信息系统项目管理师,高级,2021下半年,2024-03-05" in lines
+    assert len(lines) == 4
+    assert run("export", "--out", "again.csv").returncode == 0
+    assert (tmp_path / "again.csv").read_text(encoding="utf-8") == r.stdout
+
+
+def test_add_list_json_and_remove(run, sessions):
+    r = run(
+        "add",
+        "zhang@example.com",
+        "--region",
+        "广东省深圳市",
+        "--cert",
+        "网络工程师:中级:2022上半年",
+        "程序员::2015",
+    )
+    assert r.returncode == 0 and "added zhang@example.com, confirmation mail queued" in r.stdout
+    r = run("add", "bad@example.com", "--cert", "网络工程师-2022")
+    assert r.returncode == 1 and "资格:级别:取得时间" in r.stderr
+    listed = json.loads(run("list", "--json").stdout)
+    assert listed[0]["email"] == "zhang@example.com" and listed[0]["status"] == "pending"
+    assert listed[0]["region"] == "广东省深圳市"
+    assert [c["qualification"] for c in listed[0]["certificates"]] == ["网络工程师", "程序员"]
+    assert json.loads(run("list", "--json", "--status", "active").stdout) == []
+    assert run("remove", "zhang@example.com").returncode == 0
+    assert run("remove", "zhang@example.com").returncode == 1
+    assert subscriber_count(sessions) == 0

@@ -1,0 +1,163 @@
+"""The JSON API: ``POST /api/subscriptions`` and ``/healthz``, with errors as ``{"detail": "…"}`` in Chinese.
+
+The answer to a subscription never says whether the address was known, and nothing a
+caller sends can set a status: the only way to ``active`` is the link in the mail.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from store.subscribers import ALERT_KINDS, CertificateData, InvalidSubscription, SubscriberData
+from web.flows import local_today, request_subscription, send_now
+from web.forms import MAX_CERTIFICATES
+from web.security import check_rate
+
+router = APIRouter()
+
+ACCEPTED_MESSAGE = "如果该地址可以订阅，我们已发送确认邮件；请点击邮件中的链接完成订阅。"
+AlertKind = Literal[ALERT_KINDS]  # type: ignore[valid-type]
+
+
+class CertificateIn(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"qualification": "信息系统项目管理师", "level": "高级", "obtained": "2021下半年"}]
+        }
+    )
+
+    qualification: str = Field(
+        max_length=64, description="资格名称，须为官方资格列表中的一项，如 信息系统项目管理师"
+    )
+    level: str = Field("", max_length=8, description="初级、中级或高级；留空则按资格判断")
+    obtained: str = Field(max_length=16, description="取得时间：2021、2021上半年 或 2021下半年")
+    last_registered: date | None = Field(None, description="最近一次证书登记的日期（可选）")
+
+
+class SubscriptionIn(BaseModel):
+    """A request to subscribe; unknown fields (``status`` among them) are ignored."""
+
+    email: str = Field(max_length=320, description="邮箱地址")
+    region: str = Field("", max_length=64, description="所在地区，如 天津市红桥区；留空则只接收全国通知")
+    certificates: list[CertificateIn] = Field(min_length=1, max_length=MAX_CERTIFICATES)
+    alerts: list[AlertKind] | None = Field(None, min_length=1, description="要接收的提醒；省略则全部接收")
+    digest: bool = Field(True, description="true：汇总发送；false：每条通知即时发送")
+    reminder_days: int = Field(3, ge=0, le=60, description="截止日期前几天提醒")
+
+
+class Accepted(BaseModel):
+    status: Literal["accepted"] = "accepted"
+    message: str = ACCEPTED_MESSAGE
+
+
+class Problem(BaseModel):
+    detail: str
+
+
+def require_json(request: Request) -> None:
+    """Only ``application/json``: a cross-site HTML form cannot send it without the browser asking us first."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type != "application/json":
+        raise HTTPException(415, detail="请以 application/json 格式提交")
+
+
+@router.post(
+    "/api/subscriptions",
+    status_code=202,
+    response_model=Accepted,
+    dependencies=[Depends(require_json)],
+    responses={code: {"model": Problem} for code in (400, 415, 422, 429)},
+    summary="订阅提醒（需通过邮件确认）",
+)
+def subscribe(body: SubscriptionIn, request: Request, background: BackgroundTasks) -> Accepted:
+    state = request.app.state
+    now = state.clock()
+    try:
+        data = SubscriberData(
+            email=body.email,
+            region=body.region,
+            certificates=tuple(
+                CertificateData(c.qualification, c.level, c.obtained, c.last_registered)
+                for c in body.certificates
+            ),
+            alert_kinds=()
+            if body.alerts is None or set(body.alerts) == set(ALERT_KINDS)
+            else tuple(body.alerts),
+            reminder_days=body.reminder_days,
+            digest=body.digest,
+        ).validated(local_today(now))
+    except InvalidSubscription as exc:
+        raise HTTPException(422, detail=str(exc)) from None
+    check_rate(request, data.email)
+    with state.sessions.begin() as session:
+        mail_id = request_subscription(session, data, config=state.config, now=now)
+    if mail_id is not None:
+        background.add_task(send_now, state.sessions, state.config, mail_id)
+    return Accepted()
+
+
+@router.get("/healthz", summary="健康检查", responses={503: {"model": Problem}})
+def healthz(request: Request) -> dict[str, str]:
+    """``ok`` when the database answers: what a load balancer or uptime check polls."""
+    try:
+        with request.app.state.sessions() as session:
+            session.connection()
+    except Exception:
+        raise HTTPException(503, detail="数据库不可用") from None
+    return {"status": "ok"}
+
+
+def wants_json(request: Request) -> bool:
+    """Errors on the API (and on anything asking for JSON) are JSON; people get pages."""
+    path = request.url.path
+    return (
+        path.startswith("/api/")
+        or path in ("/healthz", "/openapi.json")
+        or (
+            "application/json" in request.headers.get("accept", "")
+            and "text/html" not in request.headers.get("accept", "")
+        )
+    )
+
+
+_FIELD_ERRORS = {
+    "missing": "缺少该字段",
+    "string_type": "应为字符串",
+    "string_too_long": "过长",
+    "too_short": "至少需要一项",
+    "too_long": "项目过多",
+    "list_type": "应为数组",
+    "model_type": "应为对象",
+    "dict_type": "应为对象",
+    "literal_error": "不是允许的值",
+    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_from_datetime_inexact": "日期格式应为 YYYY-MM-DD",
+    "date_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_type": "日期格式应为 YYYY-MM-DD",
+    "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "int_from_float": "应为整数",
+    "greater_than_equal": "过小",
+    "less_than_equal": "过大",
+}
+
+
+async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+    """400 for a body that is not JSON, 422 naming each bad field otherwise."""
+    errors = exc.errors()
+    if any(e.get("type") == "json_invalid" for e in errors) or not errors:
+        return JSONResponse({"detail": "请求体不是有效的 JSON"}, status_code=400)
+    items = []
+    for e in errors:
+        loc = ".".join(str(p) for p in e.get("loc", ()) if p != "body") or "请求体"
+        items.append({"field": loc, "message": _FIELD_ERRORS.get(e.get("type", ""), "格式不正确")})
+    detail = "请求字段有误：" + "；".join(f"{i['field']}：{i['message']}" for i in items[:10])
+    return JSONResponse({"detail": detail, "errors": items[:50]}, status_code=422)

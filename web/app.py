@@ -1,0 +1,103 @@
+"""The ASGI application: assembles the pages, the JSON API, the feeds and the shared defences.
+
+Request handlers find the configuration, the sessionmaker, the clock and the rate
+limiters on ``app.state``, so tests can build an app on any database and move time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from http import HTTPStatus
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.config import Config, ConfigError
+from store.db import make_engine, make_sessionmaker
+from web import api, feed_routes, pages
+from web.security import SlidingWindowLimiter, install_log_redaction
+
+# Subscribing: 10 requests a minute from one IP address, 3 an hour naming one email address.
+IP_LIMIT = (10, 60.0)
+ADDRESS_LIMIT = (3, 3600.0)
+
+_SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    # Pages carry link tokens in their URL; no Referer may take them to another site.
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": "default-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def create_app(
+    config: Config, sessions: sessionmaker[Session] | None = None, *, clock: Callable[[], datetime] = utcnow
+) -> FastAPI:
+    """The web app on ``sessions`` (default: an engine for ``config.database_url``)."""
+    if not config.secret:
+        raise ConfigError(
+            "secret: RUANKAO_WATCH_SECRET must be set to serve the web app (it signs every link)"
+        )
+    if sessions is None:
+        sessions = make_sessionmaker(make_engine(config.database_url))
+    install_log_redaction()
+    app = FastAPI(
+        title="ruankao-watch",
+        summary="软考通知提醒：订阅接口与订阅源",
+        version="1",
+        docs_url=None,  # the interactive docs load scripts from a CDN; the schema is enough
+        redoc_url=None,
+    )
+    app.state.config = config
+    app.state.sessions = sessions
+    app.state.clock = clock
+    app.state.ip_limiter = SlidingWindowLimiter(*IP_LIMIT)
+    app.state.address_limiter = SlidingWindowLimiter(*ADDRESS_LIMIT)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next) -> Response:
+        response = await call_next(request)
+        for name, value in _SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if any(request.url.path.startswith(p) for p in pages.TOKEN_PREFIXES):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, api.validation_error)
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.include_router(feed_routes.router)
+    return app
+
+
+_MESSAGES = {
+    400: "请求有误",
+    403: "请求被拒绝",
+    404: "页面不存在，或链接无效、已过期",
+    405: "不支持该请求方法",
+    413: "请求内容过大",
+    415: "请以 application/json 格式提交",
+    429: "请求过于频繁，请稍后再试",
+}
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    """JSON for the API, a Chinese page for people; the same 404 whatever made a link bad."""
+    default = HTTPStatus(exc.status_code).phrase
+    message = exc.detail if exc.detail and exc.detail != default else _MESSAGES.get(exc.status_code, "出错了")
+    headers = getattr(exc, "headers", None)
+    if api.wants_json(request):
+        return JSONResponse({"detail": message}, status_code=exc.status_code, headers=headers)
+    return pages.message_page(request, message, status_code=exc.status_code, headers=headers)

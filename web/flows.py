@@ -1,0 +1,130 @@
+"""What each subscription step does (subscribe, confirm, manage, unsubscribe), whatever door it came by.
+
+The HTML pages, the JSON API and the operators' CLI call these, so the double opt-in,
+the cool-down on confirmation mails and the link checks are written once. Functions take
+a Session and never commit: the caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from alerts.send import send_mail_now
+from alerts.tokens import make_token, read_token
+from app.config import Config
+from feeds.private import feed_token
+from feeds.publish import private_url
+from store.models import Subscriber
+from store.outbox import enqueue_mail
+from store.subscribers import SubscriberData, find_subscriber, get_subscriber, reopen, upsert_subscriber
+
+log = logging.getLogger(__name__)
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# One confirmation mail per address per hour at most: a form filled in by a bot with a
+# stranger's address must not turn us into a mail bomb.
+CONFIRM_COOLDOWN = timedelta(hours=1)
+_EPOCH = date(1970, 1, 1)
+
+
+def local_today(now: datetime) -> date:
+    """Sessions and registration dates are Beijing dates."""
+    return now.astimezone(SHANGHAI).date()
+
+
+def epoch_day(now: datetime) -> int:
+    """``today_day`` of alerts.tokens: days since 1970-01-01 in UTC."""
+    return (now.astimezone(UTC).date() - _EPOCH).days
+
+
+def _aware(value: datetime) -> datetime:
+    # SQLite hands back naive datetimes; everything stored is UTC.
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def request_subscription(
+    session: Session, data: SubscriberData, *, config: Config, now: datetime
+) -> int | None:
+    """Record a request to subscribe (``data`` validated); the id of a confirmation mail to send, or None.
+
+    A known address keeps what it has: only its own links may change a subscription, so
+    a request naming someone else's address can at most send them a confirmation mail,
+    once per cool-down. An unsubscribed address starts again as pending.
+    """
+    subscriber = find_subscriber(session, data.email)
+    if subscriber is None:
+        subscriber = upsert_subscriber(session, data, status="pending", now=now).subscriber
+    elif subscriber.status in ("unsubscribed", "bouncing"):
+        reopen(session, subscriber, data)
+    return queue_confirmation(session, subscriber, config=config, now=now)
+
+
+def queue_confirmation(
+    session: Session, subscriber: Subscriber, *, config: Config, now: datetime
+) -> int | None:
+    """Queue the confirmation mail unless one went out within the cool-down; its id or None.
+
+    An active subscriber gets it too: its link shows "already confirmed" and their
+    manage link, which is how someone who lost their mails gets back in.
+    """
+    if subscriber.status not in ("pending", "active"):
+        return None
+    sent = subscriber.confirmation_sent_at
+    if sent is not None and now - _aware(sent) < CONFIRM_COOLDOWN:
+        return None
+    mail = enqueue_mail(
+        session,
+        recipient=subscriber.email,
+        purpose="confirm",
+        subscriber_id=subscriber.id,
+        detail={},
+        now=now,
+        domain=config.mail_domain,
+    )
+    subscriber.confirmation_sent_at = now
+    return mail.id
+
+
+async def send_now(sessions: sessionmaker[Session], config: Config, mail_id: int) -> None:
+    """Deliver a queued confirmation at once; on failure it stays queued for the ``send`` step."""
+    try:
+        await send_mail_now(sessions, config, mail_id)
+    except Exception:
+        log.exception("confirmation mail %s not sent now; the send step will retry it", mail_id)
+
+
+def subscriber_for_token(
+    session: Session, token: str, purpose: str, *, config: Config, now: datetime
+) -> Subscriber | None:
+    """The subscriber a valid, unexpired, unrevoked link names; None for every kind of bad link."""
+    claims = read_token(token, purpose, today_day=epoch_day(now), secret=config.secret)
+    if claims is None:
+        return None
+    subscriber = get_subscriber(session, claims.subscriber_id)
+    if subscriber is None or subscriber.token_version != claims.token_version:
+        return None
+    return subscriber
+
+
+def link(subscriber: Subscriber, purpose: str, *, config: Config, now: datetime) -> str:
+    """The absolute URL of the subscriber's confirm, manage or unsubscribe page."""
+    return f"{config.base_url.rstrip('/')}/{purpose}/{_token(subscriber, purpose, config, now)}"
+
+
+def private_feed_links(subscriber: Subscriber, *, config: Config) -> dict[str, str]:
+    """The subscriber's own feed and calendar URLs; one non-expiring feed token serves both."""
+    token = feed_token(subscriber.id, subscriber.token_version, config.secret)
+    return {
+        "feed": private_url(config.base_url, token, calendar=False),
+        "calendar": private_url(config.base_url, token, calendar=True),
+    }
+
+
+def _token(subscriber: Subscriber, purpose: str, config: Config, now: datetime) -> str:
+    return make_token(
+        subscriber.id, subscriber.token_version, purpose, today_day=epoch_day(now), secret=config.secret
+    )

@@ -1,0 +1,211 @@
+"""The subscribe and manage forms: their fields, what they offer, and turning a post into SubscriberData.
+
+Without JavaScript a form cannot grow rows or cascade selects, so the server does it:
+the certificate rows are numbered fields re-rendered with one more row on request, and
+the region is a province list plus free text for city and district.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from starlette.datastructures import FormData
+
+from parsers.places import MUNICIPALITIES, PROVINCES
+from store.models import Subscriber
+from store.qualifications import LEVELS, QUALIFICATIONS
+from store.subscribers import (
+    ALERT_KINDS,
+    CertificateData,
+    InvalidSubscription,
+    SubscriberData,
+    latest_session,
+)
+
+MAX_CERTIFICATES = 10
+FIRST_YEAR = 1990
+
+ALERT_LABELS = {
+    "registration": "证书登记",
+    "late_registration": "补登记",
+    "exam_signup": "考试报名",
+    "certificate_collection": "证书领取",
+    "reminders": "截止前提醒",
+}
+
+NOTICE_KIND_LABELS = {
+    **ALERT_LABELS,
+    "results": "成绩公布",
+    "other": "其他通知",
+}
+
+_FULL_NAMES = {
+    "北京": "北京市", "天津": "天津市", "上海": "上海市", "重庆": "重庆市",
+    "内蒙古": "内蒙古自治区", "广西": "广西壮族自治区", "西藏": "西藏自治区", "宁夏": "宁夏回族自治区",
+    "新疆": "新疆维吾尔自治区", "香港": "香港特别行政区", "澳门": "澳门特别行政区", "兵团": "新疆生产建设兵团",
+}  # fmt: skip
+# The provinces as people write them, in the official list's order: value = short name.
+PROVINCE_CHOICES = [(p, _FULL_NAMES.get(p, f"{p}省")) for p in PROVINCES]
+QUALIFICATIONS_BY_LEVEL = {
+    level: [q for q, lv in QUALIFICATIONS.items() if lv == level] for level in reversed(LEVELS)
+}
+_CITY = re.compile(r"^([\u4e00-\u9fff]{2,5}?(?:市|地区|自治州|盟))")
+
+
+@dataclass
+class CertificateRow:
+    """One certificate row of the form, as typed (strings), so a rejected form comes back filled in."""
+
+    qualification: str = ""
+    level: str = ""
+    year: str = ""
+    half: str = ""
+    last_registered: str = ""
+
+    @property
+    def blank(self) -> bool:
+        return not (self.qualification or self.year)
+
+    @property
+    def obtained(self) -> str:
+        return f"{self.year}{self.half}"
+
+
+@dataclass
+class SubscriptionForm:
+    """Every field of the subscribe/manage form as typed."""
+
+    email: str = ""
+    province: str = ""
+    city: str = ""
+    district: str = ""
+    certificates: list[CertificateRow] = field(default_factory=lambda: [CertificateRow()])
+    alerts: list[str] = field(default_factory=lambda: list(ALERT_KINDS))
+    reminder_days: str = "3"
+    digest: bool = True
+    honeypot: str = ""
+
+    @property
+    def region(self) -> str:
+        """``天津`` + ``红桥区`` → ``天津市红桥区``; a 直辖市 typed again as the city is not doubled."""
+        if not self.province:
+            return ""
+        full = _FULL_NAMES.get(self.province, f"{self.province}省")
+        parts = [full]
+        for part in (self.city.strip(), self.district.strip()):
+            if part and part not in (full, self.province) and not full.endswith(part):
+                parts.append(part)
+        return "".join(parts)
+
+    def to_data(self) -> SubscriberData:
+        """The subscription this form asks for, not yet validated (``SubscriberData.validated`` does that)."""
+        if self.province and self.province not in PROVINCES:
+            raise InvalidSubscription("请从列表中选择省份")
+        if not self.alerts:
+            raise InvalidSubscription("请至少选择一种提醒")
+        try:
+            reminder_days = int(self.reminder_days or "3")
+        except ValueError:
+            raise InvalidSubscription("提前提醒天数应为 0 到 60 之间的整数") from None
+        certificates = []
+        for n, row in enumerate((r for r in self.certificates if not r.blank), start=1):
+            if not row.qualification or not row.year:
+                raise InvalidSubscription(f"第 {n} 个证书：请选择资格名称和取得年份")
+            try:
+                registered = date.fromisoformat(row.last_registered) if row.last_registered else None
+            except ValueError:
+                raise InvalidSubscription(f"第 {n} 个证书：最近登记日期格式应为 2024-03-01") from None
+            certificates.append(CertificateData(row.qualification, row.level, row.obtained, registered))
+        if not certificates:
+            raise InvalidSubscription("请至少填写一个证书")
+        kinds = () if set(self.alerts) == set(ALERT_KINDS) else tuple(self.alerts)
+        return SubscriberData(
+            email=self.email,
+            region=self.region,
+            certificates=tuple(certificates),
+            alert_kinds=kinds,
+            reminder_days=reminder_days,
+            digest=self.digest,
+        )
+
+
+def parse_form(form: FormData) -> SubscriptionForm:
+    """Read a posted form; certificate rows are ``cert-N-<field>``, a ticked ``cert-N-remove`` drops one."""
+    rows = []
+    for n in range(MAX_CERTIFICATES):
+        prefix = f"cert-{n}-"
+        if form.get(prefix + "remove"):
+            continue
+        row = CertificateRow(
+            *(
+                _text(form, prefix + name, 20)
+                for name in ("qualification", "level", "year", "half", "last_registered")
+            )
+        )
+        if not row.blank:
+            rows.append(row)
+    return SubscriptionForm(
+        email=_text(form, "email", 320),
+        province=_text(form, "province", 20),
+        city=_text(form, "city", 30),
+        district=_text(form, "district", 30),
+        certificates=rows or [CertificateRow()],
+        alerts=[str(v) for v in form.getlist("alerts")][: len(ALERT_KINDS)],
+        reminder_days=_text(form, "reminder_days", 4),
+        digest=form.get("delivery", "digest") != "instant",
+        honeypot=_text(form, "website", 200),
+    )
+
+
+def _text(form: FormData, name: str, limit: int) -> str:
+    value = form.get(name, "")
+    # Everything is shown back in the form; keep lengths sane. Control characters stay
+    # in so that validation can reject them with a message rather than silently.
+    return value[:limit] if isinstance(value, str) else ""
+
+
+def form_from_subscriber(subscriber: Subscriber) -> SubscriptionForm:
+    """The manage form filled in with what is stored."""
+    province, city, district = region_parts(subscriber.region, subscriber.province)
+    return SubscriptionForm(
+        email=subscriber.email,
+        province=province,
+        city=city,
+        district=district,
+        certificates=[
+            CertificateRow(
+                c.qualification,
+                c.level,
+                c.obtained[:4],
+                c.obtained[4:],
+                c.last_registered.isoformat() if c.last_registered else "",
+            )
+            for c in subscriber.certificates
+        ]
+        or [CertificateRow()],
+        alerts=list(subscriber.alert_kinds) or list(ALERT_KINDS),
+        reminder_days=str(subscriber.reminder_days),
+        digest=subscriber.digest,
+    )
+
+
+def region_parts(region: str, province: str) -> tuple[str, str, str]:
+    """``天津市红桥区`` → ``("天津", "", "红桥区")``; ``广东省深圳市南山区`` → ``("广东", "深圳市", "南山区")``."""
+    if not province:
+        return "", "", ""
+    rest = region
+    for prefix in (_FULL_NAMES.get(province, f"{province}省"), province):
+        if rest.startswith(prefix):
+            rest = rest[len(prefix) :]
+            break
+    m = _CITY.match(rest)
+    if m is None or province in MUNICIPALITIES:
+        return province, "", rest
+    return province, m.group(1), rest[m.end() :]
+
+
+def obtained_years(today: date) -> list[int]:
+    """Years a certificate can have been obtained in, newest first."""
+    return list(range(latest_session(today) // 10, FIRST_YEAR - 1, -1))

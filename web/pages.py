@@ -1,0 +1,298 @@
+"""The HTML pages: home, subscribe, confirm, manage and unsubscribe, in Chinese, without JavaScript.
+
+Link scanners open every URL in a mail, so a GET here never changes anything: the
+confirm and unsubscribe links show a page with a button, and the button's POST acts.
+Every form but the RFC 8058 one-click unsubscribe carries a CSRF token.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
+from starlette.datastructures import FormData
+
+from feeds import discovery_links
+from store.notices import list_notices, notice_summary
+from store.subscribers import (
+    InvalidSubscription,
+    activate,
+    remove_subscriber,
+    replace_preferences,
+    subscriber_export,
+    unsubscribe,
+)
+from web.flows import (
+    link,
+    local_today,
+    private_feed_links,
+    request_subscription,
+    send_now,
+    subscriber_for_token,
+)
+from web.forms import (
+    ALERT_LABELS,
+    MAX_CERTIFICATES,
+    NOTICE_KIND_LABELS,
+    PROVINCE_CHOICES,
+    QUALIFICATIONS_BY_LEVEL,
+    CertificateRow,
+    SubscriptionForm,
+    form_from_subscriber,
+    obtained_years,
+    parse_form,
+)
+from web.security import CSRF_COOKIE, CSRF_FIELD, check_rate, csrf_ok, csrf_token, new_csrf_cookie
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+TOKEN_PREFIXES = ("/confirm/", "/manage/", "/unsubscribe/")
+LATEST_NOTICES = 10
+STATUS_LABELS = {
+    "pending": "待确认：请点击确认邮件中的链接",
+    "active": "已订阅",
+    "unsubscribed": "已退订，不再发送邮件",
+    "bouncing": "邮件多次被退回，已暂停发送",
+}
+
+
+def render(
+    request: Request, name: str, context: dict, *, status_code: int = 200, headers=None
+) -> HTMLResponse:
+    """A page; sets the CSRF cookie when the visitor has none, so its forms can be posted."""
+    state = request.app.state
+    cookie = request.cookies.get(CSRF_COOKIE)
+    fresh = cookie is None
+    if fresh:
+        cookie = new_csrf_cookie()
+    today = local_today(state.clock())
+    response = templates.TemplateResponse(
+        request,
+        name,
+        {
+            "csrf_field": CSRF_FIELD,
+            "csrf": lambda action: csrf_token(state.config.secret, cookie, action),
+            "feeds": discovery_links(state.config.base_url),
+            "provinces": PROVINCE_CHOICES,
+            "qualifications": QUALIFICATIONS_BY_LEVEL,
+            "years": obtained_years(today),
+            "alert_labels": ALERT_LABELS,
+            **context,
+        },
+        status_code=status_code,
+        headers=headers,
+    )
+    if fresh:
+        response.set_cookie(
+            CSRF_COOKIE,
+            cookie,
+            httponly=True,
+            samesite="lax",
+            secure=state.config.base_url.startswith("https://"),
+        )
+    return response
+
+
+def message_page(
+    request: Request, message: str, *, status_code: int = 200, headers=None, title: str = ""
+) -> HTMLResponse:
+    return render(
+        request,
+        "message.html",
+        {"title": title or message, "message": message},
+        status_code=status_code,
+        headers=headers,
+    )
+
+
+async def posted_form(request: Request) -> FormData:
+    """The posted form, read before the (synchronous) handler runs in the thread pool."""
+    return await request.form(max_files=0, max_fields=200)
+
+
+PostedForm = Annotated[FormData, Depends(posted_form)]
+
+
+def _require_csrf(request: Request, form: FormData) -> None:
+    given = form.get(CSRF_FIELD)
+    ok = csrf_ok(
+        request.app.state.config.secret,
+        request.cookies.get(CSRF_COOKIE),
+        request.url.path,
+        given if isinstance(given, str) else None,
+    )
+    if not ok:
+        raise HTTPException(403, detail="表单已失效：请返回上一页刷新后重新提交（需要允许 Cookie）")
+
+
+def _subscriber(request: Request, session, token: str, purpose: str):
+    subscriber = subscriber_for_token(
+        session, token, purpose, config=request.app.state.config, now=request.app.state.clock()
+    )
+    if subscriber is None:
+        raise HTTPException(404)
+    return subscriber
+
+
+def _with_extra_row(form: SubscriptionForm) -> SubscriptionForm:
+    if len(form.certificates) < MAX_CERTIFICATES:
+        form.certificates.append(CertificateRow())
+    return form
+
+
+@router.get("/", response_class=HTMLResponse)
+def index(request: Request) -> HTMLResponse:
+    with request.app.state.sessions() as session:
+        notices = [notice_summary(n) for n in list_notices(session, limit=LATEST_NOTICES)]
+    return render(
+        request,
+        "index.html",
+        {"notices": notices, "kind_labels": NOTICE_KIND_LABELS, "form": SubscriptionForm(), "errors": []},
+    )
+
+
+@router.get("/subscribe", response_class=HTMLResponse)
+def subscribe_page(request: Request) -> HTMLResponse:
+    return render(request, "subscribe.html", {"form": SubscriptionForm(), "errors": []})
+
+
+@router.post("/subscribe", response_class=HTMLResponse)
+def subscribe(request: Request, background: BackgroundTasks, posted: PostedForm) -> HTMLResponse:
+    _require_csrf(request, posted)
+    form = parse_form(posted)
+    if posted.get("add_certificate"):
+        return render(request, "subscribe.html", {"form": _with_extra_row(form), "errors": []})
+    state = request.app.state
+    now = state.clock()
+    try:
+        data = form.to_data().validated(local_today(now))
+    except InvalidSubscription as exc:
+        return render(request, "subscribe.html", {"form": form, "errors": [str(exc)]}, status_code=422)
+    check_rate(request, data.email)
+    if not form.honeypot:  # a bot filled in the hidden field: answer as usual, do nothing
+        with state.sessions.begin() as session:
+            mail_id = request_subscription(session, data, config=state.config, now=now)
+        if mail_id is not None:
+            background.add_task(send_now, state.sessions, state.config, mail_id)
+    return render(request, "subscribe_sent.html", {"email": data.email})
+
+
+@router.get("/confirm/{token}", response_class=HTMLResponse)
+def confirm_page(request: Request, token: str) -> HTMLResponse:
+    with request.app.state.sessions() as session:
+        subscriber = _subscriber(request, session, token, "confirm")
+        return _confirm_render(request, subscriber, done=False)
+
+
+@router.post("/confirm/{token}", response_class=HTMLResponse)
+def confirm(request: Request, token: str, posted: PostedForm) -> HTMLResponse:
+    state = request.app.state
+    with state.sessions.begin() as session:
+        subscriber = _subscriber(request, session, token, "confirm")
+        _require_csrf(request, posted)
+        done = activate(subscriber, state.clock())
+    return _confirm_render(request, subscriber, done=done)
+
+
+def _confirm_render(request: Request, subscriber, *, done: bool) -> HTMLResponse:
+    state = request.app.state
+    manage = link(subscriber, "manage", config=state.config, now=state.clock())
+    return render(
+        request,
+        "confirm.html",
+        {"subscriber": subscriber, "done": done, "manage_url": manage, "action": request.url.path},
+    )
+
+
+@router.get("/unsubscribe/{token}", response_class=HTMLResponse)
+def unsubscribe_page(request: Request, token: str) -> HTMLResponse:
+    with request.app.state.sessions() as session:
+        subscriber = _subscriber(request, session, token, "unsubscribe")
+        return render(
+            request, "unsubscribe.html", {"subscriber": subscriber, "done": False, "action": request.url.path}
+        )
+
+
+@router.post("/unsubscribe/{token}", response_class=HTMLResponse)
+def unsubscribe_now(request: Request, token: str) -> HTMLResponse:
+    """RFC 8058 one-click (``List-Unsubscribe=One-Click``) and the page's button alike: no cookie, no CSRF token."""
+    state = request.app.state
+    with state.sessions.begin() as session:
+        subscriber = _subscriber(request, session, token, "unsubscribe")
+        unsubscribe(subscriber, state.clock())
+    return render(
+        request, "unsubscribe.html", {"subscriber": subscriber, "done": True, "action": request.url.path}
+    )
+
+
+@router.get("/manage/{token}", response_class=HTMLResponse)
+def manage_page(request: Request, token: str) -> HTMLResponse:
+    with request.app.state.sessions() as session:
+        subscriber = _subscriber(request, session, token, "manage")
+        return _manage_render(request, subscriber, form_from_subscriber(subscriber))
+
+
+@router.post("/manage/{token}", response_class=HTMLResponse)
+def manage(request: Request, token: str, posted: PostedForm) -> HTMLResponse:
+    state = request.app.state
+    with state.sessions.begin() as session:
+        subscriber = _subscriber(request, session, token, "manage")
+        _require_csrf(request, posted)
+        form = parse_form(posted)
+        form.email = subscriber.email
+        if posted.get("add_certificate"):
+            return _manage_render(request, subscriber, _with_extra_row(form))
+        try:
+            data = form.to_data().validated(local_today(state.clock()))
+        except InvalidSubscription as exc:
+            return _manage_render(request, subscriber, form, errors=[str(exc)], status_code=422)
+        replace_preferences(session, subscriber, data)
+        return _manage_render(request, subscriber, form_from_subscriber(subscriber), saved=True)
+
+
+def _manage_render(
+    request: Request, subscriber, form: SubscriptionForm, *, errors=(), saved=False, status_code=200
+):
+    state = request.app.state
+    now = state.clock()
+    return render(
+        request,
+        "manage.html",
+        {
+            "subscriber": subscriber,
+            "status_label": STATUS_LABELS.get(subscriber.status, subscriber.status),
+            "form": form,
+            "errors": list(errors),
+            "saved": saved,
+            "action": request.url.path,
+            "private": private_feed_links(subscriber, config=state.config),
+            "unsubscribe_url": link(subscriber, "unsubscribe", config=state.config, now=now),
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/manage/{token}/export")
+def export(request: Request, token: str) -> Response:
+    """Everything stored about me, as a JSON download."""
+    with request.app.state.sessions() as session:
+        data = subscriber_export(_subscriber(request, session, token, "manage"))
+    return Response(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        media_type="application/json",
+        headers={"Content-Disposition": 'attachment; filename="ruankao-watch-my-data.json"'},
+    )
+
+
+@router.post("/manage/{token}/delete", response_class=HTMLResponse)
+def delete(request: Request, token: str, posted: PostedForm) -> HTMLResponse:
+    with request.app.state.sessions.begin() as session:
+        subscriber = _subscriber(request, session, token, "manage")
+        _require_csrf(request, posted)
+        remove_subscriber(session, subscriber.email)
+    return message_page(request, "您的订阅和全部数据已删除。", title="已删除")
