@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from alerts.compose import compose
-from alerts.smtp import Connection, DeliveryError, RateLimiter, SmtpSettings, flatten
+from alerts.compose import message_bytes
+from alerts.smtp import Connection, DeliveryError, RateLimiter, SmtpSettings
 from store.locks import sender_lock
 from store.outbox import (
     Outcome,
@@ -73,7 +73,7 @@ class _Delivery:
         if self.broken:
             return Outcome(mail.id, "retry", mail.attempts, f"not tried: {self.broken}")
         try:
-            message = flatten(compose(mail, self.config))
+            message = message_bytes(mail, self.config)
         except Exception as exc:  # a template or data bug must not stop the other mails
             return Outcome(mail.id, "failed", mail.attempts, f"could not compose: {exc!r}")
         await self.limiter.wait()
@@ -246,6 +246,6 @@ def write_eml(sessions: sessionmaker[Session], config: Config, out_dir: Path, *,
     paths = []
     for mail in mails:
         path = out_dir / f"{mail.id:06d}-{mail.purpose}.eml"
-        path.write_bytes(flatten(compose(mail, config)))
+        path.write_bytes(message_bytes(mail, config))
         paths.append(path)
     return paths

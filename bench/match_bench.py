@@ -27,10 +27,10 @@ from sqlalchemy import create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from parsers.types import EligibleRange, ParsedNotice, Window  # noqa: E402
-from store.db import make_engine, make_sessionmaker, upgrade  # noqa: E402
-from store.matching import queue_notice_alerts  # noqa: E402
-from store.notices import FetchedNotice, record_fetch  # noqa: E402
+from parsers.types import EligibleRange, ParsedNotice, Window
+from store.db import make_engine, make_sessionmaker, upgrade
+from store.matching import queue_notice_alerts
+from store.notices import FetchedNotice, record_fetch
 
 PG_URL = os.environ.get("RUANKAO_WATCH_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 NOW = datetime(2026, 3, 1, 8, tzinfo=UTC)
