@@ -18,7 +18,7 @@ from email import message_from_bytes, policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
@@ -183,6 +183,7 @@ def _environment(kind: str) -> Environment:
         if kind == "html"
         else False,
         undefined=StrictUndefined,
+        auto_reload=False,  # templates ship with the package; no stat() per message
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -195,9 +196,16 @@ def _render(name: str, **context) -> tuple[str, str]:
     return text, html
 
 
-def _sender(config: Config, display_name: str) -> Address:
-    _, address = parseaddr(config.mail_from)
+@cache
+def _from_parts(mail_from: str) -> tuple[str, str, str]:
+    """(display name, user, domain) of ``MAIL_FROM``, parsed once per value."""
+    name, address = parseaddr(mail_from)
     username, _, domain = address.rpartition("@")
+    return name, username, domain
+
+
+def _sender(config: Config, display_name: str) -> Address:
+    _, username, domain = _from_parts(config.mail_from)
     return Address(display_name=clean_header(display_name, 60), username=username, domain=domain)
 
 
@@ -209,8 +217,7 @@ def _recipient(address: str, name: str | None = None) -> Address:
 
 
 def _display_name(config: Config) -> str:
-    name, _ = parseaddr(config.mail_from)
-    return name or "软考提醒"
+    return _from_parts(config.mail_from)[0] or "软考提醒"
 
 
 def _day_number(moment: datetime) -> int:
@@ -230,6 +237,7 @@ def _link(config: Config, purpose: str, mail: OutgoingMail) -> str:
     return f"{config.base_url.rstrip('/')}/{purpose}/{token}"
 
 
+@lru_cache(maxsize=4096)  # the same sender, list name and subject recur across a run's mails
 def _encoded_words(text: str) -> str:
     """RFC 2047: non-ASCII text as base64 encoded words of at most 75 characters, one per line.
 

@@ -6,7 +6,9 @@ The sink runs in its own process (``python -m aiosmtpd``), so it does not share 
 process's interpreter lock. The baseline sends the very same message bytes (composed
 beforehand, outside the clock) over the same number of reused aiosmtplib connections.
 ``send_outbox`` then sends the outbox for real: claim, compose, send, record, on an
-SQLite file. The ratio is messages per second of ``send_outbox`` over the baseline's.
+SQLite file. The two alternate ``--rounds`` times (the outbox reset to pending in
+between) and each keeps its best, since a shared 2-core machine is noisy. The ratio is
+messages per second of ``send_outbox`` over the baseline's.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import time
 from pathlib import Path
 
 import aiosmtplib
+from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -77,6 +80,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--mails", type=int, default=5000)
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="each side's best of this many runs, interleaved"
+    )
     args = parser.parse_args()
     port = _free_port()
     sink = _start_sink(port)
@@ -103,14 +109,17 @@ def main() -> None:
                 messages = [(m.recipient, message_bytes(m, config)) for m in pending_mails(s, now=NOW)]
             size = sum(len(data) for _, data in messages) / len(messages)
 
-            started = time.perf_counter()
-            asyncio.run(_bare(port, messages, args.concurrency))
-            bare = time.perf_counter() - started
-
-            started = time.perf_counter()
-            result = send_outbox(sessions, config)
-            ours = time.perf_counter() - started
-            assert result["sent"] == args.mails, result
+            bare = ours = float("inf")
+            for _ in range(args.rounds):
+                started = time.perf_counter()
+                asyncio.run(_bare(port, messages, args.concurrency))
+                bare = min(bare, time.perf_counter() - started)
+                with sessions.begin() as s:  # the outbox back to pending: the yardstick's SQL, here
+                    s.execute(text("UPDATE mail SET status = 'pending', attempts = 0, sent_at = NULL"))
+                started = time.perf_counter()
+                result = send_outbox(sessions, config)
+                ours = min(ours, time.perf_counter() - started)
+                assert result["sent"] == args.mails, result
             engine.dispose()
     finally:
         sink.terminate()
