@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email import message_from_bytes, policy
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import escape
 
 from alerts.tokens import make_token
 from store.matching import registration_expiry
@@ -196,6 +198,24 @@ def _render(name: str, **context) -> tuple[str, str]:
     return text, html
 
 
+# Stand-ins for a subscriber's own links, so that one rendering of a digest serves everyone
+# who gets the same alerts; random per process, so no scraped text can contain them.
+_MANAGE, _UNSUBSCRIBE = (f"x{uuid.uuid4().hex}x" for _ in range(2))
+
+
+@lru_cache(maxsize=256)
+def _render_alerts(views: tuple[AlertView, ...]) -> tuple[str, str]:
+    return _render("alert", alerts=views, manage_url=_MANAGE, unsubscribe_url=_UNSUBSCRIBE)
+
+
+def _alert_bodies(views: tuple[AlertView, ...], manage: str, unsubscribe: str) -> tuple[str, str]:
+    """Text and HTML of an alert mail; the rendering is shared, the links are the subscriber's."""
+    text, html = _render_alerts(views)
+    text = text.replace(_MANAGE, manage).replace(_UNSUBSCRIBE, unsubscribe)
+    html = html.replace(_MANAGE, str(escape(manage))).replace(_UNSUBSCRIBE, str(escape(unsubscribe)))
+    return text, html
+
+
 @cache
 def _from_parts(mail_from: str) -> tuple[str, str, str]:
     """(display name, user, domain) of ``MAIL_FROM``, parsed once per value."""
@@ -306,13 +326,13 @@ def _message_bytes(
 def _alert_bytes(mail: OutgoingMail, config: Config) -> bytes:
     """The alert mail: one alert (instant) or all of a subscriber's alerts of one run (digest)."""
     domains = official_domains(config)
-    views = [alert_view(item, mail, domains) for item in mail.alerts]
+    views = tuple(alert_view(item, mail, domains) for item in mail.alerts)
     manage, unsubscribe = _link(config, "manage", mail), _link(config, "unsubscribe", mail)
     if len(views) == 1:
         subject = f"软考提醒｜{views[0].kind_label}：{views[0].title}"
     else:
         subject = f"软考提醒｜{len(views)}条新提醒：{views[0].title} 等"
-    text, html = _render("alert", alerts=views, manage_url=manage, unsubscribe_url=unsubscribe)
+    text, html = _alert_bodies(views, manage, unsubscribe)
     sender = _sender(config, _display_name(config))
     list_name = _encoded_words(clean_header(_display_name(config), 60))
     mailto = f"mailto:{sender.addr_spec}?subject={quote('unsubscribe ' + unsubscribe.rsplit('/', 1)[-1])}"
