@@ -13,6 +13,7 @@ import asyncio
 import math
 import sys
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
 from pathlib import Path
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.compose import compose
 from alerts.smtp import Connection, DeliveryError, RateLimiter, SmtpSettings, flatten
+from store.locks import sender_lock
 from store.outbox import (
     Outcome,
     OutgoingMail,
@@ -29,7 +31,6 @@ from store.outbox import (
     count_due,
     pending_mails,
     record_outcomes,
-    sender_lock,
     sent_since,
 )
 
@@ -39,6 +40,9 @@ if TYPE_CHECKING:
 # How long a claim holds a mail: far longer than a batch takes at the configured rate,
 # short enough that a crashed sender's mails go out again within the hour.
 LEASE = timedelta(minutes=10)
+# Mails claimed at once: enough per connection to keep it busy between claims, few enough
+# that other senders get their share and that a batch takes well under a minute at the rate.
+PER_CONNECTION = 10
 MAX_BATCH = 100
 
 
@@ -81,53 +85,93 @@ class _Delivery:
             return Outcome(mail.id, exc.kind, mail.attempts, exc.reason, bounced=exc.bad_mailbox)
         return Outcome(mail.id, "sent", mail.attempts)
 
-    async def deliver_batch(self, mails: list[OutgoingMail], on_done: Callable[[], None]) -> list[Outcome]:
-        queue: asyncio.Queue[OutgoingMail] = asyncio.Queue()
-        for mail in mails:
-            queue.put_nowait(mail)
-        outcomes: list[Outcome] = []
+    def _claim(self, limit: int) -> list[OutgoingMail]:
+        with self.sessions.begin() as session:
+            return claim_mails(session, now=self.now_fn(), lease=LEASE, limit=limit)
 
-        async def worker(connection: Connection) -> None:
-            while not queue.empty():
-                outcomes.append(await self.deliver(queue.get_nowait(), connection))
-                on_done()
+    def _record(self, outcomes: list[Outcome]) -> dict[str, int]:
+        with self.sessions.begin() as session:
+            return record_outcomes(session, outcomes, now=self.now_fn())
 
-        await asyncio.gather(*(worker(c) for c in self.connections))
-        return outcomes
-
-    async def run(self, limit: int | None, progress: bool) -> dict[str, int]:
-        counts = {"sent": 0, "failed": 0, "retried": 0, "skipped": 0, "unknown": 0}
+    def _budget_and_total(self, limit: int | None) -> tuple[int, int]:
+        """Mails this run may send (the hourly limit spans runs, so it is counted in the store)."""
         with self.sessions() as session:
             budget = self.config.send_rate_per_hour - sent_since(session, self.now_fn() - timedelta(hours=1))
             total = count_due(session, self.now_fn())
-        budget = min(budget, limit) if limit is not None else budget
-        batch_size = max(
-            len(self.connections), min(MAX_BATCH, math.ceil(self.config.send_rate_per_second * 60))
-        )
-        bar = _progress_bar(progress, min(total, max(budget, 0)))
-        try:
-            while budget > 0 and not self.broken:
-                with self.sessions.begin() as session:
-                    mails = claim_mails(
-                        session, now=self.now_fn(), lease=LEASE, limit=min(batch_size, budget)
-                    )
-                if not mails:
-                    break
-                budget -= len(mails)
-                outcomes = await self.deliver_batch(mails, bar.advance if bar else _nothing)
-                with self.sessions.begin() as session:
-                    for key, value in record_outcomes(session, outcomes, now=self.now_fn()).items():
-                        counts[key] += value
-        finally:
-            for connection in self.connections:
-                await connection.close()
-            if bar:
-                bar.stop()
+        budget = budget if limit is None else min(budget, limit)
+        return max(budget, 0), min(total, max(budget, 0))
+
+    async def run(self, limit: int | None, progress: bool) -> dict[str, int]:
+        """Claim, send and record until nothing is due, the budget is spent or the server fails.
+
+        Three kinds of task share the run: a claimer that claims the next batch when the
+        queue runs low, one worker per SMTP connection, and a recorder that writes outcomes as they
+        come (grouped while the previous write is in progress). All database work runs in
+        one thread beside the event loop, so a commit never holds up the SMTP traffic, and
+        a killed sender leaves unrecorded only the mails of the last moments.
+        """
+        loop = asyncio.get_running_loop()
+        counts = {"sent": 0, "failed": 0, "retried": 0, "skipped": 0, "unknown": 0}
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox") as db:
+            budget, total = await loop.run_in_executor(db, self._budget_and_total, limit)
+            rate = self.config.send_rate_per_second
+            batch = min(MAX_BATCH, PER_CONNECTION * len(self.connections))
+            if rate > 0:
+                batch = max(len(self.connections), min(batch, math.ceil(rate * 60)))
+            queue: asyncio.Queue[OutgoingMail | None] = asyncio.Queue()
+            low = asyncio.Event()  # set by workers when the queue is nearly empty
+            done: list[Outcome] = []
+            wake = asyncio.Event()
+            finished = False
+            bar = _progress_bar(progress, total)
+
+            async def claimer() -> None:
+                nonlocal budget
+                while budget > 0 and not self.broken:
+                    mails = await loop.run_in_executor(db, self._claim, min(batch, budget))
+                    if not mails:
+                        break
+                    budget -= len(mails)
+                    for mail in mails:
+                        queue.put_nowait(mail)
+                    low.clear()
+                    await low.wait()
+                for _ in self.connections:
+                    queue.put_nowait(None)
+
+            async def worker(connection: Connection) -> None:
+                while (mail := await queue.get()) is not None:
+                    if queue.qsize() <= len(self.connections):
+                        low.set()
+                    done.append(await self.deliver(mail, connection))
+                    wake.set()
+                    if bar:
+                        bar.advance()
+
+            async def recorder() -> None:
+                while True:
+                    await wake.wait()
+                    wake.clear()
+                    while done:
+                        outcomes = done[:]
+                        del done[: len(outcomes)]
+                        for key, value in (await loop.run_in_executor(db, self._record, outcomes)).items():
+                            counts[key] += value
+                    if finished:
+                        return
+
+            recording = asyncio.create_task(recorder())
+            try:
+                await asyncio.gather(claimer(), *(worker(c) for c in self.connections))
+            finally:
+                finished = True
+                wake.set()
+                await recording
+                for connection in self.connections:
+                    await connection.close()
+                if bar:
+                    bar.stop()
         return counts
-
-
-def _nothing() -> None:
-    return None
 
 
 class _Bar:

@@ -163,29 +163,29 @@ class Connection:
 
 
 class RateLimiter:
-    """Sliding one-second window shared by all connections: at most ``per_second`` sends start per second.
+    """A sliding window shared by all connections: at most ``per_second`` sends start per second.
 
-    A rate below one is honoured as a gap between sends; zero or less means no limit.
+    Below one per second the window widens (0.5 → one send per two seconds); zero or
+    less means no limit.
     """
 
     def __init__(self, per_second: float, clock=time.monotonic, sleep=asyncio.sleep):
-        self.per_second = per_second
+        self.window = max(1.0, 1 / per_second) if per_second > 0 else 0.0
+        self.allowed = max(1, int(per_second * self.window)) if per_second > 0 else 0
         self._clock = clock
         self._sleep = sleep
         self._starts: deque[float] = deque()
         self._lock = asyncio.Lock()
 
     async def wait(self) -> None:
-        if self.per_second <= 0:
+        if not self.allowed:
             return
         async with self._lock:
             while True:
                 now = self._clock()
-                while self._starts and now - self._starts[0] >= 1.0:
+                while self._starts and now - self._starts[0] >= self.window:
                     self._starts.popleft()
-                if len(self._starts) < max(int(self.per_second), 1):
+                if len(self._starts) < self.allowed:
                     break
-                await self._sleep(1.0 - (now - self._starts[0]))
-            if self.per_second < 1 and self._starts:
-                await self._sleep(max(1 / self.per_second - (now - self._starts[-1]), 0))
+                await self._sleep(self.window - (now - self._starts[0]))
             self._starts.append(self._clock())

@@ -19,6 +19,8 @@ from sqlalchemy.engine import make_url
 from store.db import make_engine, normalise_url
 
 ADVISORY_KEY = 0x52_4B_57  # "RKW": one fixed key for the run cycle
+LOCK = text("SELECT pg_try_advisory_lock(:k, hashtext(current_schema()))")
+UNLOCK = text("SELECT pg_advisory_unlock(:k, hashtext(current_schema()))")
 
 
 class AlreadyRunning(RuntimeError):
@@ -33,30 +35,59 @@ def _lock_file(url: str) -> Path:
 
 
 @contextmanager
+def _flock(path: Path) -> Iterator[bool]:
+    """Hold an exclusive flock on ``path`` for the body; yields False at once if it is taken."""
+    with open(path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
 def run_lock(url: str) -> Iterator[None]:
     """Hold the run lock for the body; raise AlreadyRunning at once if another run has it."""
     url = normalise_url(url)
     if make_url(url).get_backend_name() == "sqlite":
         path = _lock_file(url)
-        with open(path, "a+") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise AlreadyRunning(f"another ruankao-watch run holds {path}") from None
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        with _flock(path) as held:
+            if not held:
+                raise AlreadyRunning(f"another ruankao-watch run holds {path}")
+            yield
         return
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
-            if not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": ADVISORY_KEY}).scalar():
+            # Advisory locks are per database; keying on the schema too lets several
+            # installations share one database in separate schemas.
+            if not conn.execute(LOCK, {"k": ADVISORY_KEY}).scalar():
                 raise AlreadyRunning("another ruankao-watch run holds the PostgreSQL advisory lock")
             try:
                 yield
             finally:
-                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_KEY})
+                conn.execute(UNLOCK, {"k": ADVISORY_KEY})
                 conn.commit()
     finally:
         engine.dispose()
+
+
+@contextmanager
+def sender_lock(url: str) -> Iterator[bool]:
+    """Hold the one-sender lock of an SQLite database; yields False if another sender holds it.
+
+    SQLite cannot skip locked rows, so two senders could claim the same expired lease; a
+    lock file beside the database keeps the second one out. On PostgreSQL this yields
+    True at once: ``FOR UPDATE SKIP LOCKED`` lets any number of senders share the outbox.
+    """
+    url = normalise_url(str(url))
+    if make_url(url).get_backend_name() != "sqlite":
+        yield True
+        return
+    lock = _lock_file(url)
+    with _flock(lock.with_name(lock.name.removesuffix(".lock") + ".send.lock")) as held:
+        yield held

@@ -76,15 +76,19 @@ def _is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def _insert_alerts(session: Session, query) -> Counter[str]:
-    """Run INSERT … SELECT ``query`` into ``alert``, skipping duplicates; counts added rows by kind."""
+def _insert_alerts(session: Session, query) -> int:
+    """Run INSERT … SELECT ``query`` into ``alert``, skipping duplicates; returns how many were added."""
     stmt = (
         _insert(session)
         .from_select(_ALERT_COLUMNS, query)
         .on_conflict_do_nothing(index_elements=["subscriber_id", "kind", "about"])
     )
-    # RETURNING rather than rowcount: psycopg reports -1 for INSERT … SELECT … ON CONFLICT.
-    return Counter(kind for (kind,) in session.execute(stmt.returning(Alert.kind)))
+    # Counted in the database, not by fetching a row per alert back into Python, which costs
+    # as much as the matching. psycopg reports no rowcount here, so PostgreSQL counts the
+    # RETURNING rows of a data-modifying CTE; SQLite's rowcount is exact.
+    if _is_postgres(session):
+        return session.scalar(select(func.count()).select_from(stmt.returning(Alert.id).cte("added")))
+    return session.connection().execute(stmt).rowcount
 
 
 def _json_object(session: Session, **values):
@@ -146,13 +150,12 @@ def queue_notice_alerts(session: Session, *, today: date, now: datetime) -> Coun
     holders who have not registered since the notice came out: those who missed the window.
     Returns the alerts added, by kind.
     """
-    alert_kind = case((NoticeVersion.kind == "late_registration", "late_registration"), else_="new_window")
 
-    def select_alerts(certificate_id):
+    def select_alerts(kind: str, certificate_id):
         return (
             select(
                 Subscriber.id,
-                alert_kind,
+                literal(kind),
                 literal("notice:") + _text(Notice.id),
                 Notice.id,
                 NoticeVersion.id,
@@ -166,28 +169,38 @@ def queue_notice_alerts(session: Session, *, today: date, now: datetime) -> Coun
             .where(_open_window(today), _region_matches(), _wants_kind(NoticeVersion.kind))
         )
 
+    def holders(kind: str, *conditions):
+        return (
+            select_alerts(kind, func.min(Certificate.id))
+            .join(Certificate, Certificate.subscriber_id == Subscriber.id)
+            .join(
+                EligibleRange,
+                and_(
+                    EligibleRange.version_id == NoticeVersion.id,
+                    Certificate.obtained_low <= EligibleRange.high,
+                    Certificate.obtained_high >= EligibleRange.low,
+                ),
+            )
+            .where(*conditions)
+            .group_by(Subscriber.id, Notice.id, NoticeVersion.id)
+        )
+
     missed = or_(
-        NoticeVersion.kind != "late_registration",
         Certificate.last_registered.is_(None),
         Notice.published_date.is_(None),
         Certificate.last_registered < Notice.published_date,
     )
-    holders = (
-        select_alerts(func.min(Certificate.id))
-        .join(Certificate, Certificate.subscriber_id == Subscriber.id)
-        .join(
-            EligibleRange,
-            and_(
-                EligibleRange.version_id == NoticeVersion.id,
-                Certificate.obtained_low <= EligibleRange.high,
-                Certificate.obtained_high >= EligibleRange.low,
-            ),
-        )
-        .where(NoticeVersion.kind.in_(CERTIFICATE_KINDS), missed)
-        .group_by(Subscriber.id, Notice.id, NoticeVersion.id)
+    late = NoticeVersion.kind == "late_registration"
+    counts: Counter[str] = Counter()
+    counts["new_window"] += _insert_alerts(
+        session, holders("new_window", NoticeVersion.kind.in_(CERTIFICATE_KINDS), ~late)
     )
-    everyone = select_alerts(literal(None, Integer)).where(NoticeVersion.kind.not_in(CERTIFICATE_KINDS))
-    return _insert_alerts(session, holders) + _insert_alerts(session, everyone)
+    counts["late_registration"] += _insert_alerts(session, holders("late_registration", late, missed))
+    everyone = select_alerts("new_window", literal(None, Integer)).where(
+        NoticeVersion.kind.not_in(CERTIFICATE_KINDS)
+    )
+    counts["new_window"] += _insert_alerts(session, everyone)
+    return counts
 
 
 def _last_alerted_versions():
@@ -269,7 +282,7 @@ def queue_change_alerts(
             _open_window(today),
         )
     )
-    return _insert_alerts(session, query)["changed"]
+    return _insert_alerts(session, query)
 
 
 def queue_closing_alerts(session: Session, *, today: date, now: datetime) -> int:
@@ -313,7 +326,7 @@ def queue_closing_alerts(session: Session, *, today: date, now: datetime) -> int
             _days_from(session, today, NoticeWindow.end_date) <= Subscriber.reminder_days,
         )
     )
-    return _insert_alerts(session, query)["closing_soon"]
+    return _insert_alerts(session, query)
 
 
 def _shift_years(day: date, years: int) -> date:
@@ -389,7 +402,7 @@ def queue_expiry_alerts(
                 in_stage,
             )
         )
-        added += _insert_alerts(session, query)["expiry"]
+        added += _insert_alerts(session, query)
     return added
 
 

@@ -6,21 +6,16 @@ SMTP traffic, so a sender that dies leaves at most its claimed rows in ``sending
 their lease expires any sender takes them again, with the Message-ID fixed when the row
 was created. On PostgreSQL claims use ``FOR UPDATE SKIP LOCKED``, so several senders
 share the queue without sending a row twice; SQLite gets one sender at a time
-(``sender_lock``).
+(``store.locks.sender_lock``).
 """
 
 from __future__ import annotations
 
-import fcntl
-import os
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from store.models import Alert, Certificate, Mail, Notice, NoticeVersion, SourceState, Subscriber
@@ -361,30 +356,3 @@ def sources_to_report(session: Session) -> list[SourceState]:
             .order_by(SourceState.source_id)
         )
     )
-
-
-@contextmanager
-def sender_lock(database_url: str) -> Iterator[bool]:
-    """Hold the one-sender lock of an SQLite database; yields False if another sender holds it.
-
-    SQLite cannot skip locked rows, so two senders could claim the same expired lease; a
-    lock file beside the database keeps the second one out. On PostgreSQL this yields
-    True at once: the row locks do the job.
-    """
-    url = make_url(database_url)
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-        yield True
-        return
-    fd = os.open(f"{url.database}.send.lock", os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)

@@ -82,3 +82,28 @@ def test_one_run_alerts_the_eligible_once_and_a_rerun_sends_nothing(database_url
         assert "mail: 0 sent" in second.stdout
         notices_again = json.loads(cli(env, "notices", "list", "--json").stdout)
         assert [n["versions"] for n in notices_again] == [n["versions"] for n in notices]
+
+
+def test_the_steps_one_by_one_and_a_second_alert_and_send_sends_nothing(database_url, cli_env, tmp_path):
+    with LocalSite(sample_site_root()) as site, MailSink(tmp_path / "mail") as sink:
+        env = {
+            **cli_env,
+            "RUANKAO_WATCH_DATABASE_URL": database_url,
+            "RUANKAO_WATCH_SMTP_URL": f"smtp://127.0.0.1:{sink.port}",
+            "RUANKAO_WATCH_SECRET": "e2e-secret",
+            "RUANKAO_WATCH_DOWNLOAD_DELAY": "0",
+        }
+        (tmp_path / "people.csv").write_text(CSV, encoding="utf-8")
+        assert cli(env, "subscribers", "import", "people.csv", "--confirmed").returncode == 0
+        crawl = cli(env, "crawl", "--source", "ruankao", "--url", site.url("/index/work.html"))
+        assert crawl.returncode == 0, crawl.stderr
+        assert "crawl: 6 new, 0 changed, 0 unchanged notices" in crawl.stdout
+        for _ in range(2):
+            alert = cli(env, "alert", "--today", "2026-03-05")
+            assert alert.returncode == 0, alert.stderr
+            send = cli(env, "send")
+            assert send.returncode == 0, send.stderr
+            assert len(sink.messages) == 1
+        feeds = cli(env, "feeds", "--out", "out")
+        assert feeds.returncode == 0, feeds.stderr
+        assert feedparser.parse((tmp_path / "out" / "atom.xml").read_bytes()).bozo == 0

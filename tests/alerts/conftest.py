@@ -20,8 +20,8 @@ def smtp():
     controller.stop()
 
 
-@pytest.fixture
-def config(smtp, database_url) -> Config:
+def make_config(smtp, database_url: str) -> Config:
+    """Point at the scripted server; no rate limit, so tests run at loopback speed."""
     return Config(
         database_url=database_url,
         smtp_url=f"smtp://127.0.0.1:{smtp.port}?timeout=2",
@@ -33,3 +33,8 @@ def config(smtp, database_url) -> Config:
         send_rate_per_second=0,
         send_rate_per_hour=100000,
     )
+
+
+@pytest.fixture
+def config(smtp, database_url) -> Config:
+    return make_config(smtp, database_url)

@@ -36,6 +36,7 @@ class ScriptedHandler:
     data_actions: dict[str, deque[str]] = field(default_factory=lambda: defaultdict(deque))
     received: list[Received] = field(default_factory=list)
     connections: int = 0
+    delay: float = 0.0  # seconds each DATA takes, to make concurrent senders overlap
     release: threading.Event = field(default_factory=threading.Event)
 
     def script(self, address: str, *actions: str) -> None:
@@ -56,6 +57,8 @@ class ScriptedHandler:
         rcpt = envelope.rcpt_tos[0]
         queue = self.data_actions.get(rcpt)
         action = queue.popleft() if queue else "250 OK"
+        if self.delay:
+            await asyncio.sleep(self.delay)
         self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.content, action))
         if action == "drop":
             server.transport.close()

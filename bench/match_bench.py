@@ -1,0 +1,170 @@
+"""Matching benchmark: one national notice against N certificates, as a ratio to a bare INSERT … SELECT.
+
+    python bench/match_bench.py            # 100,000 certificates, SQLite and PostgreSQL
+    python bench/match_bench.py --full     # also 1,000,000
+
+Every subscriber holds one certificate inside the notice's eligible range, so matching
+and the baseline write the same rows into the same ``alert`` table (same indexes); the
+ratio is what deciding "who is concerned" costs on top of writing the alerts at all.
+Each figure is the best of ``--repeat`` runs, alerts deleted in between. The baseline's
+SQL lives here, not in ``store/``, because it is the yardstick rather than the product.
+PostgreSQL is skipped with a note when no server answers at ``RUANKAO_WATCH_TEST_PG``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from parsers.types import EligibleRange, ParsedNotice, Window
+from store.db import make_engine, make_sessionmaker, upgrade
+from store.matching import queue_notice_alerts
+from store.notices import FetchedNotice, record_fetch
+
+PG_URL = os.environ.get("RUANKAO_WATCH_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+NOW = datetime(2026, 3, 1, 8, tzinfo=UTC)
+TODAY = date(2026, 3, 1)
+REGIONS = ("天津", "广东", "北京", "四川", "")
+
+
+def _fill(sessions, count: int, postgres: bool) -> None:
+    """``count`` active subscribers with one eligible certificate each, generated in SQL."""
+    series = (
+        "SELECT generate_series(1, :n) AS n"
+        if postgres
+        else "WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < :n) SELECT n FROM seq"
+    )
+    region = "CASE n % 5 " + " ".join(f"WHEN {i} THEN '{r}'" for i, r in enumerate(REGIONS)) + " END"
+    with sessions.begin() as s:
+        s.execute(
+            text(
+                "INSERT INTO subscriber (id, email, status, region, province, city, alert_kinds, reminder_days,"
+                " expiry_reminders, digest, token_version, created_at, hard_bounces)"
+                f" SELECT n, 'user' || n || '@example.com', 'active', {region}, {region}, {region}, '[]', 3,"
+                f" true, true, 1, :now, 0 FROM ({series}) AS seq"
+            ),
+            {"n": count, "now": NOW},
+        )
+        s.execute(
+            text(
+                "INSERT INTO certificate (subscriber_id, qualification, level, obtained, obtained_low, obtained_high)"
+                " SELECT n, '信息系统项目管理师', '高级', (2010 + n % 12) || '上半年',"
+                f" (2010 + n % 12) * 10 + 1, (2010 + n % 12) * 10 + 1 FROM ({series}) AS seq"
+            ),
+            {"n": count},
+        )
+        if postgres:
+            s.execute(text("SELECT setval('subscriber_id_seq', :n)"), {"n": count})
+        record_fetch(s, _notice())
+    with sessions.begin() as s:
+        s.execute(text("ANALYZE"))
+
+
+def _notice() -> FetchedNotice:
+    parsed = ParsedNotice(
+        title="关于2026年证书登记的通知",
+        kind="registration",
+        region="national",
+        published=date(2026, 2, 20),
+        windows=(Window("登记", date(2026, 3, 2), date(2026, 3, 20), "登记时间"),),
+        eligible=(EligibleRange(None, "2022", "2022年度及以前"),),
+    )
+    url = "https://www.ruankao.org.cn/article/content/1.html"
+    return FetchedNotice("ruankao", url, parsed.title, parsed.published, "正文", parsed, NOW)
+
+
+BARE = (
+    "INSERT INTO alert (subscriber_id, kind, about, notice_id, version_id, certificate_id, detail, created_at)"
+    " SELECT c.subscriber_id, 'new_window', 'notice:1', 1, 1, c.id, '{}', :now FROM certificate AS c"
+)
+
+
+def _timed(sessions, action) -> tuple[float, int]:
+    with sessions.begin() as s:
+        s.execute(text("DELETE FROM alert"))
+    started = time.perf_counter()
+    with sessions.begin() as s:
+        rows = action(s)
+    return time.perf_counter() - started, rows
+
+
+def _bare(s) -> int:
+    return s.execute(text(BARE), {"now": NOW}).rowcount
+
+
+def _match(s) -> int:
+    return sum(queue_notice_alerts(s, today=TODAY, now=NOW).values())
+
+
+def bench(url: str, count: int, repeat: int, postgres: bool) -> tuple[float, float]:
+    upgrade(url)
+    engine = make_engine(url)
+    sessions = make_sessionmaker(engine)
+    _fill(sessions, count, postgres)
+    bare = match = float("inf")
+    for _ in range(repeat):
+        seconds, rows = _timed(sessions, _bare)
+        assert rows == count, rows
+        bare = min(bare, seconds)
+        seconds, rows = _timed(sessions, _match)
+        assert rows == count, rows
+        match = min(match, seconds)
+    engine.dispose()
+    return bare, match
+
+
+def _pg_schema() -> tuple[str, callable] | None:
+    try:
+        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        schema = f"bench_{uuid.uuid4().hex[:10]}"
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:
+        print(f"PostgreSQL skipped: {exc.__class__.__name__}")
+        return None
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+    return f"{PG_URL}?options=-csearch_path%3D{schema}", drop
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--full", action="store_true", help="also 1,000,000 certificates (minutes)")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    sizes = [100_000, 1_000_000] if args.full else [100_000]
+    print(f"{'backend':<11}{'certificates':>13}{'bare s':>9}{'match s':>9}{'ratio':>7}")
+    for count in sizes:
+        repeat = args.repeat if count <= 100_000 else 1
+        with tempfile.TemporaryDirectory() as tmp:
+            bare, match = bench(f"sqlite:///{tmp}/bench.sqlite3", count, repeat, postgres=False)
+        print(f"{'sqlite':<11}{count:>13,}{bare:>9.2f}{match:>9.2f}{match / bare:>7.2f}")
+        pg = _pg_schema()
+        if pg:
+            url, drop = pg
+            try:
+                bare, match = bench(url, count, repeat, postgres=True)
+            finally:
+                drop()
+            print(f"{'postgresql':<11}{count:>13,}{bare:>9.2f}{match:>9.2f}{match / bare:>7.2f}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory (this process): {peak:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
