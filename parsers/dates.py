@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from parsers.numerals import SMALL_CHARS, YEAR_CHARS, to_int
-from parsers.text import CELL_SEPARATOR, Sentence, last_match
+from parsers.text import CELL_SEPARATOR, Sentence
 from parsers.types import Window
 
 _WEEKDAY = r"(?:\s*\(?\s*(?:星期|周|礼拜)[一二三四五六日天]\s*\)?)?"
@@ -30,6 +30,9 @@ _MOMENT = re.compile(
     rf"{_WEEKDAY}(?:\s*(?:{_TIME}))?"
 )
 _SEP = re.compile(r"\s*(?:起|开始)?\s*(?:至|到|-{1,2}|~)\s*")
+# 8月18日开始，8月26日结束: a range written as two dates with start and end words.
+_STARTS = re.compile(r"\s*(?:开始|起)\s*,?\s*")
+_ENDS = re.compile(r"\s*(?:结束|截止|止)")
 _TIME_END = re.compile(rf"\s*(?:至|到|-{{1,2}}|~)\s*{_TIME}")
 
 # keyword → label; None marks dates that are not a candidate's action (exam day, issue date …).
@@ -58,7 +61,7 @@ _BRACKETED = re.compile(r"\([^()]{0,80}\)")
 # Words after a date that make it an eligibility cut-off (…以后取得证书), not a window.
 _ELIGIBILITY_AFTER = re.compile(r"[^，,。;]{0,6}?(?:取得|获得|考取|考试合格|合格|通过)")
 _END_BEFORE = re.compile(r"(?:截止|截至|至|到|止|不晚于|最迟)(?:时间|日期)?\s*(?:为|是|:)?\s*(?:于)?\s*$")
-_END_AFTER = re.compile(r"\s*(?:前|之前|以前|截止|为止|止)")
+_END_AFTER = re.compile(r"\s*(?:前|之前|以前|截止|为止|止|结束)")
 _START_AFTER = re.compile(r"\s*(?:起|开始|以后|之后|后)")
 # A separator after a lone date: the range's end was lost (a damaged re-post), so no window.
 _DANGLING = re.compile(r"\s*(?:起|开始)?\s*(?:至|到|-{1,2}|~)")
@@ -174,7 +177,10 @@ def _groups(norm: str, moments: list[_Moment]) -> list[_Group]:
             i += 1  # a bare day (15日内) is only meaningful as the end of a range
             continue
         following = moments[i + 1] if i + 1 < len(moments) else None
-        if following is not None and _SEP.fullmatch(norm, first.end, following.start):
+        if following is not None and (
+            _SEP.fullmatch(norm, first.end, following.start)
+            or (_STARTS.fullmatch(norm, first.end, following.start) and _ENDS.match(norm, following.end))
+        ):
             groups.append(_Group(first, following, None, following.end))
             i += 2
             continue
@@ -196,7 +202,10 @@ def _labels_in(text: str, *, last: bool) -> list[str | None]:
     matches = list(_LABEL_RE.finditer(text))
     if not matches:
         return []
-    index = len(matches) - 1 if last else 0
+    return _joined_labels(text, matches, len(matches) - 1 if last else 0)
+
+
+def _joined_labels(text: str, matches: list[re.Match[str]], index: int) -> list[str | None]:
     chosen = [matches[index]]
     j = index - 1
     while j >= 0 and _JOINER.fullmatch(text, matches[j].end(), chosen[0].start()):
@@ -214,6 +223,23 @@ def _labels_in(text: str, *, last: bool) -> list[str | None]:
     return labels
 
 
+def _is_strong(text: str, match: re.Match[str]) -> bool:
+    """True when a label directly names what follows it (报名时间：, 缴费截止), rather than
+    being a word in passing (已报名考生, 报名开始至)."""
+    rest = text[match.end() :]
+    return len(rest.strip()) <= 1 or _STRONG_AFTER_LABEL.match(rest) is not None
+
+
+def _labels_before(clause: str) -> tuple[list[str | None], bool]:
+    """Labels for a date from the clause before it: the last label that names what follows,
+    else simply the last label; and whether the label was of the first, strong sort."""
+    matches = list(_LABEL_RE.finditer(clause))
+    for index in range(len(matches) - 1, -1, -1):
+        if _is_strong(clause, matches[index]):
+            return _joined_labels(clause, matches, index), True
+    return (_joined_labels(clause, matches, len(matches) - 1), False) if matches else ([], False)
+
+
 def _column_labels(norm: str) -> list[list[str | None]] | None:
     """Labels per column of a table header row (考区 | 报名时间 | 缴费时间), or None when the row is
     not one: rows below it take their labels from the column a date sits in."""
@@ -221,18 +247,6 @@ def _column_labels(norm: str) -> list[list[str | None]] | None:
         return None
     columns = [_labels_in(cell, last=True) for cell in norm.split(CELL_SEPARATOR)]
     return columns if any(columns) else None
-
-
-def _strong_label(clause: str) -> bool:
-    """True when the clause's last label directly names what follows (报名时间：, 缴费截止).
-
-    Otherwise a label after the date wins: 已报名考生于9月8日前完成缴费 is a 缴费 date.
-    """
-    last = last_match(_LABEL_RE, clause)
-    if last is None:
-        return False
-    rest = clause[last.end() :]
-    return len(rest.strip()) <= 1 or _STRONG_AFTER_LABEL.match(rest) is not None
 
 
 class WindowReader:
@@ -292,10 +306,10 @@ class WindowReader:
         after = norm[group.span_end : next_start]
         m = _CLAUSE_BREAK.search(flat, group.span_end, next_start)
         clause_after = norm[group.span_end : m.start()] if m else after
-        before_labels = _labels_in(clause_before, last=True)
+        before_labels, strong = _labels_before(clause_before)
         # The action of a clause after the date is its last word (…向报名所在地考试机构提出成绩复核申请).
         after_labels = _labels_in(clause_after, last=True)
-        if before_labels and (not after_labels or _strong_label(clause_before)):
+        if before_labels and (not after_labels or strong):
             return before_labels
         # A date that ends its clause is explained by the next one when that addresses the reader
         # (…至9月6日，考生可登录报名系统…), not when it reports (截至3月25日，报名工作圆满结束).

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from parsers.text import CELL_SEPARATOR, Sentence, last_match
+from parsers.text import CELL_SEPARATOR, Sentence
 from parsers.types import Fee
 
 _AMOUNT = re.compile(
@@ -59,8 +59,8 @@ def _unit(*names: str | None) -> str | None:
 
 
 def _last_item(text: str) -> str | None:
-    found = last_match(_ITEM_RE, text)
-    return _ITEMS[found.group()] if found else None
+    found = list(_ITEM_RE.finditer(text))
+    return _ITEMS[found[-1].group()] if found else None
 
 
 def _item_near(clause_before: str, before: str, after: str, sentence: str) -> str | None:
