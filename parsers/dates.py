@@ -69,8 +69,9 @@ _DANGLING = re.compile(r"\s*(?:起|开始)?\s*(?:至|到|-{1,2}|~)")
 _STRONG_AFTER_LABEL = re.compile(r"\s*(?:工作|服务|申请|受理)?\s*(?:时间|日期|截止|起止|期间|:)")
 _TODAY_BEFORE = re.compile(r"即日起\s*(?:至|到|-{1,2}|~)?\s*$")
 _SINGLE_BEFORE = re.compile(r"(?:时间|日期|时段)?\s*(?:为|是|:|定于|于)?\s*$")
-_AMENDED_FROM = re.compile(r"原(?:定|计划|定于|为|于|通知)")
-_AMENDED_TO = re.compile(r"现|延长|延期|推迟|顺延|调整为|改为|变更为|更改为")
+_AMENDED_FROM = re.compile(r"原(?:定|计划|来|为|于|通知)")
+_DEADLINE_WORD = re.compile(r"截止|截至|结束")
+_AMENDED_TO = re.compile(r"现(?!场)|延长|延期|推迟|顺延|调整为|改为|变更为|更改为")
 # A year-less date far before the publication date belongs to the next year (and far after, the last).
 _ROLL_FORWARD = timedelta(days=120)
 _ROLL_BACK = timedelta(days=300)
@@ -166,6 +167,7 @@ class _Group:
     last: _Moment | None  # a second date
     end_time: tuple[int, int] | None  # a bare time after a separator: 3月5日9:00-17:00
     span_end: int
+    deadline: bool = False  # a lone date that amends a deadline
 
 
 def _groups(norm: str, moments: list[_Moment]) -> list[_Group]:
@@ -285,6 +287,10 @@ class WindowReader:
             change = _AMENDED_TO.search(norm, amended.end())
             if change and any(g.first.start >= change.start() for g in groups):
                 groups = [g for g in groups if g.first.start >= change.start()]
+                # 截止时间由原来的3月20日调整为3月27日: the new date is a deadline like the old one.
+                if _DEADLINE_WORD.search(norm, 0, change.start()):
+                    for group in groups:
+                        group.deadline = True
         windows = []
         previous_end = 0
         for index, group in enumerate(groups):
@@ -361,7 +367,7 @@ class WindowReader:
                     if self.years.published is None:
                         self.warnings.append(f"即日起 without a published date: {sentence.raw[:60]}")
                     return self.years.published, start
-                if _END_BEFORE.search(before) or _END_AFTER.match(after):
+                if group.deadline or _END_BEFORE.search(before) or _END_AFTER.match(after):
                     return None, start
                 if _DANGLING.match(after):
                     self.warnings.append(f"range without a readable end, dropped: {sentence.raw[:60]}")
