@@ -67,7 +67,7 @@ _START_AFTER = re.compile(r"\s*(?:起|开始|以后|之后|后)")
 _DANGLING = re.compile(r"\s*(?:起|开始)?\s*(?:至|到|-{1,2}|~)")
 # A label right before these words names the date that follows (报名时间：…), whatever comes after.
 _STRONG_AFTER_LABEL = re.compile(r"\s*(?:工作|服务|申请|受理)?\s*(?:时间|日期|截止|起止|期间|:)")
-_TODAY_BEFORE = re.compile(r"即日起\s*(?:至|到|-{1,2}|~)?\s*$")
+_TODAY_BEFORE = re.compile(r"(?:即日|发布之日|印发之日)起\s*(?:至|到|-{1,2}|~)?\s*$")
 _SINGLE_BEFORE = re.compile(r"(?:时间|日期|时段)?\s*(?:为|是|:|定于|于)?\s*$")
 _AMENDED_FROM = re.compile(r"原(?:定|计划|来|为|于|通知)")
 _DEADLINE_WORD = re.compile(r"截止|截至|结束")
