@@ -197,6 +197,24 @@ def test_eligible_years_ago_needs_a_published_date() -> None:
     assert reader.warnings
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "2023年上半年证书已到，2023年下半年证书尚未到达，领取时间另行通知。",
+            [("2023上半年", "2023上半年")],
+        ),
+        (
+            "2023年上半年、2023年下半年证书均已到达。",
+            [("2023上半年", "2023上半年"), ("2023下半年", "2023下半年")],
+        ),
+        ("2024年上半年证书暂未到达，领取时间另行通知。", []),
+    ],
+)
+def test_collection_sessions_not_ready(text: str, expected: list) -> None:
+    assert eligible(text, topic=CERTIFICATE_TOPIC) == expected
+
+
 def test_collection_sessions() -> None:
     text = "2022年下半年、2023年上半年计算机技术与软件专业技术资格证书已到。"
     assert eligible(text, topic=CERTIFICATE_TOPIC) == [
