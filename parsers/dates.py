@@ -19,9 +19,11 @@ from parsers.text import CELL_SEPARATOR, Sentence
 from parsers.types import Window
 
 _WEEKDAY = r"(?:\s*\(?\s*(?:星期|周|礼拜)[一二三四五六日天]\s*\)?)?"
+# A time, also alone in brackets after its date (2024年3月25日（9:00）至4月2日（17:00）); brackets
+# holding more (（上午8:30-11:30，下午…）, （9:00-17:00）) give office hours, not the window's time.
 _TIME = (
-    rf"(?P<ap>上午|下午|中午|晚上|早上|凌晨)?\s*(?P<h>[{SMALL_CHARS}]{{1,3}})\s*"
-    rf"(?::\s*(?P<mi>\d{{2}})|[时点](?:\s*(?P<mh>[{SMALL_CHARS}]{{1,3}}|半)\s*分?)?)"
+    rf"(?:\((?=[^()\-~至]{{1,10}}\)))?\s*(?P<ap>上午|下午|中午|晚上|早上|凌晨)?\s*(?P<h>[{SMALL_CHARS}]{{1,3}})\s*"
+    rf"(?::\s*(?P<mi>\d{{2}})|[时点](?:\s*(?P<mh>[{SMALL_CHARS}]{{1,3}}|半)\s*分?)?)\)?"
 )
 _MOMENT = re.compile(
     rf"(?:(?:(?P<y>[{YEAR_CHARS}]{{4}})\s*年\s*)?(?:(?P<m>[{SMALL_CHARS}]{{1,3}})\s*月\s*)?"
