@@ -387,3 +387,9 @@ def test_a_table_row_is_not_a_heading() -> None:
 )
 def test_start_and_end_words(text: str, expected: list) -> None:
     assert spans(text) == expected
+
+
+def test_eligible_years_in_a_table_column() -> None:
+    table = "批次 | 取得证书年度 | 登记时间\n第一批 | 2019年 | 2022年3月1日至3月31日\n第二批 | 2020年度及以前 | 另行通知"
+    assert eligible(table) == [("2019", "2019"), (None, "2020")]
+    assert eligible("批次 | 登记时间\n第一批 | 2019年 | 2022年3月1日至3月31日") == []
