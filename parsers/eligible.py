@@ -51,7 +51,7 @@ CERTIFICATE_TOPIC = re.compile(r"取得|获得|考取|合格|通过|持有|持�
 _CAMPAIGN_AFTER = re.compile(r"\s*(?:证书)?(?:补|逾期|定期)?(?:登记|报名|考务)")
 # The rest of its clause (up to the next year or list item) says the opposite (…2023年下半年证书
 # 尚未到达, …暂不办理).
-_NEGATED = re.compile(r"[^，,。;、和及0-9]*?(?:尚未|暂未|未到|暂不|无需|不需|另行通知)")
+_NEGATED = re.compile(r"[^，,。;、和及0-9|]*?(?:尚未|暂未|未到|暂不|无需|不需|另行通知)")
 # A year inside a reference to a document (2019年…文件, 〔2019〕50号) is not eligibility.
 _NOT_TOPIC = re.compile(r"文件|规定|办法|通知|\[")
 _DIGIT = re.compile(r"\d")
