@@ -58,15 +58,3 @@ def split_region(region: str | None) -> tuple[str, str]:
     rest = _PROVINCE_SUFFIX.sub("", text[len(province) :], count=1)
     m = _CITY.match(rest)
     return province, (m.group(1) if m else "")
-
-
-def region_of_text(text: str) -> str:
-    """The region a notice's title or issuer names: a city with its own office, a province, or national."""
-    head = text[:200]
-    for city in CITY_PROVINCE:
-        if city in head:
-            return city
-    for province in sorted(PROVINCES, key=len, reverse=True):
-        if province in head:
-            return province
-    return NATIONAL
