@@ -54,6 +54,9 @@ _TOTAL_BEFORE = re.compile(
 _FREE = re.compile(r"免费|不收取[^，,。;]{0,6}?费|免收[^，,。;]{0,6}?费|不收费|不再收取")
 _CLAUSE = re.compile(r"[，,;；:]")
 _DIGIT = re.compile(r"\d")
+# 15-20元: the upper end alone would be a wrong fee.
+_RANGE_BEFORE = re.compile(r"\d\s*(?:元)?\s*(?:-|~|至|到)\s*$")
+_RANGE_AFTER = re.compile(r"\s*(?:-|~|至|到)\s*\d")
 
 
 def _unit(*names: str | None) -> str | None:
@@ -158,6 +161,9 @@ class FeeReader:
                 continue
             amount = _decimal(match.group("int"), match.group("dec"))
             before = norm[: match.start()]
+            if _RANGE_BEFORE.search(before) or _RANGE_AFTER.match(norm, match.end()):
+                self.warnings.append(f"fee given as a range, left out: {sentence.raw[:60]}")
+                continue
             clause_start = max((m.end() for m in _CLAUSE.finditer(before)), default=0)
             after = norm[match.end() :]
             per_before = _PER_BEFORE.search(norm, clause_start, match.start())

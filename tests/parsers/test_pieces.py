@@ -261,6 +261,8 @@ def fees(text: str, default: str | None = None) -> list[tuple[Decimal, str, str 
         ("2024年元旦放假。", []),
         ("请于2025年元月5日前报名。", []),
         ("共收到捐款100元。", []),
+        ("邮寄费15-20元/件，按实际收取。", []),
+        ("邮寄费15元至20元/件。", []),
     ],
 )
 def test_fees(text: str, expected: list) -> None:
