@@ -15,13 +15,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from parsers.numerals import SMALL_CHARS, YEAR_CHARS, to_int
-from parsers.text import CELL_SEPARATOR, Sentence, last_match
+from parsers.text import CELL_SEPARATOR, Sentence
 from parsers.types import Window
 
 _WEEKDAY = r"(?:\s*\(?\s*(?:星期|周|礼拜)[一二三四五六日天]\s*\)?)?"
+# A time, also alone in brackets after its date (2024年3月25日（9:00）至4月2日（17:00）); brackets
+# holding more (（上午8:30-11:30，下午…）, （9:00-17:00）) give office hours, not the window's time.
 _TIME = (
-    rf"(?P<ap>上午|下午|中午|晚上|早上|凌晨)?\s*(?P<h>[{SMALL_CHARS}]{{1,3}})\s*"
-    rf"(?::\s*(?P<mi>\d{{2}})|[时点](?:\s*(?P<mh>[{SMALL_CHARS}]{{1,3}}|半)\s*分?)?)"
+    rf"(?:\((?=[^()\-~至]{{1,10}}\)))?\s*(?P<ap>上午|下午|中午|晚上|早上|凌晨)?\s*(?P<h>[{SMALL_CHARS}]{{1,3}})\s*"
+    rf"(?::\s*(?P<mi>\d{{2}})|[时点](?:\s*(?P<mh>[{SMALL_CHARS}]{{1,3}}|半)\s*分?)?)\)?"
 )
 _MOMENT = re.compile(
     rf"(?:(?:(?P<y>[{YEAR_CHARS}]{{4}})\s*年\s*)?(?:(?P<m>[{SMALL_CHARS}]{{1,3}})\s*月\s*)?"
@@ -30,6 +32,9 @@ _MOMENT = re.compile(
     rf"{_WEEKDAY}(?:\s*(?:{_TIME}))?"
 )
 _SEP = re.compile(r"\s*(?:起|开始)?\s*(?:至|到|-{1,2}|~)\s*")
+# 8月18日开始，8月26日结束: a range written as two dates with start and end words.
+_STARTS = re.compile(r"\s*(?:开始|起)\s*,?\s*")
+_ENDS = re.compile(r"\s*(?:结束|截止|止)")
 _TIME_END = re.compile(rf"\s*(?:至|到|-{{1,2}}|~)\s*{_TIME}")
 
 # keyword → label; None marks dates that are not a candidate's action (exam day, issue date …).
@@ -58,16 +63,17 @@ _BRACKETED = re.compile(r"\([^()]{0,80}\)")
 # Words after a date that make it an eligibility cut-off (…以后取得证书), not a window.
 _ELIGIBILITY_AFTER = re.compile(r"[^，,。;]{0,6}?(?:取得|获得|考取|考试合格|合格|通过)")
 _END_BEFORE = re.compile(r"(?:截止|截至|至|到|止|不晚于|最迟)(?:时间|日期)?\s*(?:为|是|:)?\s*(?:于)?\s*$")
-_END_AFTER = re.compile(r"\s*(?:前|之前|以前|截止|为止|止)")
+_END_AFTER = re.compile(r"\s*(?:前|之前|以前|截止|为止|止|结束)")
 _START_AFTER = re.compile(r"\s*(?:起|开始|以后|之后|后)")
 # A separator after a lone date: the range's end was lost (a damaged re-post), so no window.
 _DANGLING = re.compile(r"\s*(?:起|开始)?\s*(?:至|到|-{1,2}|~)")
 # A label right before these words names the date that follows (报名时间：…), whatever comes after.
 _STRONG_AFTER_LABEL = re.compile(r"\s*(?:工作|服务|申请|受理)?\s*(?:时间|日期|截止|起止|期间|:)")
-_TODAY_BEFORE = re.compile(r"即日起\s*(?:至|到|-{1,2}|~)?\s*$")
+_TODAY_BEFORE = re.compile(r"(?:即日|发布之日|印发之日)起\s*(?:至|到|-{1,2}|~)?\s*$")
 _SINGLE_BEFORE = re.compile(r"(?:时间|日期|时段)?\s*(?:为|是|:|定于|于)?\s*$")
-_AMENDED_FROM = re.compile(r"原(?:定|计划|定于|为|于|通知)")
-_AMENDED_TO = re.compile(r"现|延长|延期|推迟|顺延|调整为|改为|变更为|更改为")
+_AMENDED_FROM = re.compile(r"原(?:定|计划|来|为|于|通知)")
+_DEADLINE_WORD = re.compile(r"截止|截至|结束")
+_AMENDED_TO = re.compile(r"现(?!场)|延长|延期|推迟|顺延|调整为|改为|变更为|更改为")
 # A year-less date far before the publication date belongs to the next year (and far after, the last).
 _ROLL_FORWARD = timedelta(days=120)
 _ROLL_BACK = timedelta(days=300)
@@ -163,6 +169,7 @@ class _Group:
     last: _Moment | None  # a second date
     end_time: tuple[int, int] | None  # a bare time after a separator: 3月5日9:00-17:00
     span_end: int
+    deadline: bool = False  # a lone date that amends a deadline
 
 
 def _groups(norm: str, moments: list[_Moment]) -> list[_Group]:
@@ -174,7 +181,10 @@ def _groups(norm: str, moments: list[_Moment]) -> list[_Group]:
             i += 1  # a bare day (15日内) is only meaningful as the end of a range
             continue
         following = moments[i + 1] if i + 1 < len(moments) else None
-        if following is not None and _SEP.fullmatch(norm, first.end, following.start):
+        if following is not None and (
+            _SEP.fullmatch(norm, first.end, following.start)
+            or (_STARTS.fullmatch(norm, first.end, following.start) and _ENDS.match(norm, following.end))
+        ):
             groups.append(_Group(first, following, None, following.end))
             i += 2
             continue
@@ -196,7 +206,10 @@ def _labels_in(text: str, *, last: bool) -> list[str | None]:
     matches = list(_LABEL_RE.finditer(text))
     if not matches:
         return []
-    index = len(matches) - 1 if last else 0
+    return _joined_labels(text, matches, len(matches) - 1 if last else 0)
+
+
+def _joined_labels(text: str, matches: list[re.Match[str]], index: int) -> list[str | None]:
     chosen = [matches[index]]
     j = index - 1
     while j >= 0 and _JOINER.fullmatch(text, matches[j].end(), chosen[0].start()):
@@ -214,6 +227,23 @@ def _labels_in(text: str, *, last: bool) -> list[str | None]:
     return labels
 
 
+def _is_strong(text: str, match: re.Match[str]) -> bool:
+    """True when a label directly names what follows it (报名时间：, 缴费截止), rather than
+    being a word in passing (已报名考生, 报名开始至)."""
+    rest = text[match.end() :]
+    return len(rest.strip()) <= 1 or _STRONG_AFTER_LABEL.match(rest) is not None
+
+
+def _labels_before(clause: str) -> tuple[list[str | None], bool]:
+    """Labels for a date from the clause before it: the last label that names what follows,
+    else simply the last label; and whether the label was of the first, strong sort."""
+    matches = list(_LABEL_RE.finditer(clause))
+    for index in range(len(matches) - 1, -1, -1):
+        if _is_strong(clause, matches[index]):
+            return _joined_labels(clause, matches, index), True
+    return (_joined_labels(clause, matches, len(matches) - 1), False) if matches else ([], False)
+
+
 def _column_labels(norm: str) -> list[list[str | None]] | None:
     """Labels per column of a table header row (考区 | 报名时间 | 缴费时间), or None when the row is
     not one: rows below it take their labels from the column a date sits in."""
@@ -221,18 +251,6 @@ def _column_labels(norm: str) -> list[list[str | None]] | None:
         return None
     columns = [_labels_in(cell, last=True) for cell in norm.split(CELL_SEPARATOR)]
     return columns if any(columns) else None
-
-
-def _strong_label(clause: str) -> bool:
-    """True when the clause's last label directly names what follows (报名时间：, 缴费截止).
-
-    Otherwise a label after the date wins: 已报名考生于9月8日前完成缴费 is a 缴费 date.
-    """
-    last = last_match(_LABEL_RE, clause)
-    if last is None:
-        return False
-    rest = clause[last.end() :]
-    return len(rest.strip()) <= 1 or _STRONG_AFTER_LABEL.match(rest) is not None
 
 
 class WindowReader:
@@ -271,6 +289,10 @@ class WindowReader:
             change = _AMENDED_TO.search(norm, amended.end())
             if change and any(g.first.start >= change.start() for g in groups):
                 groups = [g for g in groups if g.first.start >= change.start()]
+                # 截止时间由原来的3月20日调整为3月27日: the new date is a deadline like the old one.
+                if _DEADLINE_WORD.search(norm, 0, change.start()):
+                    for group in groups:
+                        group.deadline = True
         windows = []
         previous_end = 0
         for index, group in enumerate(groups):
@@ -292,10 +314,10 @@ class WindowReader:
         after = norm[group.span_end : next_start]
         m = _CLAUSE_BREAK.search(flat, group.span_end, next_start)
         clause_after = norm[group.span_end : m.start()] if m else after
-        before_labels = _labels_in(clause_before, last=True)
+        before_labels, strong = _labels_before(clause_before)
         # The action of a clause after the date is its last word (…向报名所在地考试机构提出成绩复核申请).
         after_labels = _labels_in(clause_after, last=True)
-        if before_labels and (not after_labels or _strong_label(clause_before)):
+        if before_labels and (not after_labels or strong):
             return before_labels
         # A date that ends its clause is explained by the next one when that addresses the reader
         # (…至9月6日，考生可登录报名系统…), not when it reports (截至3月25日，报名工作圆满结束).
@@ -347,7 +369,7 @@ class WindowReader:
                     if self.years.published is None:
                         self.warnings.append(f"即日起 without a published date: {sentence.raw[:60]}")
                     return self.years.published, start
-                if _END_BEFORE.search(before) or _END_AFTER.match(after):
+                if group.deadline or _END_BEFORE.search(before) or _END_AFTER.match(after):
                     return None, start
                 if _DANGLING.match(after):
                     self.warnings.append(f"range without a readable end, dropped: {sentence.raw[:60]}")

@@ -12,7 +12,7 @@ import re
 from datetime import date
 
 from parsers.numerals import SMALL_CHARS, YEAR_CHARS, to_int
-from parsers.text import Sentence
+from parsers.text import CELL_SEPARATOR, Sentence
 from parsers.types import EligibleRange
 
 
@@ -49,8 +49,12 @@ HOLDER_TOPIC = re.compile(r"取得|获得|考取|合格|通过|持有|持证")
 CERTIFICATE_TOPIC = re.compile(r"取得|获得|考取|合格|通过|持有|持证|证书")
 # A year that names the campaign itself (2026年度证书登记工作), not the certificates.
 _CAMPAIGN_AFTER = re.compile(r"\s*(?:证书)?(?:补|逾期|定期)?(?:登记|报名|考务)")
+# The rest of its clause (up to the next year or list item) says the opposite (…2023年下半年证书
+# 尚未到达, …暂不办理).
+_NEGATED = re.compile(r"[^，,。;、和及0-9|]*?(?:尚未|暂未|未到|暂不|无需|不需|另行通知)")
 # A year inside a reference to a document (2019年…文件, 〔2019〕50号) is not eligibility.
 _NOT_TOPIC = re.compile(r"文件|规定|办法|通知|\[")
+_DIGIT = re.compile(r"\d")
 
 
 def _session(year: int | None, half: str | None = None) -> str | None:
@@ -80,17 +84,27 @@ class EligibleReader:
     def read(self, sentences: list[Sentence]) -> list[EligibleRange]:
         ranges: list[EligibleRange] = []
         seen: set[tuple[str | None, str | None]] = set()
+        columns: set[int] | None = None  # table columns whose header is about certificates
+        width = 0
         for sentence in sentences:
-            for found in self._sentence_ranges(sentence):
+            cells = sentence.norm.split(CELL_SEPARATOR) if CELL_SEPARATOR in sentence.norm else None
+            if cells and not _DIGIT.search(sentence.norm) and any(self.topic.search(cell) for cell in cells):
+                columns, width = {i for i, cell in enumerate(cells) if self.topic.search(cell)}, len(cells)
+                continue
+            if cells is None or len(cells) != width:
+                columns = None
+            for found in self._sentence_ranges(sentence, columns):
                 key = (found.start, found.end)
                 if key not in seen:
                     seen.add(key)
                     ranges.append(found)
         return ranges
 
-    def _sentence_ranges(self, sentence: Sentence) -> list[EligibleRange]:
+    def _sentence_ranges(self, sentence: Sentence, columns: set[int] | None) -> list[EligibleRange]:
+        """Ranges in one sentence; in a table row below a header such as 取得证书年度, only the
+        years in that header's columns (the row itself need not say 取得)."""
         norm = sentence.norm
-        if not self.topic.search(norm):
+        if columns is None and not self.topic.search(norm):
             return []
         found: list[EligibleRange] = []
 
@@ -115,9 +129,13 @@ class EligibleReader:
         for match in _PHRASE.finditer(norm):
             if any(lo <= match.start() < hi for lo, hi in covered):
                 continue
+            if columns is not None and norm.count(CELL_SEPARATOR, 0, match.start("ay")) not in columns:
+                continue
             if _NOT_TOPIC.search(norm, max(0, match.start() - 2), match.end() + 2) or _CAMPAIGN_AFTER.match(
                 norm, match.end()
             ):
+                continue
+            if _NEGATED.match(norm, match.end()):
                 continue
             first = _session(to_int(match.group("ay")), match.group("ah"))
             if first is None:

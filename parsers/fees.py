@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from parsers.text import CELL_SEPARATOR, Sentence, last_match
+from parsers.text import CELL_SEPARATOR, Sentence
 from parsers.types import Fee
 
 _AMOUNT = re.compile(
@@ -47,10 +47,16 @@ _ITEM_HINTS = (
     ("登记", "登记费"), ("邮寄", "邮寄费"), ("快递", "邮寄费"), ("到付", "邮寄费"), ("报名", "报名费"), ("考试", "考试费"),
 )  # fmt: skip
 _REVENUE_SPLIT = re.compile(r"上缴|分成|留成|返还|划拨|拨付|解缴|比例|提取")
-_TOTAL_BEFORE = re.compile(r"(?:共|合计|总计|共计|总额|总共)[^，,。;元]{0,8}$")
+# A total: 共136元, or an amount right after a number of subjects (两科136元, 三个科目204元).
+_TOTAL_BEFORE = re.compile(
+    r"(?:(?:共|合计|总计|共计|总额|总共)[^，,。;元]{0,8}|[两二三四2-4]\s*(?:个)?\s*(?:科目?|门)\s*(?:共|合计)?\s*)$"
+)
 _FREE = re.compile(r"免费|不收取[^，,。;]{0,6}?费|免收[^，,。;]{0,6}?费|不收费|不再收取")
 _CLAUSE = re.compile(r"[，,;；:]")
 _DIGIT = re.compile(r"\d")
+# 15-20元: the upper end alone would be a wrong fee.
+_RANGE_BEFORE = re.compile(r"\d\s*(?:元)?\s*(?:-|~|至|到)\s*$")
+_RANGE_AFTER = re.compile(r"\s*(?:-|~|至|到)\s*\d")
 
 
 def _unit(*names: str | None) -> str | None:
@@ -59,8 +65,8 @@ def _unit(*names: str | None) -> str | None:
 
 
 def _last_item(text: str) -> str | None:
-    found = last_match(_ITEM_RE, text)
-    return _ITEMS[found.group()] if found else None
+    found = list(_ITEM_RE.finditer(text))
+    return _ITEMS[found[-1].group()] if found else None
 
 
 def _item_near(clause_before: str, before: str, after: str, sentence: str) -> str | None:
@@ -155,6 +161,9 @@ class FeeReader:
                 continue
             amount = _decimal(match.group("int"), match.group("dec"))
             before = norm[: match.start()]
+            if _RANGE_BEFORE.search(before) or _RANGE_AFTER.match(norm, match.end()):
+                self.warnings.append(f"fee given as a range, left out: {sentence.raw[:60]}")
+                continue
             clause_start = max((m.end() for m in _CLAUSE.finditer(before)), default=0)
             after = norm[match.end() :]
             per_before = _PER_BEFORE.search(norm, clause_start, match.start())

@@ -429,9 +429,3 @@ def split_sentences(text: str) -> list[Sentence]:
                     sentences.append(Sentence(raw=piece, norm=normalise(piece), heading=heading))
         previous_line = line
     return sentences
-
-
-def last_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
-    """The last match of ``pattern`` in ``text`` (the keyword nearest a date or amount before it)."""
-    matches = list(pattern.finditer(text))
-    return matches[-1] if matches else None

@@ -6,8 +6,11 @@ one (and their numbers must agree); every other field must be equal.
 
 from __future__ import annotations
 
+from html import escape
+
 import pytest
 
+from parsers import parse_notice
 from tests.parsers.corpus_cases import load_cases
 
 CASES = load_cases()
@@ -36,3 +39,19 @@ def test_corpus_case(case) -> None:
     assert len(actual_warnings) == len(expected_warnings), actual_warnings
     for got, want in zip(actual_warnings, expected_warnings, strict=True):
         assert got.startswith(want), (got, want)
+
+
+TEXT_CASES = [case for case in CASES if case.path.suffix == ".txt"]
+
+
+@pytest.mark.parametrize("case", TEXT_CASES, ids=[case.name for case in TEXT_CASES])
+def test_text_notice_reads_the_same_as_a_page(case) -> None:
+    """The HTML path (a page with the notice's lines as paragraphs) agrees with the text path."""
+    lines = case.path.read_text(encoding="utf-8").splitlines()
+    body = "".join(f"<p>{escape(line)}</p>" for line in lines)
+    page = (
+        '<html><head><meta charset="utf-8"></head><body><div class="nav"><a href="/">首页</a></div>'
+        f'<h1>{escape(lines[0])}</h1><div id="contentTxt">{body}</div><div class="footer">版权所有</div></body></html>'
+    )
+    as_page = parse_notice(page, published=case.published, region=case.region).to_dict()
+    assert as_page == case.parse()

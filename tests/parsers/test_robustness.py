@@ -141,6 +141,8 @@ HOSTILE = {
     "controls": "\x00<html>\x08<p>报名时间\x1b3月1日</p>\x00",
     "huge_html": "<p>报名时间2024年3月1日至3月10日。</p>" * 100_000,
     "unclosed": "<html><body><p><table><tr><td><div><p>报名<br><br>" * 2_000,
+    "open_brackets": "3月1日(" * 100_000,
+    "bracketed_times": "报名时间3月1日(9:00" * 50_000,
     "script_only": "<script>document.write('报名时间2024年3月1日至3月10日')</script>",
 }
 
