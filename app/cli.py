@@ -74,41 +74,42 @@ def _report(result: CycleResult) -> int:
     return result.exit_code
 
 
-def cmd_crawl(args, config: Config) -> int:
-    from app.cycle import crawl_step
+def _one_step(step_name: str, args, config: Config) -> CycleResult:
+    """Run one step of the cycle on its own, exactly as ``run`` would."""
+    from app import cycle
     from store.db import upgrade
 
-    upgrade(config.database_url)
     result = CycleResult()
-    crawl_step(config, _cycle_options(args), result)
+    step = getattr(cycle, f"{step_name}_step")
+    if step_name == "crawl":
+        upgrade(config.database_url)
+        step(config, _cycle_options(args), result)
+    else:
+        step(config, _sessions(config), _cycle_options(args), result)
+    return result
+
+
+def cmd_crawl(args, config: Config) -> int:
+    result = _one_step("crawl", args, config)
     crawl = result.counts["crawl"]
     print(f"crawl: {crawl['new']} new, {crawl['changed']} changed, {crawl['unchanged']} unchanged notices")
     return _report(result)
 
 
 def cmd_alert(args, config: Config) -> int:
-    from app.cycle import alert_step
-
-    result = CycleResult()
-    alert_step(config, _sessions(config), _cycle_options(args), result)
+    result = _one_step("alert", args, config)
     print(f"alert: {json.dumps(result.counts, ensure_ascii=False)}")
     return _report(result)
 
 
 def cmd_send(args, config: Config) -> int:
-    from app.cycle import send_step
-
-    result = CycleResult()
-    send_step(config, _sessions(config), _cycle_options(args), result)
+    result = _one_step("send", args, config)
     print(f"send: {json.dumps(result.counts['send'], ensure_ascii=False)}")
     return _report(result)
 
 
 def cmd_feeds(args, config: Config) -> int:
-    from app.cycle import feeds_step
-
-    result = CycleResult()
-    feeds_step(config, _sessions(config), _cycle_options(args), result)
+    result = _one_step("feeds", args, config)
     print(f"feeds: wrote {len(result.feeds)} files to {args.feeds_out}")
     return _report(result)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -57,20 +58,30 @@ def crawl_step(config: Config, options: CycleOptions, result: CycleResult) -> No
     """Run the spiders in a child process (Scrapy's reactor cannot be restarted in this one)."""
     from crawler.runner import crawl_in_subprocess
 
-    code, report = crawl_in_subprocess(
-        config.database_url,
-        source=options.source,
-        url=options.url,
-        sources=config.sources or None,
-        contact_url=config.contact_url,
-        download_delay=config.download_delay,
-        cache_dir=options.cache_dir,
-    )
+    with _terminal_status("正在抓取通知页面…", enabled=options.progress):
+        code, report = crawl_in_subprocess(
+            config.database_url,
+            source=options.source,
+            url=options.url,
+            sources=config.sources or None,
+            contact_url=config.contact_url,
+            download_delay=config.download_delay,
+            cache_dir=options.cache_dir,
+        )
     result.counts["crawl"] = {k: report.get(k, 0) for k in ("new", "changed", "unchanged")}
     result.counts["sources"] = report.get("sources", {})
     result.problems.extend(f"crawl: {p}" for p in report.get("problems", []))
     if code != 0 and not report.get("problems"):
         result.problems.append(f"crawl: exited with code {code}")
+
+
+def _terminal_status(message: str, *, enabled: bool):
+    """A rich spinner on a terminal (the crawl is polite, so it takes minutes); nothing in cron logs."""
+    if not enabled:
+        return nullcontext()
+    from rich.console import Console
+
+    return Console(stderr=True).status(message)
 
 
 def alert_step(config: Config, sessions, options: CycleOptions, result: CycleResult) -> None:

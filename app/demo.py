@@ -17,7 +17,6 @@ from app.config import Config
 from app.cycle import CycleOptions, run_cycle
 from app.mailsink import MailSink
 
-SAMPLE_SITE = Path(__file__).resolve().parent.parent / "crawler" / "sample_site"
 # A day inside the sample notices' windows (they are written as of early 2026).
 DEMO_TODAY = date(2026, 3, 5)
 
@@ -43,13 +42,13 @@ def add_sample_subscribers(config: Config, today: date) -> None:
 
 
 def run_demo(out: Path | None = None, today: date | None = None) -> int:
-    from crawler.localsite import LocalSite
+    from crawler.localsite import LocalSite, sample_site_root
 
     today = today or DEMO_TODAY
     workdir = Path(out) if out else Path(tempfile.mkdtemp(prefix="ruankao-watch-demo-"))
     workdir.mkdir(parents=True, exist_ok=True)
     mail_dir, feeds_dir = workdir / "mail", workdir / "feeds"
-    with LocalSite(SAMPLE_SITE) as site, MailSink(mail_dir) as sink:
+    with LocalSite(sample_site_root()) as site, MailSink(mail_dir) as sink:
         config = replace(
             Config(),
             database_url=f"sqlite:///{workdir / 'demo.sqlite3'}",
@@ -99,4 +98,6 @@ def _print_demo_report(
     for problem in result.problems:
         print(f"problem: {problem}")
     print(f"\n全部文件在 {workdir}")
-    print("（演示站点在 127.0.0.1 上，不是官方域名，所以邮件把通知地址标为“非官方域名”——这正是对仿冒链接的防护。）")
+    print(
+        "（演示站点在 127.0.0.1 上，不是官方域名，所以邮件把通知地址标为“非官方域名”——这正是对仿冒链接的防护。）"
+    )

@@ -42,12 +42,13 @@ class ParseNoticePipeline:
             self.stats.inc_value("notices/detail/empty_body")
             raise DropItem(f"empty notice body: {item.url}")
         try:
+            # The text, not the HTML again: html_to_text already did the one HTML parse.
             parsed = parse_notice(
-                item.html,
+                text,
                 title=item.title or None,
                 published=item.published,
                 region=item.region,
-                is_html=True,
+                is_html=False,
             )
         except Exception as exc:  # a parser bug on one page must not stop the crawl; health reports it
             self.stats.inc_value("notices/parse/failed")

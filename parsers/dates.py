@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from parsers.numerals import SMALL_CHARS, YEAR_CHARS, to_int
-from parsers.text import Sentence, last_match
+from parsers.text import CELL_SEPARATOR, Sentence, last_match
 from parsers.types import Window
 
 _WEEKDAY = r"(?:\s*\(?\s*(?:星期|周|礼拜)[一二三四五六日天]\s*\)?)?"
@@ -34,58 +34,27 @@ _TIME_END = re.compile(rf"\s*(?:至|到|-{{1,2}}|~)\s*{_TIME}")
 
 # keyword → label; None marks dates that are not a candidate's action (exam day, issue date …).
 _LABELS: dict[str, str | None] = {
-    "登记": "登记",
-    "再登记": "登记",
-    "补登记": "登记",
-    "逾期登记": "登记",
-    "定期登记": "登记",
-    "报名": "报名",
-    "报考": "报名",
-    "缴费": "缴费",
-    "交费": "缴费",
-    "网上支付": "缴费",
-    "缴纳": "缴费",
-    "资格审核": "资格审核",
-    "资格审查": "资格审核",
-    "资格核查": "资格审核",
-    "审核": "资格审核",
-    "核查": "资格审核",
+    "登记": "登记", "再登记": "登记", "补登记": "登记", "逾期登记": "登记", "定期登记": "登记",
+    "报名": "报名", "报考": "报名",
+    "缴费": "缴费", "交费": "缴费", "网上支付": "缴费", "缴纳": "缴费",
+    "资格审核": "资格审核", "资格审查": "资格审核", "资格核查": "资格审核", "审核": "资格审核", "核查": "资格审核",
     "现场确认": "现场确认",
-    "准考证": "准考证打印",
-    "打印准考证": "准考证打印",
+    "准考证": "准考证打印", "打印准考证": "准考证打印",
     "发票": "电子发票打印",
-    "领取": "领取",
-    "领证": "领取",
-    "发证": "领取",
-    "发放": "领取",
-    "邮寄": "邮寄申请",
-    "邮寄申请": "邮寄申请",
-    "申请邮寄": "邮寄申请",
-    "成绩查询": "成绩查询",
-    "查询成绩": "成绩查询",
-    "复核": "成绩复核",
-    "复查": "成绩复核",
-    "考试时间": None,
-    "考试日期": None,
-    "考试于": None,
-    "考试定于": None,
-    "考试将于": None,
-    "举行": None,
-    "开考": None,
-    "笔试": None,
-    "机考": None,
-    "考试安排": None,
-    "发布": None,
-    "印发": None,
-    "公布": None,
-    "施行": None,
-    "实施": None,
-    "成立": None,
-    "出版": None,
-}
+    "领取": "领取", "领证": "领取", "发证": "领取", "发放": "领取",
+    "邮寄": "邮寄申请", "邮寄申请": "邮寄申请", "申请邮寄": "邮寄申请",
+    "成绩查询": "成绩查询", "查询成绩": "成绩查询",
+    "复核": "成绩复核", "复查": "成绩复核",
+    "退费": "退费申请",
+    "考试时间": None, "考试日期": None, "考试于": None, "考试定于": None, "考试将于": None, "举行": None, "开考": None,
+    "笔试": None, "机考": None, "考试安排": None, "发布": None, "印发": None, "公布": None, "施行": None,
+    "实施": None, "成立": None, "出版": None,
+}  # fmt: skip
 _LABEL_RE = re.compile("|".join(sorted(map(re.escape, _LABELS), key=len, reverse=True)))
 _JOINER = re.compile(r"[和及与、/或并\s]{0,2}")
 _CLAUSE_BREAK = re.compile(r"[，,]")
+_ADDRESSEE = re.compile(r"\s*(?:请|考生|持证|合格人员|申请人|报考人员|各位|相关)")
+_BRACKETED = re.compile(r"\([^()]{0,80}\)")
 # Words after a date that make it an eligibility cut-off (…以后取得证书), not a window.
 _ELIGIBILITY_AFTER = re.compile(r"[^，,。;]{0,6}?(?:取得|获得|考取|考试合格|合格|通过)")
 _END_BEFORE = re.compile(r"(?:截止|截至|至|到|止|不晚于|最迟)(?:时间|日期)?\s*(?:为|是|:)?\s*(?:于)?\s*$")
@@ -222,8 +191,8 @@ def _groups(norm: str, moments: list[_Moment]) -> list[_Group]:
 
 
 def _labels_in(text: str, *, last: bool) -> list[str | None]:
-    """Labels of the keyword nearest the date (the last one before it, or the first after it),
-    together with keywords joined to it by 和/及/、 (报名和缴费时间 → 报名, 缴费)."""
+    """Labels of the last (or first) keyword in ``text``, together with keywords joined to it
+    by 和/及/、 (报名和缴费时间 → 报名, 缴费)."""
     matches = list(_LABEL_RE.finditer(text))
     if not matches:
         return []
@@ -243,6 +212,15 @@ def _labels_in(text: str, *, last: bool) -> list[str | None]:
         if label not in labels:
             labels.append(label)
     return labels
+
+
+def _column_labels(norm: str) -> list[list[str | None]] | None:
+    """Labels per column of a table header row (考区 | 报名时间 | 缴费时间), or None when the row is
+    not one: rows below it take their labels from the column a date sits in."""
+    if CELL_SEPARATOR not in norm or _MOMENT.search(norm):
+        return None
+    columns = [_labels_in(cell, last=True) for cell in norm.split(CELL_SEPARATOR)]
+    return columns if any(columns) else None
 
 
 def _strong_label(clause: str) -> bool:
@@ -267,15 +245,22 @@ class WindowReader:
     def read(self, sentences: list[Sentence]) -> list[Window]:
         windows: list[Window] = []
         seen: set[tuple[str, object, object]] = set()
+        columns: list[list[str | None]] | None = None
         for sentence in sentences:
-            for window in self._sentence_windows(sentence):
+            header = _column_labels(sentence.norm)
+            if header is not None:
+                columns = header
+                continue
+            if columns is not None and sentence.norm.count(CELL_SEPARATOR) + 1 != len(columns):
+                columns = None
+            for window in self._sentence_windows(sentence, columns):
                 key = (window.label, window.start, window.end)
                 if key not in seen:
                     seen.add(key)
                     windows.append(window)
         return windows
 
-    def _sentence_windows(self, sentence: Sentence) -> list[Window]:
+    def _sentence_windows(self, sentence: Sentence, columns: list[list[str | None]] | None) -> list[Window]:
         norm = sentence.norm
         moments = _moments(norm)
         if not moments:
@@ -290,7 +275,8 @@ class WindowReader:
         previous_end = 0
         for index, group in enumerate(groups):
             next_start = groups[index + 1].first.start if index + 1 < len(groups) else len(norm)
-            windows.extend(self._group_windows(sentence, group, previous_end, next_start))
+            column = columns[norm.count(CELL_SEPARATOR, 0, group.first.start)] if columns else []
+            windows.extend(self._group_windows(sentence, group, previous_end, next_start, column))
             previous_end = group.span_end
         return windows
 
@@ -298,30 +284,41 @@ class WindowReader:
         self, sentence: Sentence, group: _Group, previous_end: int, next_start: int
     ) -> list[str | None]:
         norm = sentence.norm
+        # Commas inside brackets (工作日上午9:00-11:30，下午…) do not end a clause.
+        flat = _BRACKETED.sub(lambda bracketed: " " * len(bracketed.group()), norm)
         before = norm[previous_end : group.first.start]
-        breaks = list(_CLAUSE_BREAK.finditer(before))
-        clause_before = before[breaks[-1].end() :] if breaks else before
+        breaks = list(_CLAUSE_BREAK.finditer(flat, previous_end, group.first.start))
+        clause_before = norm[breaks[-1].end() : group.first.start] if breaks else before
         after = norm[group.span_end : next_start]
-        clause_after = after[: m.start()] if (m := _CLAUSE_BREAK.search(after)) else after
+        m = _CLAUSE_BREAK.search(flat, group.span_end, next_start)
+        clause_after = norm[group.span_end : m.start()] if m else after
         before_labels = _labels_in(clause_before, last=True)
-        after_labels = _labels_in(clause_after, last=False)
+        # The action of a clause after the date is its last word (…向报名所在地考试机构提出成绩复核申请).
+        after_labels = _labels_in(clause_after, last=True)
         if before_labels and (not after_labels or _strong_label(clause_before)):
             return before_labels
+        # A date that ends its clause is explained by the next one when that addresses the reader
+        # (…至9月6日，考生可登录报名系统…), not when it reports (截至3月25日，报名工作圆满结束).
+        next_clause = ""
+        if m is not None and not clause_after.strip() and _ADDRESSEE.match(norm, m.end()):
+            following = _CLAUSE_BREAK.search(flat, m.end(), next_start)
+            next_clause = norm[m.end() : following.start() if following else next_start]
         return (
             after_labels
             or _labels_in(norm[: group.first.start], last=True)
             or _labels_in(sentence.heading, last=True)
-            or _labels_in(after, last=False)
+            or _labels_in(next_clause, last=False)
         )
 
     def _group_windows(
-        self, sentence: Sentence, group: _Group, previous_end: int, next_start: int
+        self, sentence: Sentence, group: _Group, previous_end: int, next_start: int, column: list[str | None]
     ) -> list[Window]:
+        """Windows of one date or range; ``column`` holds the labels of its table column's header."""
         norm = sentence.norm
         after = norm[group.span_end : next_start]
         if _ELIGIBILITY_AFTER.match(after):
             return []
-        labels = self._label(sentence, group, previous_end, next_start)
+        labels = column or self._label(sentence, group, previous_end, next_start)
         if not labels or None in labels:
             return []
         bounds = self._bounds(sentence, group, previous_end)

@@ -15,16 +15,20 @@ from parsers.numerals import SMALL_CHARS, YEAR_CHARS, to_int
 from parsers.text import Sentence
 from parsers.types import EligibleRange
 
-# A year or session, not followed by a month (2024年3月 is a date, read by dates.py).
-_SPEC = (
-    rf"(?P<{{n}}y>[{YEAR_CHARS}]{{{{4}}}})\s*年\s*(?:度\s*)?(?P<{{n}}h>上半年|下半年)?(?:度)?"
-    rf"(?:\s*\(含\))?(?!\s*[{SMALL_CHARS}]{{{{1,3}}}}\s*月)"
-)
-_FIRST = _SPEC.format(n="a")
-_SECOND = _SPEC.format(n="b")
+
+def _spec(name: str) -> str:
+    """A year or session (groups ``<name>y``, ``<name>h``), not followed by a month: 2024年3月 is a
+    date, read by dates.py."""
+    return (
+        rf"(?P<{name}y>[{YEAR_CHARS}]{{4}})\s*年\s*(?:度\s*)?(?P<{name}h>上半年|下半年)?(?:度)?"
+        rf"(?:\s*\(含\))?(?!\s*[{SMALL_CHARS}]{{1,3}}\s*月)"
+    )
+
+
+# "含" before a year only says the bound is inclusive; "截至 X" makes X an upper bound.
 _PHRASE = re.compile(
-    rf"(?P<until>截至|截止到?|含)?\s*{_FIRST}"
-    rf"(?:(?P<range>\s*(?:至|到|-{{1,2}}|~)\s*(?:含\s*)?{_SECOND})"
+    rf"(?P<until>截至|截止到?|含)?\s*{_spec('a')}"
+    rf"(?:(?P<range>\s*(?:至|到|-{{1,2}}|~)\s*(?:含\s*)?{_spec('b')})"
     rf"|(?P<upto>\s*(?:\(含\))?\s*(?:及|和|或)?\s*(?:以前|之前|前))"
     rf"|(?P<since>\s*(?:\(含\))?\s*(?:及|和|或)?\s*(?:以后|之后|后|起))"
     rf")?"
@@ -35,6 +39,7 @@ _DATE_CUTOFF = re.compile(
     rf"\s*(?:\(含\))?\s*(?:及|和)?\s*(?P<dir>以后|之后|后|起|以前|之前|前)"
     rf"[^，,。;]{{0,8}}?(?:取得|获得|考取|合格|通过)"
 )
+_BEFORE = ("以前", "之前", "前")
 _YEARS_AGO = re.compile(
     rf"(?:取得|获得)[^，,。;]{{0,8}}?满\s*(?P<n>[{SMALL_CHARS}]{{1,3}})\s*(?:个)?\s*(?:周年|年)"
 )
@@ -44,11 +49,12 @@ HOLDER_TOPIC = re.compile(r"取得|获得|考取|合格|通过|持有|持证")
 CERTIFICATE_TOPIC = re.compile(r"取得|获得|考取|合格|通过|持有|持证|证书")
 # A year that names the campaign itself (2026年度证书登记工作), not the certificates.
 _CAMPAIGN_AFTER = re.compile(r"\s*(?:证书)?(?:补|逾期|定期)?(?:登记|报名|考务)")
-_NOT_TOPIC = re.compile(r"文件|规定|办法|通知|号\]|号\)|〔|\[20")
+# A year inside a reference to a document (2019年…文件, 〔2019〕50号) is not eligibility.
+_NOT_TOPIC = re.compile(r"文件|规定|办法|通知|\[")
 
 
-def _session(year_text: str, half: str | None) -> str | None:
-    year = to_int(year_text)
+def _session(year: int | None, half: str | None = None) -> str | None:
+    """``2021`` or ``2021上半年`` as ``session_bounds`` reads it; None for implausible years."""
     if year is None or not 1980 <= year <= 2100:
         return None
     return f"{year}{half or ''}"
@@ -96,7 +102,7 @@ class EligibleReader:
             session = self._cutoff_session(match)
             if session is not None:
                 covered.append(match.span())
-                if match.group("dir") in ("以前", "之前", "前"):
+                if match.group("dir") in _BEFORE:
                     add(None, session)
                 else:
                     add(session, None)
@@ -113,11 +119,11 @@ class EligibleReader:
                 norm, match.end()
             ):
                 continue
-            first = _session(match.group("ay"), match.group("ah"))
+            first = _session(to_int(match.group("ay")), match.group("ah"))
             if first is None:
                 continue
             if match.group("range"):
-                second = _session(match.group("by"), match.group("bh"))
+                second = _session(to_int(match.group("by")), match.group("bh"))
                 if second is not None:
                     add(first, second)
             elif match.group("upto") or match.group("until") in ("截至", "截止", "截止到"):
@@ -138,10 +144,10 @@ class EligibleReader:
         year, month = to_int(match.group("y")), to_int(match.group("m"))
         if year is None or month is None or not 1 <= month <= 12:
             return None
-        if match.group("dir") in ("以前", "之前", "前"):
+        if match.group("dir") in _BEFORE:
             if month <= 5:
-                return _session(str(year - 1), None)
-            return _session(str(year), "上半年" if month <= 11 else None)
+                return _session(year - 1)
+            return _session(year, "上半年" if month <= 11 else None)
         if month <= 5:
-            return _session(str(year), None)
-        return _session(str(year), "下半年") if month <= 11 else _session(str(year + 1), None)
+            return _session(year)
+        return _session(year, "下半年") if month <= 11 else _session(year + 1)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from parsers.text import Sentence, last_match
+from parsers.text import CELL_SEPARATOR, Sentence, last_match
 from parsers.types import Fee
 
 _AMOUNT = re.compile(
@@ -21,67 +21,36 @@ _AMOUNT = re.compile(
 _UNIT_WORDS = r"科次|科目?|门|次|件|本|张|份|证书|人|位|名|考生"
 _PER_BEFORE = re.compile(
     rf"每\s*(?P<unit>{_UNIT_WORDS})?\s*(?:每\s*(?P<unit2>{_UNIT_WORDS}))?\s*"
-    r"(?:收取|收费|缴纳|交纳|为|:)?\s*$"
+    r"(?:收取|收费|缴纳|交纳|为|:|合计|共计|共)?\s*$"
 )
 _PER_AFTER = re.compile(
     r"\s*(?:/|每)\s*(?P<unit>人次|人|位|科目?|门|科次|次|件|本|张|份|证书|证)"
     r"(?:\s*[·.*×xX]?\s*(?P<unit2>科目?|科次|次))?"
 )
 _UNITS = {
-    "人": "人",
-    "位": "人",
-    "名": "人",
-    "考生": "人",
-    "人次": "人",
-    "科": "科目",
-    "科目": "科目",
-    "门": "科目",
-    "科次": "科次",
-    "次": "次",
-    "件": "件",
-    "本": "证书",
-    "张": "证书",
-    "份": "证书",
-    "证书": "证书",
-    "证": "证书",
-}
+    "人": "人", "位": "人", "名": "人", "考生": "人", "人次": "人",
+    "科": "科目", "科目": "科目", "门": "科目", "科次": "科次", "次": "次", "件": "件",
+    "本": "证书", "张": "证书", "份": "证书", "证书": "证书", "证": "证书",
+}  # fmt: skip
 # The most specific unit wins when a notice names two (每人每科 → 科目); 每人每次 stays per person.
 _UNIT_RANK = {"科目": 3, "科次": 3, "件": 3, "证书": 3, "人": 2, "次": 1}
 _ITEMS = {
-    "登记费": "登记费",
-    "登记收费": "登记费",
-    "登记费用": "登记费",
-    "登记的费用": "登记费",
-    "考务费": "考务费",
-    "考试费": "考试费",
-    "报名费": "报名费",
-    "工本费": "工本费",
-    "证书费": "工本费",
-    "制证费": "工本费",
-    "邮寄费": "邮寄费",
-    "快递费": "邮寄费",
-    "邮费": "邮寄费",
-    "寄递费": "邮寄费",
-    "邮寄费用": "邮寄费",
-    "快递费用": "邮寄费",
-    "滞纳金": "滞纳金",
-}
+    "登记费": "登记费", "登记收费": "登记费", "登记费用": "登记费", "登记的费用": "登记费",
+    "考务费": "考务费", "考试费": "考试费", "报名费": "报名费",
+    "工本费": "工本费", "证书费": "工本费", "制证费": "工本费",
+    "邮寄费": "邮寄费", "快递费": "邮寄费", "邮费": "邮寄费", "寄递费": "邮寄费", "邮寄费用": "邮寄费",
+    "快递费用": "邮寄费", "滞纳金": "滞纳金",
+}  # fmt: skip
 _ITEM_RE = re.compile("|".join(sorted(map(re.escape, _ITEMS), key=len, reverse=True)))
 # Words that name the item when no fee word does (登记 … 30元 → 登记费).
 _ITEM_HINTS = (
-    ("补登记", "登记费"),
-    ("逾期登记", "登记费"),
-    ("登记", "登记费"),
-    ("邮寄", "邮寄费"),
-    ("快递", "邮寄费"),
-    ("到付", "邮寄费"),
-    ("报名", "报名费"),
-    ("考试", "考试费"),
-)
+    ("登记", "登记费"), ("邮寄", "邮寄费"), ("快递", "邮寄费"), ("到付", "邮寄费"), ("报名", "报名费"), ("考试", "考试费"),
+)  # fmt: skip
 _REVENUE_SPLIT = re.compile(r"上缴|分成|留成|返还|划拨|拨付|解缴|比例|提取")
 _TOTAL_BEFORE = re.compile(r"(?:共|合计|总计|共计|总额|总共)[^，,。;元]{0,8}$")
 _FREE = re.compile(r"免费|不收取[^，,。;]{0,6}?费|免收[^，,。;]{0,6}?费|不收费|不再收取")
 _CLAUSE = re.compile(r"[，,;；:]")
+_DIGIT = re.compile(r"\d")
 
 
 def _unit(*names: str | None) -> str | None:
@@ -125,7 +94,7 @@ class FeeReader:
         seen: set[tuple[Decimal, str, str | None]] = set()
         header: list[tuple[str, str | None] | None] | None = None
         for sentence in sentences:
-            cells = sentence.norm.split(" | ") if " | " in sentence.norm else None
+            cells = sentence.norm.split(CELL_SEPARATOR) if CELL_SEPARATOR in sentence.norm else None
             if cells is not None and (columns := self._header(cells)) is not None:
                 header = columns
                 continue
@@ -148,7 +117,7 @@ class FeeReader:
         for cell in cells:
             item = _last_item(cell)
             yuan = cell.find("元")
-            if item and yuan >= 0 and not _AMOUNT.search(cell[: yuan + 1].replace("元", "")):
+            if item and yuan >= 0 and not _DIGIT.search(cell):
                 per_after = _PER_AFTER.match(cell, yuan + 1)
                 columns.append((item, _unit(*per_after.group("unit", "unit2")) if per_after else None))
             else:

@@ -16,9 +16,11 @@ from parsers.eligible import CERTIFICATE_TOPIC, HOLDER_TOPIC, EligibleReader
 from parsers.fees import FeeReader
 from parsers.kind import classify
 from parsers.numerals import SMALL_CHARS, YEAR_CHARS, to_int
+from parsers.places import NATIONAL
 from parsers.region import find_region
 from parsers.text import (
     MAX_HTML_CHARS,
+    MAX_TITLE_CHARS,
     Sentence,
     clean_text,
     looks_like_html,
@@ -30,10 +32,9 @@ from parsers.types import ParsedNotice
 
 # Text past this length is not searched: real notices are a few thousand characters.
 MAX_TEXT_CHARS = 200_000
-MAX_TITLE_CHARS = 300
-_SESSION = re.compile(r"(\d{4})\s*年\s*度?\s*(上半年|下半年)?")
+_SESSION = re.compile(rf"([{YEAR_CHARS}]{{4}})\s*年\s*度?\s*(上半年|下半年)?")
 _META_DATE = re.compile(
-    r"(?:发布时间|发布日期|信息提供日期|日期|时间)\s*:\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})"
+    r"(?:发布时间|发布日期|信息提供日期|发文日期|成文日期)\s*:\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})"
 )
 _SIGNATURE_DATE = re.compile(
     r"^\s*(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})\s*$|"
@@ -77,7 +78,31 @@ def parse_notice(
     region: str | None = None,
     is_html: bool | None = None,
 ) -> ParsedNotice:
-    """Parse one notice; unsure fields are left out with a message in ``warnings``."""
+    """Parse one notice; unsure fields are left out with a message in ``warnings``.
+
+    Never raises: the crawler stores whatever comes back, so an unexpected error (a bug,
+    not bad input, which the readers handle) becomes an ``other`` notice with its warning.
+    """
+    try:
+        return _parse(document, title=title, published=published, region=region, is_html=is_html)
+    except Exception as error:  # the contract is "never raises"
+        return ParsedNotice(
+            title=" ".join(str(title or "").split())[:MAX_TITLE_CHARS],
+            kind="other",
+            region=region or NATIONAL,
+            published=published,
+            warnings=(f"parser error, nothing extracted: {type(error).__name__}: {error}"[:300],),
+        )
+
+
+def _parse(
+    document: str,
+    *,
+    title: str | None,
+    published: date | None,
+    region: str | None,
+    is_html: bool | None,
+) -> ParsedNotice:
     warnings: list[str] = []
     if not isinstance(document, str):
         document = str(document)
@@ -104,7 +129,7 @@ def parse_notice(
             warnings.append("no published date given or found on the page")
     session = _SESSION.search(normalise(title))
     years = YearContext(
-        published, int(session.group(1)) if session else None, session.group(2) if session else None
+        published, to_int(session.group(1)) if session else None, session.group(2) if session else None
     )
     kind = classify(normalise(title), normalise(text))
     region = region or find_region(normalise(title), normalise(meta), normalise(text))

@@ -23,6 +23,15 @@ CITY_PROVINCE = {
     "深圳": "广东", "广州": "广东", "大连": "辽宁", "青岛": "山东", "宁波": "浙江", "厦门": "福建",
     "潍坊": "山东", "苏州": "江苏", "南京": "江苏", "杭州": "浙江", "成都": "四川", "武汉": "湖北",
     "西安": "陕西", "沈阳": "辽宁", "长沙": "湖南", "郑州": "河南", "济南": "山东", "哈尔滨": "黑龙江",
+    "珠海": "广东", "汕头": "广东", "佛山": "广东", "东莞": "广东", "中山": "广东", "惠州": "广东",
+    "江门": "广东", "湛江": "广东", "福州": "福建", "泉州": "福建", "温州": "浙江", "嘉兴": "浙江",
+    "绍兴": "浙江", "金华": "浙江", "台州": "浙江", "无锡": "江苏", "常州": "江苏", "南通": "江苏",
+    "徐州": "江苏", "扬州": "江苏", "盐城": "江苏", "烟台": "山东", "威海": "山东", "淄博": "山东",
+    "临沂": "山东", "济宁": "山东", "长春": "吉林", "石家庄": "河北", "唐山": "河北", "太原": "山西",
+    "洛阳": "河南", "宜昌": "湖北", "襄阳": "湖北", "南昌": "江西", "合肥": "安徽", "芜湖": "安徽",
+    "绵阳": "四川", "贵阳": "贵州", "昆明": "云南", "兰州": "甘肃", "西宁": "青海", "银川": "宁夏",
+    "乌鲁木齐": "新疆", "呼和浩特": "内蒙古", "包头": "内蒙古", "南宁": "广西", "柳州": "广西",
+    "桂林": "广西", "海口": "海南", "三亚": "海南", "拉萨": "西藏",
 }  # fmt: skip
 
 _PROVINCE_SUFFIX = re.compile(r"^(省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区|生产建设兵团)")
@@ -49,15 +58,3 @@ def split_region(region: str | None) -> tuple[str, str]:
     rest = _PROVINCE_SUFFIX.sub("", text[len(province) :], count=1)
     m = _CITY.match(rest)
     return province, (m.group(1) if m else "")
-
-
-def region_of_text(text: str) -> str:
-    """The region a notice's title or issuer names: a city with its own office, a province, or national."""
-    head = text[:200]
-    for city in CITY_PROVINCE:
-        if city in head:
-            return city
-    for province in sorted(PROVINCES, key=len, reverse=True):
-        if province in head:
-            return province
-    return NATIONAL

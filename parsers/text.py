@@ -19,6 +19,7 @@ from bs4 import BeautifulSoup, CData, NavigableString, PageElement, Tag
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Pages past this size are cut before parsing: no real notice is anywhere near it.
 MAX_HTML_CHARS = 1_000_000
+MAX_TITLE_CHARS = 300
 
 _GB_ALIASES = {"gb2312", "gbk", "gb_2312", "gb_2312-80", "x-gbk", "zh_cn", "cp936", "euc-cn", "csgb2312"}
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]{2,40})""", re.I)
@@ -43,8 +44,7 @@ def decode_html(data: bytes, declared: str | None = None) -> str:
 
     A declared charset that fails strictly is not trusted (sites declare UTF-8 and serve
     GBK), so the next candidate is tried; replacement characters appear only when every
-    candidate fails, and then the
-    reading with the fewest of them wins. Never raises.
+    candidate fails, and then the reading with the fewest of them wins. Never raises.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -77,20 +77,21 @@ def _build_normal_map() -> dict[int, str]:
         table[ord(colon)] = ":"
     for dash in "‐‑‒–—―−─━﹣":
         table[ord(dash)] = "-"
+    look_alikes = {
+        "〜": "~",
+        "∼": "~",
+        "￥": "¥",
+        "﹙": "(",
+        "﹚": ")",
+        "【": "[",
+        "】": "]",
+        "〔": "[",
+        "〕": "]",
+    }
+    table.update({ord(char): plain for char, plain in look_alikes.items()})
+    # Invisible format characters (zero width, bidi controls) read as spaces.
     table.update(
-        {
-            ord("〜"): "~",
-            ord("∼"): "~",
-            ord("￥"): "¥",
-            ord("﹙"): "(",
-            ord("﹚"): ")",
-            ord("【"): "[",
-            ord("】"): "]",
-            ord("〔"): "[",
-            ord("〕"): "]",
-            ord("、"): "、",
-            ord("．"): ".",
-        }
+        {code: " " for code in (0x200C, 0x200D, 0x2060, *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
     )
     # Traditional → simplified, only for characters our keyword tables use (re-posts get converted).
     pairs = (
@@ -100,7 +101,7 @@ def _build_normal_map() -> dict[int, str]:
         "標标團团額额納纳滯滞價价錢钱個个則则條条據据萬万臨临將将從从對对縣县鎮镇鄉乡傳传處处覽览讀读說说錄录稱称"
         "碼码總总並并獲获屆届遞递頒颁複复績绩佈布啟启動动禮礼華华國国訊讯際际廳厅測测評评驗验聯联繫系係系經经貿贸"
         "廈厦陽阳連连濱滨鹽盐揚扬錫锡莊庄溫温嶺岭黃黄岡冈銀银烏乌魯鲁滬沪內内夾夹紀纪強强給给產产導导優优們们"
-        "這这劃划撥拨繳缴費费幣币額额寫写擇择覈核態态樣样參参顯显"
+        "這这劃划撥拨幣币寫写擇择覈核態态樣样參参顯显"
     )
     for i in range(0, len(pairs), 2):
         table[ord(pairs[i])] = pairs[i + 1]
@@ -191,9 +192,24 @@ _BODY_MARKS = (
     ("id", "content"),
     ("class", "content"),
 )
+_TITLE_MARKS = (
+    ("id", "contentTitle"),
+    ("class", "article-title"),
+    ("tag", "h1"),
+    ("tag", "h2"),
+    ("tag", "h3"),
+)
+_WANTED_MARKS = frozenset(_BODY_MARKS + _TITLE_MARKS)
 # Chrome that a fallback (whole-body) extraction skips by id/class name.
-_CHROME = re.compile(r"nav|menu|footer|header|breadcrumb|crumb|sidebar|share|toolbar|links|copyright", re.I)
+_CHROME = re.compile(
+    r"nav|menu|foot|header|bottom|breadcrumb|crumb|sidebar|share|toolbar|links|copyright", re.I
+)
 _CELL_MARK = "\x1f"
+CELL_SEPARATOR = " | "  # between the cells of a table row in html_to_text's output
+_BLOCK_IN_CELL = "\x1e"
+_LAYOUT_BREAKS = re.compile("[\x1e\x1f]")
+_LAYOUT_ROW_CHARS = 200
+_SOURCE_NEWLINES = str.maketrans("\r\n", "  ")
 _SPACES = re.compile(r"[ \t\r\f\v\u3000\xa0]+")
 _CELL_RUNS = re.compile(r"\s*\x1f[\s\x1f]*")
 
@@ -209,18 +225,30 @@ class Page:
 
 
 def _clean_lines(raw: str) -> str:
+    """Collapse spaces, join table cells with `` | `` and drop empty lines.
+
+    A table row longer than ``_LAYOUT_ROW_CHARS`` is page layout (old sites put the whole
+    notice in table cells), so its cells and inner paragraphs become lines of their own.
+    """
     lines = []
     for line in raw.split("\n"):
-        line = _CELL_RUNS.sub(" | ", _SPACES.sub(" ", line)).strip(" |")
-        if line:
-            lines.append(line)
+        if _BLOCK_IN_CELL not in line:
+            pieces = [line]
+        elif len(line) > _LAYOUT_ROW_CHARS:
+            pieces = _LAYOUT_BREAKS.split(line)
+        else:
+            pieces = [line.replace(_BLOCK_IN_CELL, " ")]
+        for piece in pieces:
+            piece = _CELL_RUNS.sub(CELL_SEPARATOR, _SPACES.sub(" ", piece)).strip(" |")
+            if piece:
+                lines.append(piece)
     return "\n".join(lines)
 
 
-def _body_container(soup: BeautifulSoup) -> Tag | None:
-    """The first known body container (by priority) that holds some text, found in one pass."""
+def _landmarks(soup: BeautifulSoup) -> dict[tuple[str, str], Tag]:
+    """The first tag of each known body or title mark, found in one pass over the tree
+    (CSS selectors would walk the tree once per selector, costing as much as parsing)."""
     found: dict[tuple[str, str], Tag] = {}
-    wanted = set(_BODY_MARKS)
     for tag in soup.find_all(True):
         marks = [("tag", tag.name)]
         tag_id = tag.get("id")
@@ -228,10 +256,15 @@ def _body_container(soup: BeautifulSoup) -> Tag | None:
             marks.append(("id", tag_id))
         marks.extend(("class", name) for name in tag.get("class") or ())
         for mark in marks:
-            if mark in wanted and mark not in found:
+            if mark in _WANTED_MARKS and mark not in found:
                 found[mark] = tag
+    return found
+
+
+def _body_container(landmarks: dict[tuple[str, str], Tag]) -> Tag | None:
+    """The first known body container (by priority) that holds some text."""
     for mark in _BODY_MARKS:
-        tag = found.get(mark)
+        tag = landmarks.get(mark)
         if tag is not None and len(tag.get_text(strip=True)) >= 20:
             return tag
     return None
@@ -268,33 +301,35 @@ def _tag_text(root: Tag, skip_chrome: bool) -> str:
                 cell_depth += 1
                 stack.append((iter(node.contents), _CELL_MARK, True))
             elif name in _BLOCK_TAGS:
-                mark = " " if cell_depth else "\n"
+                mark = _BLOCK_IN_CELL if cell_depth else "\n"
                 parts.append(mark)
                 if name != "br":
                     stack.append((iter(node.contents), mark, False))
             else:
                 stack.append((iter(node.contents), "", False))
         elif type(node) is NavigableString or isinstance(node, CData):
-            parts.append(node)
+            parts.append(node.translate(_SOURCE_NEWLINES))  # in HTML a newline is only a space
     return _clean_lines("".join(parts))
 
 
-_META_HINTS = re.compile(r"信息来源|来源[:：]|发布(?:时间|日期|单位|机构)|信息提供日期|发文机关|日期[:：]")
+_META_HINTS = re.compile(
+    r"信息来源|来源[:：]|发布(?:时间|日期|单位|机构)|信息提供日期|发文(?:机关|日期)|成文日期"
+)
 
 
 _NOTICE_WORDS = re.compile(r"通知|公告|通告|简章|须知|公示|办法|提示|说明|安排|关于|的")
 
 
-def _page_title(soup: BeautifulSoup) -> str | None:
-    """The notice heading: a known title element, else ``<h1>``/``<h2>``, else ``<title>`` minus the site."""
-    for selector in ("#contentTitle", ".article-title", "div.conTit h1", "h1", "h2", "h3"):
-        node = soup.select_one(selector)
+def _page_title(soup: BeautifulSoup, landmarks: dict[tuple[str, str], Tag]) -> str | None:
+    """The notice heading: a known title element, else ``<h1>``–``<h3>``, else ``<title>`` minus the site."""
+    for mark in _TITLE_MARKS:
+        node = landmarks.get(mark)
         if node is not None:
-            text = _SPACES.sub(" ", node.get_text(" ", strip=True)).strip()
-            if len(text) >= 6:
+            text = _SPACES.sub(" ", node.get_text(" ", strip=True)).strip()[:MAX_TITLE_CHARS]
+            if len(text) >= 6 and _NOTICE_WORDS.search(text):  # not a logo such as <h1>某某人事考试网</h1>
                 return text
     if soup.title is not None and soup.title.string:
-        text = _SPACES.sub(" ", str(soup.title.string)).strip()
+        text = _SPACES.sub(" ", str(soup.title.string)).strip()[:MAX_TITLE_CHARS]
         if not _NOTICE_WORDS.search(text):
             return None  # only the site's name (中国计算机技术职业资格网): the body's first line is better
         text = re.split(r"\s*(?:[-_|—]|--)\s*(?=[^-_|—]*(?:网|局|院|中心|厅|政府|门户)\s*$)", text)[0]
@@ -302,11 +337,16 @@ def _page_title(soup: BeautifulSoup) -> str | None:
     return None
 
 
+def _soup(html: str) -> BeautifulSoup:
+    """The parsed tree of (the start of) a page, without the control characters lxml rejects."""
+    return BeautifulSoup(_CONTROL.sub("", html[:MAX_HTML_CHARS]), "lxml")
+
+
 def parse_page(html: str) -> Page:
     """Parse an HTML page once and return its title, body text and metadata lines."""
-    html = _CONTROL.sub("", html[:MAX_HTML_CHARS])
-    soup = BeautifulSoup(html, "lxml")
-    title = _page_title(soup)
+    soup = _soup(html)
+    landmarks = _landmarks(soup)
+    title = _page_title(soup, landmarks)
     meta_lines = [_SPACES.sub(" ", str(soup.title.string))[:200]] if soup.title and soup.title.string else []
     for string in soup.find_all(string=_META_HINTS, limit=6):
         parent = string.parent
@@ -314,7 +354,7 @@ def parse_page(html: str) -> Page:
             parent.get_text(" ", strip=True) if parent is not None and parent.name != "[document]" else string
         )
         meta_lines.append(_SPACES.sub(" ", str(line))[:200])
-    container = _body_container(soup)
+    container = _body_container(landmarks)
     if container is None:
         text = _tag_text(soup.body or soup, skip_chrome=True)
     else:
@@ -329,7 +369,8 @@ def html_to_text(html: str) -> str:
 
 def extract_title(html: str) -> str | None:
     """The notice's own heading (``<h1>`` or a known title element), else ``<title>``; None when absent."""
-    return parse_page(html).title
+    soup = _soup(html)
+    return _page_title(soup, _landmarks(soup))
 
 
 _HTML_SIGN = re.compile(r"<(?:!doctype|html|head|body|div|p|br|table|span|meta|title|h[1-6])\b", re.I)
@@ -360,9 +401,16 @@ class Sentence:
 
 _SENTENCE_END = re.compile(r"(?<=[。！？；;!?])")
 _HEADING_MAX = 30
+_DATE_LIKE = re.compile(r"[0-9一二三四五六七八九十〇]\s*[年月日号:]|\d[-/]\d")
 # Real sentences are well under this; longer runs (hostile or broken input) are cut into pieces
 # so that matching stays linear in the text's length.
 MAX_SENTENCE_CHARS = 500
+
+
+def _is_heading(line: str) -> bool:
+    """A short line without a date (一、报名时间), as opposed to a short line that states one or a
+    table row (whose header is read column by column)."""
+    return len(line) <= _HEADING_MAX and CELL_SEPARATOR not in line and not _DATE_LIKE.search(normalise(line))
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -373,7 +421,7 @@ def split_sentences(text: str) -> list[Sentence]:
         line = line.strip()
         if not line:
             continue
-        heading = normalise(previous_line) if len(previous_line) <= _HEADING_MAX else ""
+        heading = normalise(previous_line) if _is_heading(previous_line) else ""
         for sentence in _SENTENCE_END.split(line):
             for start in range(0, len(sentence), MAX_SENTENCE_CHARS):
                 piece = sentence[start : start + MAX_SENTENCE_CHARS].strip()

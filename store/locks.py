@@ -19,6 +19,8 @@ from sqlalchemy.engine import make_url
 from store.db import make_engine, normalise_url
 
 ADVISORY_KEY = 0x52_4B_57  # "RKW": one fixed key for the run cycle
+LOCK = text("SELECT pg_try_advisory_lock(:k, hashtext(current_schema()))")
+UNLOCK = text("SELECT pg_advisory_unlock(:k, hashtext(current_schema()))")
 
 
 class AlreadyRunning(RuntimeError):
@@ -61,12 +63,14 @@ def run_lock(url: str) -> Iterator[None]:
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
-            if not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": ADVISORY_KEY}).scalar():
+            # Advisory locks are per database; keying on the schema too lets several
+            # installations share one database in separate schemas.
+            if not conn.execute(LOCK, {"k": ADVISORY_KEY}).scalar():
                 raise AlreadyRunning("another ruankao-watch run holds the PostgreSQL advisory lock")
             try:
                 yield
             finally:
-                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_KEY})
+                conn.execute(UNLOCK, {"k": ADVISORY_KEY})
                 conn.commit()
     finally:
         engine.dispose()

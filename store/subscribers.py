@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from parsers.places import split_region
@@ -157,7 +158,16 @@ def upsert_subscriber(session: Session, data: SubscriberData, *, status: str, no
             confirmed_at=now if status == "active" else None,
             hard_bounces=0,
         )
-        session.add(subscriber)
+        try:
+            with session.begin_nested():
+                session.add(subscriber)
+        except IntegrityError:
+            # Another transaction stored the same address between our look-up and insert
+            # (two submits of one form on PostgreSQL): carry on with theirs.
+            subscriber = find_subscriber(session, data.email)
+            created = False
+            if subscriber is None:
+                raise
     have = {(c.qualification, c.obtained) for c in subscriber.certificates}
     added = 0
     for cert in data.certificates:

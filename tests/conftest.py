@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
 import sys
+import textwrap
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -86,3 +88,29 @@ def cli_env(tmp_path, monkeypatch) -> dict[str, str]:
 
 
 PYTHON = sys.executable
+
+
+def hold_run_lock(url: str) -> subprocess.Popen:
+    """A child process that takes the run lock, says so, and waits to be killed."""
+    code = textwrap.dedent(
+        f"""
+        import time
+        from store.locks import run_lock
+        with run_lock({url!r}):
+            print("locked", flush=True)
+            time.sleep(600)
+        """
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([PYTHON, "-c", code], stdout=subprocess.PIPE, text=True, env=env)
+    assert proc.stdout.readline().strip() == "locked"
+    return proc
+
+
+def kill(proc: subprocess.Popen) -> None:
+    """SIGKILL, as the OOM killer or a power cut would; reap it and close its pipes."""
+    proc.kill()
+    proc.wait()
+    for stream in (proc.stdout, proc.stderr):
+        if stream:
+            stream.close()

@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from store.qualifications import LEVELS, QUALIFICATIONS
 from store.subscribers import ALERT_KINDS, CertificateData, InvalidSubscription, SubscriberData
 from web.flows import local_today, request_subscription, send_now
 from web.forms import MAX_CERTIFICATES
@@ -26,24 +27,41 @@ AlertKind = Literal[ALERT_KINDS]  # type: ignore[valid-type]
 
 
 class CertificateIn(BaseModel):
+    # Strict: what the schema says, nothing more (no 0 read as 1970-01-01, no "3" as 3).
     model_config = ConfigDict(
+        strict=True,
         json_schema_extra={
             "examples": [{"qualification": "信息系统项目管理师", "level": "高级", "obtained": "2021下半年"}]
-        }
+        },
     )
 
+    # The enum and pattern document what SubscriberData.validated accepts; it checks them
+    # itself and says in Chinese what is wrong, which a schema error could not.
     qualification: str = Field(
-        max_length=64, description="资格名称，须为官方资格列表中的一项，如 信息系统项目管理师"
+        max_length=64,
+        description="资格名称，须为官方资格列表中的一项，如 信息系统项目管理师",
+        json_schema_extra={"enum": list(QUALIFICATIONS)},
     )
-    level: str = Field("", max_length=8, description="初级、中级或高级；留空则按资格判断")
-    obtained: str = Field(max_length=16, description="取得时间：2021、2021上半年 或 2021下半年")
+    level: str = Field(
+        "",
+        max_length=8,
+        description="初级、中级或高级；留空则按资格判断",
+        json_schema_extra={"enum": ["", *LEVELS]},
+    )
+    obtained: str = Field(
+        max_length=16,
+        description="取得时间：2021、2021上半年 或 2021下半年；不能晚于已举行的最近一次考试",
+        json_schema_extra={"pattern": "^[0-9]{4}(上半年|下半年)?$"},
+    )
     last_registered: date | None = Field(None, description="最近一次证书登记的日期（可选）")
 
 
 class SubscriptionIn(BaseModel):
     """A request to subscribe; unknown fields (``status`` among them) are ignored."""
 
-    email: str = Field(max_length=320, description="邮箱地址")
+    model_config = ConfigDict(strict=True)
+
+    email: str = Field(max_length=320, description="邮箱地址", json_schema_extra={"format": "email"})
     region: str = Field("", max_length=64, description="所在地区，如 天津市红桥区；留空则只接收全国通知")
     certificates: list[CertificateIn] = Field(min_length=1, max_length=MAX_CERTIFICATES)
     alerts: list[AlertKind] | None = Field(None, min_length=1, description="要接收的提醒；省略则全部接收")

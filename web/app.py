@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Match
 
 from app.config import Config, ConfigError
 from store.db import make_engine, make_sessionmaker
@@ -98,6 +99,23 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> Response
     default = HTTPStatus(exc.status_code).phrase
     message = exc.detail if exc.detail and exc.detail != default else _MESSAGES.get(exc.status_code, "出错了")
     headers = getattr(exc, "headers", None)
+    if exc.status_code == 405:
+        headers = {**(headers or {}), "Allow": _allowed_methods(request)}
     if api.wants_json(request):
         return JSONResponse({"detail": message}, status_code=exc.status_code, headers=headers)
     return pages.message_page(request, message, status_code=exc.status_code, headers=headers)
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path: Starlette names only the first route's.
+
+    A path served by several routes (GET and HEAD declared apart) would otherwise answer
+    405 with an ``Allow`` that leaves out methods which work.
+    """
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if isinstance(route, BaseRoute) and getattr(route, "methods", None):
+            match, _ = route.matches(request.scope)
+            if match != Match.NONE:
+                methods |= route.methods
+    return ", ".join(sorted(methods))

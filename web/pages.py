@@ -77,7 +77,7 @@ def render(
         {
             "csrf_field": CSRF_FIELD,
             "csrf": lambda action: csrf_token(state.config.secret, cookie, action),
-            "feeds": list(discovery_links(state.config.base_url)),
+            "feeds": discovery_links(state.config.base_url),
             "provinces": PROVINCE_CHOICES,
             "qualifications": QUALIFICATIONS_BY_LEVEL,
             "years": obtained_years(today),

@@ -93,7 +93,6 @@ class NoticeListSpider(scrapy.Spider):
             errback=self.on_error,
             cb_kwargs={"first_url": first_url, "page": page},
             meta={"notices_kind": "list"},
-            priority=10,  # list pages before details: the known-URL check sees the store as it was
         )
 
     def parse_list(self, response: Response, first_url: str, page: int) -> Iterator[scrapy.Request]:
@@ -110,6 +109,9 @@ class NoticeListSpider(scrapy.Spider):
         self._inc("notices/list/entries", len(entries))
         if page == 1:
             self._inc("notices/list/first_page_entries", len(entries))
+        # Decide on the next page before any detail is requested, so that this run's own
+        # stored notices never count as "known".
+        next_request = self._next_page(response, page_selector, first_url, page, [e[0] for e in entries])
         for url, title, published in entries:
             yield scrapy.Request(
                 url,
@@ -118,7 +120,6 @@ class NoticeListSpider(scrapy.Spider):
                 cb_kwargs={"title": title, "published": published},
                 meta={"notices_kind": "detail"},
             )
-        next_request = self._next_page(response, page_selector, first_url, page, [e[0] for e in entries])
         if next_request is not None:
             yield next_request
 
@@ -174,7 +175,9 @@ class NoticeListSpider(scrapy.Spider):
             status = failure.value.response.status
             self._inc(f"notices/{kind}/http_error/{status}")
             logger.warning("%s page %s answered HTTP %s", kind, request.url, status)
-        elif failure.check(DownloadCancelledError, CancelledError):
+        elif failure.check(DownloadCancelledError, CancelledError) or (
+            failure.check(IgnoreRequest) and "DOWNLOAD_MAXSIZE" in str(failure.value)  # a decompression bomb
+        ):
             self._inc(f"notices/{kind}/too_large")
             logger.warning("%s page %s was larger than DOWNLOAD_MAXSIZE and was not read", kind, request.url)
         elif failure.check(IgnoreRequest):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 
 import pytest
@@ -60,3 +61,17 @@ def test_config_check_prints_masked_config(cli_env):
         [PYTHON, "-m", "app", "config", "check"], env=env, capture_output=True, text=True, check=True
     )
     assert '"smtp_url": "smtps://u:***@mail:465"' in proc.stdout
+
+
+def test_log_format_json_writes_one_object_per_line(cli_env):
+    proc = subprocess.run(
+        [PYTHON, "-m", "app", "--log-format", "json", "--log-level", "DEBUG", "init"],
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert lines, "DEBUG logging of init printed nothing"
+    records = [json.loads(line) for line in lines]
+    assert all({"time", "level", "logger", "message"} <= set(r) for r in records)

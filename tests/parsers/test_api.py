@@ -102,3 +102,13 @@ def test_decode_html_order() -> None:
     assert decode_html(b"\xef\xbb\xbf" + text.encode("utf-8"), "gbk") == text  # BOM wins
     assert decode_html(text.encode("utf-8")) == text
     assert isinstance(decode_html(b"\xff\xfe\x00\x81\x30"), str)
+
+
+def test_an_unexpected_error_becomes_a_warning(monkeypatch) -> None:
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("parsers.notice.split_sentences", broken)
+    parsed = parse_notice(PLAIN, title="T", region="天津")
+    assert (parsed.title, parsed.kind, parsed.region, parsed.windows) == ("T", "other", "天津", ())
+    assert parsed.warnings == ("parser error, nothing extracted: RuntimeError: boom",)

@@ -95,6 +95,10 @@ def spans(text: str, **kwargs) -> list[tuple[str, str | None, str | None]]:
             [("资格审核", "2024-03-21", "2024-03-28"), ("准考证打印", "2024-05-20", "2024-05-24")],
         ),
         ("考生可于3月21日至3月28日登录系统申请邮寄。", [("邮寄申请", "2024-03-21", "2024-03-28")]),
+        (
+            "对成绩有异议的，可于3月21日至3月25日向报名所在地考试机构提出成绩复核申请。",
+            [("成绩复核", "2024-03-21", "2024-03-25")],
+        ),
         # Not windows: exam days, relative periods, signatures, eligibility cut-offs, unlabelled dates.
         ("考试时间：2024年5月25日至28日。", []),
         ("考试定于5月25日举行。", []),
@@ -285,7 +289,7 @@ def test_kind(title: str, body: str, kind: str) -> None:
         ),
         ("关于2025年度软考考试计划的通知", "", "各省、自治区、直辖市考试管理机构：", "national"),
         ("内蒙古自治区2024年软考报名通知", "", "", "内蒙古"),
-        ("新疆生产建设兵团2024年软考报名通知", "", "", "新疆兵团"),
+        ("新疆生产建设兵团2024年软考报名通知", "", "", "兵团"),
     ],
 )
 def test_region(title: str, meta: str, body: str, region: str) -> None:
@@ -318,3 +322,24 @@ def test_decode_html(data: bytes, declared: str | None, text: str | None) -> Non
         assert decoded == text
     else:
         assert isinstance(decoded, str) and decoded.startswith("报")
+
+
+def test_table_header_labels_each_column() -> None:
+    table = (
+        "考区 | 网上报名时间 | 网上缴费时间\n"
+        "太原 | 3月20日9:00-3月28日17:00 | 3月20日9:00-3月30日17:00\n"
+        "大同 | 未定 | 3月21日-3月31日\n"
+        "注：以上时间如有调整另行通知。\n"
+        "考试 | 5月25日至5月28日"
+    )
+    assert spans(table) == [
+        ("报名", "2024-03-20T09:00", "2024-03-28T17:00"),
+        ("缴费", "2024-03-20T09:00", "2024-03-30T17:00"),
+        ("缴费", "2024-03-21", "2024-03-31"),
+    ]
+
+
+def test_a_table_row_is_not_a_heading() -> None:
+    assert spans("工作内容 | 时间安排\n打印准考证 | 5月20日至5月24日\n考试 | 5月25日至5月28日") == [
+        ("准考证打印", "2024-05-20", "2024-05-24")
+    ]

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+from datetime import date
+
 import pytest
 
-from tests.web.helpers import body, confirm_mails, subscriber, subscriber_count
+from store.subscribers import CertificateData, SubscriberData, upsert_subscriber
+from tests.web.helpers import START, body, confirm_mails, subscriber, subscriber_count
 
 API = "/api/subscriptions"
 
@@ -139,3 +143,29 @@ def test_openapi_schema_describes_the_api(client):
 
 def test_healthz(client):
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_two_requests_racing_for_one_new_address_store_it_once(sessions, database_url):
+    """The second insert waits for the first (PostgreSQL), fails on the unique email, and carries on."""
+    if database_url.startswith("sqlite"):
+        pytest.skip("SQLite serialises writers from BEGIN IMMEDIATE: no race to lose")
+    data = SubscriberData("race@example.com", "", (CertificateData("程序员", "初级", "2019"),)).validated(
+        date(2026, 3, 2)
+    )
+    first = sessions()
+    first.begin()
+    assert upsert_subscriber(first, data, status="pending", now=START).created
+    result: dict = {}
+
+    def second() -> None:
+        with sessions.begin() as s:
+            result["created"] = upsert_subscriber(s, data, status="pending", now=START).created
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    thread.join(1)  # blocked on the first transaction's row
+    first.commit()
+    first.close()
+    thread.join(10)
+    assert result == {"created": False}
+    assert subscriber_count(sessions) == 1

@@ -2,7 +2,7 @@
 
 Runs the app with uvicorn on 127.0.0.1 in a thread, an aiosmtpd server on loopback and
 Debian's chromium driven by Playwright; screenshots of ``/`` and ``/subscribe`` (desktop
-and phone widths) are saved under ``test-output/`` for a person to look at.
+and phone widths), the confirm and the manage page are saved under ``test-output/`` for a person to look at.
 """
 
 from __future__ import annotations
@@ -159,7 +159,7 @@ def test_subscribe_confirm_in_a_real_browser(server, smtp, browser):
     page.get_by_role("button", name="再添加一个证书").click()
     page.locator("#cert-1-qualification").select_option("软件设计师")
     page.locator("#cert-1-year").select_option("2016")
-    page.get_by_role("button", name="订阅", exact=True).click()
+    page.get_by_label("区、县").press("Enter")  # Enter subscribes; it does not add a row
     page.get_by_role("heading", name="请查收确认邮件").wait_for()
     print(f"\nscreenshots: {OUT}")
 
@@ -170,8 +170,13 @@ def test_subscribe_confirm_in_a_real_browser(server, smtp, browser):
 
     page.goto(confirm_url)  # what a link scanner would do too: nothing changes
     assert subscriber(sessions, "wang.fang@example.com").status == "pending"
+    page.screenshot(path=str(OUT / "confirm.png"))
     page.get_by_role("button", name="确认订阅").click()
     page.get_by_role("heading", name="订阅已确认").wait_for()
+    page.get_by_role("link", name="管理订阅").click()
+    page.get_by_role("heading", name="管理订阅").wait_for()
+    assert page.get_by_label("区、县").input_value() == "红桥区"
+    page.screenshot(path=str(OUT / "manage.png"), full_page=True)
     stored = subscriber(sessions, "wang.fang@example.com")
     assert stored.status == "active"
     assert [c.qualification for c in stored.certificates] == ["信息系统项目管理师", "软件设计师"]

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from alerts.tokens import make_token
+from feeds.private import feed_token
 from store.notices import record_fetch
 from store.subscribers import CertificateData, SubscriberData, upsert_subscriber
 from tests.web.helpers import (
@@ -188,9 +189,8 @@ def test_bad_links_are_404_for_get_and_post_alike(client, sessions, config, cloc
     bad = [
         "nonsense",
         _tampered(good),
-        make_token(
-            sid, 1, "confirm" if purpose != "confirm" else "manage", today_day=today, secret=SECRET
-        ),  # another purpose
+        feed_token(sid, 1, SECRET),  # a private-feed token
+        make_token(sid, 1, "manage" if purpose != "manage" else "confirm", today_day=today, secret=SECRET),
         make_token(sid, 2, purpose, today_day=today, secret=SECRET),  # revoked version
         make_token(sid + 1, 1, purpose, today_day=today, secret=SECRET),  # nobody
         make_token(sid, 1, purpose, today_day=today, secret="another secret"),
@@ -298,3 +298,10 @@ def test_an_unsubscribed_address_subscribing_again_must_confirm_again(client, se
 def test_unknown_pages_are_a_chinese_404(client):
     r = client.get("/no-such-page")
     assert r.status_code == 404 and "页面不存在" in r.text
+
+
+def test_the_form_is_rate_limited_with_a_chinese_page(client):
+    for n in range(10):
+        assert client.post("/subscribe", data=form(client, email=f"user{n}@example.com")).status_code == 200
+    r = client.post("/subscribe", data=form(client, email="user10@example.com"))
+    assert r.status_code == 429 and "请求过于频繁" in r.text and r.headers["retry-after"]

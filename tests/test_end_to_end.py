@@ -1,0 +1,109 @@
+"""End to end through the CLI: the real spider over loopback HTTP, SQL matching, aiosmtplib to a real SMTP server.
+
+The eligible subscriber gets exactly one mail with the window, the ineligible none, the
+feed parses, and a second run with nothing new sends nothing. Runs on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import subprocess
+
+import feedparser
+
+from app.mailsink import MailSink
+from crawler.localsite import LocalSite, sample_site_root
+from tests.conftest import PYTHON
+
+CSV = """email,name,region,qualification,level,obtained,last_registered
+holder@example.com,张伟,天津市红桥区,信息系统项目管理师,高级,2021下半年,
+newcomer@example.com,李娜,天津市河西区,软件设计师,中级,2024上半年,
+"""
+
+
+def cli(env: dict, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [PYTHON, "-m", "app", *args], env=env, capture_output=True, text=True, check=False, timeout=300
+    )
+
+
+def test_one_run_alerts_the_eligible_once_and_a_rerun_sends_nothing(database_url, cli_env, tmp_path):
+    with LocalSite(sample_site_root()) as site, MailSink(tmp_path / "mail") as sink:
+        env = {
+            **cli_env,
+            "RUANKAO_WATCH_DATABASE_URL": database_url,
+            "RUANKAO_WATCH_SMTP_URL": f"smtp://127.0.0.1:{sink.port}",
+            "RUANKAO_WATCH_MAIL_FROM": "软考提醒 <alerts@watch.example.cn>",
+            "RUANKAO_WATCH_BASE_URL": "https://watch.example.cn",
+            "RUANKAO_WATCH_SECRET": "e2e-secret",
+            "RUANKAO_WATCH_DOWNLOAD_DELAY": "0",
+        }
+        (tmp_path / "people.csv").write_text(CSV, encoding="utf-8")
+        imported = cli(env, "subscribers", "import", "people.csv", "--confirmed")
+        assert imported.returncode == 0, imported.stderr
+        run_args = (
+            "run",
+            "--source",
+            "ruankao",
+            "--url",
+            site.url("/index/work.html"),
+            "--today",
+            "2026-03-05",
+            "--feeds-out",
+            "feeds",
+        )
+        first = cli(env, *run_args)
+        assert first.returncode == 0, first.stdout + first.stderr
+
+        [message_file] = sink.messages
+        message = email.message_from_bytes(message_file.read_bytes(), policy=email.policy.default)
+        assert message["To"].addresses[0].addr_spec == "holder@example.com"
+        body = message.get_body(("plain",)).get_content()
+        assert "2026年3月2日 09:00 至 2026年3月20日 17:00" in body
+        assert "您2021年下半年取得的信息系统项目管理师证书" in body
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+        feed = feedparser.parse((tmp_path / "feeds" / "rss.xml").read_bytes())
+        assert feed.bozo == 0
+        assert any("证书登记" in entry.title for entry in feed.entries)
+
+        notices = json.loads(cli(env, "notices", "list", "--json").stdout)
+        registration = next(n for n in notices if n["kind"] == "registration")
+        assert registration["versions"] == 1
+        assert registration["windows"][0]["end"] == "2026-03-20T17:00"
+        assert registration["eligible"][0]["to"] == "2022"
+        assert registration["fees"][0]["amount"] == 30
+
+        second = cli(env, *run_args)
+        assert second.returncode == 0, second.stdout + second.stderr
+        assert len(sink.messages) == 1
+        assert "mail: 0 sent" in second.stdout
+        notices_again = json.loads(cli(env, "notices", "list", "--json").stdout)
+        assert [n["versions"] for n in notices_again] == [n["versions"] for n in notices]
+
+
+def test_the_steps_one_by_one_and_a_second_alert_and_send_sends_nothing(database_url, cli_env, tmp_path):
+    with LocalSite(sample_site_root()) as site, MailSink(tmp_path / "mail") as sink:
+        env = {
+            **cli_env,
+            "RUANKAO_WATCH_DATABASE_URL": database_url,
+            "RUANKAO_WATCH_SMTP_URL": f"smtp://127.0.0.1:{sink.port}",
+            "RUANKAO_WATCH_SECRET": "e2e-secret",
+            "RUANKAO_WATCH_DOWNLOAD_DELAY": "0",
+        }
+        (tmp_path / "people.csv").write_text(CSV, encoding="utf-8")
+        assert cli(env, "subscribers", "import", "people.csv", "--confirmed").returncode == 0
+        crawl = cli(env, "crawl", "--source", "ruankao", "--url", site.url("/index/work.html"))
+        assert crawl.returncode == 0, crawl.stderr
+        assert "crawl: 6 new, 0 changed, 0 unchanged notices" in crawl.stdout
+        for _ in range(2):
+            alert = cli(env, "alert", "--today", "2026-03-05")
+            assert alert.returncode == 0, alert.stderr
+            send = cli(env, "send")
+            assert send.returncode == 0, send.stderr
+            assert len(sink.messages) == 1
+        feeds = cli(env, "feeds", "--out", "out")
+        assert feeds.returncode == 0, feeds.stderr
+        assert feedparser.parse((tmp_path / "out" / "atom.xml").read_bytes()).bozo == 0
