@@ -1,10 +1,12 @@
-"""Message building: outbox rows → ``email.message.EmailMessage`` (alerts, confirmations, operator mail).
+"""Message building: outbox rows → the bytes on the wire, and ``EmailMessage`` for inspection.
 
-Pure: no SQL, no network, no clock. Everything a message says comes from the mail row
-(its creation time stands in for "now"), so composing a mail again for a retry gives the
-same message under the same Message-ID. Scraped text reaches headers only through
-``clean_header`` and HTML only through Jinja2's autoescape; links to notices are shown
-as links only when they point into an official source's domain.
+Alerts (digest or instant), confirmations and operator mail. Pure: no SQL, no network,
+no clock. ``message_bytes`` is what the sender sends and ``write_eml`` writes;
+``compose`` is the same message parsed back. Everything a message says comes from the
+mail row (its creation time stands in for "now"), so composing a mail again for a retry
+gives the same bytes under the same Message-ID. Scraped text reaches headers only
+through ``clean_header`` and HTML only through Jinja2's autoescape; links to notices are
+shown as links only when they point into an official source's domain.
 """
 
 from __future__ import annotations
@@ -45,7 +47,6 @@ KIND_LABELS = {
     "closing_soon": "即将截止",
     "expiry": "证书登记即将到期",
 }
-_HALF = {"1": "上半年", "2": "下半年"}
 
 
 def clean_header(value: str | None, limit: int = SUBJECT_LIMIT) -> str:

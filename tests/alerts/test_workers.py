@@ -1,4 +1,4 @@
-"""Crashes and concurrency: a sender killed mid-batch, two senders on PostgreSQL, one on SQLite."""
+"""Crashes and concurrency: a sender killed mid-batch, two senders and two alert runs on PostgreSQL, one SQLite sender."""
 
 from __future__ import annotations
 
@@ -7,19 +7,21 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from alerts.queue import queue_alerts
 from alerts.send import LEASE, send_outbox
 from store.db import make_engine, make_sessionmaker, upgrade
 from store.locks import sender_lock
-from store.models import Mail
+from store.models import Alert, Mail
 from tests.alerts.conftest import make_config
 from tests.alerts.factories import NOW, TODAY, add_notice, add_subscriber, notice
 
@@ -115,3 +117,27 @@ def test_a_second_sqlite_sender_finds_the_lock_taken_and_sends_nothing(tmp_path,
         assert send_outbox(sessions, config, now_fn=lambda: NOW)["locked"] == 1
     assert smtp.handler.received == []
     assert send_outbox(sessions, config, now_fn=lambda: NOW)["sent"] == 1
+
+
+@pytest.mark.postgres
+def test_two_overlapping_alert_runs_on_postgresql_queue_each_mail_once(pg_schema_url, smtp):
+    upgrade(pg_schema_url)
+    engine = make_engine(pg_schema_url)
+    sessions = make_sessionmaker(engine)
+    config = make_config(smtp, pg_schema_url)
+    add_notice(sessions, notice())
+    for i in range(50):
+        add_subscriber(sessions, f"user{i:03d}@example.com", "2021")
+    start = threading.Barrier(2)
+
+    def run() -> dict:
+        start.wait(timeout=10)
+        return queue_alerts(sessions, config, today=TODAY, now=NOW)
+
+    with ThreadPoolExecutor(2) as pool:
+        results = [f.result(timeout=60) for f in [pool.submit(run) for _ in range(2)]]
+    assert sum(r["new_window"] for r in results) == 50
+    assert sum(r["mails"] for r in results) == 50
+    with sessions() as s:
+        assert s.scalar(select(func.count(Alert.id)).where(Alert.mail_id.is_(None))) == 0
+    engine.dispose()
