@@ -6,7 +6,7 @@ limiters on ``app.state``, so tests can build an app on any database and move ti
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from http import HTTPStatus
 from pathlib import Path
@@ -66,7 +66,9 @@ def create_app(
     app.state.address_limiter = SlidingWindowLimiter(*ADDRESS_LIMIT)
 
     @app.middleware("http")
-    async def security_headers(request: Request, call_next) -> Response:
+    async def security_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
         response = await call_next(request)
         for name, value in _SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
