@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from alerts.compose import compose
-from alerts.smtp import Connection, DeliveryError, RateLimiter, SmtpSettings, flatten
+from alerts.compose import message_bytes
+from alerts.smtp import Connection, DeliveryError, RateLimiter, SmtpSettings
 from store.locks import sender_lock
 from store.outbox import (
     Outcome,
@@ -44,14 +44,13 @@ LEASE = timedelta(minutes=10)
 # that other senders get their share and that a batch takes well under a minute at the rate.
 PER_CONNECTION = 10
 MAX_BATCH = 100
+# Seconds outcomes may wait to be recorded together; a sender killed in between resends
+# at most these mails (with their Message-IDs) once their lease expires.
+RECORD_EVERY = 0.05
 
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-def _envelope_sender(config: Config) -> str:
-    return parseaddr(config.mail_from)[1]
 
 
 class _Delivery:
@@ -64,6 +63,7 @@ class _Delivery:
         self.settings = SmtpSettings.from_url(config.smtp_url)
         self.limiter = RateLimiter(config.send_rate_per_second)
         self.connections = [Connection(self.settings) for _ in range(max(config.send_concurrency, 1))]
+        self.envelope_sender = parseaddr(config.mail_from)[1]  # where bounces go
         self.broken: str | None = None  # set when the server cannot be used this run
 
     async def deliver(self, mail: OutgoingMail, connection: Connection) -> Outcome:
@@ -73,12 +73,12 @@ class _Delivery:
         if self.broken:
             return Outcome(mail.id, "retry", mail.attempts, f"not tried: {self.broken}")
         try:
-            message = flatten(compose(mail, self.config))
+            message = message_bytes(mail, self.config)
         except Exception as exc:  # a template or data bug must not stop the other mails
             return Outcome(mail.id, "failed", mail.attempts, f"could not compose: {exc!r}")
         await self.limiter.wait()
         try:
-            await connection.send(message, _envelope_sender(self.config), mail.recipient)
+            await connection.send(message, self.envelope_sender, mail.recipient)
         except DeliveryError as exc:
             if exc.connection:  # refused, dropped, or 421 "slow down": stop this run, retry later
                 self.broken = exc.reason
@@ -106,7 +106,7 @@ class _Delivery:
 
         Three kinds of task share the run: a claimer that claims the next batch when the
         queue runs low, one worker per SMTP connection, and a recorder that writes outcomes as they
-        come (grouped while the previous write is in progress). All database work runs in
+        come, a few at a time. All database work runs in
         one thread beside the event loop, so a commit never holds up the SMTP traffic, and
         a killed sender leaves unrecorded only the mails of the last moments.
         """
@@ -119,7 +119,7 @@ class _Delivery:
             if rate > 0:
                 batch = max(len(self.connections), min(batch, math.ceil(rate * 60)))
             queue: asyncio.Queue[OutgoingMail | None] = asyncio.Queue()
-            low = asyncio.Event()  # set by workers when the queue is nearly empty
+            low = asyncio.Event()  # set by workers when the queue is half empty: claim the next batch
             done: list[Outcome] = []
             wake = asyncio.Event()
             finished = False
@@ -141,7 +141,7 @@ class _Delivery:
 
             async def worker(connection: Connection) -> None:
                 while (mail := await queue.get()) is not None:
-                    if queue.qsize() <= len(self.connections):
+                    if queue.qsize() <= batch // 2:
                         low.set()
                     done.append(await self.deliver(mail, connection))
                     wake.set()
@@ -151,6 +151,8 @@ class _Delivery:
             async def recorder() -> None:
                 while True:
                     await wake.wait()
+                    if not finished:  # let a few outcomes gather: one commit for several mails
+                        await asyncio.sleep(RECORD_EVERY)
                     wake.clear()
                     while done:
                         outcomes = done[:]
@@ -246,6 +248,6 @@ def write_eml(sessions: sessionmaker[Session], config: Config, out_dir: Path, *,
     paths = []
     for mail in mails:
         path = out_dir / f"{mail.id:06d}-{mail.purpose}.eml"
-        path.write_bytes(flatten(compose(mail, config)))
+        path.write_bytes(message_bytes(mail, config))
         paths.append(path)
     return paths

@@ -9,12 +9,10 @@ or after the message was handed over: after DATA the server may have accepted it
 from __future__ import annotations
 
 import asyncio
-import email.policy
 import re
 import time
 from collections import deque
 from dataclasses import dataclass
-from email.message import EmailMessage
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import aiosmtplib
@@ -88,12 +86,6 @@ def _reply_error(exc: aiosmtplib.SMTPResponseException) -> DeliveryError:
     if exc.code >= 500:
         return DeliveryError("failed", reason, bad_mailbox=bool(_BAD_MAILBOX.match(exc.message or "")))
     return DeliveryError("retry", reason, connection=exc.code == 421)
-
-
-def flatten(message: EmailMessage) -> bytes:
-    """The bytes on the wire: CRLF line ends, long lines folded, Bcc never included."""
-    del message["Bcc"]
-    return message.as_bytes(policy=email.policy.SMTP)
 
 
 class Connection:

@@ -2,7 +2,8 @@
 
 Absolute pages/s depend on the machine, so the figure that travels is the ratio to
 ``scrapy bench`` (Scrapy's own link-following spider with no pipelines) measured in the same
-run. The second figure is what an unchanged re-crawl costs: how many bodies the server had
+run, once before and once after our crawl (their mean), so that a change in machine load
+during the run shows up as a spread rather than a skewed ratio. The second figure is what an unchanged re-crawl costs: how many bodies the server had
 to send (goal: no detail body, only 304 answers).
 
     python bench/crawl_bench.py [--notices 2000] [--per-page 20] [--bench-seconds 10]
@@ -97,6 +98,7 @@ def main() -> None:
         tmpdir = Path(tmp)
         pages = build_mirror(tmpdir / "site", args.notices, args.per_page)
         database_url = f"sqlite:///{tmpdir / 'bench.sqlite3'}"
+        before = scrapy_bench(args.bench_seconds, tmpdir)
         overrides = [{"id": "ruankao", "max_pages": pages}]
         with LocalSite(tmpdir / "site") as site:
 
@@ -120,9 +122,10 @@ def main() -> None:
             second_seconds, second = crawl()
             again = site.requests[mark:]
 
-        baseline = scrapy_bench(args.bench_seconds, tmpdir)
+        after = scrapy_bench(args.bench_seconds, tmpdir)
 
     ours = fetched / first_seconds
+    baseline = (before + after) / 2
     detail_bodies = sum(1 for r in again if r.path.startswith("/article/") and r.status == 200)
     list_bodies = sum(1 for r in again if r.path.startswith("/index/") and r.status == 200)
     revalidated = sum(1 for r in again if r.status == 304)
@@ -131,7 +134,9 @@ def main() -> None:
         f"first crawl: {fetched} pages ({first['new']} notices stored) in {first_seconds:.1f} s "
         f"= {ours:.1f} pages/s (wall time incl. process start, CONCURRENT_REQUESTS_PER_DOMAIN=1, delay 0)"
     )
-    print(f"scrapy bench (same machine, same run): {baseline:.1f} pages/s")
+    print(
+        f"scrapy bench (same machine, same run): {baseline:.1f} pages/s (before {before:.1f}, after {after:.1f})"
+    )
     print(f"ratio ours / scrapy bench: {ours / baseline:.3f}")
     print(
         f"unchanged re-crawl: {second_seconds:.1f} s, {len(again)} requests, {revalidated} answered 304; "

@@ -1,1 +1,1 @@
-"""crawler package."""
+"""The Scrapy project that fetches the official notice lists: sources, spiders, pipelines, health, runner."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import mimetypes
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -68,11 +69,17 @@ class LocalSite:
     """Serves ``root`` on ``127.0.0.1:<free port>`` in a thread; use as a context manager.
 
     ``charset`` is the default charset of HTML answers (``""`` for none); ``behaviours`` maps
-    a path (``/index/work.html``) to its ``Behaviour`` and may be changed while serving.
+    a path (``/index/work.html``) to its ``Behaviour`` and may be changed while serving;
+    ``tls`` (a certificate file and its key file) serves HTTPS instead.
     """
 
     def __init__(
-        self, root: str | Path, *, charset: str = "utf-8", behaviours: dict[str, Behaviour] | None = None
+        self,
+        root: str | Path,
+        *,
+        charset: str = "utf-8",
+        behaviours: dict[str, Behaviour] | None = None,
+        tls: tuple[str | Path, str | Path] | None = None,
     ):
         self.root = Path(root).resolve()
         self.charset = charset
@@ -81,12 +88,18 @@ class LocalSite:
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
+        self.scheme = "http"
+        if tls is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
+            self.scheme = "https"
         self._thread = threading.Thread(target=self._server.serve_forever, name="localsite", daemon=True)
 
     @property
     def base_url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{self.scheme}://{host}:{port}"
 
     def url(self, path: str) -> str:
         return self.base_url + "/" + path.lstrip("/")
@@ -127,10 +140,16 @@ def _handler_for(site: LocalSite) -> type[BaseHTTPRequestHandler]:
             pass
 
         def do_HEAD(self) -> None:
-            self._answer(send_body=False)
+            self._answer_unless_gone(send_body=False)
 
         def do_GET(self) -> None:
-            self._answer(send_body=True)
+            self._answer_unless_gone(send_body=True)
+
+        def _answer_unless_gone(self, send_body: bool) -> None:
+            try:
+                self._answer(send_body)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True  # the client gave up (a time-out, a cancelled download)
 
         def _answer(self, send_body: bool) -> None:
             path = unquote(urlsplit(self.path).path)
@@ -211,12 +230,9 @@ def _handler_for(site: LocalSite) -> type[BaseHTTPRequestHandler]:
             if not send_body:
                 return
             chunk = b"<p>" + b"x" * 1017 + b"</p>\n"
-            try:
-                for _ in range(size // len(chunk)):
-                    self.wfile.write(chunk)
-                self.wfile.write(b" " * (size % len(chunk)))
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the crawler cancelled the download, as it should
+            for _ in range(size // len(chunk)):
+                self.wfile.write(chunk)
+            self.wfile.write(b" " * (size % len(chunk)))
 
         def _send(
             self,
@@ -236,16 +252,13 @@ def _handler_for(site: LocalSite) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             if not send_body or status == 304:
                 return
-            try:
-                if chunk_delay:
-                    for start in range(0, len(body), 1024):
-                        self.wfile.write(body[start : start + 1024])
-                        self.wfile.flush()
-                        time.sleep(chunk_delay)
-                else:
-                    self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
+            if chunk_delay:
+                for start in range(0, len(body), 1024):
+                    self.wfile.write(body[start : start + 1024])
+                    self.wfile.flush()
+                    time.sleep(chunk_delay)
+            else:
+                self.wfile.write(body)
 
     return Handler
 

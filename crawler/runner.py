@@ -68,9 +68,14 @@ def crawl_in_subprocess(
             sources_file = Path(tmp, "sources.json")
             sources_file.write_text(json.dumps(sources, ensure_ascii=False), encoding="utf-8")
             argv += ["--sources-json", str(sources_file)]
-        proc = subprocess.run(
-            argv, stdout=subprocess.PIPE, text=True, encoding="utf-8", env=env, timeout=timeout
-        )
+        try:
+            proc = subprocess.run(
+                argv, stdout=subprocess.PIPE, text=True, encoding="utf-8", env=env, timeout=timeout
+            )
+        except subprocess.TimeoutExpired:
+            return 1, _report(
+                {}, [f"the crawler process did not finish within {timeout:.0f} s and was stopped"]
+            )
     lines = [line for line in proc.stdout.splitlines() if line.strip()]
     try:
         return proc.returncode, json.loads(lines[-1])
@@ -101,7 +106,7 @@ def source_report(stats: Mapping[str, Any]) -> dict:
     }
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m crawler.runner", description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--source", help="crawl only this source id (default: every enabled source)")
@@ -169,7 +174,7 @@ def crawl_settings(args: argparse.Namespace, overrides: list[dict]) -> Settings:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = build_parser().parse_args(argv)
     try:
         overrides = (
             json.loads(Path(args.sources_json).read_text(encoding="utf-8")) if args.sources_json else []

@@ -29,8 +29,6 @@ def user_agent(contact_url: str) -> str:
 
 BOT_NAME = "ruankao-watch"
 SPIDER_LOADER_CLASS = "crawler.spiderloader.SourceSpiderLoader"
-SPIDER_MODULES = ["crawler.spiders"]
-NEWSPIDER_MODULE = "crawler.spiders"
 
 # Where notices go, and the operator's source overrides (a list of [[sources]] tables).
 NOTICES_DATABASE_URL = os.environ.get("RUANKAO_WATCH_DATABASE_URL", DEFAULT_SQLITE_URL)
@@ -84,6 +82,8 @@ HTTPCACHE_GZIP = True
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.AllowedHostsMiddleware": 55,
     "crawler.middlewares.RetryAfterMiddleware": 560,
+    "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": None,
+    "crawler.httpcache.RevalidatingCacheMiddleware": 900,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ParseNoticePipeline": 300,

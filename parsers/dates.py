@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from parsers.numerals import SMALL_CHARS, YEAR_CHARS, to_int
-from parsers.text import Sentence, last_match
+from parsers.text import CELL_SEPARATOR, Sentence, last_match
 from parsers.types import Window
 
 _WEEKDAY = r"(?:\s*\(?\s*(?:星期|周|礼拜)[一二三四五六日天]\s*\)?)?"
@@ -214,6 +214,15 @@ def _labels_in(text: str, *, last: bool) -> list[str | None]:
     return labels
 
 
+def _column_labels(norm: str) -> list[list[str | None]] | None:
+    """Labels per column of a table header row (考区 | 报名时间 | 缴费时间), or None when the row is
+    not one: rows below it take their labels from the column a date sits in."""
+    if CELL_SEPARATOR not in norm or _MOMENT.search(norm):
+        return None
+    columns = [_labels_in(cell, last=True) for cell in norm.split(CELL_SEPARATOR)]
+    return columns if any(columns) else None
+
+
 def _strong_label(clause: str) -> bool:
     """True when the clause's last label directly names what follows (报名时间：, 缴费截止).
 
@@ -236,15 +245,22 @@ class WindowReader:
     def read(self, sentences: list[Sentence]) -> list[Window]:
         windows: list[Window] = []
         seen: set[tuple[str, object, object]] = set()
+        columns: list[list[str | None]] | None = None
         for sentence in sentences:
-            for window in self._sentence_windows(sentence):
+            header = _column_labels(sentence.norm)
+            if header is not None:
+                columns = header
+                continue
+            if columns is not None and sentence.norm.count(CELL_SEPARATOR) + 1 != len(columns):
+                columns = None
+            for window in self._sentence_windows(sentence, columns):
                 key = (window.label, window.start, window.end)
                 if key not in seen:
                     seen.add(key)
                     windows.append(window)
         return windows
 
-    def _sentence_windows(self, sentence: Sentence) -> list[Window]:
+    def _sentence_windows(self, sentence: Sentence, columns: list[list[str | None]] | None) -> list[Window]:
         norm = sentence.norm
         moments = _moments(norm)
         if not moments:
@@ -259,7 +275,8 @@ class WindowReader:
         previous_end = 0
         for index, group in enumerate(groups):
             next_start = groups[index + 1].first.start if index + 1 < len(groups) else len(norm)
-            windows.extend(self._group_windows(sentence, group, previous_end, next_start))
+            column = columns[norm.count(CELL_SEPARATOR, 0, group.first.start)] if columns else []
+            windows.extend(self._group_windows(sentence, group, previous_end, next_start, column))
             previous_end = group.span_end
         return windows
 
@@ -294,13 +311,14 @@ class WindowReader:
         )
 
     def _group_windows(
-        self, sentence: Sentence, group: _Group, previous_end: int, next_start: int
+        self, sentence: Sentence, group: _Group, previous_end: int, next_start: int, column: list[str | None]
     ) -> list[Window]:
+        """Windows of one date or range; ``column`` holds the labels of its table column's header."""
         norm = sentence.norm
         after = norm[group.span_end : next_start]
         if _ELIGIBILITY_AFTER.match(after):
             return []
-        labels = self._label(sentence, group, previous_end, next_start)
+        labels = column or self._label(sentence, group, previous_end, next_start)
         if not labels or None in labels:
             return []
         bounds = self._bounds(sentence, group, previous_end)

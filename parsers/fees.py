@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from parsers.text import Sentence, last_match
+from parsers.text import CELL_SEPARATOR, Sentence, last_match
 from parsers.types import Fee
 
 _AMOUNT = re.compile(
@@ -94,7 +94,7 @@ class FeeReader:
         seen: set[tuple[Decimal, str, str | None]] = set()
         header: list[tuple[str, str | None] | None] | None = None
         for sentence in sentences:
-            cells = sentence.norm.split(" | ") if " | " in sentence.norm else None
+            cells = sentence.norm.split(CELL_SEPARATOR) if CELL_SEPARATOR in sentence.norm else None
             if cells is not None and (columns := self._header(cells)) is not None:
                 header = columns
                 continue

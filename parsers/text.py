@@ -205,6 +205,7 @@ _CHROME = re.compile(
     r"nav|menu|foot|header|bottom|breadcrumb|crumb|sidebar|share|toolbar|links|copyright", re.I
 )
 _CELL_MARK = "\x1f"
+CELL_SEPARATOR = " | "  # between the cells of a table row in html_to_text's output
 _BLOCK_IN_CELL = "\x1e"
 _LAYOUT_BREAKS = re.compile("[\x1e\x1f]")
 _LAYOUT_ROW_CHARS = 200
@@ -238,7 +239,7 @@ def _clean_lines(raw: str) -> str:
         else:
             pieces = [line.replace(_BLOCK_IN_CELL, " ")]
         for piece in pieces:
-            piece = _CELL_RUNS.sub(" | ", _SPACES.sub(" ", piece)).strip(" |")
+            piece = _CELL_RUNS.sub(CELL_SEPARATOR, _SPACES.sub(" ", piece)).strip(" |")
             if piece:
                 lines.append(piece)
     return "\n".join(lines)
@@ -407,8 +408,9 @@ MAX_SENTENCE_CHARS = 500
 
 
 def _is_heading(line: str) -> bool:
-    """A short line without a date (一、报名时间), as opposed to a short line that states one."""
-    return len(line) <= _HEADING_MAX and not _DATE_LIKE.search(normalise(line))
+    """A short line without a date (一、报名时间), as opposed to a short line that states one or a
+    table row (whose header is read column by column)."""
+    return len(line) <= _HEADING_MAX and CELL_SEPARATOR not in line and not _DATE_LIKE.search(normalise(line))
 
 
 def split_sentences(text: str) -> list[Sentence]:

@@ -171,77 +171,112 @@ def _aware(moment: datetime) -> datetime:
 
 
 def load_mails(session: Session, ids: list[int]) -> list[OutgoingMail]:
-    """The mails ``ids`` as plain data, with their subscribers and alerts, in two queries."""
+    """The mails ``ids`` as plain data, with their subscribers and alerts.
+
+    Columns rather than ORM entities, and each notice version's parsed fields read once
+    however many mails of the batch mention it: this runs once per batch of a send.
+    """
     if not ids:
         return []
-    items: dict[int, list[AlertItem]] = {mail_id: [] for mail_id in ids}
     rows = session.execute(
         select(
-            Alert,
-            Notice.url,
-            Notice.title,
-            Notice.source_id,
-            NoticeVersion.region,
-            NoticeVersion.parsed,
+            Alert.mail_id,
+            Alert.id,
+            Alert.kind,
+            Alert.about,
+            Alert.detail,
+            Alert.version_id,
             Certificate.qualification,
             Certificate.obtained,
             Certificate.obtained_high,
             Certificate.last_registered,
         )
-        .outerjoin(Notice, Notice.id == Alert.notice_id)
-        .outerjoin(NoticeVersion, NoticeVersion.id == Alert.version_id)
         .outerjoin(Certificate, Certificate.id == Alert.certificate_id)
         .where(Alert.mail_id.in_(ids))
         .order_by(Alert.id)
-    )
-    for alert, url, title, source_id, region, parsed, qualification, obtained, high, registered in rows:
-        items[alert.mail_id].append(
+    ).all()
+    version_ids = {row.version_id for row in rows if row.version_id is not None}
+    versions = {
+        row.id: row
+        for row in session.execute(
+            select(
+                NoticeVersion.id,
+                NoticeVersion.region,
+                NoticeVersion.parsed,
+                Notice.url,
+                Notice.title,
+                Notice.source_id,
+            )
+            .join(Notice, Notice.id == NoticeVersion.notice_id)
+            .where(NoticeVersion.id.in_(version_ids))
+        )
+    }
+    items: dict[int, list[AlertItem]] = {mail_id: [] for mail_id in ids}
+    for row in rows:
+        version = versions.get(row.version_id)
+        items[row.mail_id].append(
             AlertItem(
-                id=alert.id,
-                kind=alert.kind,
-                about=alert.about,
-                detail=alert.detail or {},
-                notice_url=url,
-                notice_title=title,
-                source_id=source_id,
-                region=region,
-                parsed=parsed or {},
-                qualification=qualification,
-                obtained=obtained,
-                obtained_high=high,
-                last_registered=registered,
+                id=row.id,
+                kind=row.kind,
+                about=row.about,
+                detail=row.detail or {},
+                notice_url=version.url if version else None,
+                notice_title=version.title if version else None,
+                source_id=version.source_id if version else None,
+                region=version.region if version else None,
+                parsed=(version.parsed or {}) if version else {},
+                qualification=row.qualification,
+                obtained=row.obtained,
+                obtained_high=row.obtained_high,
+                last_registered=row.last_registered,
             )
         )
     mails = []
-    for mail, subscriber in session.execute(
-        select(Mail, Subscriber)
+    for row in session.execute(
+        select(
+            Mail.id,
+            Mail.message_id,
+            Mail.recipient,
+            Mail.purpose,
+            Mail.detail,
+            Mail.attempts,
+            Mail.created_at,
+            Subscriber.id.label("subscriber_id"),
+            Subscriber.email,
+            Subscriber.name,
+            Subscriber.status,
+            Subscriber.token_version,
+            Subscriber.region,
+            Subscriber.province,
+            Subscriber.city,
+        )
         .outerjoin(Subscriber, Subscriber.id == Mail.subscriber_id)
         .where(Mail.id.in_(ids))
         .order_by(Mail.id)
     ):
         recipient = None
-        if subscriber is not None:
+        if row.subscriber_id is not None:
             recipient = Recipient(
-                subscriber.id,
-                subscriber.email,
-                subscriber.name,
-                subscriber.status,
-                subscriber.token_version,
-                subscriber.region,
-                subscriber.province,
-                subscriber.city,
+                row.subscriber_id,
+                row.email,
+                row.name,
+                row.status,
+                row.token_version,
+                row.region,
+                row.province,
+                row.city,
             )
         mails.append(
             OutgoingMail(
-                id=mail.id,
-                message_id=mail.message_id,
-                recipient=mail.recipient,
-                purpose=mail.purpose,
-                detail=mail.detail or {},
-                attempts=mail.attempts,
-                created_at=_aware(mail.created_at),
+                id=row.id,
+                message_id=row.message_id,
+                recipient=row.recipient,
+                purpose=row.purpose,
+                detail=row.detail or {},
+                attempts=row.attempts,
+                created_at=_aware(row.created_at),
                 subscriber=recipient,
-                alerts=tuple(items[mail.id]),
+                alerts=tuple(items[row.id]),
             )
         )
     return mails

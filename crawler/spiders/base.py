@@ -175,7 +175,9 @@ class NoticeListSpider(scrapy.Spider):
             status = failure.value.response.status
             self._inc(f"notices/{kind}/http_error/{status}")
             logger.warning("%s page %s answered HTTP %s", kind, request.url, status)
-        elif failure.check(DownloadCancelledError, CancelledError):
+        elif failure.check(DownloadCancelledError, CancelledError) or (
+            failure.check(IgnoreRequest) and "DOWNLOAD_MAXSIZE" in str(failure.value)  # a decompression bomb
+        ):
             self._inc(f"notices/{kind}/too_large")
             logger.warning("%s page %s was larger than DOWNLOAD_MAXSIZE and was not read", kind, request.url)
         elif failure.check(IgnoreRequest):

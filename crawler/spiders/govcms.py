@@ -15,7 +15,6 @@ from crawler.spiders.base import NoticeListSpider
 
 
 class GovCmsSpider(NoticeListSpider):
-    name = "govcms_family"
     selectors: ClassVar[dict[str, str]] = {
         **NoticeListSpider.selectors,
         "item": ".list li, .news_list li, .list_ul li, .infoList li",

@@ -14,7 +14,6 @@ from crawler.spiders.base import NoticeListSpider
 
 
 class RuankaoSpider(NoticeListSpider):
-    name = "ruankao_family"
     selectors: ClassVar[dict[str, str]] = {
         **NoticeListSpider.selectors,
         "item": 'ul[class*="newsList"] > li',

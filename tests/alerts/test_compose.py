@@ -8,8 +8,7 @@ from email import message_from_bytes, policy
 
 import pytest
 
-from alerts.compose import clean_header, compose, is_official
-from alerts.smtp import flatten
+from alerts.compose import clean_header, compose, is_official, message_bytes
 from alerts.tokens import read_token
 from app.config import Config
 from store.outbox import AlertItem, OutgoingMail, Recipient
@@ -68,7 +67,8 @@ def mail(*items: AlertItem, name: str | None = "张三") -> OutgoingMail:
 
 
 def reparse(message):
-    return message_from_bytes(flatten(message), policy=policy.default)
+    """The message as a receiving client parses it."""
+    return message_from_bytes(message.as_bytes(), policy=policy.default)
 
 
 def test_alert_mail_has_every_required_header_and_working_links():
@@ -101,7 +101,7 @@ def test_a_digest_carries_every_alert_and_composes_the_same_bytes_twice():
     assert "2条新提醒" in message["Subject"]
     text = message.get_body(("plain",)).get_content()
     assert "【新通知】" in text and "【即将截止】第二条通知" in text
-    assert flatten(compose(digest, CONFIG)) == flatten(compose(digest, CONFIG))
+    assert message_bytes(digest, CONFIG) == message_bytes(digest, CONFIG)
 
 
 @pytest.mark.parametrize(

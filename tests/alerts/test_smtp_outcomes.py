@@ -147,3 +147,14 @@ def test_a_subscriber_who_left_before_the_send_gets_nothing(sessions, config, sm
     assert smtp.handler.received == []
     mail = the_mail(sessions)
     assert (mail.status, mail.last_error) == ("failed", "subscriber unsubscribed")
+
+
+def test_the_hourly_limit_spans_runs(sessions, config, smtp):
+    config = dataclasses.replace(config, send_rate_per_hour=1)
+    add_notice(sessions, notice())
+    add_subscriber(sessions, "one@example.com", "2021")
+    add_subscriber(sessions, "two@example.com", "2021")
+    queue_alerts(sessions, config, today=TODAY, now=NOW)
+    assert send_outbox(sessions, config, now_fn=at(NOW))["sent"] == 1
+    assert send_outbox(sessions, config, now_fn=at(NOW + timedelta(minutes=59)))["sent"] == 0
+    assert send_outbox(sessions, config, now_fn=at(NOW + timedelta(minutes=61)))["sent"] == 1

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import gzip
+import ipaddress
+import itertools
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from crawler.localsite import Behaviour, LocalSite, sample_site_root, serve
+from crawler.runner import crawl_in_subprocess
 from store.db import make_engine, make_sessionmaker
 from store.models import Notice, SourceState
 from store.notices import list_notices
@@ -85,6 +100,9 @@ def test_faulty_site_is_crawled_safely_and_an_amendment_adds_a_version(
         "/article/content/flaky.html": Behaviour(statuses=[500]),
         "/article/content/busy.html": Behaviour(statuses=[429], headers={"Retry-After": "1"}),
         "/article/content/huge.html": Behaviour(size=6 * 1024 * 1024),
+        "/article/content/bomb.html": Behaviour(
+            body=gzip.compress(b" " * (64 * 1024 * 1024)), headers={"Content-Encoding": "gzip"}
+        ),
     }
     try:
         with serve(site_dir, behaviours=behaviours) as site:
@@ -133,7 +151,13 @@ def test_faulty_site_is_crawled_safely_and_an_amendment_adds_a_version(
     assert busy[1].at - busy[0].at >= 0.95, "Retry-After: 1 was honoured"
 
     problems = " | ".join(ruankao["problems"])
-    for expected in ("404 ×1", "DOWNLOAD_MAXSIZE", "robots.txt", "429", "empty body"):
+    for expected in (
+        "404 ×1",
+        "2 detail page(s) were larger than DOWNLOAD_MAXSIZE",
+        "robots.txt",
+        "429",
+        "empty body",
+    ):
         assert expected in problems
 
     # Second crawl: nothing changed, so every stored page is revalidated with a 304.
@@ -154,8 +178,6 @@ def test_faulty_site_is_crawled_safely_and_an_amendment_adds_a_version(
 
 
 def test_an_empty_list_is_a_health_problem_and_deletes_nothing(database_url, crawl, tmp_path):
-    import shutil
-
     root = Path(shutil.copytree(sample_site_root(), tmp_path / "sample"))
     with serve(root) as site:
         assert crawl(database_url, site)[0] == 0
@@ -187,18 +209,11 @@ def test_a_long_retry_after_ends_the_run_for_that_host(tmp_path, crawl):
 
 @pytest.mark.parametrize("url", ["ftp://127.0.0.1/x", "not a url"])
 def test_a_bad_mirror_url_is_a_usage_error(tmp_path, url):
-    from crawler.runner import crawl_in_subprocess
-
     code, report = crawl_in_subprocess(f"sqlite:///{tmp_path / 'db.sqlite3'}", source="ruankao", url=url)
     assert code == 2 and "--url" in report["problems"][0]
 
 
 def test_scrapy_crawl_from_the_repository_root(tmp_path):
-    import json
-    import os
-    import subprocess
-    import sys
-
     database_url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
     root = Path(__file__).resolve().parents[2]
     with serve(sample_site_root()) as site:
@@ -220,3 +235,67 @@ def test_scrapy_crawl_from_the_repository_root(tmp_path):
         )
     assert len(stored(database_url)) == 6
     assert source_state(database_url).healthy
+
+
+def test_a_list_page_that_times_out_is_retried_then_reported_not_served_from_the_cache(tmp_path, crawl):
+    database_url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    with serve(sample_site_root()) as site:
+        assert crawl(database_url, site)[0] == 0  # the list page is now in the HTTP cache
+        site.behaviours["/index/work.html"] = Behaviour(delay=1.5)
+        mark = len(site.requests_for("/index/work.html"))
+        code, report = crawl(database_url, site, DOWNLOAD_TIMEOUT=0.5, RETRY_TIMES=1)
+        time.sleep(1.6)  # the server records a request when it answers, after its delay
+        lists = site.requests_for("/index/work.html")[mark:]
+    assert code == 1
+    assert len(lists) == 2, "one retry after the time-out"
+    problems = " | ".join(report["problems"])
+    assert "no list page could be read" in problems and "could not be downloaded" in problems
+
+
+def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False
+        )
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = directory / "cert.pem", directory / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    return cert_file, key_file
+
+
+def test_a_self_signed_certificate_fails_the_crawl(tmp_path, crawl):
+    database_url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    with serve(sample_site_root(), tls=self_signed_certificate(tmp_path)) as site:
+        assert site.base_url.startswith("https://")
+        code, report = crawl(database_url, site, RETRY_TIMES=0)
+    assert code == 1
+    assert any("no list page could be read" in p for p in report["problems"])
+    assert stored(database_url) == {}
+
+
+def test_requests_are_spaced_one_at_a_time_with_an_honest_user_agent(tmp_path, crawl):
+    database_url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    with serve(sample_site_root()) as site:
+        code, _ = crawl(database_url, site, DOWNLOAD_DELAY=0.3, AUTOTHROTTLE_ENABLED=False)
+        requests = list(site.requests)
+    assert code == 0
+    gaps = [b.at - a.at for a, b in itertools.pairwise(requests)]
+    assert min(gaps) >= 0.14, gaps  # 0.3 s with ±50 % jitter
+    agents = {r.headers["user-agent"] for r in requests}
+    assert len(agents) == 1 and agents.pop().startswith("ruankao-watch/")

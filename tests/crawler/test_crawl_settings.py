@@ -18,14 +18,14 @@ from scrapy.utils.test import get_crawler
 
 from crawler.httpcache import RevalidatePolicy
 from crawler.middlewares import AllowedHostsMiddleware, RetryAfterMiddleware, retry_after_seconds
-from crawler.runner import _parser, crawl_settings
+from crawler.runner import build_parser, crawl_settings
 from crawler.spiders import NoticeListSpider
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def settings(*argv: str) -> Settings:
-    return crawl_settings(_parser().parse_args(["--database-url", "sqlite://", *argv]), [])
+    return crawl_settings(build_parser().parse_args(["--database-url", "sqlite://", *argv]), [])
 
 
 def test_polite_and_safe_defaults():

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from scrapy import Request
 from scrapy.http import HtmlResponse
+from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
 from crawler.items import NoticeItem
@@ -128,8 +129,6 @@ def test_a_missing_content_container_is_counted(tmp_path):
 
 
 def test_the_loader_lists_enabled_sources_and_refuses_disabled_ones():
-    from scrapy.settings import Settings
-
     loader = SourceSpiderLoader(Settings({"NOTICES_SOURCES": '[{"id": "tianjin", "enabled": false}]'}))
     assert loader.list() == ["guangdong", "ruankao", "shenzhen"]
     assert loader.load("ruankao").name == "ruankao"

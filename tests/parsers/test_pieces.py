@@ -322,3 +322,24 @@ def test_decode_html(data: bytes, declared: str | None, text: str | None) -> Non
         assert decoded == text
     else:
         assert isinstance(decoded, str) and decoded.startswith("报")
+
+
+def test_table_header_labels_each_column() -> None:
+    table = (
+        "考区 | 网上报名时间 | 网上缴费时间\n"
+        "太原 | 3月20日9:00-3月28日17:00 | 3月20日9:00-3月30日17:00\n"
+        "大同 | 未定 | 3月21日-3月31日\n"
+        "注：以上时间如有调整另行通知。\n"
+        "考试 | 5月25日至5月28日"
+    )
+    assert spans(table) == [
+        ("报名", "2024-03-20T09:00", "2024-03-28T17:00"),
+        ("缴费", "2024-03-20T09:00", "2024-03-30T17:00"),
+        ("缴费", "2024-03-21", "2024-03-31"),
+    ]
+
+
+def test_a_table_row_is_not_a_heading() -> None:
+    assert spans("工作内容 | 时间安排\n打印准考证 | 5月20日至5月24日\n考试 | 5月25日至5月28日") == [
+        ("准考证打印", "2024-05-20", "2024-05-24")
+    ]
