@@ -137,7 +137,7 @@ def test_one_address_is_limited_whatever_the_ip(client, app):
 def test_openapi_schema_describes_the_api(client):
     schema = client.get("/openapi.json").json()
     operation = schema["paths"]["/api/subscriptions"]["post"]
-    assert set(operation["responses"]) >= {"202", "400", "415", "422", "429"}
+    assert set(operation["responses"]) >= {"202", "400", "413", "415", "422", "429"}
     assert "/subscribe" not in schema["paths"]  # pages are not API
 
 
