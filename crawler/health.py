@@ -17,6 +17,9 @@ from typing import Any, Protocol
 DROP_RATIO = 0.5
 DROP_MIN_BASELINE = 4
 
+# More undated list entries than this share means the date selector stopped matching.
+MAX_UNDATED_SHARE = 0.5
+
 _ERROR_KEY = re.compile(r"^notices/(list|detail)/(http_error/\d+|failed|too_large)$")
 
 
@@ -80,6 +83,11 @@ def _list_problems(stats: Mapping[str, Any], previous: PreviousState | None) -> 
         ]
     if _sharp_drop(count, previous):
         return [f"the first list page had {count} notices, down from {baseline} last time"]
+    entries = int(stats.get("notices/list/entries", 0))
+    undated = int(stats.get("notices/list/date_missing", 0))
+    if entries and undated / entries > MAX_UNDATED_SHARE:
+        # Coverage drops before the count does when a layout changes (spidermon's field coverage).
+        return [f"{undated} of {entries} list entries had no date: selectors.date may no longer match"]
     return []
 
 

@@ -107,6 +107,8 @@ class NoticeListSpider(scrapy.Spider):
                 continue
             entries.append((url, self._parse_title(link), self._parse_list_date(entry)))
         self._inc("notices/list/entries", len(entries))
+        if self.sel.get("date"):
+            self._inc("notices/list/date_missing", sum(1 for e in entries if e[2] is None))
         if page == 1:
             self._inc("notices/list/first_page_entries", len(entries))
         # Decide on the next page before any detail is requested, so that this run's own

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from crawler.localsite import Behaviour, LocalSite, sample_site_root, serve
-from crawler.runner import crawl_in_subprocess
+from crawler.runner import main as runner_main
 from store.db import make_engine, make_sessionmaker
 from store.models import Notice, SourceState
 from store.notices import list_notices
@@ -207,10 +207,18 @@ def test_a_long_retry_after_ends_the_run_for_that_host(tmp_path, crawl):
     assert any("come back later" in p for p in report["problems"])
 
 
-@pytest.mark.parametrize("url", ["ftp://127.0.0.1/x", "not a url"])
-def test_a_bad_mirror_url_is_a_usage_error(tmp_path, url):
-    code, report = crawl_in_subprocess(f"sqlite:///{tmp_path / 'db.sqlite3'}", source="ruankao", url=url)
-    assert code == 2 and "--url" in report["problems"][0]
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--source", "ruankao", "--url", "ftp://127.0.0.1/x"], "--url must be an http(s) URL"),
+        (["--url", "http://127.0.0.1/x"], "--url needs --source"),
+        (["--source", "nowhere"], "unknown source 'nowhere'"),
+    ],
+)
+def test_a_usage_error_is_reported_before_any_crawl(tmp_path, capsys, argv, message):
+    assert runner_main(["--database-url", f"sqlite:///{tmp_path / 'db.sqlite3'}", *argv]) == 2
+    report = json.loads(capsys.readouterr().out)
+    assert message in report["problems"][0]
 
 
 def test_scrapy_crawl_from_the_repository_root(tmp_path):

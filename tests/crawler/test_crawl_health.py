@@ -103,3 +103,12 @@ def test_error_count():
         "notices/detail/ignored": 5,
     }
     assert error_count(stats) == 5
+
+
+@pytest.mark.parametrize(("undated", "problem"), [(0, False), (9, False), (10, True)])
+def test_list_entries_without_dates(undated, problem):
+    stats = {**HEALTHY, "notices/list/date_missing": undated}  # of 18 entries
+    problems = check_crawl(stats, previous(10))
+    assert bool(problems) is problem
+    if problem:
+        assert problems == ["10 of 18 list entries had no date: selectors.date may no longer match"]

@@ -54,6 +54,7 @@ def test_ruankao_list_yields_details_with_full_titles_and_the_next_page(tmp_path
     assert stats.get_value("notices/links/skipped_scheme/mailto") == 1
     assert stats.get_value("notices/links/offsite") == 3
     assert stats.get_value("notices/list/first_page_entries") == 4
+    assert stats.get_value("notices/list/date_missing") == 0
 
 
 def test_pagination_stops_at_max_pages(tmp_path):

@@ -8,24 +8,17 @@ takes the RFC 8058 POST with no cookie, and its manage link opens the manage pag
 from __future__ import annotations
 
 import re
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from alerts.compose import message_bytes
-from app.config import Config
+from alerts.compose import compose
 from store.models import Mail
 from store.outbox import AlertItem, OutgoingMail, Recipient, load_mails
 from tests.web.helpers import body, form_token, subscriber
 from web.security import CSRF_FIELD
 
 BASE = "http://testserver"
-
-
-def _read(outgoing: OutgoingMail, config: Config) -> EmailMessage:
-    return message_from_bytes(message_bytes(outgoing, config), policy=policy.default)
 
 
 def _links(message, path: str) -> list[str]:
@@ -38,7 +31,7 @@ def test_the_confirmation_mail_link_confirms(client, sessions, config):
     with sessions() as s:
         mail_id = s.scalar(select(Mail.id).where(Mail.purpose == "confirm"))
         [outgoing] = load_mails(s, [mail_id])
-    [confirm] = _links(_read(outgoing, config), "confirm")
+    [confirm] = _links(compose(outgoing, config), "confirm")
     assert client.get(confirm).status_code == 200
     assert subscriber(sessions, "li.lei@example.com").status == "pending"
     r = client.post(confirm, data={CSRF_FIELD: form_token(client, confirm)})
@@ -52,7 +45,7 @@ def test_an_alert_mails_one_click_unsubscribe_and_manage_links_work(app, client,
     recipient = Recipient(s.id, s.email, s.name, "active", s.token_version, s.region, s.province, s.city)
     item = AlertItem(id=1, kind="new_window", about="notice:1", detail={}, notice_title="关于证书登记的通知")
     outgoing = OutgoingMail(1, "<a@example.org>", s.email, "alert", {}, 0, clock(), recipient, (item,))
-    message = _read(outgoing, config)
+    message = compose(outgoing, config)
     [manage] = set(_links(message, "manage"))
     assert client.get(manage).status_code == 200
     unsubscribe = re.search(r"<(http://[^>]+)>", message["List-Unsubscribe"]).group(1).removeprefix(BASE)
