@@ -15,8 +15,15 @@ import io
 import json
 import sys
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported by the commands only: ``ruankao-watch parse`` must start fast
+    from sqlalchemy.orm import Session
+
+    from app.config import Config
+    from store.subscribers import SubscriberData
 
 CSV_HEADER = ("email", "name", "region", "qualification", "level", "obtained", "last_registered")
 EXIT_OK, EXIT_INVALID = 0, 1
@@ -26,7 +33,7 @@ EXIT_OK, EXIT_INVALID = 0, 1
 class CsvRead:
     """What a CSV file holds: one SubscriberData per address, and the bad lines with their reasons."""
 
-    people: list
+    people: list[SubscriberData]
     errors: list[str]
 
 
@@ -79,7 +86,9 @@ def _date(text: str) -> date | None:
         raise InvalidSubscription(f"last_registered 应为 YYYY-MM-DD：{text!r}") from None
 
 
-def _save(session, person, *, confirmed: bool, config, now) -> tuple[bool, bool]:
+def _save(
+    session: Session, person: SubscriberData, *, confirmed: bool, config: Config, now: datetime
+) -> tuple[bool, bool]:
     """Upsert one validated person; (created, confirmation queued).
 
     ``--confirmed`` asserts consent given elsewhere, so a pending address becomes active;
@@ -97,7 +106,7 @@ def _save(session, person, *, confirmed: bool, config, now) -> tuple[bool, bool]
     return result.created, queue_confirmation(session, subscriber, config=config, now=now) is not None
 
 
-def cmd_import(args, config) -> int:
+def cmd_import(args: argparse.Namespace, config: Config) -> int:
     from app.cli import _sessions, shanghai_today
     from app.cycle import utcnow
 
@@ -129,7 +138,7 @@ def cmd_import(args, config) -> int:
     return EXIT_OK
 
 
-def cmd_add(args, config) -> int:
+def cmd_add(args: argparse.Namespace, config: Config) -> int:
     from app.cli import _sessions, shanghai_today
     from app.cycle import utcnow
     from store.subscribers import CertificateData, InvalidSubscription, SubscriberData
@@ -155,7 +164,7 @@ def cmd_add(args, config) -> int:
     return EXIT_OK
 
 
-def cmd_export(args, config) -> int:
+def cmd_export(args: argparse.Namespace, config: Config) -> int:
     from app.cli import _sessions
     from store.subscribers import list_subscribers
 
@@ -182,7 +191,7 @@ def cmd_export(args, config) -> int:
     return EXIT_OK
 
 
-def cmd_list(args, config) -> int:
+def cmd_list(args: argparse.Namespace, config: Config) -> int:
     from app.cli import _sessions
     from store.subscribers import list_subscribers, subscriber_summary
 
@@ -197,7 +206,7 @@ def cmd_list(args, config) -> int:
     return EXIT_OK
 
 
-def cmd_remove(args, config) -> int:
+def cmd_remove(args: argparse.Namespace, config: Config) -> int:
     from app.cli import _sessions
     from store.subscribers import remove_subscriber
 

@@ -90,7 +90,7 @@ def require_json(request: Request) -> None:
     status_code=202,
     response_model=Accepted,
     dependencies=[Depends(require_json)],
-    responses={code: {"model": Problem} for code in (400, 415, 422, 429)},
+    responses={code: {"model": Problem} for code in (400, 413, 415, 422, 429)},
     summary="订阅提醒（需通过邮件确认）",
 )
 def subscribe(body: SubscriptionIn, request: Request, background: BackgroundTasks) -> Accepted:

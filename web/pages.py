@@ -8,15 +8,18 @@ Every form but the RFC 8058 one-click unsubscribe carries a CSRF token.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from feeds import discovery_links
+from store.models import Subscriber
 from store.notices import list_notices, notice_summary
 from store.subscribers import (
     InvalidSubscription,
@@ -62,7 +65,12 @@ STATUS_LABELS = {
 
 
 def render(
-    request: Request, name: str, context: dict, *, status_code: int = 200, headers=None
+    request: Request,
+    name: str,
+    context: dict,
+    *,
+    status_code: int = 200,
+    headers: Mapping[str, str] | None = None,
 ) -> HTMLResponse:
     """A page; sets the CSRF cookie when the visitor has none, so its forms can be posted."""
     state = request.app.state
@@ -99,8 +107,14 @@ def render(
 
 
 def message_page(
-    request: Request, message: str, *, status_code: int = 200, headers=None, title: str = ""
+    request: Request,
+    message: str,
+    *,
+    status_code: int = 200,
+    headers: Mapping[str, str] | None = None,
+    title: str = "",
 ) -> HTMLResponse:
+    """A page that only says something: an error, or that a deletion is done."""
     return render(
         request,
         "message.html",
@@ -130,7 +144,7 @@ def _require_csrf(request: Request, form: FormData) -> None:
         raise HTTPException(403, detail="表单已失效：请返回上一页刷新后重新提交（需要允许 Cookie）")
 
 
-def _subscriber(request: Request, session, token: str, purpose: str):
+def _subscriber(request: Request, session: Session, token: str, purpose: str) -> Subscriber:
     subscriber = subscriber_for_token(
         session, token, purpose, config=request.app.state.config, now=request.app.state.clock()
     )
@@ -199,7 +213,7 @@ def confirm(request: Request, token: str, posted: PostedForm) -> HTMLResponse:
     return _confirm_render(request, subscriber, done=done)
 
 
-def _confirm_render(request: Request, subscriber, *, done: bool) -> HTMLResponse:
+def _confirm_render(request: Request, subscriber: Subscriber, *, done: bool) -> HTMLResponse:
     state = request.app.state
     manage = link(subscriber, "manage", config=state.config, now=state.clock())
     return render(
@@ -256,8 +270,14 @@ def manage(request: Request, token: str, posted: PostedForm) -> HTMLResponse:
 
 
 def _manage_render(
-    request: Request, subscriber, form: SubscriptionForm, *, errors=(), saved=False, status_code=200
-):
+    request: Request,
+    subscriber: Subscriber,
+    form: SubscriptionForm,
+    *,
+    errors: Sequence[str] = (),
+    saved: bool = False,
+    status_code: int = 200,
+) -> HTMLResponse:
     state = request.app.state
     now = state.clock()
     return render(

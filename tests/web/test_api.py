@@ -137,7 +137,7 @@ def test_one_address_is_limited_whatever_the_ip(client, app):
 def test_openapi_schema_describes_the_api(client):
     schema = client.get("/openapi.json").json()
     operation = schema["paths"]["/api/subscriptions"]["post"]
-    assert set(operation["responses"]) >= {"202", "400", "415", "422", "429"}
+    assert set(operation["responses"]) >= {"202", "400", "413", "415", "422", "429"}
     assert "/subscribe" not in schema["paths"]  # pages are not API
 
 
@@ -169,3 +169,12 @@ def test_two_requests_racing_for_one_new_address_store_it_once(sessions, databas
     thread.join(10)
     assert result == {"created": False}
     assert subscriber_count(sessions) == 1
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(client, sessions):
+    huge = body(region="天" * 40_000)
+    r = client.post(API, json=huge)
+    assert r.status_code == 413 and r.json()["detail"] == "请求内容过大"
+    r = client.post("/subscribe", data={"email": "x" * 70_000})
+    assert r.status_code == 413 and "请求内容过大" in r.text
+    assert subscriber_count(sessions) == 0

@@ -14,6 +14,7 @@ from store.subscribers import CertificateData, SubscriberData, upsert_subscriber
 from tests.web.helpers import (
     SECRET,
     START,
+    body,
     confirm_mails,
     form_token,
     sample_notice,
@@ -177,8 +178,8 @@ def test_unsubscribe_get_changes_nothing_and_the_one_click_post_unsubscribes_ide
 
 
 def _tampered(token: str) -> str:
-    body, mac = token.split(".")
-    return body + "." + ("A" if mac[0] != "A" else "B") + mac[1:]
+    payload, mac = token.split(".")
+    return payload + "." + ("A" if mac[0] != "A" else "B") + mac[1:]
 
 
 @pytest.mark.parametrize("purpose", ["confirm", "unsubscribe", "manage"])
@@ -305,3 +306,12 @@ def test_the_form_is_rate_limited_with_a_chinese_page(client):
         assert client.post("/subscribe", data=form(client, email=f"user{n}@example.com")).status_code == 200
     r = client.post("/subscribe", data=form(client, email="user10@example.com"))
     assert r.status_code == 429 and "请求过于频繁" in r.text and r.headers["retry-after"]
+
+
+def test_deleting_me_also_deletes_my_queued_mails(client, sessions, config):
+    assert client.post("/api/subscriptions", json=body(EMAIL)).status_code == 202
+    assert confirm_mails(sessions) == 1
+    manage = url(sessions, config, "manage")
+    r = client.post(manage + "/delete", data={CSRF_FIELD: form_token(client, manage + "/delete")})
+    assert r.status_code == 200
+    assert subscriber_count(sessions) == 0 and confirm_mails(sessions) == 0
