@@ -29,6 +29,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import escape
 
 from alerts.tokens import make_token
+from parsers.wording import fee_line, session_label, window_line
 from store.matching import registration_expiry
 from store.outbox import AlertItem, OutgoingMail
 
@@ -79,40 +80,6 @@ def is_official(url: str | None, domains: tuple[str, ...]) -> bool:
     if parts.scheme not in ("http", "https") or "@" in parts.netloc or not host:
         return False
     return any(host == d or host.endswith("." + d) for d in domains)
-
-
-def session_label(obtained: str | None) -> str:
-    """``2021下半年`` → ``2021年下半年``; ``2021`` → ``2021年``."""
-    if not obtained:
-        return ""
-    if obtained[4:]:
-        return f"{obtained[:4]}年{obtained[4:]}"
-    return f"{obtained}年"
-
-
-def moment_label(text: str | None) -> str:
-    """``2026-03-20T17:00`` → ``2026年3月20日 17:00``; None → 未注明."""
-    if not text:
-        return "未注明"
-    day, _, clock = text.partition("T")
-    year, month, dom = day.split("-")
-    return f"{int(year)}年{int(month)}月{int(dom)}日" + (f" {clock}" if clock else "")
-
-
-def window_line(window: dict) -> str:
-    """``登记：2026年3月2日 至 2026年3月20日 17:00``."""
-    return f"{window.get('label') or '时间'}：{moment_label(window.get('start'))} 至 {moment_label(window.get('end'))}"
-
-
-def fee_amount(fee: dict) -> str:
-    """``30元/人``."""
-    per = f"/{fee['per']}" if fee.get("per") else ""
-    return f"{fee.get('amount')}元{per}"
-
-
-def fee_line(fee: dict) -> str:
-    """``登记费 30元/人``."""
-    return f"{fee.get('item') or '费用'} {fee_amount(fee)}"
 
 
 def _region_label(region: str | None) -> str:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from alerts.changes import describe_changes
+from parsers.wording import describe_changes
 from store.matching import (
     bundle_alerts_into_mails,
     changed_notices,

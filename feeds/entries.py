@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from feeds.text import link_host, official_link, safe_line, safe_text
+from parsers.wording import describe_changes, eligible_line, fee_line, window_line
 from store.models import Notice
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -94,85 +95,9 @@ def _moment(text: str | None) -> date | datetime | None:
         return None
 
 
-def _show_moment(value: date | datetime | None) -> str:
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    return value.isoformat() if value else ""
-
-
-def _show_span(window: dict) -> str:
-    start, end = _show_moment(_moment(window.get("start"))), _show_moment(_moment(window.get("end")))
-    if start and end:
-        return f"{start} 至 {end}"
-    if end:
-        return f"截至 {end}"
-    return f"{start} 起" if start else "时间待定"
-
-
-def _show_bound(value: str | None) -> str:
-    value = safe_line(value, limit=16)
-    return f"{value}年" if value.isdigit() else value
-
-
-def _show_eligible(rng: dict) -> str:
-    low, high = _show_bound(rng.get("from")), _show_bound(rng.get("to"))
-    if low and high:
-        return f"{low}取得的证书" if low == high else f"{low}至{high}取得的证书"
-    if high:
-        return f"{high}及以前取得的证书"
-    return f"{low}及以后取得的证书" if low else "不限取得时间"
-
-
-def _show_fee(fee: dict) -> str:
-    currency = "元" if fee.get("currency", "CNY") == "CNY" else f" {safe_line(fee.get('currency'), limit=8)}"
-    per = safe_line(fee.get("per"), limit=16)
-    amount = safe_line(str(fee.get("amount", "")), limit=16)
-    return f"{safe_line(fee.get('item'), limit=40)} {amount}{currency}{'/' + per if per else ''}"
-
-
-def _keyed(items: list[dict], key) -> dict[tuple, dict]:
-    """Items by a key plus its occurrence number, so two 登记 windows stay apart."""
-    seen: Counter = Counter()
-    out = {}
-    for item in items:
-        k = key(item)
-        out[(*k, seen[k])] = item
-        seen[k] += 1
-    return out
-
-
-def describe_changes(previous: dict, current: dict) -> list[str]:
-    """What an amendment changed in windows, fees and eligible certificates, in Chinese.
-
-    Readers keep an entry they have seen under its id; these lines are how they learn
-    that its deadline moved or its fee changed.
-    """
-    lines: list[str] = []
-    old_w = _keyed(previous.get("windows", []), lambda w: (w.get("label"),))
-    new_w = _keyed(current.get("windows", []), lambda w: (w.get("label"),))
-    for key, window in new_w.items():
-        label = safe_line(window.get("label"), limit=40)
-        if key not in old_w:
-            lines.append(f"新增 {label}：{_show_span(window)}")
-        elif _show_span(old_w[key]) != _show_span(window):
-            lines.append(f"{label}时间由 {_show_span(old_w[key])} 改为 {_show_span(window)}")
-    lines += [
-        f"取消 {safe_line(w.get('label'), limit=40)}：{_show_span(w)}"
-        for k, w in old_w.items()
-        if k not in new_w
-    ]
-    old_f = _keyed(previous.get("fees", []), lambda f: (f.get("item"), f.get("per")))
-    new_f = _keyed(current.get("fees", []), lambda f: (f.get("item"), f.get("per")))
-    for key, fee in new_f.items():
-        if key not in old_f:
-            lines.append(f"新增费用：{_show_fee(fee)}")
-        elif _show_fee(old_f[key]) != _show_fee(fee):
-            lines.append(f"费用由 {_show_fee(old_f[key])} 改为 {_show_fee(fee)}")
-    lines += [f"取消费用：{_show_fee(f)}" for k, f in old_f.items() if k not in new_f]
-    old_e = [_show_eligible(r) for r in previous.get("eligible", [])]
-    new_e = [_show_eligible(r) for r in current.get("eligible", [])]
-    if old_e != new_e:
-        lines.append(f"适用证书由 {'、'.join(old_e) or '未注明'} 改为 {'、'.join(new_e) or '未注明'}")
+def change_lines(previous: dict, current: dict) -> list[str]:
+    """What an amendment changed, for readers who keep the entry under its id; never empty."""
+    lines = [safe_line(line) for line in describe_changes(previous, current)]
     return lines or ["通知正文有修改，办理时间、费用和适用证书未变"]
 
 
@@ -183,11 +108,11 @@ def compose_summary(parsed: dict, *, changes: list[str], attachments: list[str])
         lines.append("【通知已更新】")
         lines += [f"· {c}" for c in changes]
     windows = parsed.get("windows", [])
-    lines += [f"{safe_line(w.get('label'), limit=40)}：{_show_span(w)}" for w in windows]
-    eligible = [_show_eligible(r) for r in parsed.get("eligible", [])]
+    lines += [safe_line(window_line(w)) for w in windows]
+    eligible = [safe_line(eligible_line(r)) for r in parsed.get("eligible", [])]
     if eligible:
         lines.append(f"适用：{'、'.join(eligible)}")
-    fees = [_show_fee(f) for f in parsed.get("fees", [])]
+    fees = [safe_line(fee_line(f)) for f in parsed.get("fees", [])]
     if fees:
         lines.append(f"费用：{'；'.join(fees)}")
     evidence = []
@@ -257,7 +182,7 @@ def entry_from_notice(notice: Notice) -> FeedEntry | None:
         region=safe_line(version.region, limit=32),
         summary=compose_summary(
             parsed,
-            changes=describe_changes(previous.parsed or {}, parsed) if previous else [],
+            changes=change_lines(previous.parsed or {}, parsed) if previous else [],
             attachments=_attachments(notice, link_host(link)),
         ),
         windows=tuple(windows),

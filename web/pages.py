@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from feeds import discovery_links
+from parsers.wording import span_label
 from store.models import Subscriber
 from store.notices import list_notices, notice_summary
 from store.subscribers import (
@@ -53,6 +54,7 @@ from web.security import CSRF_COOKIE, CSRF_FIELD, check_rate, csrf_ok, csrf_toke
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates.env.filters["span"] = span_label
 
 TOKEN_PREFIXES = ("/confirm/", "/manage/", "/unsubscribe/")
 LATEST_NOTICES = 10

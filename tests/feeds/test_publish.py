@@ -70,7 +70,7 @@ def test_every_feed_parses_with_unique_ids_and_official_links(notices, tmp_path)
 def test_entry_summary_has_windows_eligibility_fees_evidence_and_official_attachments(notices):
     with notices() as s:
         entry = next(e for e in load_entries(s) if e.title == "关于2026年上半年证书登记的通知")
-    assert "登记：2026-03-02 09:00 至 2026-03-20 17:00" in entry.summary
+    assert "登记：2026年3月2日 09:00 至 2026年3月20日 17:00" in entry.summary
     assert "适用：2021年及以前取得的证书" in entry.summary
     assert "费用：登记费 30元/人" in entry.summary
     assert "「2021年及以前取得证书的人员」" in entry.summary
@@ -105,11 +105,8 @@ def test_an_amended_notice_keeps_its_id_and_says_what_changed(notices, tmp_path)
     item = next(e for e in feed.entries if e.link == url)
     assert item.id == before.id
     assert item.updated == "2026-03-05T10:00:00+08:00" != before.updated.isoformat()
-    assert (
-        "登记时间由 2026-03-02 09:00 至 2026-03-20 17:00 改为 2026-03-02 09:00 至 2026-03-27 17:00"
-        in item.summary
-    )
-    assert "费用由 登记费 30元/人 改为 登记费 35元/人" in item.summary
+    assert "登记截止：2026年3月20日 17:00 → 2026年3月27日 17:00" in item.summary
+    assert "登记费：30元/人 → 35元/人" in item.summary
     assert feed.feed.updated == "2026-03-05T10:00:00+08:00"
     events = Calendar.from_ical((tmp_path / "calendar.ics").read_bytes()).walk("VEVENT")
     assert {str(e["uid"]) for e in events if str(e["url"]) == url} == {w.uid for w in before.windows}
@@ -209,6 +206,6 @@ def test_a_notice_read_by_the_real_parser_becomes_a_feed_entry(sessions):
     with sessions() as s:
         [entry] = load_entries(s)
     assert entry.region == "天津" and entry.kind == "registration"
-    assert "登记：2026-03-02 09:00 至 2026-03-20 17:00" in entry.summary
+    assert "登记：2026年3月2日 09:00 至 2026年3月20日 17:00" in entry.summary
     assert "适用：2022年及以前取得的证书" in entry.summary
     assert "「2026年3月2日9:00至3月20日17:00。」" in entry.summary

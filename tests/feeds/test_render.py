@@ -14,7 +14,7 @@ from lxml import etree
 
 from feeds import discovery_links
 from feeds.calendar import render_ics
-from feeds.entries import SHANGHAI, EntryWindow, FeedEntry, FeedMeta, describe_changes
+from feeds.entries import SHANGHAI, EntryWindow, FeedEntry, FeedMeta, change_lines
 from feeds.private import feed_token, read_feed_token
 from feeds.render import render_atom, render_json_feed, render_rss
 from feeds.text import official_link, safe_line, safe_text
@@ -136,29 +136,6 @@ def test_official_links_are_kept_and_host_bound():
     assert official_link(url, host="bm.ruankao.org.cn") is None
 
 
-def test_amendment_says_what_changed():
-    before = {
-        "windows": [{"label": "登记", "start": "2026-03-02T09:00", "end": "2026-03-20T17:00"}],
-        "fees": [{"amount": 30, "currency": "CNY", "item": "登记费", "per": "人"}],
-        "eligible": [{"from": None, "to": "2021"}],
-    }
-    after = {
-        "windows": [
-            {"label": "登记", "start": "2026-03-02T09:00", "end": "2026-03-27T17:00"},
-            {"label": "补登记", "start": "2026-04-01", "end": "2026-04-03"},
-        ],
-        "fees": [],
-        "eligible": [{"from": None, "to": "2022上半年"}],
-    }
-    assert describe_changes(before, after) == [
-        "登记时间由 2026-03-02 09:00 至 2026-03-20 17:00 改为 2026-03-02 09:00 至 2026-03-27 17:00",
-        "新增 补登记：2026-04-01 至 2026-04-03",
-        "取消费用：登记费 30元/人",
-        "适用证书由 2021年及以前取得的证书 改为 2022上半年及以前取得的证书",
-    ]
-    assert describe_changes(before, before) == ["通知正文有修改，办理时间、费用和适用证书未变"]
-
-
 def test_feed_tokens_are_signed_and_purpose_bound():
     token = feed_token(7, 2, "s3cret")
     assert read_feed_token(token, "s3cret") == (7, 2)
@@ -198,3 +175,14 @@ def test_any_scraped_title_renders_and_reads_back_as_its_safe_text(raw):
     assert json.loads(render_json_feed([entry(title=title)], META))["items"][0]["title"] == title
     [event] = Calendar.from_ical(render_ics([entry(title=title)], META)).walk("VEVENT")[:1]
     assert str(event["summary"]) == f"登记：{title}"
+
+
+def test_an_amendment_that_changed_no_field_still_says_the_text_changed():
+    assert change_lines(BEFORE_PARSED, BEFORE_PARSED) == ["通知正文有修改，办理时间、费用和适用证书未变"]
+    assert change_lines(BEFORE_PARSED, {**BEFORE_PARSED, "fees": []}) == ["取消费用：登记费 30元/人"]
+
+
+BEFORE_PARSED = {
+    "windows": [{"label": "登记", "start": "2026-03-02T09:00", "end": "2026-03-20T17:00"}],
+    "fees": [{"amount": 30, "currency": "CNY", "item": "登记费", "per": "人"}],
+}

@@ -41,8 +41,8 @@ def test_diff_names_the_changed_window_and_fee(sessions):
         record_fetch(s, fetched(date(2026, 3, 27), 25, t0 + timedelta(days=3)))
     with sessions() as s:
         diff = version_diff(get_notice(s, URL))
-    assert "windows: 登记 2026-03-09 至 2026-03-20 → 登记 2026-03-09 至 2026-03-27" in diff
-    assert "fees: 登记费 30元/人 → 登记费 25元/人" in diff
+    assert "登记截止：2026年3月20日 → 2026年3月27日" in diff
+    assert "登记费：30元/人 → 25元/人" in diff
     assert "-截止2026-03-20，每人30元" in diff and "+截止2026-03-27，每人25元" in diff
 
 

@@ -67,7 +67,7 @@ def test_home_says_what_it_does_lists_notices_with_windows_and_holds_the_form(cl
     text = page.text
     assert "软考通知提醒" in text and '<html lang="zh-CN">' in text
     assert "证书登记的通知" in text
-    assert "2026-03-01 09:00 至 2026-03-15 17:00" in text
+    assert "2026年3月1日 09:00 至 2026年3月15日 17:00" in text
     assert 'action="/subscribe"' in text and 'name="email"' in text
     assert "<script" not in text
 
