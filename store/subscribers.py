@@ -124,6 +124,20 @@ class UpsertResult:
     notes: list[str] = field(default_factory=list)
 
 
+def _certificate_row(cert: CertificateData) -> Certificate:
+    """The stored form of a validated certificate, with its session ordinals for SQL matching."""
+    low, high = session_bounds(cert.obtained)
+    return Certificate(
+        qualification=cert.qualification,
+        level=cert.level,
+        obtained=cert.obtained,
+        obtained_low=low,
+        obtained_high=high,
+        number=cert.number,
+        last_registered=cert.last_registered,
+    )
+
+
 def find_subscriber(session: Session, email: str) -> Subscriber | None:
     return session.scalars(
         select(Subscriber)
@@ -173,18 +187,7 @@ def upsert_subscriber(session: Session, data: SubscriberData, *, status: str, no
     for cert in data.certificates:
         if (cert.qualification, cert.obtained) in have:
             continue
-        low, high = session_bounds(cert.obtained)
-        subscriber.certificates.append(
-            Certificate(
-                qualification=cert.qualification,
-                level=cert.level,
-                obtained=cert.obtained,
-                obtained_low=low,
-                obtained_high=high,
-                number=cert.number,
-                last_registered=cert.last_registered,
-            )
-        )
+        subscriber.certificates.append(_certificate_row(cert))
         have.add((cert.qualification, cert.obtained))
         added += 1
     session.flush()
@@ -221,18 +224,7 @@ def replace_preferences(session: Session, subscriber: Subscriber, data: Subscrib
         else:
             cert.level, cert.last_registered = new.level, new.last_registered
     for new in wanted.values():
-        low, high = session_bounds(new.obtained)
-        subscriber.certificates.append(
-            Certificate(
-                qualification=new.qualification,
-                level=new.level,
-                obtained=new.obtained,
-                obtained_low=low,
-                obtained_high=high,
-                number=new.number,
-                last_registered=new.last_registered,
-            )
-        )
+        subscriber.certificates.append(_certificate_row(new))
     session.flush()
 
 
