@@ -135,11 +135,6 @@ def _text(column):
     return cast(column, String)
 
 
-def queue_window_alerts(session: Session, *, today: date, now: datetime) -> int:
-    """Queue the alerts of ``queue_notice_alerts``; returns how many were added in all."""
-    return sum(queue_notice_alerts(session, today=today, now=now).values())
-
-
 def queue_notice_alerts(session: Session, *, today: date, now: datetime) -> Counter[str]:
     """Queue an alert for every subscriber a current notice with an open window concerns.
 

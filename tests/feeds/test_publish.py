@@ -12,7 +12,7 @@ from icalendar import Calendar
 from feeds.publish import load_entries, render_private, write_feeds
 from parsers import parse_notice
 from store.feed_queries import feed_subscriber, notices_for_subscriber
-from store.matching import queue_window_alerts
+from store.matching import queue_notice_alerts
 from store.models import Alert
 from store.notices import FetchedNotice, list_notices, record_fetch
 from store.subscribers import find_subscriber
@@ -135,7 +135,7 @@ def test_private_feed_has_what_concerns_the_subscriber(notices):
         holder = subscribe(s, "holder@example.com", "2020下半年")  # 天津, eligible (≤2021)
         newcomer = subscribe(s, "new@example.com", "2024上半年", region="广东省深圳市")  # not eligible
         subscribe(s, "later@example.com", "2021上半年", region="上海")
-        queue_window_alerts(s, today=NOW.date(), now=NOW)
+        queue_notice_alerts(s, today=NOW.date(), now=NOW)
     with notices() as s:
         sub = feed_subscriber(s, holder, 1)
         assert [n.url for n in notices_for_subscriber(s, sub)] == [

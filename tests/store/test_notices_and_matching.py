@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import func, select
 
 from parsers.types import EligibleRange, ParsedNotice, Window
-from store.matching import bundle_alerts_into_mails, queue_window_alerts
+from store.matching import bundle_alerts_into_mails, queue_notice_alerts
 from store.models import Alert, Mail
 from store.notices import FetchedNotice, list_notices, record_fetch
 from store.subscribers import CertificateData, SubscriberData, upsert_subscriber
@@ -59,10 +59,10 @@ def test_matching_queues_eligible_once_and_skips_the_rest(sessions):
         subscribe(s, "in@example.com", "2022下半年")
         subscribe(s, "out@example.com", "2023上半年")
     with sessions.begin() as s:
-        assert queue_window_alerts(s, today=date(2026, 3, 1), now=NOW) == 1
+        assert sum(queue_notice_alerts(s, today=date(2026, 3, 1), now=NOW).values()) == 1
         assert bundle_alerts_into_mails(s, now=NOW, domain="example.org") == 1
     with sessions.begin() as s:
-        assert queue_window_alerts(s, today=date(2026, 3, 1), now=NOW) == 0
+        assert sum(queue_notice_alerts(s, today=date(2026, 3, 1), now=NOW).values()) == 0
         assert bundle_alerts_into_mails(s, now=NOW, domain="example.org") == 0
     with sessions() as s:
         [mail] = s.scalars(select(Mail)).all()
@@ -75,8 +75,8 @@ def test_no_alert_for_a_window_closed_on_today(sessions):
         record_fetch(s, registration(date(2026, 3, 20)))
         subscribe(s, "in@example.com", "2021")
     with sessions.begin() as s:
-        assert queue_window_alerts(s, today=date(2026, 3, 21), now=NOW) == 0
-        assert queue_window_alerts(s, today=date(2026, 3, 20), now=NOW) == 1
+        assert sum(queue_notice_alerts(s, today=date(2026, 3, 21), now=NOW).values()) == 0
+        assert sum(queue_notice_alerts(s, today=date(2026, 3, 20), now=NOW).values()) == 1
 
 
 def test_nul_characters_are_dropped_before_storing(sessions):
