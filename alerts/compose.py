@@ -192,8 +192,8 @@ def _from_parts(mail_from: str) -> tuple[str, str, str]:
     return name, username, domain
 
 
-def _sender(config: Config, display_name: str) -> Address:
-    _, username, domain = _from_parts(config.mail_from)
+def _sender(config: Config, display_name: str, mail_from: str | None = None) -> Address:
+    _, username, domain = _from_parts(mail_from or config.mail_from)
     return Address(display_name=clean_header(display_name, 60), username=username, domain=domain)
 
 
@@ -320,7 +320,9 @@ def _confirmation_bytes(mail: OutgoingMail, config: Config) -> bytes:
     """
     confirm = _link(config, "confirm", mail)
     text, html = _render("confirm", confirm_url=confirm, detail=mail.detail)
-    sender = _sender(config, f"{_display_name(config)}（订阅确认）")
+    # Confirmations may come from their own address (RELIABILITY A6): a complaint about an
+    # unwanted confirmation then does not count against the alert list's reputation.
+    sender = _sender(config, f"{_display_name(config)}（订阅确认）", config.confirm_from)
     return _message_bytes(mail, subject="请确认订阅软考提醒", sender=sender, text=text, html=html)
 
 

@@ -29,6 +29,7 @@ class Config:
     database_url: str = DEFAULT_SQLITE_URL
     smtp_url: str = "smtp://127.0.0.1:25"
     mail_from: str = "ruankao-watch <noreply@localhost>"
+    confirm_from: str = ""  # sender of confirmation mails; empty: mail_from
     base_url: str = "http://127.0.0.1:8000"
     secret: str = ""
     admin_email: str = ""
@@ -104,6 +105,8 @@ def _validate(config: Config) -> Config:
         raise ConfigError(f"base_url: must start with http:// or https://, got {config.base_url!r}")
     if "@" not in config.mail_from:
         raise ConfigError(f"mail_from: must contain an address, got {config.mail_from!r}")
+    if config.confirm_from and "@" not in config.confirm_from:
+        raise ConfigError(f"confirm_from: must contain an address, got {config.confirm_from!r}")
     if "://" not in config.database_url:
         raise ConfigError(f"database_url: not a database URL: {config.database_url!r}")
     if config.send_concurrency < 1:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from email import message_from_bytes, policy
 
@@ -183,3 +184,19 @@ def test_admin_and_confirmation_mails():
     message = reparse(compose(confirm, CONFIG))
     assert "https://watch.example.org/confirm/" in message.get_body(("html",)).get_content()
     assert message["List-Unsubscribe"] is None
+
+
+def test_confirmations_can_come_from_their_own_address():
+    confirm = OutgoingMail(
+        id=2, message_id="<c@example.org>", recipient="zhang@example.com", purpose="confirm", detail={},
+        attempts=0, created_at=CREATED, subscriber=mail().subscriber,
+    )  # fmt: skip
+    assert (
+        reparse(compose(confirm, CONFIG))["From"].addresses[0].addr_spec
+        == reparse(compose(mail(item()), CONFIG))["From"].addresses[0].addr_spec
+    )
+    separate = replace(CONFIG, confirm_from="confirm@watch.example.org")
+    assert reparse(compose(confirm, separate))["From"].addresses[0].addr_spec == "confirm@watch.example.org"
+    assert (
+        reparse(compose(mail(item()), separate))["From"].addresses[0].addr_spec != "confirm@watch.example.org"
+    )
