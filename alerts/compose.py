@@ -16,7 +16,7 @@ import hashlib
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC
 from email import message_from_bytes, policy
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -28,7 +28,7 @@ from urllib.parse import quote, urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import escape
 
-from alerts.tokens import make_token
+from alerts.tokens import epoch_day, make_token
 from parsers.wording import fee_line, session_label, window_line
 from store.matching import registration_expiry
 from store.outbox import AlertItem, OutgoingMail
@@ -208,10 +208,6 @@ def _display_name(config: Config) -> str:
     return _from_parts(config.mail_from)[0] or "软考提醒"
 
 
-def _day_number(moment: datetime) -> int:
-    return (moment.astimezone(UTC).date() - date(1970, 1, 1)).days
-
-
 def _link(config: Config, purpose: str, mail: OutgoingMail) -> str:
     subscriber = mail.subscriber
     assert subscriber is not None
@@ -219,7 +215,7 @@ def _link(config: Config, purpose: str, mail: OutgoingMail) -> str:
         subscriber.id,
         subscriber.token_version,
         purpose,
-        today_day=_day_number(mail.created_at),
+        today_day=epoch_day(mail.created_at),
         secret=config.secret,
     )
     return f"{config.base_url.rstrip('/')}/{purpose}/{token}"

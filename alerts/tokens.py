@@ -13,6 +13,7 @@ import base64
 import hashlib
 import hmac
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 PURPOSES = ("confirm", "manage", "unsubscribe")
 # Days a token stays valid: confirmations are short-lived, the rest live as long as mails are kept.
@@ -25,6 +26,11 @@ class TokenClaims:
     token_version: int
     purpose: str
     expires_day: int  # days since the epoch, UTC
+
+
+def epoch_day(moment: datetime) -> int:
+    """The ``today_day`` tokens count in: days since 1970-01-01, UTC."""
+    return (moment.astimezone(UTC).date() - date(1970, 1, 1)).days
 
 
 def _b64(data: bytes) -> str:

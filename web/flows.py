@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.send import send_mail_now
-from alerts.tokens import make_token, read_token
+from alerts.tokens import epoch_day, make_token, read_token
 from app.config import Config
 from feeds.private import feed_token
 from feeds.publish import private_url
@@ -28,17 +28,11 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 # One confirmation mail per address per hour at most: a form filled in by a bot with a
 # stranger's address must not turn us into a mail bomb.
 CONFIRM_COOLDOWN = timedelta(hours=1)
-_EPOCH = date(1970, 1, 1)
 
 
 def local_today(now: datetime) -> date:
     """Sessions and registration dates are Beijing dates."""
     return now.astimezone(SHANGHAI).date()
-
-
-def epoch_day(now: datetime) -> int:
-    """``today_day`` of alerts.tokens: days since 1970-01-01 in UTC."""
-    return (now.astimezone(UTC).date() - _EPOCH).days
 
 
 def _aware(value: datetime) -> datetime:

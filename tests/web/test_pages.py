@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from alerts.tokens import make_token
+from alerts.tokens import epoch_day, make_token
 from feeds.private import feed_token
 from store.notices import record_fetch
 from store.subscribers import CertificateData, SubscriberData, upsert_subscriber
@@ -21,7 +21,7 @@ from tests.web.helpers import (
     subscriber,
     subscriber_count,
 )
-from web.flows import epoch_day, link
+from web.flows import link
 from web.security import CSRF_FIELD
 
 EMAIL = "han.meimei@example.com"
