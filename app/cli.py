@@ -179,15 +179,15 @@ def cmd_parse(args, config: Config) -> int:
 
 
 def _print_parsed(path: str, data: dict) -> None:
+    from parsers.wording import eligible_line, fee_line, window_line
+
     print(f"{path}: {data['title']} [{data['kind']}, {data['region']}, {data['published']}]")
-    for w in data["windows"]:
-        print(f"  {w['label']}: {w['start'] or '…'} 至 {w['end'] or '…'}")
-    for e in data["eligible"]:
-        print(f"  适用: {e['from'] or '…'} — {e['to'] or '…'}")
-    for f in data["fees"]:
-        print(f"  {f['item']}: {f['amount']} {f['currency']}/{f['per'] or '次'}")
-    for warning in data["warnings"]:
-        print(f"  warning: {warning}")
+    lines = [window_line(w) for w in data["windows"]]
+    lines += [f"适用：{eligible_line(e)}" for e in data["eligible"]]
+    lines += [f"费用：{fee_line(f)}" for f in data["fees"]]
+    lines += [f"warning: {w}" for w in data["warnings"]]
+    for line in lines:
+        print(f"  {line}")
 
 
 def cmd_notices(args, config: Config) -> int:

@@ -75,6 +75,7 @@ def run_demo(out: Path | None = None, today: date | None = None) -> int:
 def _print_demo_report(
     config: Config, result, workdir: Path, mail_dir: Path, feeds_dir: Path, today: date
 ) -> None:
+    from parsers.wording import window_line
     from store.db import make_engine, make_sessionmaker
     from store.notices import list_notices, notice_summary
 
@@ -86,7 +87,7 @@ def _print_demo_report(
     for n in notices:
         print(f"  [{n['kind']}] {n['title']}")
         for w in n["windows"]:
-            print(f"      {w['label']}：{w['start'] or '…'} 至 {w['end'] or '…'}")
+            print(f"      {window_line(w)}")
     mails = sorted(mail_dir.glob("*.eml"))
     print(f"\n收到的邮件（{len(mails)} 封）：")
     for path in mails:

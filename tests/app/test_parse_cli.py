@@ -1,0 +1,63 @@
+"""``ruankao-watch parse``: HTML and text files, GBK bytes, several paths, the DESIGN.md JSON."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+from crawler.localsite import sample_site_root
+from tests.conftest import PYTHON
+
+KEYS = {"title", "kind", "region", "published", "windows", "eligible", "fees", "warnings"}
+SAMPLE = sample_site_root() / "article" / "content" / "2602201000123456780000003.html"
+TEXT = (
+    "天津市人事考试中心关于2026年度软考证书登记的通知\n"
+    "登记时间：２０２６年３月２日９︰００至３月２０日１７：００（星期五）。\n"
+    "2022年度及以前取得证书的人员应当登记，登记费每人每次30元。\n"
+)
+
+
+def parse(cli_env, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [PYTHON, "-m", "app", "parse", *args], env=cli_env, capture_output=True, text=True, check=False
+    )
+
+
+def test_several_files_give_one_json_object_per_line(cli_env, tmp_path):
+    gbk = tmp_path / "tianjin.txt"
+    gbk.write_bytes(TEXT.encode("gbk"))
+    proc = parse(cli_env, str(SAMPLE), str(gbk), "--json", "--published", "2026-02-20")
+    assert proc.returncode == 0, proc.stderr
+    first, second = (json.loads(line) for line in proc.stdout.splitlines())
+    assert set(first) == KEYS == set(second)
+    assert first["kind"] == "registration" and first["region"] == "national"
+    assert first["windows"][0]["end"] == "2026-03-20T17:00"
+    assert second["title"] == "天津市人事考试中心关于2026年度软考证书登记的通知"
+    assert second["region"] == "天津"
+    assert second["published"] == "2026-02-20"
+    assert [(w["label"], w["start"], w["end"]) for w in second["windows"]] == [
+        ("登记", "2026-03-02T09:00", "2026-03-20T17:00")
+    ]
+    assert second["eligible"][0]["from"] is None and second["eligible"][0]["to"] == "2022"
+    assert second["fees"][0]["amount"] == 30 and second["fees"][0]["per"] == "人"
+
+
+def test_region_option_and_plain_output(cli_env, tmp_path):
+    text = tmp_path / "n.txt"
+    text.write_text(TEXT.replace("天津市人事考试中心", ""), encoding="utf-8")
+    as_json = json.loads(
+        parse(cli_env, str(text), "--json", "--region", "天津", "--published", "2026-02-20").stdout
+    )
+    assert as_json["region"] == "天津"
+    plain = parse(cli_env, str(text), "--published", "2026-02-20")
+    assert "登记：2026年3月2日 09:00 至 2026年3月20日 17:00" in plain.stdout
+    assert "费用：登记费 30元/人" in plain.stdout
+
+
+def test_an_unreadable_file_is_named_and_the_others_still_parse(cli_env, tmp_path):
+    text = tmp_path / "n.txt"
+    text.write_text(TEXT, encoding="utf-8")
+    proc = parse(cli_env, str(tmp_path / "missing.html"), str(text), "--json")
+    assert proc.returncode == 1
+    assert "missing.html" in proc.stderr
+    assert len(proc.stdout.splitlines()) == 1
