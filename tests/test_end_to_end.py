@@ -14,7 +14,7 @@ import subprocess
 import feedparser
 
 from app.mailsink import MailSink
-from crawler.localsite import LocalSite, sample_site_root
+from crawler.localsite import Behaviour, LocalSite, sample_site_root
 from tests.conftest import PYTHON
 
 CSV = """email,name,region,qualification,level,obtained,last_registered
@@ -107,3 +107,25 @@ def test_the_steps_one_by_one_and_a_second_alert_and_send_sends_nothing(database
         feeds = cli(env, "feeds", "--out", "out")
         assert feeds.returncode == 0, feeds.stderr
         assert feedparser.parse((tmp_path / "out" / "atom.xml").read_bytes()).bozo == 0
+
+
+def test_an_amended_notice_is_a_new_version_that_notices_show_diffs(database_url, cli_env, tmp_path):
+    detail = "/article/content/2602201000123456780000003.html"
+    original = (sample_site_root() / detail.lstrip("/")).read_bytes()
+    with LocalSite(sample_site_root()) as site:
+        env = {**cli_env, "RUANKAO_WATCH_DATABASE_URL": database_url, "RUANKAO_WATCH_DOWNLOAD_DELAY": "0"}
+        crawl = ("crawl", "--source", "ruankao", "--url", site.url("/index/work.html"))
+        assert cli(env, *crawl).returncode == 0
+        amended = original.replace("至3月20日17:00".encode(), "至3月27日17:00（已延长）".encode())
+        site.behaviours[detail] = Behaviour(body=amended, content_type="text/html")
+        again = cli(env, *crawl)
+        assert again.returncode == 0, again.stderr
+        assert "1 changed" in again.stdout
+        notice = next(
+            n for n in json.loads(cli(env, "notices", "list", "--json").stdout) if n["url"].endswith(detail)
+        )
+        assert notice["versions"] == 2
+        shown = cli(env, "notices", "show", str(notice["id"]), "--diff")
+    assert shown.returncode == 0, shown.stderr
+    assert "登记截止：2026年3月20日 17:00 → 2026年3月27日 17:00" in shown.stdout
+    assert "+" in shown.stdout and "3月27日17:00（已延长）" in shown.stdout
