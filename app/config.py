@@ -60,6 +60,19 @@ class Config:
         return out
 
 
+def require_secret(config: Config) -> None:
+    """Refuse to compose mail without ``secret``: every mail carries signed links.
+
+    Checked before anything is claimed, so a missing secret leaves the outbox as it was
+    instead of failing each mail for good.
+    """
+    if not config.secret:
+        raise ConfigError(
+            "secret: must be set (RUANKAO_WATCH_SECRET, e.g. `openssl rand -hex 32`) to sign the links in mails;"
+            " nothing was sent"
+        )
+
+
 def _mask_password(url: str) -> str:
     parts = urlsplit(url)
     if parts.password:

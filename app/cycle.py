@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from app.config import Config
+from app.config import Config, require_secret
 from store.db import make_engine, make_sessionmaker, upgrade
 from store.locks import run_lock
 from store.runs import finish_run, start_run
@@ -95,6 +95,7 @@ def alert_step(config: Config, sessions, options: CycleOptions, result: CycleRes
 def send_step(config: Config, sessions, options: CycleOptions, result: CycleResult) -> None:
     from alerts.send import send_outbox, write_eml
 
+    require_secret(config)
     if options.dry_run:
         out = options.eml_out or Path("dry-run-mail")
         result.emls = write_eml(sessions, config, out, now=utcnow())
@@ -126,11 +127,13 @@ STEPS: tuple[tuple[str, Callable], ...] = (
 
 
 def run_cycle(config: Config, options: CycleOptions) -> CycleResult:
-    """One full cycle; raises store.locks.AlreadyRunning when another cycle holds the lock.
+    """One full cycle; raises store.locks.AlreadyRunning when another cycle holds the lock,
+    and ConfigError before doing anything when mails could not be signed.
 
     A failing step is recorded and the next steps still run: a source being down must not
     stop the reminders for windows we already know about.
     """
+    require_secret(config)
     upgrade(config.database_url)
     result = CycleResult()
     with run_lock(config.database_url):

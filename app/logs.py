@@ -31,3 +31,5 @@ def setup_logging(level: str = "INFO", fmt: str = "text") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # Alembic announces its context on every command; keep it for DEBUG, where it helps.
+    logging.getLogger("alembic").setLevel(level if level == "DEBUG" else "WARNING")

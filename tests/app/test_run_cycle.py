@@ -125,3 +125,28 @@ def test_status_shows_the_runs_and_the_outbox(env, site):
     assert "run" in status.stdout and "ok" in status.stdout
     assert "outbox: pending 0, sending 0, sent 1, failed 0" in status.stdout
     assert "subscribers: pending 0, active 1" in status.stdout
+
+
+def test_without_a_secret_nothing_runs_and_queued_mail_is_kept(env, site, sink):
+    no_secret = {k: v for k, v in env.items() if k != "RUANKAO_WATCH_SECRET"}
+    refused = run(no_secret, site)
+    assert refused.returncode == 2
+    assert "secret" in refused.stderr and site.requests == []
+    subprocess.run(
+        [PYTHON, "-m", "app", "alert", "--today", TODAY], env=no_secret, check=True, capture_output=True
+    )
+    crawl = [PYTHON, "-m", "app", "crawl", "--source", "ruankao", "--url", site.url(LIST)]
+    subprocess.run(crawl, env=no_secret, check=True, capture_output=True)
+    subprocess.run(
+        [PYTHON, "-m", "app", "alert", "--today", TODAY], env=no_secret, check=True, capture_output=True
+    )
+    send = subprocess.run(
+        [PYTHON, "-m", "app", "send"], env=no_secret, capture_output=True, text=True, check=False
+    )
+    assert send.returncode == 2 and "secret" in send.stderr
+    status = subprocess.run(
+        [PYTHON, "-m", "app", "status"], env=no_secret, capture_output=True, text=True, check=True
+    )
+    assert "outbox: pending 1, sending 0, sent 0, failed 0" in status.stdout
+    assert run(env, site).returncode == 0
+    assert len(sink.messages) == 1
