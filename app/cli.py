@@ -147,7 +147,7 @@ def _print_summary(result: CycleResult, options: CycleOptions) -> None:
         )
     if result.feeds:
         print(f"feeds: {len(result.feeds)} files in {options.feeds_out}")
-    print(f"health problems: {len(result.problems)}")
+    print(f"problems: {len(result.problems)}")
 
 
 def cmd_serve(args, config: Config) -> int:

@@ -104,7 +104,14 @@ def send_step(config: Config, sessions, options: CycleOptions, result: CycleResu
     counts = send_outbox(sessions, config, progress=options.progress)
     result.counts["send"] = counts
     if counts.get("failed"):
-        result.problems.append(f"send: {counts['failed']} mail(s) failed")
+        result.problems.append(f"send: {counts['failed']} mail(s) failed (see `status`)")
+    if counts.get("retried"):
+        # Not lost (the next run retries them), but the operator should know the relay is down.
+        result.problems.append(f"send: {counts['retried']} mail(s) could not be sent now and will be retried")
+    if counts.get("unknown"):
+        result.problems.append(
+            f"send: {counts['unknown']} mail(s) lost their connection after DATA; held until their lease ends"
+        )
 
 
 def feeds_step(config: Config, sessions, options: CycleOptions, result: CycleResult) -> None:

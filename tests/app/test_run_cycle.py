@@ -150,3 +150,15 @@ def test_without_a_secret_nothing_runs_and_queued_mail_is_kept(env, site, sink):
     assert "outbox: pending 1, sending 0, sent 0, failed 0" in status.stdout
     assert run(env, site).returncode == 0
     assert len(sink.messages) == 1
+
+
+def test_an_unreachable_mail_server_exits_1_and_keeps_the_mail(env, site, sink):
+    down = {**env, "RUANKAO_WATCH_SMTP_URL": "smtp://127.0.0.1:1"}
+    first = run(down, site)
+    assert first.returncode == 1
+    assert "will be retried" in first.stderr
+    status = subprocess.run(
+        [PYTHON, "-m", "app", "status"], env=env, capture_output=True, text=True, check=True
+    )
+    assert "outbox: pending 1, sending 0, sent 0, failed 0" in status.stdout
+    assert sink.messages == []
