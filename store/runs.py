@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from store.models import Mail, Run, SourceState
 from store.subscribers import count_by_status
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def _local(moment: datetime | None) -> str | None:
+    """Beijing time with its offset: operators compare it with the sites' notice times.
+
+    The store writes UTC; SQLite hands datetimes back without a zone, so UTC is assumed.
+    """
+    if moment is None:
+        return None
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(SHANGHAI).isoformat(timespec="seconds")
 
 
 def start_run(session: Session, command: str, now: datetime) -> Run:
@@ -41,8 +55,8 @@ def status_report(session: Session, *, runs: int = 5) -> dict:
             {
                 "id": r.id,
                 "command": r.command,
-                "started_at": r.started_at.isoformat(),
-                "finished_at": r.finished_at.isoformat() if r.finished_at else None,
+                "started_at": _local(r.started_at),
+                "finished_at": _local(r.finished_at),
                 "status": r.status,
                 "counts": r.counts,
                 "errors": r.errors,
@@ -53,11 +67,11 @@ def status_report(session: Session, *, runs: int = 5) -> dict:
             {
                 "source": s.source_id,
                 "healthy": s.healthy,
-                "last_crawl_at": s.last_crawl_at.isoformat() if s.last_crawl_at else None,
-                "last_success_at": s.last_success_at.isoformat() if s.last_success_at else None,
+                "last_crawl_at": _local(s.last_crawl_at),
+                "last_success_at": _local(s.last_success_at),
                 "last_item_count": s.last_item_count,
                 "problems": s.problems,
-                "failing_since": s.failing_since.isoformat() if s.failing_since else None,
+                "failing_since": _local(s.failing_since),
             }
             for s in sources
         ],
