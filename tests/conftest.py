@@ -114,3 +114,33 @@ def kill(proc: subprocess.Popen) -> None:
     for stream in (proc.stdout, proc.stderr):
         if stream:
             stream.close()
+
+
+@pytest.fixture
+def site():
+    """The bundled sample site (a ruankao.org.cn look-alike) on a loopback port."""
+    from crawler.localsite import LocalSite, sample_site_root
+
+    with LocalSite(sample_site_root()) as served:
+        yield served
+
+
+@pytest.fixture
+def sink(tmp_path):
+    """A real SMTP server on loopback that keeps each message as an .eml file."""
+    from app.mailsink import MailSink
+
+    with MailSink(tmp_path / "inbox") as server:
+        yield server
+
+
+@pytest.fixture
+def app_env(cli_env, database_url, sink) -> dict[str, str]:
+    """The CLI's environment for a whole cycle: this test's database, the SMTP sink, a secret, no crawl delay."""
+    return {
+        **cli_env,
+        "RUANKAO_WATCH_DATABASE_URL": database_url,
+        "RUANKAO_WATCH_SMTP_URL": f"smtp://127.0.0.1:{sink.port}",
+        "RUANKAO_WATCH_SECRET": "test-secret",
+        "RUANKAO_WATCH_DOWNLOAD_DELAY": "0",
+    }

@@ -13,8 +13,7 @@ import subprocess
 
 import feedparser
 
-from app.mailsink import MailSink
-from crawler.localsite import Behaviour, LocalSite, sample_site_root
+from crawler.localsite import Behaviour, sample_site_root
 from tests.conftest import PYTHON
 
 CSV = """email,name,region,qualification,level,obtained,last_registered
@@ -29,103 +28,90 @@ def cli(env: dict, *args: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_one_run_alerts_the_eligible_once_and_a_rerun_sends_nothing(database_url, cli_env, tmp_path):
-    with LocalSite(sample_site_root()) as site, MailSink(tmp_path / "mail") as sink:
-        env = {
-            **cli_env,
-            "RUANKAO_WATCH_DATABASE_URL": database_url,
-            "RUANKAO_WATCH_SMTP_URL": f"smtp://127.0.0.1:{sink.port}",
-            "RUANKAO_WATCH_MAIL_FROM": "软考提醒 <alerts@watch.example.cn>",
-            "RUANKAO_WATCH_BASE_URL": "https://watch.example.cn",
-            "RUANKAO_WATCH_SECRET": "e2e-secret",
-            "RUANKAO_WATCH_DOWNLOAD_DELAY": "0",
-        }
-        (tmp_path / "people.csv").write_text(CSV, encoding="utf-8")
-        imported = cli(env, "subscribers", "import", "people.csv", "--confirmed")
-        assert imported.returncode == 0, imported.stderr
-        run_args = (
-            "run",
-            "--source",
-            "ruankao",
-            "--url",
-            site.url("/index/work.html"),
-            "--today",
-            "2026-03-05",
-            "--feeds-out",
-            "feeds",
-        )
-        first = cli(env, *run_args)
-        assert first.returncode == 0, first.stdout + first.stderr
+def test_one_run_alerts_the_eligible_once_and_a_rerun_sends_nothing(app_env, site, sink, tmp_path):
+    env = {
+        **app_env,
+        "RUANKAO_WATCH_MAIL_FROM": "软考提醒 <alerts@watch.example.cn>",
+        "RUANKAO_WATCH_BASE_URL": "https://watch.example.cn",
+    }
+    (tmp_path / "people.csv").write_text(CSV, encoding="utf-8")
+    imported = cli(env, "subscribers", "import", "people.csv", "--confirmed")
+    assert imported.returncode == 0, imported.stderr
+    run_args = (
+        "run",
+        "--source",
+        "ruankao",
+        "--url",
+        site.url("/index/work.html"),
+        "--today",
+        "2026-03-05",
+        "--feeds-out",
+        "feeds",
+    )
+    first = cli(env, *run_args)
+    assert first.returncode == 0, first.stdout + first.stderr
 
-        [message_file] = sink.messages
-        message = email.message_from_bytes(message_file.read_bytes(), policy=email.policy.default)
-        assert message["To"].addresses[0].addr_spec == "holder@example.com"
-        body = message.get_body(("plain",)).get_content()
-        assert "2026年3月2日 09:00 至 2026年3月20日 17:00" in body
-        assert "您2021年下半年取得的信息系统项目管理师证书" in body
-        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    [message_file] = sink.messages
+    message = email.message_from_bytes(message_file.read_bytes(), policy=email.policy.default)
+    assert message["To"].addresses[0].addr_spec == "holder@example.com"
+    body = message.get_body(("plain",)).get_content()
+    assert "2026年3月2日 09:00 至 2026年3月20日 17:00" in body
+    assert "您2021年下半年取得的信息系统项目管理师证书" in body
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
-        feed = feedparser.parse((tmp_path / "feeds" / "rss.xml").read_bytes())
-        assert feed.bozo == 0
-        assert any("证书登记" in entry.title for entry in feed.entries)
+    feed = feedparser.parse((tmp_path / "feeds" / "rss.xml").read_bytes())
+    assert feed.bozo == 0
+    assert any("证书登记" in entry.title for entry in feed.entries)
 
-        notices = json.loads(cli(env, "notices", "list", "--json").stdout)
-        registration = next(n for n in notices if n["kind"] == "registration")
-        assert registration["versions"] == 1
-        assert registration["windows"][0]["end"] == "2026-03-20T17:00"
-        assert registration["eligible"][0]["to"] == "2022"
-        assert registration["fees"][0]["amount"] == 30
+    notices = json.loads(cli(env, "notices", "list", "--json").stdout)
+    registration = next(n for n in notices if n["kind"] == "registration")
+    assert registration["versions"] == 1
+    assert registration["windows"][0]["end"] == "2026-03-20T17:00"
+    assert registration["eligible"][0]["to"] == "2022"
+    assert registration["fees"][0]["amount"] == 30
 
-        second = cli(env, *run_args)
-        assert second.returncode == 0, second.stdout + second.stderr
+    second = cli(env, *run_args)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert len(sink.messages) == 1
+    assert "mail: 0 sent" in second.stdout
+    notices_again = json.loads(cli(env, "notices", "list", "--json").stdout)
+    assert [n["versions"] for n in notices_again] == [n["versions"] for n in notices]
+
+
+def test_the_steps_one_by_one_and_a_second_alert_and_send_sends_nothing(app_env, site, sink, tmp_path):
+    env = app_env
+    (tmp_path / "people.csv").write_text(CSV, encoding="utf-8")
+    assert cli(env, "subscribers", "import", "people.csv", "--confirmed").returncode == 0
+    crawl = cli(env, "crawl", "--source", "ruankao", "--url", site.url("/index/work.html"))
+    assert crawl.returncode == 0, crawl.stderr
+    assert "crawl: 6 new, 0 changed, 0 unchanged notices" in crawl.stdout
+    for _ in range(2):
+        alert = cli(env, "alert", "--today", "2026-03-05")
+        assert alert.returncode == 0, alert.stderr
+        send = cli(env, "send")
+        assert send.returncode == 0, send.stderr
         assert len(sink.messages) == 1
-        assert "mail: 0 sent" in second.stdout
-        notices_again = json.loads(cli(env, "notices", "list", "--json").stdout)
-        assert [n["versions"] for n in notices_again] == [n["versions"] for n in notices]
+    feeds = cli(env, "feeds", "--out", "out")
+    assert feeds.returncode == 0, feeds.stderr
+    assert feedparser.parse((tmp_path / "out" / "atom.xml").read_bytes()).bozo == 0
 
 
-def test_the_steps_one_by_one_and_a_second_alert_and_send_sends_nothing(database_url, cli_env, tmp_path):
-    with LocalSite(sample_site_root()) as site, MailSink(tmp_path / "mail") as sink:
-        env = {
-            **cli_env,
-            "RUANKAO_WATCH_DATABASE_URL": database_url,
-            "RUANKAO_WATCH_SMTP_URL": f"smtp://127.0.0.1:{sink.port}",
-            "RUANKAO_WATCH_SECRET": "e2e-secret",
-            "RUANKAO_WATCH_DOWNLOAD_DELAY": "0",
-        }
-        (tmp_path / "people.csv").write_text(CSV, encoding="utf-8")
-        assert cli(env, "subscribers", "import", "people.csv", "--confirmed").returncode == 0
-        crawl = cli(env, "crawl", "--source", "ruankao", "--url", site.url("/index/work.html"))
-        assert crawl.returncode == 0, crawl.stderr
-        assert "crawl: 6 new, 0 changed, 0 unchanged notices" in crawl.stdout
-        for _ in range(2):
-            alert = cli(env, "alert", "--today", "2026-03-05")
-            assert alert.returncode == 0, alert.stderr
-            send = cli(env, "send")
-            assert send.returncode == 0, send.stderr
-            assert len(sink.messages) == 1
-        feeds = cli(env, "feeds", "--out", "out")
-        assert feeds.returncode == 0, feeds.stderr
-        assert feedparser.parse((tmp_path / "out" / "atom.xml").read_bytes()).bozo == 0
-
-
-def test_an_amended_notice_is_a_new_version_that_notices_show_diffs(database_url, cli_env, tmp_path):
+def test_an_amended_notice_is_a_new_version_that_notices_show_diffs(app_env, site):
     detail = "/article/content/2602201000123456780000003.html"
     original = (sample_site_root() / detail.lstrip("/")).read_bytes()
-    with LocalSite(sample_site_root()) as site:
-        env = {**cli_env, "RUANKAO_WATCH_DATABASE_URL": database_url, "RUANKAO_WATCH_DOWNLOAD_DELAY": "0"}
-        crawl = ("crawl", "--source", "ruankao", "--url", site.url("/index/work.html"))
-        assert cli(env, *crawl).returncode == 0
-        amended = original.replace("至3月20日17:00".encode(), "至3月27日17:00（已延长）".encode())
-        site.behaviours[detail] = Behaviour(body=amended, content_type="text/html")
-        again = cli(env, *crawl)
-        assert again.returncode == 0, again.stderr
-        assert "1 changed" in again.stdout
-        notice = next(
-            n for n in json.loads(cli(env, "notices", "list", "--json").stdout) if n["url"].endswith(detail)
-        )
-        assert notice["versions"] == 2
-        shown = cli(env, "notices", "show", str(notice["id"]), "--diff")
+    env = app_env
+    crawl = ("crawl", "--source", "ruankao", "--url", site.url("/index/work.html"))
+    assert cli(env, *crawl).returncode == 0
+    amended = original.replace("至3月20日17:00".encode(), "至3月27日17:00（已延长）".encode())
+    site.behaviours[detail] = Behaviour(body=amended, content_type="text/html")
+    again = cli(env, *crawl)
+    assert again.returncode == 0, again.stderr
+    assert "1 changed" in again.stdout
+    notice = next(
+        n for n in json.loads(cli(env, "notices", "list", "--json").stdout) if n["url"].endswith(detail)
+    )
+    assert notice["versions"] == 2
+    shown = cli(env, "notices", "show", str(notice["id"]), "--diff")
     assert shown.returncode == 0, shown.stderr
     assert "登记截止：2026年3月20日 17:00 → 2026年3月27日 17:00" in shown.stdout
     assert "+" in shown.stdout and "3月27日17:00（已延长）" in shown.stdout

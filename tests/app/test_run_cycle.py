@@ -7,8 +7,7 @@ import time
 
 import pytest
 
-from app.mailsink import MailSink
-from crawler.localsite import Behaviour, LocalSite, sample_site_root
+from crawler.localsite import Behaviour, LocalSite
 from tests.conftest import PYTHON, hold_run_lock, kill
 
 LIST = "/index/work.html"
@@ -19,34 +18,15 @@ holder@example.com,张伟,天津市红桥区,信息系统项目管理师,高级,
 
 
 @pytest.fixture
-def site():
-    with LocalSite(sample_site_root()) as s:
-        yield s
-
-
-@pytest.fixture
-def sink(tmp_path):
-    with MailSink(tmp_path / "inbox") as s:
-        yield s
-
-
-@pytest.fixture
-def env(cli_env, database_url, sink, tmp_path) -> dict:
-    env = {
-        **cli_env,
-        "RUANKAO_WATCH_DATABASE_URL": database_url,
-        "RUANKAO_WATCH_SMTP_URL": f"smtp://127.0.0.1:{sink.port}",
-        "RUANKAO_WATCH_SECRET": "cycle-secret",
-        "RUANKAO_WATCH_DOWNLOAD_DELAY": "0",
-    }
+def env(app_env, tmp_path) -> dict:
     (tmp_path / "people.csv").write_text(CSV, encoding="utf-8")
     subprocess.run(
         [PYTHON, "-m", "app", "subscribers", "import", "people.csv", "--confirmed"],
-        env=env,
+        env=app_env,
         check=True,
         capture_output=True,
     )
-    return env
+    return app_env
 
 
 def run(env: dict, site: LocalSite, *extra: str) -> subprocess.CompletedProcess:
