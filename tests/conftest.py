@@ -90,6 +90,13 @@ def cli_env(tmp_path, monkeypatch) -> dict[str, str]:
 PYTHON = sys.executable
 
 
+def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    """``ruankao-watch ARGS`` in a child process, as cron would run it; output captured as text."""
+    return subprocess.run(
+        [PYTHON, "-m", "app", *args], env=env, capture_output=True, text=True, check=False, timeout=300
+    )
+
+
 def hold_run_lock(url: str) -> subprocess.Popen:
     """A child process that takes the run lock, says so, and waits to be killed."""
     code = textwrap.dedent(

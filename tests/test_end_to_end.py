@@ -9,23 +9,16 @@ from __future__ import annotations
 import email
 import email.policy
 import json
-import subprocess
 
 import feedparser
 
 from crawler.localsite import Behaviour, sample_site_root
-from tests.conftest import PYTHON
+from tests.conftest import cli
 
 CSV = """email,name,region,qualification,level,obtained,last_registered
 holder@example.com,张伟,天津市红桥区,信息系统项目管理师,高级,2021下半年,
 newcomer@example.com,李娜,天津市河西区,软件设计师,中级,2024上半年,
 """
-
-
-def cli(env: dict, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [PYTHON, "-m", "app", *args], env=env, capture_output=True, text=True, check=False, timeout=300
-    )
 
 
 def test_one_run_alerts_the_eligible_once_and_a_rerun_sends_nothing(app_env, site, sink, tmp_path):

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
 
 import pytest
 
 from app.config import ConfigError, load_config
-from tests.conftest import PYTHON
+from tests.conftest import cli
 
 
 def test_environment_overrides_the_file(tmp_path):
@@ -48,29 +47,21 @@ def test_masked_hides_passwords_and_secret():
 
 def test_cli_exits_2_on_a_configuration_error(cli_env, tmp_path):
     (tmp_path / "ruankao-watch.toml").write_text("send_concurrency = 0\n", encoding="utf-8")
-    proc = subprocess.run(
-        [PYTHON, "-m", "app", "status"], env=cli_env, capture_output=True, text=True, check=False
-    )
+    proc = cli(cli_env, "status")
     assert proc.returncode == 2
     assert "send_concurrency" in proc.stderr
 
 
 def test_config_check_prints_masked_config(cli_env):
     env = {**cli_env, "RUANKAO_WATCH_SMTP_URL": "smtps://u:pw@mail:465"}
-    proc = subprocess.run(
-        [PYTHON, "-m", "app", "config", "check"], env=env, capture_output=True, text=True, check=True
-    )
+    proc = cli(env, "config", "check")
+    assert proc.returncode == 0, proc.stderr
     assert '"smtp_url": "smtps://u:***@mail:465"' in proc.stdout
 
 
 def test_log_format_json_writes_one_object_per_line(cli_env):
-    proc = subprocess.run(
-        [PYTHON, "-m", "app", "--log-format", "json", "--log-level", "DEBUG", "init"],
-        env=cli_env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    proc = cli(cli_env, "--log-format", "json", "--log-level", "DEBUG", "init")
+    assert proc.returncode == 0, proc.stderr
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert lines, "DEBUG logging of init printed nothing"
     records = [json.loads(line) for line in lines]

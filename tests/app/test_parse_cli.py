@@ -6,7 +6,7 @@ import json
 import subprocess
 
 from crawler.localsite import sample_site_root
-from tests.conftest import PYTHON
+from tests.conftest import cli
 
 KEYS = {"title", "kind", "region", "published", "windows", "eligible", "fees", "warnings"}
 SAMPLE = sample_site_root() / "article" / "content" / "2602201000123456780000003.html"
@@ -18,9 +18,7 @@ TEXT = (
 
 
 def parse(cli_env, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [PYTHON, "-m", "app", "parse", *args], env=cli_env, capture_output=True, text=True, check=False
-    )
+    return cli(cli_env, "parse", *args)
 
 
 def test_several_files_give_one_json_object_per_line(cli_env, tmp_path):
