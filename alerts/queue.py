@@ -42,6 +42,8 @@ def queue_alerts(sessions: sessionmaker[Session], config: Config, *, today: date
                 counts["changed"] += queue_change_alerts(session, change, lines, today=today, now=now)
         counts.update(queue_notice_alerts(session, today=today, now=now))
         counts["closing_soon"] = queue_closing_alerts(session, today=today, now=now)
-        counts["expiry"] = queue_expiry_alerts(session, today=today, now=now)
+        counts["expiry"] = queue_expiry_alerts(
+            session, today=today, now=now, days_ahead=tuple(config.expiry_reminder_days)
+        )
         counts["mails"] = bundle_alerts_into_mails(session, now=now, domain=config.mail_domain)
     return counts

@@ -39,6 +39,7 @@ class Config:
     send_rate_per_second: float = 5.0
     send_rate_per_hour: int = 2000
     feed_limit: int = 50
+    expiry_reminder_days: list[int] = field(default_factory=lambda: [180, 30])  # before registration lapses
     sources: list[dict] = field(default_factory=list)  # overrides of the shipped source list
 
     @property
@@ -102,12 +103,28 @@ def _coerce(name: str, value: object, target: object) -> object:
         except (TypeError, ValueError):
             raise ConfigError(f"{name}: expected a number, got {value!r}") from None
     if isinstance(target, list):
+        if name == "expiry_reminder_days":
+            return _day_list(name, value)
         if not isinstance(value, list):
             raise ConfigError(f"{name}: expected a list of tables ([[sources]] in TOML)")
         return value
     if not isinstance(value, str):
         raise ConfigError(f"{name}: expected a string, got {value!r}")
     return value
+
+
+def _day_list(name: str, value: object) -> list[int]:
+    """``[180, 30]`` from TOML, or ``180,30`` from the environment; empty turns the reminders off."""
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list):
+        raise ConfigError(f"{name}: expected a list of whole numbers of days, e.g. [180, 30]")
+    try:
+        days = [int(str(item).strip()) for item in items if str(item).strip()]
+    except ValueError:
+        raise ConfigError(f"{name}: expected whole numbers of days, got {value!r}") from None
+    if any(d < 1 or d > 1095 for d in days):
+        raise ConfigError(f"{name}: each value must be between 1 and 1095 days")
+    return days
 
 
 def _validate(config: Config) -> Config:

@@ -89,6 +89,17 @@ def test_expiry_reminders_at_180_and_30_days_and_again_after_registering(session
     assert run(sessions, config, date(2028, 12, 3))["expiry"] == 1
 
 
+def test_expiry_reminder_days_come_from_the_config_and_an_empty_list_turns_them_off(sessions, config, smtp):
+    add_subscriber(sessions, "zhang@example.com", ("2021", date(2023, 6, 10)))  # lapses 2026-06-10
+    ninety = dataclasses.replace(config, expiry_reminder_days=[90])
+    assert (
+        run(sessions, dataclasses.replace(config, expiry_reminder_days=[]), date(2026, 3, 12))["expiry"] == 0
+    )
+    assert run(sessions, ninety, date(2025, 12, 12))["expiry"] == 0  # 180 days ahead is not a stage now
+    assert run(sessions, ninety, date(2026, 3, 11))["expiry"] == 0
+    assert run(sessions, ninety, date(2026, 3, 12))["expiry"] == 1
+
+
 def test_instant_subscribers_get_one_mail_per_alert_digest_subscribers_one_in_all(sessions, config, smtp):
     add_notice(sessions, notice(1))
     add_notice(sessions, notice(2, title="另一条登记通知"))

@@ -18,9 +18,21 @@ def test_environment_overrides_the_file(tmp_path):
     assert config.send_concurrency == 7
 
 
+def test_expiry_reminder_days_from_file_or_environment(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text("expiry_reminder_days = [120, 14]\n", encoding="utf-8")
+    assert load_config(path, environ={}).expiry_reminder_days == [120, 14]
+    assert load_config(
+        path, environ={"RUANKAO_WATCH_EXPIRY_REMINDER_DAYS": "60, 7"}
+    ).expiry_reminder_days == [60, 7]
+    assert load_config(path, environ={"RUANKAO_WATCH_EXPIRY_REMINDER_DAYS": ""}).expiry_reminder_days == []
+
+
 @pytest.mark.parametrize(
     ("toml", "env", "key"),
     [
+        ('expiry_reminder_days = ["soon"]\n', {}, "expiry_reminder_days"),
+        ("expiry_reminder_days = [0]\n", {}, "expiry_reminder_days"),
         ('smtp_url = "http://mail"\n', {}, "smtp_url"),
         ("", {"RUANKAO_WATCH_SEND_CONCURRENCY": "many"}, "send_concurrency"),
         ('base_url = "watch.example.cn"\n', {}, "base_url"),
