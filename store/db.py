@@ -30,10 +30,6 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def is_sqlite(engine: Engine) -> bool:
-    return engine.dialect.name == "sqlite"
-
-
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     # WAL lets readers (the web app, status) run beside the one writer; the busy timeout
     # turns short lock waits into waits instead of "database is locked" errors.

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from parsers.types import ParsedNotice
@@ -138,10 +138,6 @@ def get_notice(session: Session, ref: str) -> Notice | None:
     if ref.isdigit():
         return session.scalars(query.where(Notice.id == int(ref))).one_or_none()
     return session.scalars(query.where(Notice.url == ref)).one_or_none()
-
-
-def count_versions(session: Session) -> int:
-    return session.scalar(select(func.count(NoticeVersion.id))) or 0
 
 
 def notice_summary(notice: Notice) -> dict:

@@ -368,11 +368,6 @@ def sent_since(session: Session, since: datetime) -> int:
     )
 
 
-def outbox_counts(session: Session) -> dict[str, int]:
-    """Mails by status, for ``status`` and the tests."""
-    return dict(session.execute(select(Mail.status, func.count(Mail.id)).group_by(Mail.status)).all())
-
-
 def sources_to_report(session: Session) -> list[SourceState]:
     """Unhealthy sources the operator has not been told about yet.
 
