@@ -14,13 +14,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from parsers.wording import describe_changes
 from store.matching import (
-    bundle_alerts_into_mails,
     changed_notices,
     queue_change_alerts,
     queue_closing_alerts,
     queue_expiry_alerts,
     queue_notice_alerts,
 )
+from store.outbox import bundle_alerts_into_mails
 
 if TYPE_CHECKING:
     from app.config import Config

@@ -22,17 +22,19 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.compose import message_bytes
-from alerts.smtp import Connection, DeliveryError, RateLimiter, SmtpSettings
-from store.locks import sender_lock
+from alerts.smtp import Connection, DeliveryError, Envelope, RateLimiter, SmtpSettings
+from store.locks import dead_holders, sender_lock, sender_presence
 from store.outbox import (
     Outcome,
-    OutgoingMail,
+    claim_holders,
     claim_mails,
     count_due,
+    empty_counts,
     pending_mails,
     record_outcomes,
-    sent_since,
+    release_claims,
 )
+from store.outgoing import OutgoingMail
 
 if TYPE_CHECKING:
     from app.config import Config
@@ -56,10 +58,14 @@ def _utcnow() -> datetime:
 class _Delivery:
     """One sender run: a pool of SMTP connections fed from claimed batches."""
 
-    def __init__(self, sessions: sessionmaker[Session], config: Config, now_fn: Callable[[], datetime]):
+    def __init__(
+        self, sessions: sessionmaker[Session], config: Config, now_fn: Callable[[], datetime], holder: int
+    ):
         self.sessions = sessions
         self.config = config
         self.now_fn = now_fn
+        self.holder = holder  # this run's claims carry it; see store.locks.sender_presence
+        self.give_up_after = timedelta(days=config.give_up_after_days)
         self.settings = SmtpSettings.from_url(config.smtp_url)
         self.limiter = RateLimiter(config.send_rate_per_second)
         self.connections = [Connection(self.settings) for _ in range(max(config.send_concurrency, 1))]
@@ -67,39 +73,50 @@ class _Delivery:
         self.broken: str | None = None  # set when the server cannot be used this run
 
     async def deliver(self, mail: OutgoingMail, connection: Connection) -> Outcome:
-        """Send one claimed mail and say what became of it; never raises for a delivery problem."""
+        """Send one claimed mail and say what became of it; never raises for anything about this mail."""
         if mail.blocked_reason:
-            return Outcome(mail.id, "blocked", mail.attempts, f"subscriber {mail.blocked_reason}")
+            return Outcome(mail.id, "blocked", f"subscriber {mail.blocked_reason}")
         if self.broken:
-            return Outcome(mail.id, "retry", mail.attempts, f"not tried: {self.broken}")
+            return Outcome(mail.id, "release", f"not tried: {self.broken}")
         try:
+            envelope = Envelope.of(mail.recipient)
             message = message_bytes(mail, self.config)
+        except DeliveryError as exc:
+            return Outcome(mail.id, exc.kind, exc.reason)
         except Exception as exc:  # a template or data bug must not stop the other mails
-            return Outcome(mail.id, "failed", mail.attempts, f"could not compose: {exc!r}")
+            return Outcome(mail.id, "failed", f"could not compose: {exc!r}")
         await self.limiter.wait()
         try:
-            await connection.send(message, self.envelope_sender, mail.recipient)
+            await connection.send(message, self.envelope_sender, envelope)
         except DeliveryError as exc:
             if exc.connection:  # refused, dropped, or 421 "slow down": stop this run, retry later
                 self.broken = exc.reason
-            return Outcome(mail.id, exc.kind, mail.attempts, exc.reason, bounced=exc.bad_mailbox)
-        return Outcome(mail.id, "sent", mail.attempts)
+            return Outcome(mail.id, exc.kind, exc.reason, bounced=exc.bad_mailbox)
+        return Outcome(mail.id, "sent")
 
     def _claim(self, limit: int) -> list[OutgoingMail]:
         with self.sessions.begin() as session:
-            return claim_mails(session, now=self.now_fn(), lease=LEASE, limit=limit)
+            return claim_mails(
+                session,
+                now=self.now_fn(),
+                lease=LEASE,
+                limit=limit,
+                holder=self.holder,
+                per_hour=self.config.send_rate_per_hour,
+            )
 
-    def _record(self, outcomes: list[Outcome]) -> dict[str, int]:
+    def record(self, outcomes: list[Outcome]) -> dict[str, int]:
         with self.sessions.begin() as session:
-            return record_outcomes(session, outcomes, now=self.now_fn())
+            return record_outcomes(
+                session, outcomes, now=self.now_fn(), holder=self.holder, give_up_after=self.give_up_after
+            )
 
-    def _budget_and_total(self, limit: int | None) -> tuple[int, int]:
-        """Mails this run may send (the hourly limit spans runs, so it is counted in the store)."""
-        with self.sessions() as session:
-            budget = self.config.send_rate_per_hour - sent_since(session, self.now_fn() - timedelta(hours=1))
-            total = count_due(session, self.now_fn())
-        budget = budget if limit is None else min(budget, limit)
-        return max(budget, 0), min(total, max(budget, 0))
+    def _take_over_and_count(self) -> int:
+        """Release the claims of senders that died, so they go out now; returns how many mails are due."""
+        with self.sessions.begin() as session:
+            holders = [h for h in claim_holders(session) if h != self.holder]
+            release_claims(session, dead_holders(session, holders), now=self.now_fn())
+            return count_due(session, self.now_fn())
 
     async def run(self, limit: int | None, progress: bool) -> dict[str, int]:
         """Claim, send and record until nothing is due, the budget is spent or the server fails.
@@ -111,9 +128,10 @@ class _Delivery:
         a killed sender leaves unrecorded only the mails of the last moments.
         """
         loop = asyncio.get_running_loop()
-        counts = {"sent": 0, "failed": 0, "retried": 0, "skipped": 0, "unknown": 0}
+        counts = empty_counts()
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox") as db:
-            budget, total = await loop.run_in_executor(db, self._budget_and_total, limit)
+            total = await loop.run_in_executor(db, self._take_over_and_count)
+            budget = sys.maxsize if limit is None else limit  # the hourly cap is checked at each claim
             rate = self.config.send_rate_per_second
             batch = min(MAX_BATCH, PER_CONNECTION * len(self.connections))
             if rate > 0:
@@ -157,7 +175,7 @@ class _Delivery:
                     while done:
                         outcomes = done[:]
                         del done[: len(outcomes)]
-                        for key, value in (await loop.run_in_executor(db, self._record, outcomes)).items():
+                        for key, value in (await loop.run_in_executor(db, self.record, outcomes)).items():
                             counts[key] += value
                     if finished:
                         return
@@ -205,18 +223,20 @@ def send_outbox(
     progress: bool = False,
     limit: int | None = None,
 ) -> dict[str, int]:
-    """Deliver every due mail; returns counts ``sent``, ``failed``, ``retried``, ``skipped``, ``unknown``.
+    """Deliver every due mail; returns counts as ``store.outbox.empty_counts``.
 
     ``skipped`` are mails whose subscriber left or bounces (marked failed, not sent);
-    ``unknown`` are mails whose connection died after DATA (left ``sending`` until the
-    lease expires). On SQLite a second sender finds the lock taken and returns at once
-    with ``locked`` set; on PostgreSQL any number of senders share the queue.
+    ``released`` were claimed but not tried because the relay failed earlier in the run;
+    ``unknown`` are mails whose connection died after DATA (tried again later). On SQLite
+    a second sender finds the lock taken and returns at once with ``locked`` set; on
+    PostgreSQL any number of senders share the queue.
     """
-    bind = sessions.kw["bind"]
-    with sender_lock(bind.url) as acquired:
+    url = sessions.kw["bind"].url
+    with sender_lock(url) as acquired:
         if not acquired:
-            return {"sent": 0, "failed": 0, "retried": 0, "skipped": 0, "unknown": 0, "locked": 1}
-        return asyncio.run(_Delivery(sessions, config, now_fn).run(limit, progress))
+            return {**empty_counts(), "locked": 1}
+        with sender_presence(url) as holder:
+            return asyncio.run(_Delivery(sessions, config, now_fn, holder).run(limit, progress))
 
 
 async def send_mail_now(sessions: sessionmaker[Session], config: Config, mail_id: int) -> str:
@@ -226,18 +246,18 @@ async def send_mail_now(sessions: sessionmaker[Session], config: Config, mail_id
     ``blocked``, ``unknown``, or ``not-due`` when the mail is already sent, failed or
     held by another sender.
     """
-    delivery = _Delivery(sessions, config, _utcnow)
-    with sessions.begin() as session:
-        mails = claim_mails(session, now=_utcnow(), lease=LEASE, limit=1, mail_id=mail_id)
-    if not mails:
-        return "not-due"
-    try:
-        outcome = await delivery.deliver(mails[0], delivery.connections[0])
-    finally:
-        await delivery.connections[0].close()
-    with sessions.begin() as session:
-        record_outcomes(session, [outcome], now=_utcnow())
-    return outcome.result
+    with sender_presence(sessions.kw["bind"].url) as holder:
+        delivery = _Delivery(sessions, config, _utcnow, holder)
+        with sessions.begin() as session:
+            mails = claim_mails(session, now=_utcnow(), lease=LEASE, limit=1, holder=holder, mail_id=mail_id)
+        if not mails:
+            return "not-due"
+        try:
+            outcome = await delivery.deliver(mails[0], delivery.connections[0])
+        finally:
+            await delivery.connections[0].close()
+        delivery.record([outcome])
+        return outcome.result
 
 
 def write_eml(sessions: sessionmaker[Session], config: Config, out_dir: Path, *, now: datetime) -> list[Path]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import aiosmtplib
+from email_validator import EmailNotValidError, validate_email
 
 # Enhanced status 5.1.x: the address itself is bad (no such user, bad domain).
 _BAD_MAILBOX = re.compile(r"^\s*5\.1\.\d")
@@ -88,6 +89,29 @@ def _reply_error(exc: aiosmtplib.SMTPResponseException) -> DeliveryError:
     return DeliveryError("retry", reason, connection=exc.code == 421)
 
 
+@dataclass(frozen=True)
+class Envelope:
+    """A recipient as it goes on the wire: the domain in IDNA (``xn--``) form.
+
+    ``smtputf8`` is set when the local part itself is not ASCII: such a mail can only go
+    to a relay that offers SMTPUTF8.
+    """
+
+    address: str
+    smtputf8: bool
+
+    @classmethod
+    def of(cls, recipient: str) -> Envelope:
+        """Raises ``DeliveryError("failed")`` for an address no relay could take."""
+        try:
+            valid = validate_email(recipient, check_deliverability=False, allow_smtputf8=True)
+        except EmailNotValidError as exc:
+            raise DeliveryError("failed", f"invalid recipient address {recipient!r}: {exc}") from None
+        if valid.ascii_email:
+            return cls(valid.ascii_email, False)
+        return cls(f"{valid.local_part}@{valid.ascii_domain}", True)
+
+
 class Connection:
     """One reused SMTP connection: opened on first use, reopened after an error."""
 
@@ -114,15 +138,41 @@ class Connection:
             raise DeliveryError("retry", f"connection failed: {exc}", connection=True) from exc
         return client
 
-    async def send(self, message_bytes: bytes, sender: str, recipient: str) -> None:
-        """Deliver one message to one recipient; raises ``DeliveryError``."""
+    async def smtputf8(self) -> bool:
+        """Whether the relay offers SMTPUTF8 (connecting and greeting it first if need be)."""
+        client = await self._connected()
+        if client.is_ehlo_or_helo_needed:
+            try:
+                await client.ehlo()
+            except (TimeoutError, aiosmtplib.SMTPException, OSError) as exc:
+                await self.close()
+                raise DeliveryError("retry", f"connection lost: {exc}", connection=True) from exc
+        return client.supports_extension("smtputf8")
+
+    async def _connected(self) -> aiosmtplib.SMTP:
         if self._client is None or not self._client.is_connected:
             self._client = await self._connect()
-        client = self._client
+        return self._client
+
+    async def send(self, message_bytes: bytes, sender: str, envelope: Envelope) -> None:
+        """Deliver one message to one recipient; raises ``DeliveryError`` and nothing else.
+
+        Whatever goes wrong is placed before or after the hand-over: a reply is read as
+        the server meant it; anything else before DATA fails this mail alone (an error
+        tied to this message, such as an address that cannot be encoded, would recur on
+        every try), and anything after DATA leaves its fate unknown.
+        """
+        if envelope.smtputf8 and not await self.smtputf8():
+            raise DeliveryError(
+                "failed",
+                f"the address {envelope.address!r} has a non-ASCII local part and the relay does not offer SMTPUTF8",
+            )
+        client = await self._connected()
+        options, encoding = (["SMTPUTF8"], "utf-8") if envelope.smtputf8 else ([], "ascii")
         handed_over = False
         try:
-            await client.mail(sender)
-            await client.rcpt(recipient)
+            await client.mail(sender, options=options, encoding=encoding)
+            await client.rcpt(envelope.address, encoding=encoding)
             handed_over = True
             await client.data(message_bytes)
         except aiosmtplib.SMTPResponseException as exc:
@@ -133,6 +183,11 @@ class Connection:
             if handed_over:
                 raise DeliveryError("unknown", f"connection lost after DATA: {exc}") from exc
             raise DeliveryError("retry", f"connection lost: {exc}", connection=True) from exc
+        except Exception as exc:  # one mail's bad data must not stop the run: recorded on that mail
+            await self.close()
+            if handed_over:
+                raise DeliveryError("unknown", f"error after DATA: {exc!r}") from exc
+            raise DeliveryError("failed", f"could not send: {exc!r}") from exc
 
     async def _reset(self) -> None:
         """After a refused message: RSET to reuse the connection, or drop it if that fails."""

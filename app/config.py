@@ -37,7 +37,8 @@ class Config:
     download_delay: float = 2.0
     send_concurrency: int = 2
     send_rate_per_second: float = 5.0
-    send_rate_per_hour: int = 2000
+    send_rate_per_hour: int = 2000  # all senders together
+    give_up_after_days: float = 3.0  # a mail not delivered by then fails with its last error
     feed_limit: int = 50
     expiry_reminder_days: list[int] = field(default_factory=lambda: [180, 30])  # before registration lapses
     sources: list[dict] = field(default_factory=list)  # overrides of the shipped source list
@@ -141,6 +142,8 @@ def _validate(config: Config) -> Config:
         raise ConfigError(f"database_url: not a database URL: {config.database_url!r}")
     if config.send_concurrency < 1:
         raise ConfigError("send_concurrency: must be at least 1")
+    if config.give_up_after_days <= 0:
+        raise ConfigError("give_up_after_days: must be more than 0")
     if config.download_delay < 0:
         raise ConfigError("download_delay: must not be negative")
     return config

@@ -1,4 +1,4 @@
-"""The run lock: at most one cycle at a time per database, so cron overlaps are harmless.
+"""Process locks: the run lock (one cycle at a time per database) and senders' proof of life.
 
 SQLite gets an exclusive ``flock`` on a file beside the database (the kernel drops it
 when the process dies, even on SIGKILL); PostgreSQL gets a session-level advisory lock,
@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import fcntl
 import os
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from store.db import make_engine, normalise_url
 
@@ -91,3 +93,69 @@ def sender_lock(url: str) -> Iterator[bool]:
     lock = _lock_file(url)
     with _flock(lock.with_name(lock.name.removesuffix(".lock") + ".send.lock")) as held:
         yield held
+
+
+def _presence_file(database: str, holder: int) -> Path:
+    base = _lock_file(f"sqlite:///{database}")
+    return base.with_name(f"{base.name.removesuffix('.lock')}.sender-{holder}.lock")
+
+
+@contextmanager
+def sender_presence(url: str) -> Iterator[int]:
+    """A random id for one sender, held alive for the body; claims are stamped with it.
+
+    Proof of life that the system drops when the process dies, even on SIGKILL: an
+    exclusive ``flock`` on ``<database>.sender-<id>.lock`` (SQLite), or a session advisory
+    lock on the id held by a connection of its own (PostgreSQL). ``dead_holders`` tests it.
+    """
+    url = normalise_url(str(url))
+    holder = secrets.randbits(62) + 1
+    if make_url(url).get_backend_name() == "sqlite":
+        path = _presence_file(make_url(url).database or "", holder)
+        with _flock(path) as held:
+            assert held  # a fresh random name: nobody else has it
+            try:
+                yield holder
+            finally:
+                path.unlink(missing_ok=True)
+        return
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": holder})
+            conn.commit()
+            try:
+                yield holder
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": holder})
+                conn.commit()
+    finally:
+        engine.dispose()
+
+
+def _file_holder_dead(path: Path) -> bool:
+    try:
+        handle = open(path, "r+")  # noqa: SIM115 (closed below, after the unlink)
+    except FileNotFoundError:
+        return True  # it finished and cleaned up
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        path.unlink(missing_ok=True)
+        return True
+
+
+def dead_holders(session: Session, holders: list[int]) -> list[int]:
+    """Those of ``holders`` whose sender process is gone (their presence lock is free)."""
+    bind = session.get_bind()
+    if bind.dialect.name == "sqlite":
+        database = bind.url.database or ""
+        return [h for h in holders if _file_holder_dead(_presence_file(database, h))]
+    dead = []
+    for holder in holders:
+        if session.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": holder}).scalar():
+            session.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": holder})
+            dead.append(holder)
+    return dead

@@ -4,8 +4,7 @@ The work is one INSERT … SELECT per alert kind (for notices, per open notice a
 the few notice rows are read first), so it scales with the database rather than with a
 Python loop over subscribers, and ``ON CONFLICT DO NOTHING`` on the alert's
 unique key makes a re-run (or two overlapping runs) queue nothing twice. Bundling alerts
-into outbox mails happens here too, in the same transaction, so an alert is never
-queued without the mail that will carry it.
+into outbox mails is the outbox's (``store.outbox``), in the same transaction.
 """
 
 from __future__ import annotations
@@ -20,7 +19,6 @@ from sqlalchemy import (
     Integer,
     String,
     and_,
-    case,
     cast,
     exists,
     func,
@@ -28,7 +26,6 @@ from sqlalchemy import (
     or_,
     select,
     true,
-    update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
@@ -37,7 +34,6 @@ from store.models import (
     Alert,
     Certificate,
     EligibleRange,
-    Mail,
     Notice,
     NoticeVersion,
     NoticeWindow,
@@ -448,78 +444,3 @@ def queue_expiry_alerts(
         )
         added += _insert_alerts(session, query)
     return added
-
-
-def bundle_alerts_into_mails(session: Session, *, now: datetime, domain: str) -> int:
-    """Put every alert not yet in a mail into a pending mail: one per subscriber, or one per alert.
-
-    Digest subscribers get one mail for all their new alerts; those who chose instant
-    mail (``digest`` false) one per alert. The Message-ID is fixed here, once, derived
-    from the first alert the mail carries, so that a retry sends the same identity and
-    two overlapping runs cannot create two mails for the same alerts (the second insert
-    conflicts on the Message-ID). Returns how many mails were created.
-    """
-    first_alert = (
-        select(
-            Alert.subscriber_id.label("subscriber_id"),
-            case(
-                (Subscriber.digest.is_(True), func.min(Alert.id).over(partition_by=Alert.subscriber_id)),
-                else_=Alert.id,
-            ).label("key"),
-        )
-        .join(Subscriber, Subscriber.id == Alert.subscriber_id)
-        .where(Alert.mail_id.is_(None))
-        .subquery()
-    )
-    prefix, suffix = "<ruankao-watch.alert-", f"@{domain}>"
-    keys = select(first_alert.c.subscriber_id, first_alert.c.key).distinct().subquery()
-    insert_mails = (
-        _insert(session, Mail)
-        .from_select(
-            [
-                "subscriber_id",
-                "recipient",
-                "purpose",
-                "status",
-                "attempts",
-                "next_attempt_at",
-                "message_id",
-                "detail",
-                "created_at",
-            ],
-            select(
-                keys.c.subscriber_id,
-                Subscriber.email,
-                literal("alert"),
-                literal("pending"),
-                literal(0),
-                literal(now, DateTime(timezone=True)),
-                literal(prefix) + _text(keys.c.key) + literal(suffix),
-                literal({}, JSON),
-                literal(now, DateTime(timezone=True)),
-            ).join(Subscriber, Subscriber.id == keys.c.subscriber_id),
-        )
-        .on_conflict_do_nothing(index_elements=["message_id"])
-    )
-    created = len(session.execute(insert_mails.returning(Mail.id)).all())
-    if created:
-        instant = select(Mail.id).where(
-            Mail.message_id == literal(prefix) + _text(Alert.id) + literal(suffix)
-        )
-        digest = select(func.max(Mail.id)).where(
-            Mail.subscriber_id == Alert.subscriber_id,
-            Mail.purpose == "alert",
-            Mail.created_at == literal(now, DateTime(timezone=True)),
-        )
-        is_digest = select(Subscriber.digest).where(Subscriber.id == Alert.subscriber_id)
-        session.execute(
-            update(Alert)
-            .where(Alert.mail_id.is_(None))
-            .values(
-                mail_id=case(
-                    (is_digest.scalar_subquery().is_(True), digest.scalar_subquery()),
-                    else_=instant.scalar_subquery(),
-                )
-            )
-        )
-    return created

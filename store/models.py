@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -180,7 +181,10 @@ class Mail(Base):
     """
 
     __tablename__ = "mail"
-    __table_args__ = (Index("ix_mail_status_next_attempt_at", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_mail_status_next_attempt_at", "status", "next_attempt_at"),
+        Index("ix_mail_status_sent_at", "status", "sent_at"),  # the hourly cap counts recent sends
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     subscriber_id: Mapped[int | None] = mapped_column(
@@ -193,6 +197,10 @@ class Mail(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The sender holding the claim (random per sender run): an outcome is written only by
+    # it, and a starting sender takes over the claims of holders that are provably dead.
+    claimed_by: Mapped[int | None] = mapped_column(BigInteger)
+    lost_after_data: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,91 +1,50 @@
-"""The outbox: queuing mails, claiming due ones for a sender, and recording what the SMTP server said.
+"""The outbox: bundling alerts into mails, claiming due ones for a sender, and recording what the SMTP server said.
 
-A mail moves pending → sending (claimed, with a lease) → sent, or back to pending with
-a later ``next_attempt_at``, or to failed with its last error. Claims commit before any
-SMTP traffic, so a sender that dies leaves at most its claimed rows in ``sending``; once
-their lease expires any sender takes them again, with the Message-ID fixed when the row
-was created. On PostgreSQL claims use ``FOR UPDATE SKIP LOCKED``, so several senders
-share the queue without sending a row twice; SQLite gets one sender at a time
-(``store.locks.sender_lock``).
+A mail moves pending → sending (claimed by one sender, with a lease) → sent, or back to
+pending with a later ``next_attempt_at``, or to failed with its reason. Claims commit
+before any SMTP traffic, so a sender that dies leaves at most its claimed rows in
+``sending``; the next sender takes them over at once when their holder is provably dead
+(``store.locks.dead_holders``), or any sender once their lease expires, and sends them
+with the Message-ID fixed when the row was created. An outcome is written only while the
+claim is still the writer's own. On PostgreSQL claims use ``FOR UPDATE SKIP LOCKED``, so
+several senders share the queue without sending a row twice; SQLite gets one sender at a
+time (``store.locks.sender_lock``). Mail gives up by age, not by a count of tries: a relay
+outage of a day loses nothing.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
-from store.models import Alert, Certificate, Mail, Notice, NoticeVersion, SourceState, Subscriber
+from store.models import Alert, Mail, SourceState, Subscriber
+from store.outgoing import OutgoingMail, aware, load_mails
 
 PURPOSES = ("alert", "confirm", "admin")
-MAX_ATTEMPTS = 8
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_CAP = timedelta(hours=6)
+# A connection lost after DATA may have delivered the mail: wait this long before sending
+# it again, and give up after this many such losses rather than resend it every run.
+LOST_WAIT = timedelta(minutes=10)
+MAX_LOST_AFTER_DATA = 3
 # Permanent 5.1.x refusals (no such mailbox) after which a subscriber counts as bouncing.
 BOUNCE_LIMIT = 2
+# Claims under the hourly cap are counted and taken under this transaction lock on
+# PostgreSQL, so senders in several processes share one cap (SQLite: BEGIN IMMEDIATE).
+_CAP_LOCK = text("SELECT pg_advisory_xact_lock(1380669267, hashtext(current_schema()))")  # "RKWS"
 
 
-@dataclass(frozen=True)
-class Recipient:
-    """The subscriber a mail goes to, as needed to write to them and to sign their links."""
-
-    id: int
-    email: str
-    name: str | None
-    status: str
-    token_version: int
-    region: str
-    province: str
-    city: str
+def new_message_id(purpose: str, domain: str) -> str:
+    """A Message-ID no other mail of any installation has: a random UUID, stored with the row."""
+    return f"<ruankao-watch.{purpose}-{uuid.uuid4().hex}@{domain}>"
 
 
-@dataclass(frozen=True)
-class AlertItem:
-    """One alert with the notice, version and certificate it is about, for composing."""
-
-    id: int
-    kind: str
-    about: str
-    detail: dict
-    notice_url: str | None = None
-    notice_title: str | None = None
-    source_id: str | None = None
-    region: str | None = None
-    parsed: dict = field(default_factory=dict)
-    qualification: str | None = None
-    obtained: str | None = None
-    obtained_high: int | None = None
-    last_registered: date | None = None
-
-
-@dataclass(frozen=True)
-class OutgoingMail:
-    """A mail row with everything needed to compose it; plain data, detached from the session."""
-
-    id: int
-    message_id: str
-    recipient: str
-    purpose: str
-    detail: dict
-    attempts: int
-    created_at: datetime
-    subscriber: Recipient | None
-    alerts: tuple[AlertItem, ...] = ()
-
-    @property
-    def blocked_reason(self) -> str | None:
-        """Why this mail must not go out any more (checked at send time), or None.
-
-        Alerts go to active subscribers only; a confirmation to anyone who has not left or
-        bounced. Operator mail has no subscriber.
-        """
-        if self.subscriber is None:
-            return None
-        allowed = ("active",) if self.purpose == "alert" else ("pending", "active")
-        return None if self.subscriber.status in allowed else self.subscriber.status
+def _is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
 
 
 def enqueue_mail(
@@ -109,12 +68,61 @@ def enqueue_mail(
         status="pending",
         attempts=0,
         next_attempt_at=now,
-        message_id=f"<ruankao-watch.{purpose}-{uuid.uuid4().hex}@{domain}>",
+        message_id=new_message_id(purpose, domain),
         created_at=now,
     )
     session.add(mail)
     session.flush()
     return mail
+
+
+def bundle_alerts_into_mails(session: Session, *, now: datetime, domain: str) -> int:
+    """Put every alert not yet in a mail into a pending mail: one per subscriber, or one per alert.
+
+    Digest subscribers get one mail for all their new alerts; those who chose instant
+    mail (``digest`` false) one per alert. Each mail gets its Message-ID here, once. The
+    alerts are read ``FOR UPDATE`` on PostgreSQL, so an overlapping run waits, then finds
+    them bundled and creates nothing. Returns how many mails were created.
+    """
+    query = (
+        select(Alert.id, Alert.subscriber_id, Subscriber.email, Subscriber.digest)
+        .join(Subscriber, Subscriber.id == Alert.subscriber_id)
+        .where(Alert.mail_id.is_(None))
+        .order_by(Alert.id)
+    )
+    if _is_postgres(session):
+        query = query.with_for_update(of=Alert)
+    bundles: dict[tuple[int, int | None], list[int]] = {}
+    emails: dict[int, str] = {}
+    for row in session.execute(query):
+        bundles.setdefault((row.subscriber_id, None if row.digest else row.id), []).append(row.id)
+        emails[row.subscriber_id] = row.email
+    if not bundles:
+        return 0
+    rows = [
+        {
+            "subscriber_id": subscriber_id,
+            "recipient": emails[subscriber_id],
+            "purpose": "alert",
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": now,
+            "message_id": new_message_id("alert", domain),
+            "detail": {},
+            "created_at": now,
+        }
+        for subscriber_id, _ in bundles
+    ]
+    mail_ids = session.scalars(insert(Mail).returning(Mail.id, sort_by_parameter_order=True), rows).all()
+    session.execute(
+        update(Alert),
+        [
+            {"id": alert_id, "mail_id": mail_id}
+            for mail_id, alert_ids in zip(mail_ids, bundles.values(), strict=True)
+            for alert_id in alert_ids
+        ],
+    )
+    return len(mail_ids)
 
 
 def _due(now: datetime):
@@ -124,15 +132,40 @@ def _due(now: datetime):
     )
 
 
-def claim_mails(
-    session: Session, *, now: datetime, lease: timedelta, limit: int, mail_id: int | None = None
-) -> list[OutgoingMail]:
-    """Claim up to ``limit`` due mails (or the one ``mail_id``, if it is not sent or failed).
+def _hourly_allowance(session: Session, now: datetime, per_hour: int) -> int:
+    """Mails that may still be claimed under the hourly cap: sent in the past hour or in flight count."""
+    if _is_postgres(session):
+        session.execute(_CAP_LOCK)  # held to the end of the claim's transaction
+    used = session.scalar(
+        select(func.count(Mail.id)).where(
+            ((Mail.status == "sent") & (Mail.sent_at >= now - timedelta(hours=1)))
+            | (Mail.status == "sending")
+        )
+    )
+    return per_hour - (used or 0)
 
-    A due mail is pending and its next attempt has come, or left ``sending`` by a sender
-    whose lease has expired. Claiming marks it ``sending`` until ``now + lease`` and
-    counts the attempt; the caller commits before talking to the SMTP server.
+
+def claim_mails(
+    session: Session,
+    *,
+    now: datetime,
+    lease: timedelta,
+    limit: int,
+    holder: int,
+    per_hour: int | None = None,
+    mail_id: int | None = None,
+) -> list[OutgoingMail]:
+    """Claim up to ``limit`` due mails for ``holder`` (or the one ``mail_id``, if it is not sent or failed).
+
+    A due mail is pending and its next attempt has come, or left ``sending`` by a holder
+    whose lease has expired. Claiming marks it ``sending`` until ``now + lease``; the
+    attempt is counted only when the mail is tried. ``per_hour`` caps what all senders
+    together send in an hour. The caller commits before talking to the SMTP server.
     """
+    if per_hour is not None:
+        limit = min(limit, _hourly_allowance(session, now, per_hour))
+    if limit <= 0:
+        return []
     query = select(Mail.id).order_by(Mail.next_attempt_at, Mail.id).limit(limit)
     if mail_id is None:
         query = query.where(_due(now))
@@ -141,7 +174,7 @@ def claim_mails(
             Mail.id == mail_id,
             or_(Mail.status == "pending", (Mail.status == "sending") & (Mail.lease_until < now)),
         )
-    if session.get_bind().dialect.name == "postgresql":
+    if _is_postgres(session):
         query = query.with_for_update(skip_locked=True)
     ids = list(session.scalars(query))
     if not ids:
@@ -149,9 +182,26 @@ def claim_mails(
     session.execute(
         update(Mail)
         .where(Mail.id.in_(ids))
-        .values(status="sending", attempts=Mail.attempts + 1, lease_until=now + lease)
+        .values(status="sending", lease_until=now + lease, claimed_by=holder)
     )
     return load_mails(session, ids)
+
+
+def claim_holders(session: Session) -> list[int]:
+    """The senders that hold claims right now (to be checked for life by ``store.locks.dead_holders``)."""
+    query = select(Mail.claimed_by).where(Mail.status == "sending", Mail.claimed_by.is_not(None)).distinct()
+    return list(session.scalars(query))
+
+
+def release_claims(session: Session, holders: list[int], *, now: datetime) -> int:
+    """Put the claims of ``holders`` (dead senders) back in the queue, due now; returns how many."""
+    if not holders:
+        return 0
+    return session.execute(
+        update(Mail)
+        .where(Mail.status == "sending", Mail.claimed_by.in_(holders))
+        .values(status="pending", claimed_by=None, lease_until=None, next_attempt_at=now)
+    ).rowcount
 
 
 def pending_mails(session: Session, *, now: datetime) -> list[OutgoingMail]:
@@ -165,136 +215,19 @@ def count_due(session: Session, now: datetime) -> int:
     return session.scalar(select(func.count(Mail.id)).where(_due(now))) or 0
 
 
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands datetimes back naive; the store writes UTC only, so say so."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def load_mails(session: Session, ids: list[int]) -> list[OutgoingMail]:
-    """The mails ``ids`` as plain data, with their subscribers and alerts.
-
-    Columns rather than ORM entities, and each notice version's parsed fields read once
-    however many mails of the batch mention it: this runs once per batch of a send.
-    """
-    if not ids:
-        return []
-    rows = session.execute(
-        select(
-            Alert.mail_id,
-            Alert.id,
-            Alert.kind,
-            Alert.about,
-            Alert.detail,
-            Alert.version_id,
-            Certificate.qualification,
-            Certificate.obtained,
-            Certificate.obtained_high,
-            Certificate.last_registered,
-        )
-        .outerjoin(Certificate, Certificate.id == Alert.certificate_id)
-        .where(Alert.mail_id.in_(ids))
-        .order_by(Alert.id)
-    ).all()
-    version_ids = {row.version_id for row in rows if row.version_id is not None}
-    versions = {
-        row.id: row
-        for row in session.execute(
-            select(
-                NoticeVersion.id,
-                NoticeVersion.region,
-                NoticeVersion.parsed,
-                Notice.url,
-                Notice.title,
-                Notice.source_id,
-            )
-            .join(Notice, Notice.id == NoticeVersion.notice_id)
-            .where(NoticeVersion.id.in_(version_ids))
-        )
-    }
-    items: dict[int, list[AlertItem]] = {mail_id: [] for mail_id in ids}
-    for row in rows:
-        version = versions.get(row.version_id)
-        items[row.mail_id].append(
-            AlertItem(
-                id=row.id,
-                kind=row.kind,
-                about=row.about,
-                detail=row.detail or {},
-                notice_url=version.url if version else None,
-                notice_title=version.title if version else None,
-                source_id=version.source_id if version else None,
-                region=version.region if version else None,
-                parsed=(version.parsed or {}) if version else {},
-                qualification=row.qualification,
-                obtained=row.obtained,
-                obtained_high=row.obtained_high,
-                last_registered=row.last_registered,
-            )
-        )
-    mails = []
-    for row in session.execute(
-        select(
-            Mail.id,
-            Mail.message_id,
-            Mail.recipient,
-            Mail.purpose,
-            Mail.detail,
-            Mail.attempts,
-            Mail.created_at,
-            Subscriber.id.label("subscriber_id"),
-            Subscriber.email,
-            Subscriber.name,
-            Subscriber.status,
-            Subscriber.token_version,
-            Subscriber.region,
-            Subscriber.province,
-            Subscriber.city,
-        )
-        .outerjoin(Subscriber, Subscriber.id == Mail.subscriber_id)
-        .where(Mail.id.in_(ids))
-        .order_by(Mail.id)
-    ):
-        recipient = None
-        if row.subscriber_id is not None:
-            recipient = Recipient(
-                row.subscriber_id,
-                row.email,
-                row.name,
-                row.status,
-                row.token_version,
-                row.region,
-                row.province,
-                row.city,
-            )
-        mails.append(
-            OutgoingMail(
-                id=row.id,
-                message_id=row.message_id,
-                recipient=row.recipient,
-                purpose=row.purpose,
-                detail=row.detail or {},
-                attempts=row.attempts,
-                created_at=_aware(row.created_at),
-                subscriber=recipient,
-                alerts=tuple(items[row.id]),
-            )
-        )
-    return mails
-
-
 @dataclass(frozen=True)
 class Outcome:
     """What became of one claimed mail.
 
     ``result``: ``sent``; ``retry`` (a 4xx reply or a connection failure before DATA);
-    ``failed`` (a 5xx reply); ``blocked`` (the subscriber left or bounces); ``unknown``
-    (the connection died after the message was handed over: it may have been accepted,
-    so the row stays ``sending`` and is retried only when its lease expires).
+    ``failed`` (a 5xx reply, or something about this mail that no retry would change);
+    ``blocked`` (the subscriber left or bounces); ``release`` (not tried: the relay failed
+    earlier in the run); ``unknown`` (the connection died after the message was handed
+    over: it may have been accepted, so it waits ``LOST_WAIT`` before it goes again).
     """
 
     mail_id: int
     result: str
-    attempts: int = 0
     error: str | None = None
     bounced: bool = False
 
@@ -304,39 +237,91 @@ def backoff(attempts: int) -> timedelta:
     return min(BACKOFF_BASE * 2 ** max(attempts - 1, 0), BACKOFF_CAP)
 
 
-def record_outcomes(session: Session, outcomes: list[Outcome], *, now: datetime) -> dict[str, int]:
-    """Store the outcomes of one batch; returns counts ``sent``, ``failed``, ``retried``, ``skipped``, ``unknown``.
+@dataclass(frozen=True)
+class _Claimed:
+    """The columns of a claimed row that decide what an outcome does to it."""
 
-    A retry past ``MAX_ATTEMPTS`` becomes ``failed`` with the last error. A 5.1.x refusal
-    counts against the subscriber, who becomes ``bouncing`` after ``BOUNCE_LIMIT`` of them.
+    created_at: datetime
+    attempts: int
+    lost_after_data: int
+
+
+def _claimed(session: Session, holder: int, ids: list[int]) -> dict[int, _Claimed]:
+    """Those of ``ids`` still claimed by ``holder``: the others were taken over and are not ours to write."""
+    query = select(Mail.id, Mail.created_at, Mail.attempts, Mail.lost_after_data).where(
+        Mail.id.in_(ids), Mail.status == "sending", Mail.claimed_by == holder
+    )
+    return {
+        row.id: _Claimed(aware(row.created_at), row.attempts, row.lost_after_data)
+        for row in session.execute(query)
+    }
+
+
+def _new_state(
+    outcome: Outcome, row: _Claimed, *, now: datetime, give_up_after: timedelta
+) -> tuple[str, dict]:
+    """The count an outcome falls under and the values it writes on its row."""
+    error = (outcome.error or "")[:2000]
+    tried = outcome.result not in ("blocked", "release")
+    attempts = row.attempts + 1 if tried else row.attempts
+    values: dict = {"attempts": attempts, "last_error": error, "lease_until": None, "claimed_by": None}
+    if outcome.result in ("failed", "blocked"):
+        return ("skipped" if outcome.result == "blocked" else "failed"), {**values, "status": "failed"}
+    too_old = now - row.created_at >= give_up_after
+    lost = row.lost_after_data + (outcome.result == "unknown")
+    if too_old or lost >= MAX_LOST_AFTER_DATA:
+        why = (
+            f"not delivered within {give_up_after / timedelta(days=1):g} days"
+            if too_old
+            else f"connection lost after DATA {lost} times (it may have arrived)"
+        )
+        return "failed", {**values, "status": "failed", "last_error": f"gave up: {why}; last error: {error}"}
+    if outcome.result == "unknown":
+        wait, count = LOST_WAIT, "unknown"
+    elif outcome.result == "release":
+        wait, count = timedelta(0), "released"
+    else:
+        wait, count = backoff(attempts), "retried"
+    return count, {**values, "status": "pending", "next_attempt_at": now + wait, "lost_after_data": lost}
+
+
+def empty_counts() -> dict[str, int]:
+    """The counts a send reports, all zero."""
+    return {"sent": 0, "failed": 0, "retried": 0, "released": 0, "skipped": 0, "unknown": 0}
+
+
+def record_outcomes(
+    session: Session, outcomes: list[Outcome], *, now: datetime, holder: int, give_up_after: timedelta
+) -> dict[str, int]:
+    """Store the outcomes of one batch; returns counts as ``empty_counts``.
+
+    Only rows still claimed by ``holder`` are written (a row taken over by another sender
+    is theirs now). A retry, a release or an unknown outcome on a mail older than
+    ``give_up_after`` fails it with the reason. A 5.1.x refusal counts against the
+    subscriber, who becomes ``bouncing`` after ``BOUNCE_LIMIT`` of them.
     """
-    counts = {"sent": 0, "failed": 0, "retried": 0, "skipped": 0, "unknown": 0}
-    sent = [o.mail_id for o in outcomes if o.result == "sent"]
+    counts = empty_counts()
+    claimed = _claimed(session, holder, [o.mail_id for o in outcomes])
+    sent = [o.mail_id for o in outcomes if o.result == "sent" and o.mail_id in claimed]
     if sent:
         session.execute(
             update(Mail)
             .where(Mail.id.in_(sent))
-            .values(status="sent", sent_at=now, lease_until=None, last_error=None)
+            .values(
+                status="sent",
+                sent_at=now,
+                attempts=Mail.attempts + 1,
+                lease_until=None,
+                claimed_by=None,
+                last_error=None,
+            )
         )
         counts["sent"] = len(sent)
     for outcome in outcomes:
-        if outcome.result == "sent":
+        if outcome.result == "sent" or outcome.mail_id not in claimed:
             continue
-        error = (outcome.error or "")[:2000]
-        if outcome.result == "retry" and outcome.attempts < MAX_ATTEMPTS:
-            values = {
-                "status": "pending",
-                "next_attempt_at": now + backoff(outcome.attempts),
-                "lease_until": None,
-                "last_error": error,
-            }
-            counts["retried"] += 1
-        elif outcome.result == "unknown":
-            values = {"last_error": error}
-            counts["unknown"] += 1
-        else:
-            values = {"status": "failed", "lease_until": None, "last_error": error}
-            counts["skipped" if outcome.result == "blocked" else "failed"] += 1
+        count, values = _new_state(outcome, claimed[outcome.mail_id], now=now, give_up_after=give_up_after)
+        counts[count] += 1
         session.execute(update(Mail).where(Mail.id == outcome.mail_id).values(**values))
         if outcome.bounced:
             _count_bounce(session, outcome.mail_id)
@@ -358,13 +343,6 @@ def _count_bounce(session: Session, mail_id: int) -> None:
             Subscriber.status == "active",
         )
         .values(status="bouncing")
-    )
-
-
-def sent_since(session: Session, since: datetime) -> int:
-    """How many mails went out since ``since`` (the hourly rate limit spans sender runs)."""
-    return (
-        session.scalar(select(func.count(Mail.id)).where(Mail.status == "sent", Mail.sent_at >= since)) or 0
     )
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from alerts.queue import queue_alerts
 from alerts.send import send_mail_now, send_outbox
 from alerts.tokens import read_token
+from store.db import make_engine, make_sessionmaker, upgrade
 from store.models import Mail
 from store.outbox import enqueue_mail
 from tests.alerts.factories import NOW, TODAY, add_notice, add_subscriber, notice
@@ -28,7 +29,7 @@ def test_one_eligible_subscriber_gets_exactly_one_mail_and_a_rerun_sends_nothing
     counts = queue_alerts(sessions, config, today=TODAY, now=NOW)
     assert counts["new_window"] == 1 and counts["mails"] == 1
     assert send_outbox(sessions, config, now_fn=clock()) == {
-        "sent": 1, "failed": 0, "retried": 0, "skipped": 0, "unknown": 0,
+        "sent": 1, "failed": 0, "retried": 0, "released": 0, "skipped": 0, "unknown": 0,
     }  # fmt: skip
 
     assert queue_alerts(sessions, config, today=TODAY, now=NOW + timedelta(hours=1))["mails"] == 0
@@ -62,3 +63,20 @@ def test_confirmation_mail_carries_a_working_confirm_link(sessions, config, smtp
     claims = read_token(token, "confirm", today_day=(TODAY - date(1970, 1, 1)).days, secret=config.secret)
     assert claims is not None and claims.subscriber_id == subscriber_id
     assert "List-Unsubscribe" not in received.message
+
+
+def test_message_ids_are_unique_across_databases_and_fixed_per_mail(tmp_path, config):
+    ids = []
+    for name in ("a", "b"):  # two installations, or one database made anew: the same first alert
+        url = f"sqlite:///{tmp_path / name}.sqlite3"
+        upgrade(url)
+        engine = make_engine(url)
+        sessions = make_sessionmaker(engine)
+        add_notice(sessions, notice())
+        add_subscriber(sessions, "in@example.com", "2021")
+        queue_alerts(sessions, config, today=TODAY, now=NOW)
+        with sessions() as s:
+            ids.append(s.scalars(select(Mail.message_id)).one())
+        engine.dispose()
+    assert ids[0] != ids[1]
+    assert all(re.fullmatch(r"<ruankao-watch\.alert-[0-9a-f]{32}@example\.org>", i) for i in ids)

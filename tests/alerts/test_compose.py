@@ -12,7 +12,7 @@ import pytest
 from alerts.compose import clean_header, compose, is_official, message_bytes
 from alerts.tokens import read_token
 from app.config import Config
-from store.outbox import AlertItem, OutgoingMail, Recipient
+from store.outgoing import AlertItem, OutgoingMail, Recipient
 
 CONFIG = Config(
     mail_from="软考提醒 <alerts@example.org>",

@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import select, update
 
 from alerts.queue import queue_alerts
-from alerts.send import LEASE, send_outbox
+from alerts.send import send_outbox
 from store.models import Mail, Subscriber
-from store.outbox import MAX_ATTEMPTS
+from store.outbox import LOST_WAIT, MAX_LOST_AFTER_DATA
 from tests.alerts.factories import NOW, TODAY, add_notice, add_subscriber, notice
 
 EMAIL = "zhang@example.com"
-ZERO = {"sent": 0, "failed": 0, "retried": 0, "skipped": 0, "unknown": 0}
+ZERO = {"sent": 0, "failed": 0, "retried": 0, "released": 0, "skipped": 0, "unknown": 0}
 
 
 def at(moment):
@@ -71,7 +71,7 @@ def test_a_retry_goes_out_later_with_the_same_message_id(sessions, config, smtp)
     assert first.data == second.data
 
 
-def test_backoff_grows_and_ends_in_failed_with_the_last_error(sessions, config, smtp):
+def test_backoff_grows_and_a_mail_gives_up_by_age_with_the_last_error(sessions, config, smtp):
     queue_one(sessions, config)
     with sessions.begin() as s:
         s.execute(update(Mail).values(attempts=2))
@@ -79,12 +79,20 @@ def test_backoff_grows_and_ends_in_failed_with_the_last_error(sessions, config, 
     send_outbox(sessions, config, now_fn=at(NOW))
     mail = the_mail(sessions)
     assert mail.next_attempt_at.replace(tzinfo=None) == (NOW + timedelta(minutes=4)).replace(tzinfo=None)
+    assert (mail.status, mail.attempts) == ("pending", 3)
+    # Many tries within the age are fine; one past it ends the mail with its reason.
     with sessions.begin() as s:
-        s.execute(update(Mail).values(attempts=MAX_ATTEMPTS - 1, next_attempt_at=NOW))
+        s.execute(update(Mail).values(attempts=40))
     smtp.handler.script(EMAIL, "451 4.3.0 still later")
-    assert send_outbox(sessions, config, now_fn=at(NOW))["failed"] == 1
+    day_before = NOW + timedelta(days=config.give_up_after_days) - timedelta(hours=1)
+    assert send_outbox(sessions, config, now_fn=at(day_before))["retried"] == 1
+    smtp.handler.script(EMAIL, "451 4.3.0 still later")
+    with sessions.begin() as s:
+        s.execute(update(Mail).values(next_attempt_at=NOW + timedelta(days=3)))
+    assert send_outbox(sessions, config, now_fn=at(NOW + timedelta(days=3)))["failed"] == 1
     mail = the_mail(sessions)
-    assert (mail.status, mail.attempts, mail.last_error) == ("failed", MAX_ATTEMPTS, "451 4.3.0 still later")
+    assert (mail.status, mail.attempts) == ("failed", 42)
+    assert mail.last_error == "gave up: not delivered within 3 days; last error: 451 4.3.0 still later"
 
 
 def test_repeated_bad_mailbox_marks_the_subscriber_bouncing(sessions, config, smtp):
@@ -109,19 +117,33 @@ def test_policy_rejection_does_not_count_as_a_bounce(sessions, config, smtp):
 
 
 @pytest.mark.parametrize("fault", ["drop", "stall"])
-def test_a_connection_lost_after_data_is_not_resent_until_the_lease_expires(sessions, config, smtp, fault):
+def test_a_connection_lost_after_data_waits_before_it_is_resent(sessions, config, smtp, fault):
     config = dataclasses.replace(config, smtp_url=config.smtp_url.replace("timeout=2", "timeout=0.5"))
     queue_one(sessions, config)
     smtp.handler.script(EMAIL, fault)
     assert send_outbox(sessions, config, now_fn=at(NOW)) == {**ZERO, "unknown": 1}
     mail = the_mail(sessions)
-    assert mail.status == "sending" and "after DATA" in mail.last_error
-    assert send_outbox(sessions, config, now_fn=at(NOW + LEASE - timedelta(seconds=1)))["sent"] == 0
+    assert (mail.status, mail.lost_after_data) == ("pending", 1) and "after DATA" in mail.last_error
+    assert send_outbox(sessions, config, now_fn=at(NOW + LOST_WAIT - timedelta(seconds=1)))["sent"] == 0
     assert len(smtp.handler.received) == 1  # no immediate second DATA
-    assert send_outbox(sessions, config, now_fn=at(NOW + LEASE + timedelta(seconds=1)))["sent"] == 1
+    assert send_outbox(sessions, config, now_fn=at(NOW + LOST_WAIT + timedelta(seconds=1)))["sent"] == 1
     first, second = smtp.handler.received
     assert first.message["Message-ID"] == second.message["Message-ID"]
     assert the_mail(sessions).attempts == 2
+
+
+def test_connections_lost_after_data_are_capped(sessions, config, smtp):
+    config = dataclasses.replace(config, smtp_url=config.smtp_url.replace("timeout=2", "timeout=0.5"))
+    queue_one(sessions, config)
+    smtp.handler.script(EMAIL, *["drop"] * (MAX_LOST_AFTER_DATA + 2))
+    moment = NOW
+    for _ in range(MAX_LOST_AFTER_DATA + 2):
+        send_outbox(sessions, config, now_fn=at(moment))
+        moment += LOST_WAIT + timedelta(seconds=1)
+    assert len(smtp.handler.received) == MAX_LOST_AFTER_DATA  # then it stops, instead of every run forever
+    mail = the_mail(sessions)
+    assert mail.status == "failed"
+    assert mail.last_error.startswith(f"gave up: connection lost after DATA {MAX_LOST_AFTER_DATA} times")
 
 
 def test_required_starttls_that_the_server_does_not_offer_fails_closed(sessions, config, smtp):
@@ -158,3 +180,21 @@ def test_the_hourly_limit_spans_runs(sessions, config, smtp):
     assert send_outbox(sessions, config, now_fn=at(NOW))["sent"] == 1
     assert send_outbox(sessions, config, now_fn=at(NOW + timedelta(minutes=59)))["sent"] == 0
     assert send_outbox(sessions, config, now_fn=at(NOW + timedelta(minutes=61)))["sent"] == 1
+
+
+def test_a_sixteen_hour_relay_outage_fails_nothing_and_counts_only_real_tries(sessions, config, smtp):
+    down = dataclasses.replace(config, smtp_url="smtp://127.0.0.1:9?timeout=1")
+    add_notice(sessions, notice())
+    for i in range(12):
+        add_subscriber(sessions, f"user{i:02d}@example.com", "2021")
+    queue_alerts(sessions, config, today=TODAY, now=NOW)
+    for run in range(8):  # every two hours, as cron would
+        counts = send_outbox(sessions, down, now_fn=at(NOW + timedelta(hours=2 * run)))
+        assert counts["failed"] == 0, counts
+        assert counts["released"] >= 10
+    with sessions() as s:
+        mails = s.scalars(select(Mail)).all()
+    assert {m.status for m in mails} == {"pending"}
+    assert sum(m.attempts for m in mails) <= 8 * down.send_concurrency  # only the mails really tried
+    assert all(m.last_error.startswith(("connection failed", "not tried: connection failed")) for m in mails)
+    assert send_outbox(sessions, config, now_fn=at(NOW + timedelta(hours=24)))["sent"] == 12

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from aiosmtpd.smtp import AuthResult
 
-from alerts.smtp import Connection, DeliveryError, RateLimiter, SmtpSettings
+from alerts.smtp import Connection, DeliveryError, Envelope, RateLimiter, SmtpSettings
 from tests.alerts.smtpd import FreePortController, ScriptedHandler
 
 
@@ -51,7 +51,9 @@ def test_login_from_the_url(password, delivered):
         async def send():
             connection = Connection(settings)
             try:
-                await connection.send(b"Subject: x\r\n\r\nbody\r\n", "a@example.org", "b@example.org")
+                await connection.send(
+                    b"Subject: x\r\n\r\nbody\r\n", "a@example.org", Envelope.of("b@example.org")
+                )
             finally:
                 await connection.close()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import json
 import os
 import signal
@@ -11,7 +13,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -20,12 +22,16 @@ from sqlalchemy import func, select
 from alerts.queue import queue_alerts
 from alerts.send import LEASE, send_outbox
 from store.db import make_engine, make_sessionmaker, upgrade
-from store.locks import sender_lock
+from store.locks import sender_lock, sender_presence
 from store.models import Alert, Mail
+from store.outbox import Outcome, claim_mails, record_outcomes
 from tests.alerts.conftest import make_config
 from tests.alerts.factories import NOW, TODAY, add_notice, add_subscriber, notice
+from tests.alerts.smtpd import FreePortController, ScriptedHandler
+from tests.conftest import cli
 
 ROOT = Path(__file__).resolve().parents[2]
+GIVE_UP = timedelta(days=3)
 SENDER = """
 import json, sys
 from app.config import Config
@@ -41,6 +47,21 @@ def start_sender(config) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-c", SENDER, json.dumps(asdict(config))], env=env, stdout=subprocess.PIPE, text=True
     )
+
+
+class GatedHandler(ScriptedHandler):
+    """Holds every DATA until ``gate`` connections have been made (or ten seconds pass), so runs overlap."""
+
+    def __init__(self, gate: int):
+        super().__init__()
+        self.gate = gate
+
+    async def handle_DATA(self, server, session, envelope):
+        for _ in range(200):
+            if self.connections >= self.gate:
+                break
+            await asyncio.sleep(0.05)
+        return await super().handle_DATA(server, session, envelope)
 
 
 def wait_for(condition, seconds: float = 20) -> None:
@@ -65,7 +86,7 @@ def message_ids(sessions) -> dict[str, str]:
         return dict(s.execute(select(Mail.message_id, Mail.status)).all())
 
 
-def test_a_sender_killed_mid_batch_loses_nothing_and_resends_with_the_same_message_id(sessions, config, smtp):
+def test_a_sender_killed_mid_batch_is_taken_over_at_once_with_the_same_message_ids(sessions, config, smtp):
     emails = queue_many(sessions, config, 6)
     smtp.handler.script(emails[0], "stall")
     sender = start_sender(config)
@@ -78,14 +99,94 @@ def test_a_sender_killed_mid_batch_loses_nothing_and_resends_with_the_same_messa
     statuses = message_ids(sessions)
     assert set(statuses.values()) <= {"sending", "sent"} and "sending" in statuses.values()
 
-    later = datetime.now(UTC) + LEASE + timedelta(minutes=1)
-    send_outbox(sessions, config, now_fn=lambda: later)
+    send_outbox(sessions, config)  # right away: the dead sender's lease has not expired
 
     statuses = message_ids(sessions)
     assert set(statuses.values()) == {"sent"}
     accepted = [r.message["Message-ID"] for r in smtp.handler.accepted()]
     assert set(accepted) == set(statuses)  # every mail arrived, each under its own fixed Message-ID
     assert [r.rcpt_tos for r in smtp.handler.received].count([emails[0]]) == 2
+
+
+def test_a_live_senders_claims_are_left_alone_until_their_lease_ends(sessions, config, smtp):
+    queue_many(sessions, config, 1)
+    with sender_presence(config.database_url) as alive:
+        with sessions.begin() as s:
+            assert len(claim_mails(s, now=NOW, lease=LEASE, limit=5, holder=alive)) == 1
+        assert send_outbox(sessions, config, now_fn=lambda: NOW)["sent"] == 0  # its holder lives
+        assert send_outbox(sessions, config, now_fn=lambda: NOW + LEASE + timedelta(seconds=1))["sent"] == 1
+
+
+def test_sigkill_of_send_mid_batch_then_one_plain_send_delivers_everything(
+    cli_env, database_url, sessions, config, smtp
+):
+    emails = queue_many(sessions, config, 6)
+    smtp.handler.script(emails[0], "stall")
+    env = {
+        **cli_env,
+        "RUANKAO_WATCH_DATABASE_URL": database_url,
+        "RUANKAO_WATCH_SMTP_URL": config.smtp_url,
+        "RUANKAO_WATCH_SECRET": config.secret,
+        "RUANKAO_WATCH_SEND_RATE_PER_SECOND": "0",
+    }
+    sender = subprocess.Popen(
+        [sys.executable, "-m", "app", "send"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        wait_for(lambda: len(smtp.handler.received) == 6)
+    finally:
+        sender.send_signal(signal.SIGKILL)
+        sender.wait()
+    result = cli(env, "send")
+    assert result.returncode == 0, result.stdout + result.stderr
+    statuses = message_ids(sessions)
+    assert set(statuses.values()) == {"sent"}
+    accepted = [r.message["Message-ID"] for r in smtp.handler.accepted()]
+    assert set(accepted) == set(statuses)  # all delivered; any duplicate carries its mail's Message-ID
+    ids_by_recipient = {}
+    for received in smtp.handler.accepted():
+        ids_by_recipient.setdefault(received.rcpt_tos[0], set()).add(received.message["Message-ID"])
+    assert set(ids_by_recipient) == set(emails)
+    assert all(len(ids) == 1 for ids in ids_by_recipient.values())  # a resend is the same message
+
+
+def test_an_outcome_is_written_only_while_the_claim_is_ours(sessions, config, smtp):
+    queue_many(sessions, config, 1)
+    with sessions.begin() as s:
+        [mail] = claim_mails(s, now=NOW, lease=LEASE, limit=1, holder=1)
+    later = NOW + LEASE + timedelta(seconds=1)
+    with sessions.begin() as s:  # the lease ran out; another sender took the mail and sent it
+        assert claim_mails(s, now=later, lease=LEASE, limit=1, holder=2)
+        assert (
+            record_outcomes(s, [Outcome(mail.id, "sent")], now=later, holder=2, give_up_after=GIVE_UP)["sent"]
+            == 1
+        )
+    with sessions.begin() as s:  # the first sender's late word changes nothing
+        late = record_outcomes(
+            s, [Outcome(mail.id, "retry", "451 late")], now=later, holder=1, give_up_after=GIVE_UP
+        )
+        assert late["retried"] == 0
+    assert set(message_ids(sessions).values()) == {"sent"}
+
+
+@pytest.mark.postgres
+def test_the_hourly_cap_is_shared_by_senders_in_several_processes(pg_schema_url):
+    handler = GatedHandler(gate=4)  # DATA waits until both senders (two connections each) are in
+    controller = FreePortController(handler)
+    controller.start()
+    try:
+        upgrade(pg_schema_url)
+        engine = make_engine(pg_schema_url)
+        sessions = make_sessionmaker(engine)
+        config = dataclasses.replace(make_config(controller, pg_schema_url), send_rate_per_hour=50)
+        queue_many(sessions, config, 120)
+        senders = [start_sender(config) for _ in range(2)]
+        results = [json.loads(p.communicate(timeout=60)[0]) for p in senders]
+        assert sum(r["sent"] for r in results) == 50 == len(handler.accepted())
+        engine.dispose()
+    finally:
+        handler.release.set()
+        controller.stop()
 
 
 @pytest.mark.postgres
