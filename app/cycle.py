@@ -105,12 +105,13 @@ def send_step(config: Config, sessions, options: CycleOptions, result: CycleResu
     result.counts["send"] = counts
     if counts.get("failed"):
         result.problems.append(f"send: {counts['failed']} mail(s) failed (see `status`)")
-    if counts.get("retried"):
+    if counts.get("retried") or counts.get("released"):
         # Not lost (the next run retries them), but the operator should know the relay is down.
-        result.problems.append(f"send: {counts['retried']} mail(s) could not be sent now and will be retried")
+        waiting = counts.get("retried", 0) + counts.get("released", 0)
+        result.problems.append(f"send: {waiting} mail(s) could not be sent now and will be retried")
     if counts.get("unknown"):
         result.problems.append(
-            f"send: {counts['unknown']} mail(s) lost their connection after DATA; held until their lease ends"
+            f"send: {counts['unknown']} mail(s) lost their connection after DATA; resent in 10 minutes at the earliest"
         )
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from alerts.compose import compose
 from store.models import Mail
-from store.outbox import AlertItem, OutgoingMail, Recipient, load_mails
+from store.outgoing import AlertItem, OutgoingMail, Recipient, load_mails
 from tests.web.helpers import body, form_token, subscriber
 from web.security import CSRF_FIELD
 
