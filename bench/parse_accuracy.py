@@ -90,7 +90,9 @@ def main(args: list[str]) -> None:
     print(f"{'field':<22}{'expected':>9}{'found':>7}{'right':>7}{'precision':>11}{'recall':>8}{'F1':>7}")
     for name, counts in score(pairs).items():
         precision, recall, f = f1(*counts)
-        print(f"{name:<22}{counts[0]:>9}{counts[1]:>7}{counts[2]:>7}{precision:>11.3f}{recall:>8.3f}{f:>7.3f}")
+        print(
+            f"{name:<22}{counts[0]:>9}{counts[1]:>7}{counts[2]:>7}{precision:>11.3f}{recall:>8.3f}{f:>7.3f}"
+        )
 
 
 if __name__ == "__main__":

@@ -17,7 +17,15 @@ ELIGIBLE_KINDS = ("registration", "late_registration", "certificate_collection")
 CASES = load_real("tuned")
 
 # notice id → why it cannot read as its golden yet.
-EXPECTED_FAILURES: dict[str, str] = {}
+EXPECTED_FAILURES: dict[str, str] = {
+    "2022-shanxi-f9e8db60": "fees listed under a 快递收费标准 heading name no item; 2021年以前 is exclusive",
+    "2023-beijing-b8b5f467": "免费预约短信提醒 (a free reminder service) is read as a free fee",
+    "2024-sichuan-8483a6e2": "2024年 title year is not narrowed to the halves; a 发票 window is missed",
+    "2024-sichuan-942509df": "2024年 title year is not narrowed to the halves; a 发票 window is missed",
+    "2018-chengdu-d55fe9e0": "a 资格审核 window stated with 报名 is not split out",
+    "2020-hubei-dfacb733": "the 快递网上预约申领时间 heading is not a 邮寄申请 label; 预约登记 read as 登记",
+    "2021-yunnan-6ceb92eb": "month-only periods (报名时间:上半年为2021年3月) are not read",
+}
 
 
 def comparable(notice: dict, golden_kind: str) -> dict:
