@@ -23,7 +23,7 @@ class Recipient:
     email: str
     name: str | None
     status: str
-    token_version: int
+    link_secret: str  # signs their links (alerts.tokens)
     region: str
     province: str
     city: str
@@ -150,7 +150,7 @@ def _recipient(row: Row) -> Recipient | None:
         row.email,
         row.name,
         row.status,
-        row.token_version,
+        row.link_secret,
         row.region,
         row.province,
         row.city,
@@ -178,7 +178,7 @@ def load_mails(session: Session, ids: list[int]) -> list[OutgoingMail]:
             Subscriber.email,
             Subscriber.name,
             Subscriber.status,
-            Subscriber.token_version,
+            Subscriber.link_secret,
             Subscriber.region,
             Subscriber.province,
             Subscriber.city,
