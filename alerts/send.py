@@ -1,10 +1,11 @@
 """Delivery: claims due outbox mails, composes them, sends them over SMTP and records the outcome.
 
 The order of each batch is claim (commit) → SMTP, with no transaction open → record
-(commit). A process killed at any point loses nothing: claimed rows stay ``sending``
-until their lease expires and are then sent again with the same Message-ID. A mail
-whose connection died after DATA is not resent at once (the server may have accepted
-it); it waits for its lease like a crashed sender's. See docs/delivery.md.
+(commit). A process killed at any point loses nothing: its claimed rows stay ``sending``
+until the next sender finds it dead (``store.locks.sender_presence``) and sends them
+again, with the same Message-IDs. A problem with one mail is recorded on that mail; only
+a broken connection ends the run, and the mails it did not try are released untouched.
+See docs/delivery.md.
 """
 
 from __future__ import annotations

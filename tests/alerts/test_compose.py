@@ -202,3 +202,13 @@ def test_confirmations_can_come_from_their_own_address():
     assert (
         reparse(compose(mail(item()), separate))["From"].addresses[0].addr_spec != "confirm@watch.example.org"
     )
+
+
+def test_list_unsubscribe_is_written_verbatim_and_every_line_fits():
+    raw = message_bytes(mail(), CONFIG)
+    head = raw.split(b"\r\n\r\n", 1)[0].decode("ascii")
+    [line] = [h for h in re.split(r"\r\n(?! )", head) if h.startswith("List-Unsubscribe:")]
+    assert "=?" not in line and line.startswith("List-Unsubscribe: <https://watch.example.org/unsubscribe/")
+    assert ",\r\n <mailto:alerts@example.org?subject=unsubscribe%20" in line
+    assert all(len(row) <= 998 for row in raw.split(b"\r\n"))
+    assert b"\n" not in raw.replace(b"\r\n", b"")  # CRLF throughout
