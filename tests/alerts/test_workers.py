@@ -133,7 +133,7 @@ def test_sigkill_of_send_mid_batch_then_one_plain_send_delivers_everything(
         [sys.executable, "-m", "app", "send"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
-        wait_for(lambda: len(smtp.handler.received) == 6)
+        wait_for(lambda: len(smtp.handler.received) == 6, seconds=120)  # a cold `python -m app` start
     finally:
         sender.send_signal(signal.SIGKILL)
         sender.wait()
