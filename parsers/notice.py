@@ -169,7 +169,7 @@ def _parse(
         return []
 
     eligible = _guarded(notes, "eligible", read_eligible)
-    kind = settle_kind(kind, normalise(title), bool(windows))
+    kind = settle_kind(kind, normalise(title), [w.label for w in windows])
     if kind not in ("registration", "late_registration", "certificate_collection"):
         eligible = []
     sessions = (
