@@ -38,10 +38,16 @@ _MONTH_PERIOD = re.compile(
     rf"(?:(?:至|到|-{{1,2}}|~)\s*(?P<m2>[{SMALL_CHARS}]{{1,3}})\s*)?月"
     rf"(?!\s*[{SMALL_CHARS}]{{1,3}}\s*[日号])(?!\s*(?:份|底|初|中|上旬|下旬|末|前|后|以|之|起|日|号))"
 )
+_STATED_BEFORE = re.compile(r"(?:为|是|:|于|在|时间)\s*$")
+# Words right after a date that make it a dateline, not a window (…通知(3月5日更新)).
+_DATELINE_AFTER = re.compile(r"\s*(?:更新|发布|公布|印发|发文)")
+# Worked examples (举例:5月22日前预约…) describe no real window.
+_EXAMPLE = re.compile(r"^\s*(?:举例|例如|比如|如:)")
 _SEP = re.compile(r"\s*(?:起|开始)?\s*(?:至|到|-{1,2}|~)\s*")
 # 8月18日开始，8月26日结束: a range written as two dates with start and end words.
-_STARTS = re.compile(r"\s*(?:开始|起)\s*,?\s*")
-_ENDS = re.compile(r"\s*(?:结束|截止|止)")
+# Also with what opens and closes in between: 8月11日9:00网上报名系统开通,9月19日16:00网上报名系统关闭.
+_STARTS = re.compile(r"[^，,。;:]{0,12}?(?:开始|起|开通|开放|开启)\s*,?\s*")
+_ENDS = re.compile(r"[^，,。;:]{0,12}?(?:结束|截止|止|关闭)")
 _TIME_END = re.compile(rf"\s*(?:至|到|-{{1,2}}|~)\s*{_TIME}")
 
 # keyword → label; None marks dates that are not a candidate's action (exam day, issue date …).
@@ -195,10 +201,16 @@ class _Group:
 
 
 def _month_groups(norm: str, moments: list[_Moment]) -> list[_Group]:
-    """Whole-month periods outside any dated moment, as ranges from the 1st to the month's end."""
+    """Whole-month periods outside any dated moment, as ranges from the 1st to the month's end.
+
+    Only where the text states the period (报名时间为2021年3月): a month elsewhere (2017年5月内蒙古
+    软考报名时间…, a dateline) is not a window.
+    """
     groups = []
     for match in _MONTH_PERIOD.finditer(norm):
         if any(m.start < match.end() and match.start() < m.end for m in moments):
+            continue
+        if not _STATED_BEFORE.search(norm, 0, match.start()):
             continue
         year, first = to_int(match.group("y")), to_int(match.group("m1"))
         last = to_int(match.group("m2")) if match.group("m2") else first
@@ -320,6 +332,8 @@ class WindowReader(Notes):
 
     def _sentence_windows(self, sentence: Sentence, columns: list[list[str | None]] | None) -> list[Window]:
         norm = sentence.norm
+        if _EXAMPLE.match(norm):
+            return []
         moments = _moments(norm)
         groups = sorted(_groups(norm, moments) + _month_groups(norm, moments), key=lambda g: g.first.start)
         if not groups:
@@ -378,7 +392,7 @@ class WindowReader(Notes):
         """Windows of one date or range; ``column`` holds the labels of its table column's header."""
         norm = sentence.norm
         after = norm[group.span_end : next_start]
-        if _ELIGIBILITY_AFTER.match(after):
+        if _ELIGIBILITY_AFTER.match(after) or _DATELINE_AFTER.match(after):
             return []
         labels = column or self._label(sentence, group, previous_end, next_start)
         if not labels or None in labels:

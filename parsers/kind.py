@@ -64,6 +64,12 @@ _WINDOW_KINDS = (
 )
 
 
+def is_explainer(title: str) -> bool:
+    """True for explainers, news and guesses: any dates they give (往年的成绩查询时间…) are no
+    window for a candidate."""
+    return _EXPLAINER.search(title) is not None
+
+
 def _by_windows(labels: list[str]) -> str | None:
     return next((kind for kind, names in _WINDOW_KINDS if any(label in names for label in labels)), None)
 

@@ -16,7 +16,7 @@ from typing import TypeVar
 from parsers.dates import WindowReader, YearContext
 from parsers.eligible import CERTIFICATE_TOPIC, HOLDER_TOPIC, EligibleReader
 from parsers.fees import FeeReader
-from parsers.kind import classify, settle_kind
+from parsers.kind import classify, is_explainer, settle_kind
 from parsers.notes import Notes
 from parsers.numerals import SMALL_CHARS, YEAR_CHARS, to_int
 from parsers.places import NATIONAL
@@ -178,6 +178,8 @@ def _parse(
 
     eligible = _guarded(notes, "eligible", read_eligible)
     kind = settle_kind(kind, normalise(title), [w.label for w in windows])
+    if kind == "other" and is_explainer(normalise(title)):
+        windows = []
     if kind not in ("registration", "late_registration", "certificate_collection"):
         eligible = []
     sessions = (
