@@ -2,7 +2,7 @@
 
 One test per notice, comparing what ``bench/parse_accuracy.py`` scores with the same keys:
 kind; windows as (label, start, end); session as a set; eligible as (from, to, condition) on the
-kinds that carry it; fees as (amount, per). So all passing here means F1 = 1.000 on ``tuned``.
+kinds that carry it; fees as (amount, per) with per as a unit (``canonical_per``). So all passing here means F1 = 1.000 on ``tuned``.
 Notices that cannot pass yet are listed in ``EXPECTED_FAILURES`` with the reason (strict: a
 notice that starts passing must leave the list). The ``blind`` split is never read here.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.parsers.real_cases import load_real
+from tests.parsers.real_cases import canonical_per, load_real
 
 ELIGIBLE_KINDS = ("registration", "late_registration", "certificate_collection")
 CASES = load_real("tuned")
@@ -76,7 +76,7 @@ def comparable(notice: dict, golden_kind: str) -> dict:
         )
         if golden_kind in ELIGIBLE_KINDS
         else [],
-        "fees": sorted((f["amount"], f["per"] or "") for f in notice["fees"]),
+        "fees": sorted((f["amount"], canonical_per(f["per"]) or "") for f in notice["fees"]),
     }
 
 
