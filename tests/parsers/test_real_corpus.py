@@ -36,6 +36,7 @@ EXPECTED_FAILURES: dict[str, str] = {
     "2021-jiangxi-304e8cd4": "not read yet: windows",
     "2021-jiangxi-5fc3b50c": "not read yet: kind, windows, session",
     "2021-jiangxi-a173ef2f": "not read yet: windows",
+    "2021-national-eb52eefa": "not read yet: kind, session, fees",
     "2021-yunnan-6ceb92eb": "month-only periods (报名时间:上半年为2021年3月) are not read",
     "2022-fujian-772f32d8": "not read yet: kind, session",
     "2022-shandong-87c4dcd4": "not read yet: kind, windows, session",
@@ -68,6 +69,7 @@ EXPECTED_FAILURES: dict[str, str] = {
     "2025-heilongjiang-df554d59": "not read yet: session",
     "2025-nanjing-edb57dca": "not read yet: kind, windows, session",
     "2025-national-8bf7e2f0": "not read yet: kind",
+    "2025-shanghai-b72f0991": "not read yet: kind, session",
     "2026-shanxi-ee77bc5a": "not read yet: session",
 }
 
