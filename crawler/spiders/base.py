@@ -40,7 +40,6 @@ except ImportError:  # pragma: no cover
 
 logger = logging.getLogger(__name__)
 
-SELECTOR_KEYS = ("item", "link", "date", "next_page", "content", "title", "published")
 ATTACHMENT = re.compile(r"\.(pdf|docx?|xlsx?|wps|et|zip|rar|7z)$|/attachment/", re.IGNORECASE)
 LIST_DATE = re.compile(r"(20\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 
