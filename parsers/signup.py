@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from parsers.places import CITY_PROVINCE, PROVINCES
 from parsers.text import normalise
-from parsers.types import ParsedNotice, Window
+from parsers.types import ParsedNotice, ParseWarning, Uncertain, WarningCode, Window
 
 # The cells in page order: the first is 报名, the second 缴费.
 WINDOW_LABELS = ("报名", "缴费")
@@ -27,6 +27,7 @@ _SESSION = re.compile(r"(\d{4})\s*年?\s*(上半年|下半年)?")
 _MOMENT = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:\s+(\d{1,2}):(\d{2}))?")
 _SEPARATOR = re.compile(r"[~～至]")
 _CORPS = ("新疆生产建设兵团", "新疆兵团", "兵团")
+NO_SESSION = "the sign-up table named no selected session"
 
 
 class SignupRowError(ValueError):
@@ -145,5 +146,7 @@ def parse_signup_row(row: SignupRow, session: str | None) -> ParsedNotice:
         region=region,
         published=None,
         windows=tuple(w for w in windows if w is not None),
-        warnings=() if session else ("the sign-up table named no selected session",),
+        session=(session,) if session else (),
+        warnings=() if session else (ParseWarning(WarningCode.MISSING, NO_SESSION),),
+        uncertain=() if session else (Uncertain("session", row_text(row)),),
     )

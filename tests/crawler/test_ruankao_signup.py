@@ -79,6 +79,11 @@ def test_the_corps_row_concerns_the_corps_not_xinjiang(table):
     assert notices["新疆兵团"].parsed.region == "兵团"
 
 
+def test_the_session_is_the_selected_option(table):
+    _, notices, _ = table
+    assert notices["天津"].parsed.session == ("2026上半年",)
+
+
 def test_the_title_names_session_and_institution(table):
     _, notices, _ = table
     assert notices["天津"].title == "2026年上半年软考报名与缴费时间（天津）"

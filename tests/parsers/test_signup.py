@@ -91,7 +91,12 @@ def test_a_row_of_an_unknown_institution_is_refused():
 
 def test_a_row_without_a_session_warns():
     parsed = parse_signup_row(SignupRow("天津", ("~", "~")), None)
-    assert parsed.warnings == ("the sign-up table named no selected session",)
+    assert [str(w) for w in parsed.warnings] == ["the sign-up table named no selected session"]
+
+
+def test_a_row_without_a_session_is_uncertain_about_it():
+    parsed = parse_signup_row(SignupRow("天津", ("~", "~")), None)
+    assert [u.field for u in parsed.uncertain] == ["session"]
 
 
 def test_the_row_key_ignores_the_page_fragment_and_names_session_and_institution():
