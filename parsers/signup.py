@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
 
-from parsers.places import CITY_PROVINCE, PROVINCES
+from parsers.places import office_region
 from parsers.text import normalise
 from parsers.types import ParsedNotice, ParseWarning, Uncertain, WarningCode, Window
 
@@ -26,7 +26,6 @@ PLACEHOLDERS = frozenset({"", "~", "未定", "待定", "暂无", "无", "-", "/"
 _SESSION = re.compile(r"(\d{4})\s*年?\s*(上半年|下半年)?")
 _MOMENT = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:\s+(\d{1,2}):(\d{2}))?")
 _SEPARATOR = re.compile(r"[~～至]")
-_CORPS = ("新疆生产建设兵团", "新疆兵团", "兵团")
 NO_SESSION = "the sign-up table named no selected session"
 
 
@@ -48,21 +47,6 @@ def parse_session(option_text: str | None) -> str | None:
     if not match:
         return None
     return match.group(1) + (match.group(2) or "")
-
-
-def institution_region(institution: str) -> str | None:
-    """The region an institution's row concerns: ``天津`` → 天津, ``大连`` → 大连, ``新疆兵团`` → 兵团.
-
-    A city with its own row (大连, 宁波, 厦门, 青岛, 深圳) is its own region, and so is the
-    兵团 (新疆生产建设兵团), which is not 新疆. None for a name that is no known place.
-    """
-    name = "".join(normalise(institution).split())
-    if name.startswith(_CORPS):
-        return "兵团"
-    for place in sorted((*CITY_PROVINCE, *PROVINCES), key=len, reverse=True):
-        if name.startswith(place):
-            return place
-    return None
 
 
 def parse_window(label: str, cell: str) -> Window | None:
@@ -132,7 +116,7 @@ def parse_signup_row(row: SignupRow, session: str | None) -> ParsedNotice:
     cells, an unknown institution, a cell that is neither a window nor a placeholder).
     """
     institution = " ".join(row.institution.split())
-    region = institution_region(institution)
+    region = office_region(normalise(institution))
     if region is None:
         raise SignupRowError(f"unknown institution {institution!r}")
     if len(row.cells) != len(WINDOW_LABELS):

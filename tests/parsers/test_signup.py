@@ -9,7 +9,6 @@ import pytest
 from parsers.signup import (
     SignupRow,
     SignupRowError,
-    institution_region,
     parse_session,
     parse_signup_row,
     parse_window,
@@ -30,25 +29,6 @@ from parsers.signup import (
 )
 def test_session_from_the_selected_option(text, session):
     assert parse_session(text) == session
-
-
-@pytest.mark.parametrize(
-    ("name", "region"),
-    [
-        ("天津", "天津"),
-        ("大连", "大连"),
-        ("新疆兵团", "兵团"),
-        ("新疆", "新疆"),
-        ("内蒙古", "内蒙古"),
-        ("黑龙江", "黑龙江"),
-    ],
-)
-def test_institution_region(name, region):
-    assert institution_region(name) == region
-
-
-def test_an_unknown_institution_has_no_region():
-    assert institution_region("火星") is None
 
 
 def test_a_window_with_times():
