@@ -45,9 +45,6 @@ from store.models import (
     Subscriber,
 )
 
-# Notice kinds a subscriber gets when they chose no kinds at all. Exam sign-up notices
-# concern people who do not hold a certificate yet, so holders opt in to them.
-DEFAULT_ALERT_KINDS = ("registration", "late_registration", "certificate_collection", "reminders")
 # Kinds whose notices name the certificates they concern; the others concern everyone in the region.
 CERTIFICATE_KINDS = ("registration", "late_registration", "certificate_collection")
 # Alert kinds that say "this notice concerns you"; a later change or deadline follows them.
@@ -109,10 +106,8 @@ def _days_from(session: Session, today: date, column):
 
 
 def _wants_kind(kind: str):
-    """SQL: the subscriber chose this notice kind (an empty choice means the defaults)."""
-    chosen = cast(Subscriber.alert_kinds, String)
-    named = chosen.like(f'%"{kind}"%')
-    return or_(chosen == "[]", named) if kind in DEFAULT_ALERT_KINDS else named
+    """SQL: the subscriber chose this topic (topics are stored spelled out, see SubscriberData)."""
+    return cast(Subscriber.alert_kinds, String).like(f'%"{kind}"%')
 
 
 def _region_matches(region: str):

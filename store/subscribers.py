@@ -93,7 +93,7 @@ class SubscriberData:
     region: str = ""
     certificates: tuple[CertificateData, ...] = ()
     name: str | None = None
-    alert_kinds: tuple[str, ...] = ()
+    alert_kinds: tuple[str, ...] = ()  # none chosen: every kind (``validated`` spells them out)
     reminder_days: int = 3
     digest: bool = True
 
@@ -102,6 +102,9 @@ class SubscriberData:
         unknown = [k for k in self.alert_kinds if k not in ALERT_KINDS]
         if unknown:
             raise InvalidSubscription(f"未知的提醒类型：{', '.join(unknown)}")
+        # Stored explicitly, in one order: no choice means every kind, and what is stored is
+        # exactly what matching reads and the manage page and the export show.
+        alert_kinds = tuple(k for k in ALERT_KINDS if k in self.alert_kinds or not self.alert_kinds)
         if not 0 <= self.reminder_days <= 60:
             raise InvalidSubscription("提前提醒天数应在 0 到 60 之间")
         region = (self.region or "").strip()
@@ -111,9 +114,7 @@ class SubscriberData:
         if name and any(c in name for c in "\r\n\x00"):
             raise InvalidSubscription("姓名中不能含有换行或控制字符")
         certificates = tuple(c.validated(today) for c in self.certificates)
-        return SubscriberData(
-            email, region, certificates, name, tuple(self.alert_kinds), self.reminder_days, self.digest
-        )
+        return SubscriberData(email, region, certificates, name, alert_kinds, self.reminder_days, self.digest)
 
 
 @dataclass
@@ -167,7 +168,6 @@ def upsert_subscriber(session: Session, data: SubscriberData, *, status: str, no
             reminder_days=data.reminder_days,
             expiry_reminders=True,
             digest=data.digest,
-            token_version=1,
             created_at=now,
             confirmed_at=now if status == "active" else None,
             hard_bounces=0,

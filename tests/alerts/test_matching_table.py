@@ -36,8 +36,9 @@ NOTICES = {
 TABLE = [
     ("a@x.cn", ("2022下半年",), "天津市红桥区", {}, {("new_window", "A")}),
     ("b@x.cn", ("2023上半年",), "天津市", {}, {("new_window", "B"), ("expiry", "cert")}),
-    # 深圳 has its own examining institution: 广东's notices are not for people there.
-    ("c@x.cn", ("2022上半年",), "广东省深圳市南山区", {}, {("new_window", "A")}),
+    # Default topics are every kind, exam sign-up included (issue 13 item 4); 深圳 has its own
+    # examining institution, so 广东's notices (D) are not for people there.
+    ("c@x.cn", ("2022上半年",), "广东省深圳市南山区", {}, {("new_window", "A"), ("new_window", "C")}),
     ("d@x.cn", ("2021",), "深圳市", {"kinds": ("exam_signup",)}, {("new_window", "C")}),
     ("e@x.cn", ("2022下半年",), "天津市", {"status": "pending"}, set()),
     ("f@x.cn", ("2023上半年",), "北京市朝阳区", {}, {("expiry", "cert")}),
