@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from scrapy.exceptions import DropItem
 
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from crawler.items import NoticeItem
 
 logger = logging.getLogger(__name__)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 class ParseNoticePipeline:
@@ -98,7 +100,9 @@ class ParseNoticePipeline:
             source_id=item.source_id,
             url=row_key(item.page_url, session, row.institution),
             title=parsed.title,
-            published=None,
+            # The table carries no date: the day (Beijing time) this state of the row was first
+            # seen stands in, so rows sort among dated notices in feeds instead of after them all.
+            published=item.fetched_at.astimezone(SHANGHAI).date(),
             text=row_text(row),
             parsed=parsed,
             fetched_at=item.fetched_at,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -108,6 +109,11 @@ def test_the_second_cell_is_the_payment_window(table):
 def test_the_evidence_is_the_cell(table):
     _, notices, _ = table
     assert notices["天津"].parsed.windows[0].evidence == "报名时间：2026-03-10 09:00 ~ 2026-03-20 17:00"
+
+
+def test_the_day_the_row_was_seen_stands_in_for_a_publication_date(table):
+    items, notices, _ = table
+    assert notices["天津"].published == items[0].fetched_at.astimezone(ZoneInfo("Asia/Shanghai")).date()
 
 
 def test_the_stored_text_is_the_labelled_row(table):
