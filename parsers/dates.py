@@ -84,7 +84,8 @@ _LONGEST_INFERRED_RANGE = timedelta(days=183)
 
 @dataclass(frozen=True)
 class YearContext:
-    """What a year-less date's year is resolved from: the published date, else the title's session."""
+    """What a year-less date's year is resolved from: the published date, else the title's session
+    (also when the published date lies years away from the session: a late re-post)."""
 
     published: date | None
     session_year: int | None
@@ -92,7 +93,14 @@ class YearContext:
 
     def year_for(self, month: int, day: int) -> int | None:
         """Year of a year-less month/day; None when nothing says (the caller warns)."""
-        if self.published is not None:
+        # A re-post dated years after the session it is about (the stored copy's date) says
+        # nothing about the year; the title's session does.
+        reposted = (
+            self.session_year is not None
+            and self.published is not None
+            and (not self.session_year - 1 <= self.published.year <= self.session_year + 1)
+        )
+        if self.published is not None and not reposted:
             year = self.published.year
             try:
                 candidate = date(year, month, day)

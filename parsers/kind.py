@@ -41,10 +41,31 @@ RULES = (
             r"收费标准|联系方式|考试计划|工作计划|管理办法|暂行规定|实施办法|圆满|顺利(?:结束|完成)|工作总结"
         ),
     ),
-    KindRule("exam_signup", re.compile(r"报名|缴费|考务|报考|考试[^，。]{0,8}?(?:通知|公告|简章|须知)")),
+    # Explainers and guides (报考指南, 考试简介, 证书有效期是多久?) ask nothing of anyone.
+    KindRule(
+        "other", re.compile(r"指南|简介|(?<!附)条件|有效期|吗|多久|\?|解读|问答|政策|顺利举行|正式开放")
+    ),
+    KindRule(
+        "exam_signup",
+        re.compile(r"报名|缴费|考务|报考|准考证|考试[^，。]{0,8}?(?:通知|公告|简章|须知)"),
+    ),
 )
+# A title that says this keeps a notice a sign-up one even when its copy states no window
+# (it was cut before its dates); other sign-up-like titles (考务工作, 有关工作) without a window
+# ask nothing of a candidate and are ``other``.
+_SIGNUP_TITLE = re.compile(r"报名|报考")
 # Titles shorter than this say too little (a damaged re-post: "通知"), so the body decides.
 _MEANINGFUL_TITLE = 8
+
+
+def settle_kind(kind: str, title: str, has_windows: bool) -> str:
+    """The kind once the windows are known: registration and sign-up notices are about a window,
+    so without one they are ``other`` (a sign-up title that says 报名/报考 excepted)."""
+    if has_windows or kind in ("certificate_collection", "results", "other"):
+        return kind
+    if kind == "exam_signup" and _SIGNUP_TITLE.search(title):
+        return kind
+    return "other"
 
 
 def classify(title: str, body: str) -> str:

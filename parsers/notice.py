@@ -16,11 +16,12 @@ from typing import TypeVar
 from parsers.dates import WindowReader, YearContext
 from parsers.eligible import CERTIFICATE_TOPIC, HOLDER_TOPIC, EligibleReader
 from parsers.fees import FeeReader
-from parsers.kind import classify
+from parsers.kind import classify, settle_kind
 from parsers.notes import Notes
 from parsers.numerals import SMALL_CHARS, YEAR_CHARS, to_int
 from parsers.places import NATIONAL
 from parsers.region import find_region
+from parsers.session import read_sessions
 from parsers.text import (
     MAX_HTML_CHARS,
     MAX_TITLE_CHARS,
@@ -168,6 +169,24 @@ def _parse(
         return []
 
     eligible = _guarded(notes, "eligible", read_eligible)
+    kind = settle_kind(kind, normalise(title), bool(windows))
+    if kind not in ("registration", "late_registration", "certificate_collection"):
+        eligible = []
+    sessions = (
+        []
+        if kind == "other"
+        else _guarded(
+            notes,
+            "session",
+            lambda: read_sessions(
+                normalise(title),
+                sentences,
+                [e.start for e in eligible if e.start is not None and e.start == e.end]
+                if kind == "certificate_collection"
+                else [],
+            ),
+        )
+    )
     fees = _guarded(notes, "fees", lambda: fee_reader.read(sentences))
     for reader in (window_reader, eligible_reader, fee_reader):
         notes.warnings += reader.warnings
@@ -180,6 +199,7 @@ def _parse(
         windows=tuple(windows),
         eligible=tuple(eligible),
         fees=tuple(fees),
+        session=tuple(sessions),
         warnings=tuple(notes.warnings),
         uncertain=tuple(notes.uncertain),
     )

@@ -7,6 +7,7 @@ migrations can drop and rename them on SQLite and PostgreSQL alike.
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -126,10 +127,20 @@ class EligibleRange(Base):
     high: Mapped[int] = mapped_column(Integer)
 
 
+def new_link_secret() -> str:
+    """A subscriber's random link secret: 128 bits, URL-safe."""
+    return secrets.token_urlsafe(16)
+
+
 class Subscriber(Base):
-    """A person who asked for alerts; only ``active`` ones ever get them."""
+    """A person who asked for alerts; only ``active`` ones ever get them.
+
+    Ids are never reused (AUTOINCREMENT on SQLite, a sequence on PostgreSQL): a row keyed
+    by a deleted subscriber's id must never come to mean someone else.
+    """
 
     __tablename__ = "subscriber"
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)  # normalised: trimmed, lower-case
@@ -142,7 +153,8 @@ class Subscriber(Base):
     reminder_days: Mapped[int] = mapped_column(Integer, default=3)
     expiry_reminders: Mapped[bool] = mapped_column(Boolean, default=True)
     digest: Mapped[bool] = mapped_column(Boolean, default=True)
-    token_version: Mapped[int] = mapped_column(Integer, default=1)  # bump to revoke old links
+    # Signs every link of theirs (alerts.tokens, feeds.private); a new one revokes the old links.
+    link_secret: Mapped[str] = mapped_column(String(32), default=new_link_secret)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     unsubscribed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -155,9 +167,10 @@ class Subscriber(Base):
 
 
 class Certificate(Base):
-    """A certificate a subscriber holds; ``obtained_low/high`` are session ordinals."""
+    """A certificate a subscriber holds; ``obtained_low/high`` are session ordinals. Ids are never reused."""
 
     __tablename__ = "certificate"
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscriber.id", ondelete="CASCADE"), index=True)

@@ -213,7 +213,6 @@ def upsert_subscriber(session: Session, data: SubscriberData, *, status: str, no
             reminder_days=data.reminder_days,
             expiry_reminders=data.expiry_reminders,
             digest=data.digest,
-            token_version=1,
             created_at=now,
             confirmed_at=now if status == "active" else None,
             hard_bounces=0,

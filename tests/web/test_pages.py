@@ -226,17 +226,18 @@ def _tampered(token: str) -> str:
 @pytest.mark.parametrize("purpose", ["confirm", "unsubscribe", "manage"])
 def test_bad_links_are_404_for_get_and_post_alike(client, sessions, config, clock, purpose):
     sid = make_subscriber(sessions)
+    key = subscriber(sessions, EMAIL).link_secret
     good = url(sessions, config, purpose).rsplit("/", 1)[1]
     today = epoch_day(START)
     bad = [
         "nonsense",
         _tampered(good),
-        feed_token(sid, 1, SECRET),  # a private-feed token
-        make_token(sid, 1, "manage" if purpose != "manage" else "confirm", today_day=today, secret=SECRET),
-        make_token(sid, 2, purpose, today_day=today, secret=SECRET),  # revoked version
-        make_token(sid + 1, 1, purpose, today_day=today, secret=SECRET),  # nobody
-        make_token(sid, 1, purpose, today_day=today, secret="another secret"),
-        make_token(sid, 1, purpose, today_day=today - 4000, secret=SECRET),  # expired
+        feed_token(sid, key, SECRET),  # a private-feed token
+        make_token(sid, key, "manage" if purpose != "manage" else "confirm", today_day=today, secret=SECRET),
+        make_token(sid, "an old secret", purpose, today_day=today, secret=SECRET),  # revoked
+        make_token(sid + 1, key, purpose, today_day=today, secret=SECRET),  # nobody
+        make_token(sid, key, purpose, today_day=today, secret="another secret"),
+        make_token(sid, key, purpose, today_day=today - 4000, secret=SECRET),  # expired
     ]
     for token in bad:
         assert client.get(f"/{purpose}/{token}").status_code == 404
