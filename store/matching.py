@@ -443,8 +443,7 @@ def queue_expiry_alerts(
             .join(Subscriber, Subscriber.id == Certificate.subscriber_id)
             .where(
                 Subscriber.status == "active",
-                Subscriber.expiry_reminders.is_(True),
-                _wants_kind("reminders"),
+                Subscriber.expiry_reminders.is_(True),  # its own switch, not 截止前提醒 (deadlines)
                 in_stage,
             )
         )
