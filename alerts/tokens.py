@@ -15,7 +15,8 @@ import hmac
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-PURPOSES = ("confirm", "manage", "unsubscribe")
+from core.vocab import TokenPurpose
+
 # Days a token stays valid: confirmations are short-lived, the rest live as long as mails are kept.
 LIFETIME_DAYS = {"confirm": 7, "manage": 365, "unsubscribe": 3650}
 
@@ -49,7 +50,7 @@ def _mac(secret: str, payload: str) -> bytes:
 
 def make_token(subscriber_id: int, token_version: int, purpose: str, *, today_day: int, secret: str) -> str:
     """A URL-safe token for ``purpose``; ``today_day`` is days since the epoch (callers own the clock)."""
-    if purpose not in PURPOSES:
+    if purpose not in TokenPurpose.values():
         raise ValueError(f"unknown token purpose {purpose!r}")
     payload = f"{purpose}.{subscriber_id}.{token_version}.{today_day + LIFETIME_DAYS[purpose]}"
     return f"{_b64(payload.encode('ascii'))}.{_b64(_mac(secret, payload))}"

@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from core.places import NATIONAL
 from parsers.dates import WindowReader, YearContext
 from parsers.eligible import CERTIFICATE_TOPIC, HOLDER_TOPIC, EligibleReader
 from parsers.fees import FeeReader
 from parsers.kind import classify
 from parsers.numerals import SMALL_CHARS, YEAR_CHARS, to_int
-from parsers.places import NATIONAL
 from parsers.region import find_region
 from parsers.text import (
     MAX_HTML_CHARS,

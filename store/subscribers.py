@@ -14,32 +14,17 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from parsers.places import split_region
-from parsers.types import session_bounds
+from core.places import split_region
+from core.qualifications import LEVELS, QUALIFICATIONS
+from core.sessions import latest_session, session_bounds
+from core.vocab import Topic
 from store.models import Certificate, Subscriber
-from store.qualifications import LEVELS, QUALIFICATIONS
-
-STATUSES = ("pending", "active", "unsubscribed", "bouncing")
-ALERT_KINDS = ("registration", "late_registration", "exam_signup", "certificate_collection", "reminders")
 
 # Deliberately plain: one @, no spaces or control characters, a dotted domain. The SMTP
 # server is the final judge; this only keeps out typos and header injection.
 _EMAIL = re.compile(
     r"^[^@\s\x00-\x1f\x7f\"(),:;<>\[\\\]]{1,64}@[A-Za-z0-9\u00a1-\uffff.-]{1,252}\.[A-Za-z\u00a1-\uffff]{2,63}$"
 )
-
-
-def latest_session(today: date) -> int:
-    """The ordinal (see ``session_bounds``) of the last exam session held by ``today``.
-
-    The 上半年 exam is in May and the 下半年 one in November, so a certificate of a
-    session cannot be held before June or December; anything later is a typo.
-    """
-    if today.month == 12:
-        return today.year * 10 + 2
-    if today.month >= 6:
-        return today.year * 10 + 1
-    return (today.year - 1) * 10 + 2
 
 
 class InvalidSubscription(ValueError):
@@ -99,7 +84,7 @@ class SubscriberData:
 
     def validated(self, today: date) -> SubscriberData:
         email = normalise_email(self.email)
-        unknown = [k for k in self.alert_kinds if k not in ALERT_KINDS]
+        unknown = [k for k in self.alert_kinds if k not in Topic.values()]
         if unknown:
             raise InvalidSubscription(f"未知的提醒类型：{', '.join(unknown)}")
         if not 0 <= self.reminder_days <= 60:
