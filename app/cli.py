@@ -182,9 +182,14 @@ def _print_parsed(path: str, data: dict) -> None:
     from core.wording import eligible_line, fee_line, window_line
 
     print(f"{path}: {data['title']} [{data['kind']}, {data['region']}, {data['published']}]")
-    lines = [window_line(w) for w in data["windows"]]
-    lines += [f"适用：{eligible_line(e)}" for e in data["eligible"]]
+    lines = [f"考试：{'、'.join(data['session'])}"] if data["session"] else []
+    lines += [window_line(w) for w in data["windows"]]
+    lines += [
+        f"适用：{eligible_line(e)}" + (f"（{e['condition']}）" if e["condition"] else "")
+        for e in data["eligible"]
+    ]
     lines += [f"费用：{fee_line(f)}" for f in data["fees"]]
+    lines += [f"未能完全读出（{u['field']}）：{u['evidence']}" for u in data["uncertain"]]
     lines += [f"warning: {w}" for w in data["warnings"]]
     for line in lines:
         print(f"  {line}")

@@ -47,9 +47,6 @@ class Topic(_Labelled):
     REMINDERS = "reminders", "截止前提醒"
 
 
-# Topics a subscriber gets when they chose none. Exam sign-up notices concern people who do
-# not hold a certificate yet, so holders opt in to them.
-DEFAULT_TOPICS = (Topic.REGISTRATION, Topic.LATE_REGISTRATION, Topic.CERTIFICATE_COLLECTION, Topic.REMINDERS)
 # Notice kinds that name the certificates they concern; the others concern everyone in the region.
 CERTIFICATE_KINDS = (NoticeKind.REGISTRATION, NoticeKind.LATE_REGISTRATION, NoticeKind.CERTIFICATE_COLLECTION)
 

@@ -54,6 +54,9 @@ class ParseNoticePipeline:
             self.stats.inc_value("notices/parse/failed")
             logger.exception("Parsing %s failed", item.url)
             raise DropItem(f"parse failed: {item.url}: {exc!r}") from exc
+        if parsed.failed:  # a reader raised: the notice is kept with what the others read
+            self.stats.inc_value("notices/parse/failed")
+            logger.error("Parsing %s: %s", item.url, "; ".join(map(str, parsed.warnings)))
         self.stats.inc_value(f"notices/parse/kind/{parsed.kind}")
         if not parsed.windows:
             self.stats.inc_value("notices/parse/no_windows")

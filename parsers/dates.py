@@ -14,9 +14,10 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from parsers.notes import Notes
 from parsers.numerals import SMALL_CHARS, YEAR_CHARS, to_int
 from parsers.text import CELL_SEPARATOR, Sentence
-from parsers.types import Window
+from parsers.types import WarningCode, Window
 
 _WEEKDAY = r"(?:\s*\(?\s*(?:星期|周|礼拜)[一二三四五六日天]\s*\)?)?"
 # A time, also alone in brackets after its date (2024年3月25日（9:00）至4月2日（17:00）); brackets
@@ -253,12 +254,12 @@ def _column_labels(norm: str) -> list[list[str | None]] | None:
     return columns if any(columns) else None
 
 
-class WindowReader:
+class WindowReader(Notes):
     """Reads the windows of one notice, sentence by sentence, collecting warnings."""
 
     def __init__(self, years: YearContext) -> None:
         self.years = years
-        self.warnings: list[str] = []
+        super().__init__()
 
     def read(self, sentences: list[Sentence]) -> list[Window]:
         windows: list[Window] = []
@@ -367,12 +368,12 @@ class WindowReader:
                 after = norm[group.span_end :]
                 if _TODAY_BEFORE.search(before):
                     if self.years.published is None:
-                        self.warnings.append(f"即日起 without a published date: {sentence.raw[:60]}")
+                        self.warn(WarningCode.MISSING, "即日起 without a published date", sentence.raw)
                     return self.years.published, start
                 if group.deadline or _END_BEFORE.search(before) or _END_AFTER.match(after):
                     return None, start
                 if _DANGLING.match(after):
-                    self.warnings.append(f"range without a readable end, dropped: {sentence.raw[:60]}")
+                    self.warn(WarningCode.DROPPED, "range without a readable end, dropped", sentence.raw)
                     return None
                 if _START_AFTER.match(after):
                     return start, None
@@ -380,10 +381,10 @@ class WindowReader:
                     return None
                 return start, start
         except ValueError as error:
-            self.warnings.append(f"invalid date ({error}): {sentence.raw[:60]}")
+            self.warn(WarningCode.DROPPED, f"invalid date ({error})", sentence.raw)
             return None
         if _as_datetime(end) < _as_datetime(start):
-            self.warnings.append(f"window ends before it starts, dropped: {sentence.raw[:60]}")
+            self.warn(WarningCode.DROPPED, "window ends before it starts, dropped", sentence.raw)
             return None
         return start, end
 
@@ -394,7 +395,7 @@ class WindowReader:
         if year is None:
             year = self.years.year_for(moment.month, moment.day)
             if year is None:
-                self.warnings.append(f"year unknown (no published date or session): {sentence.raw[:60]}")
+                self.warn(WarningCode.MISSING, "year unknown (no published date or session)", sentence.raw)
                 return None
         return _moment_value(year, moment.month, moment.day, moment.hour, moment.minute)
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from parsers.notes import Notes
 from parsers.numerals import SMALL_CHARS, YEAR_CHARS, to_int
 from parsers.text import CELL_SEPARATOR, Sentence
-from parsers.types import EligibleRange
+from parsers.types import EligibleRange, WarningCode
 
 
 def _spec(name: str) -> str:
@@ -73,13 +74,13 @@ def _merged(found: list[EligibleRange]) -> list[EligibleRange]:
     return found
 
 
-class EligibleReader:
+class EligibleReader(Notes):
     """Reads eligible ranges from sentences; ``published`` anchors 满三年 style phrases."""
 
     def __init__(self, published: date | None, topic: re.Pattern[str]) -> None:
         self.published = published
         self.topic = topic
-        self.warnings: list[str] = []
+        super().__init__()
 
     def read(self, sentences: list[Sentence]) -> list[EligibleRange]:
         ranges: list[EligibleRange] = []
@@ -123,7 +124,7 @@ class EligibleReader:
         for match in _YEARS_AGO.finditer(norm):
             years = to_int(match.group("n"))
             if self.published is None or years is None:
-                self.warnings.append(f"满N年 without a published date: {sentence.raw[:60]}")
+                self.warn(WarningCode.MISSING, "满N年 without a published date", sentence.raw)
                 continue
             add(None, str(self.published.year - years))
         for match in _PHRASE.finditer(norm):

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from parsers.notes import Notes
 from parsers.text import CELL_SEPARATOR, Sentence
-from parsers.types import Fee
+from parsers.types import Fee, WarningCode
 
 _AMOUNT = re.compile(
     r"(?P<cur>¥|人民币)?\s*(?P<int>\d{1,3}(?:,\d{3})+|\d{1,7})(?:\.(?P<dec>\d{1,2}))?\s*"
@@ -88,12 +89,12 @@ def _decimal(whole: str, fraction: str | None) -> Decimal:
     return Decimal(whole.replace(",", "") + "." + (fraction or "0"))
 
 
-class FeeReader:
+class FeeReader(Notes):
     """Reads fees from sentences; ``default_item`` names fees whose sentence says no item."""
 
     def __init__(self, default_item: str | None) -> None:
         self.default_item = default_item
-        self.warnings: list[str] = []
+        super().__init__()
 
     def read(self, sentences: list[Sentence]) -> list[Fee]:
         fees: list[Fee] = []
@@ -162,7 +163,7 @@ class FeeReader:
             amount = _decimal(match.group("int"), match.group("dec"))
             before = norm[: match.start()]
             if _RANGE_BEFORE.search(before) or _RANGE_AFTER.match(norm, match.end()):
-                self.warnings.append(f"fee given as a range, left out: {sentence.raw[:60]}")
+                self.warn(WarningCode.DROPPED, "fee given as a range, left out", sentence.raw)
                 continue
             clause_start = max((m.end() for m in _CLAUSE.finditer(before)), default=0)
             after = norm[match.end() :]
@@ -174,7 +175,7 @@ class FeeReader:
             )
             item = _item_near(before[clause_start:], before, after, norm) or self.default_item
             if item is None:
-                self.warnings.append(f"fee without an item: {sentence.raw[:60]}")
+                self.warn(WarningCode.DROPPED, "fee without an item", sentence.raw)
                 continue
             if _TOTAL_BEFORE.search(before):
                 totals.append(Fee(amount=amount, item=item, per=per or "人", evidence=sentence.raw))

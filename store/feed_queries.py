@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from core.vocab import CERTIFICATE_KINDS, DEFAULT_TOPICS
+from core.vocab import CERTIFICATE_KINDS
 from store.models import Alert, Certificate, EligibleRange, Notice, NoticeVersion, Subscriber
 
 # A bouncing address still reads its feed: the feed is the way round a mailbox that refuses mail.
@@ -34,7 +34,7 @@ def notices_for_subscriber(
     session: Session, subscriber: Subscriber, *, limit: int | None = None
 ) -> list[Notice]:
     """Notices concerning ``subscriber``, newest first like ``list_notices``, current version loaded."""
-    kinds = [k for k in (subscriber.alert_kinds or DEFAULT_TOPICS) if k != "reminders"]
+    kinds = [k for k in subscriber.alert_kinds if k != "reminders"]
     alerted = select(Alert.notice_id).where(
         Alert.subscriber_id == subscriber.id, Alert.notice_id.is_not(None)
     )

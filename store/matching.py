@@ -34,7 +34,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
 from core.sessions import REGISTRATION_YEARS, registration_basis, shift_years
-from core.vocab import CERTIFICATE_KINDS, DEFAULT_TOPICS, NOTICE_ALERT_KINDS
+from core.vocab import CERTIFICATE_KINDS, NOTICE_ALERT_KINDS
 from store.models import (
     Alert,
     Certificate,
@@ -101,10 +101,8 @@ def _days_from(session: Session, today: date, column):
 
 
 def _wants_kind(kind: str):
-    """SQL: the subscriber chose this notice kind (an empty choice means the defaults)."""
-    chosen = cast(Subscriber.alert_kinds, String)
-    named = chosen.like(f'%"{kind}"%')
-    return or_(chosen == "[]", named) if kind in DEFAULT_TOPICS else named
+    """SQL: the subscriber chose this topic (topics are stored spelled out, see SubscriberData)."""
+    return cast(Subscriber.alert_kinds, String).like(f'%"{kind}"%')
 
 
 def _region_matches(region: str):

@@ -138,7 +138,7 @@ class Subscriber(Base):
     region: Mapped[str] = mapped_column(String(64), default="")  # as given, e.g. 天津市红桥区
     province: Mapped[str] = mapped_column(String(32), default="")  # normalised, e.g. 天津
     city: Mapped[str] = mapped_column(String(32), default="")  # e.g. 天津 for a 直辖市, 深圳
-    alert_kinds: Mapped[list] = mapped_column(JSON, default=list)  # empty: all kinds
+    alert_kinds: Mapped[list] = mapped_column(JSON)  # the topics chosen, spelled out
     reminder_days: Mapped[int] = mapped_column(Integer, default=3)
     expiry_reminders: Mapped[bool] = mapped_column(Boolean, default=True)
     digest: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -78,7 +78,7 @@ class SubscriberData:
     region: str = ""
     certificates: tuple[CertificateData, ...] = ()
     name: str | None = None
-    alert_kinds: tuple[str, ...] = ()
+    alert_kinds: tuple[str, ...] = ()  # none chosen: every kind (``validated`` spells them out)
     reminder_days: int = 3
     digest: bool = True
 
@@ -87,6 +87,9 @@ class SubscriberData:
         unknown = [k for k in self.alert_kinds if k not in Topic.values()]
         if unknown:
             raise InvalidSubscription(f"未知的提醒类型：{', '.join(unknown)}")
+        # Stored explicitly, in one order: no choice means every kind, and what is stored is
+        # exactly what matching reads and the manage page and the export show.
+        alert_kinds = tuple(k for k in Topic.values() if k in self.alert_kinds or not self.alert_kinds)
         if not 0 <= self.reminder_days <= 60:
             raise InvalidSubscription("提前提醒天数应在 0 到 60 之间")
         region = (self.region or "").strip()
@@ -96,9 +99,7 @@ class SubscriberData:
         if name and any(c in name for c in "\r\n\x00"):
             raise InvalidSubscription("姓名中不能含有换行或控制字符")
         certificates = tuple(c.validated(today) for c in self.certificates)
-        return SubscriberData(
-            email, region, certificates, name, tuple(self.alert_kinds), self.reminder_days, self.digest
-        )
+        return SubscriberData(email, region, certificates, name, alert_kinds, self.reminder_days, self.digest)
 
 
 @dataclass

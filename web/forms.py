@@ -102,12 +102,11 @@ class SubscriptionForm:
             certificates.append(CertificateData(row.qualification, row.level, row.obtained, registered))
         if not certificates:
             raise InvalidSubscription("请至少填写一个证书")
-        kinds = () if set(self.alerts) == set(Topic) else tuple(self.alerts)
         return SubscriberData(
             email=self.email,
             region=self.region,
             certificates=tuple(certificates),
-            alert_kinds=kinds,
+            alert_kinds=tuple(self.alerts),
             reminder_days=reminder_days,
             digest=self.digest,
         )
@@ -167,7 +166,7 @@ def form_from_subscriber(subscriber: Subscriber) -> SubscriptionForm:
             for c in subscriber.certificates
         ]
         or [CertificateRow()],
-        alerts=list(subscriber.alert_kinds) or list(Topic.values()),
+        alerts=list(subscriber.alert_kinds),
         reminder_days=str(subscriber.reminder_days),
         digest=subscriber.digest,
     )

@@ -32,7 +32,14 @@ NOTICES = {
 TABLE = [
     ("a@x.cn", ("2022下半年",), "天津市红桥区", {}, {("new_window", "A")}),
     ("b@x.cn", ("2023上半年",), "天津市", {}, {("new_window", "B"), ("expiry", "cert")}),
-    ("c@x.cn", ("2022上半年",), "广东省深圳市南山区", {}, {("new_window", "A"), ("late_registration", "D")}),
+    # Default topics are every kind, exam sign-up included (issue 13 item 4).
+    (
+        "c@x.cn",
+        ("2022上半年",),
+        "广东省深圳市南山区",
+        {},
+        {("new_window", "A"), ("late_registration", "D"), ("new_window", "C")},
+    ),
     ("d@x.cn", ("2021",), "深圳市", {"kinds": ("exam_signup",)}, {("new_window", "C")}),
     ("e@x.cn", ("2022下半年",), "天津市", {"status": "pending"}, set()),
     ("f@x.cn", ("2023上半年",), "北京市朝阳区", {}, {("expiry", "cert")}),

@@ -8,7 +8,9 @@ import subprocess
 from crawler.localsite import sample_site_root
 from tests.conftest import cli
 
-KEYS = {"title", "kind", "region", "published", "windows", "eligible", "fees", "warnings"}
+KEYS = {
+    "title", "kind", "region", "published", "windows", "session", "eligible", "fees", "uncertain", "warnings"
+}  # fmt: skip
 SAMPLE = sample_site_root() / "article" / "content" / "2602201000123456780000003.html"
 TEXT = (
     "天津市人事考试中心关于2026年度软考证书登记的通知\n"
