@@ -77,7 +77,7 @@ def test_json_feed_keeps_text_in_content_text():
     [item] = document["items"]
     assert item["title"] == HOSTILE and "content_html" not in item
     assert item["date_modified"] == "2026-03-05T10:00:00+08:00"
-    assert item["tags"] == ["登记", "全国"]
+    assert item["tags"] == ["证书登记", "全国"]
 
 
 @pytest.mark.parametrize("render", [render_rss, render_atom, render_json_feed, render_ics])
