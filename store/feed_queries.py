@@ -19,14 +19,10 @@ from store.models import Alert, Certificate, EligibleRange, Notice, NoticeVersio
 FEED_STATUSES = ("active", "bouncing")
 
 
-def feed_subscriber(session: Session, subscriber_id: int, token_version: int) -> Subscriber | None:
-    """The subscriber a private feed token names, if it is still valid (current version, subscribed)."""
+def feed_subscriber(session: Session, subscriber_id: int) -> Subscriber | None:
+    """The subscriber a private feed token names, if they may still read their feed (subscribed)."""
     return session.scalars(
-        select(Subscriber).where(
-            Subscriber.id == subscriber_id,
-            Subscriber.token_version == token_version,
-            Subscriber.status.in_(FEED_STATUSES),
-        )
+        select(Subscriber).where(Subscriber.id == subscriber_id, Subscriber.status.in_(FEED_STATUSES))
     ).one_or_none()
 
 

@@ -33,6 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
+from core.places import cities_with_own_office
 from core.sessions import REGISTRATION_YEARS, registration_basis, shift_years
 from core.vocab import CERTIFICATE_KINDS, NOTICE_ALERT_KINDS
 from store.models import (
@@ -106,10 +107,16 @@ def _wants_kind(kind: str):
 
 
 def _region_matches(region: str):
-    """SQL: a national notice concerns everyone; a provincial one its province; a city one its city."""
+    """SQL: a national notice concerns everyone; a city one its city; a provincial one its province,
+    except the cities there with an examining institution of their own (a 辽宁 notice is not
+    for 大连, whose own institution has its own row and notices)."""
     if region == "national":
         return true()
-    return or_(Subscriber.province == region, Subscriber.city == region)
+    own = cities_with_own_office(region)
+    province = Subscriber.province == region
+    if own:
+        province = and_(province, Subscriber.city.not_in(own))
+    return or_(province, Subscriber.city == region)
 
 
 def _open_window(today: date):
@@ -397,7 +404,15 @@ def queue_expiry_alerts(
             select(
                 Subscriber.id,
                 literal("expiry"),
-                literal("expiry:") + _text(Certificate.id) + literal(":") + basis + literal(f":{ahead}"),
+                # Named by qualification and session, not by the certificate row: one removed
+                # and entered again on the manage page is the same certificate, reminded once.
+                literal("expiry:")
+                + Certificate.qualification
+                + literal(":")
+                + _text(Certificate.obtained_high)
+                + literal(":")
+                + basis
+                + literal(f":{ahead}"),
                 literal(None, Integer),
                 literal(None, Integer),
                 Certificate.id,
@@ -408,8 +423,7 @@ def queue_expiry_alerts(
             .join(Subscriber, Subscriber.id == Certificate.subscriber_id)
             .where(
                 Subscriber.status == "active",
-                Subscriber.expiry_reminders.is_(True),
-                _wants_kind("reminders"),
+                Subscriber.expiry_reminders.is_(True),  # its own switch, not 截止前提醒 (deadlines)
                 in_stage,
             )
         )

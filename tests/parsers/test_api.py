@@ -34,7 +34,7 @@ def test_plain_registration_notice() -> None:
                 "evidence": "2026年3月2日9:00至3月20日17:00。",
             }
         ],
-        "session": [],
+        "session": ["2026"],
         "eligible": [
             {
                 "from": None,

@@ -18,7 +18,8 @@ API = "/api/subscriptions"
 # A subscriber row as schema 0001 stored it (before topics were stored explicitly).
 OLD_ROW = {
     "status": "active", "region": "", "province": "", "city": "", "reminder_days": 3,
-    "expiry_reminders": True, "digest": True, "token_version": 1, "created_at": START, "hard_bounces": 0,
+    "expiry_reminders": True, "digest": True, "token_version": 1,  # this schema's column
+    "created_at": START, "hard_bounces": 0,
 }  # fmt: skip
 
 
