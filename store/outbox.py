@@ -21,10 +21,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
+from core.vocab import MailPurpose
 from store.models import Alert, Mail, SourceState, Subscriber
 from store.outgoing import OutgoingMail, aware, load_mails
 
-PURPOSES = ("alert", "confirm", "admin")
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_CAP = timedelta(hours=6)
 # A connection lost after DATA may have delivered the mail: wait this long before sending
@@ -58,7 +58,7 @@ def enqueue_mail(
     domain: str,
 ) -> Mail:
     """Add one pending mail (a confirmation, an operator notice) with its Message-ID fixed now."""
-    if purpose not in PURPOSES:
+    if purpose not in MailPurpose.values():
         raise ValueError(f"unknown mail purpose {purpose!r}")
     mail = Mail(
         subscriber_id=subscriber_id,
