@@ -51,6 +51,8 @@ CERTIFICATE_KINDS = ("registration", "late_registration", "certificate_collectio
 NOTICE_ALERT_KINDS = ("new_window", "late_registration", "changed")
 # A registration is valid this many years, from the last registration or from obtaining it.
 REGISTRATION_YEARS = 3
+# Parsed fields whose uncertainty widens whom a notice may concern (the alert then says so).
+UNSURE_FIELDS = ("eligible", "region")
 # Days before the registration lapses on which a reminder goes out; the first is the earliest.
 EXPIRY_REMINDER_DAYS = (180, 30)
 
@@ -136,15 +138,29 @@ def _text(column):
 
 
 @dataclass(frozen=True)
+class _Range:
+    """An eligible range as session ordinals, with the condition text beside it (or None)."""
+
+    low: int
+    high: int
+    condition: str | None
+
+
+@dataclass(frozen=True)
 class _OpenNotice:
-    """A current notice version with an open window, and its eligible ranges as session ordinals."""
+    """A current notice version with an open window: what decides whom it concerns."""
 
     notice_id: int
     version_id: int
     kind: str
     region: str
     published: date | None
-    ranges: tuple[tuple[int, int], ...]
+    opens: date  # when its first window opens (else its publication, else today)
+    ranges: tuple[_Range, ...]
+    uncertain: tuple[dict, ...]  # the parser's {"field", "evidence"} for eligible or region
+
+    def unsure(self, field: str) -> bool:
+        return any(u.get("field") == field for u in self.uncertain)
 
 
 def _open_notices(session: Session, today: date) -> list[_OpenNotice]:
@@ -154,6 +170,11 @@ def _open_notices(session: Session, today: date) -> list[_OpenNotice]:
     them here, over a handful of rows, leaves the per-certificate statements only the
     per-certificate conditions, with the notice's values bound as constants.
     """
+    first_start = (
+        select(func.min(NoticeWindow.start_date))
+        .where(NoticeWindow.version_id == NoticeVersion.id)
+        .scalar_subquery()
+    )
     rows = session.execute(
         select(
             Notice.id,
@@ -161,6 +182,9 @@ def _open_notices(session: Session, today: date) -> list[_OpenNotice]:
             NoticeVersion.kind,
             NoticeVersion.region,
             Notice.published_date,
+            first_start,
+            NoticeVersion.parsed,
+            EligibleRange.position,
             EligibleRange.low,
             EligibleRange.high,
         )
@@ -170,13 +194,52 @@ def _open_notices(session: Session, today: date) -> list[_OpenNotice]:
         .order_by(NoticeVersion.id, EligibleRange.position)
     )
     notices: dict[int, _OpenNotice] = {}
-    for notice_id, version_id, kind, region, published, low, high in rows:
+    for notice_id, version_id, kind, region, published, starts, parsed, position, low, high in rows:
+        parsed = parsed or {}
+        uncertain = tuple(u for u in parsed.get("uncertain", []) if u.get("field") in UNSURE_FIELDS)
         found = notices.setdefault(
-            version_id, _OpenNotice(notice_id, version_id, kind, region, published, ())
+            version_id,
+            _OpenNotice(
+                notice_id, version_id, kind, region, published, starts or published or today, (), uncertain
+            ),
         )
         if low is not None:
-            notices[version_id] = replace(found, ranges=(*found.ranges, (low, high)))
+            stated = parsed.get("eligible", [])
+            condition = stated[position].get("condition") if position < len(stated) else None
+            notices[version_id] = replace(found, ranges=(*found.ranges, _Range(low, high, condition)))
     return list(notices.values())
+
+
+def _due_for_registration(opens: date):
+    """SQL: the certificate's registration began three years or more before ``opens``.
+
+    The last registration if the holder gave one, else its obtaining (``registration_basis``:
+    the same day expiry reminders count from), so a holder who registered last spring is
+    not told to register again.
+    """
+    cutoff = _shift_years(opens, -REGISTRATION_YEARS)
+    # The newest session whose obtaining counts as on or before the cutoff.
+    newest = cutoff.year * 10 + 1 if cutoff >= date(cutoff.year, 7, 1) else (cutoff.year - 1) * 10 + 2
+    return or_(
+        Certificate.last_registered <= cutoff,
+        and_(Certificate.last_registered.is_(None), Certificate.obtained_high <= newest),
+    )
+
+
+def _in_range(notice: _OpenNotice, rng: _Range):
+    """SQL: the certificate lies in ``rng`` and, for a registration notice, is due for it.
+
+    The condition text beside the years (登记有效期已满 / 满三年 / 从未登记) is honoured:
+    the first two are the three-year rule itself; 从未登记 also takes in holders who gave no
+    registration date, whenever they obtained the certificate.
+    """
+    overlaps = and_(Certificate.obtained_low <= rng.high, Certificate.obtained_high >= rng.low)
+    if notice.kind != "registration":
+        return overlaps
+    due = _due_for_registration(notice.opens)
+    if rng.condition and "从未登记" in rng.condition:
+        due = or_(due, Certificate.last_registered.is_(None))
+    return and_(overlaps, due)
 
 
 def queue_notice_alerts(session: Session, *, today: date, now: datetime) -> Counter[str]:
@@ -197,6 +260,9 @@ def queue_notice_alerts(session: Session, *, today: date, now: datetime) -> Coun
     """
 
     def select_alerts(notice: _OpenNotice, kind: str, subscriber_id, certificate_id):
+        # Unsure of the region: everyone may be concerned, and the alert says why.
+        region = true() if notice.unsure("region") else _region_matches(notice.region)
+        detail = {"uncertain": list(notice.uncertain)} if notice.uncertain else {}
         return select(
             subscriber_id,
             literal(kind),
@@ -204,20 +270,18 @@ def queue_notice_alerts(session: Session, *, today: date, now: datetime) -> Coun
             literal(notice.notice_id),
             literal(notice.version_id),
             certificate_id,
-            literal({}, JSON),
+            literal(detail, JSON),
             literal(now, DateTime(timezone=True)),
-        ).where(Subscriber.status == "active", _region_matches(notice.region), _wants_kind(notice.kind))
+        ).where(Subscriber.status == "active", region, _wants_kind(notice.kind))
 
     def holders(notice: _OpenNotice, kind: str, *conditions):
         # Certificates drive the join and the grouping is on certificate.subscriber_id, so
         # SQLite walks the certificate index in subscriber order, looks each subscriber up
         # by primary key and groups without a sort; grouping on subscriber.id made it scan
         # subscribers and search the certificate index once per subscriber instead.
-        eligible = or_(
-            *(
-                and_(Certificate.obtained_low <= high, Certificate.obtained_high >= low)
-                for low, high in notice.ranges
-            )
+        # Unsure of the eligible ranges: every holder may be concerned, and the alert says why.
+        eligible = (
+            true() if notice.unsure("eligible") else or_(*(_in_range(notice, rng) for rng in notice.ranges))
         )
         return (
             select_alerts(notice, kind, Certificate.subscriber_id, func.min(Certificate.id))
@@ -235,10 +299,11 @@ def queue_notice_alerts(session: Session, *, today: date, now: datetime) -> Coun
     notices = _open_notices(session, today)
     counts: Counter[str] = Counter(new_window=0, late_registration=0)
     for notice in notices:
-        if notice.kind in CERTIFICATE_KINDS and notice.kind != "late_registration" and notice.ranges:
+        readable = notice.ranges or notice.unsure("eligible")
+        if notice.kind in CERTIFICATE_KINDS and notice.kind != "late_registration" and readable:
             counts["new_window"] += _insert_alerts(session, holders(notice, "new_window"))
     for notice in notices:
-        if notice.kind == "late_registration" and notice.ranges:
+        if notice.kind == "late_registration" and (notice.ranges or notice.unsure("eligible")):
             counts["late_registration"] += _insert_alerts(
                 session, holders(notice, "late_registration", missed(notice))
             )
