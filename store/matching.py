@@ -18,6 +18,7 @@ from datetime import date, datetime
 from sqlalchemy import (
     JSON,
     DateTime,
+    Integer,
     String,
     and_,
     case,
@@ -163,8 +164,8 @@ class OpenNotice:
         return any(u.get("field") == field for u in self.uncertain)
 
 
-def open_notices(session: Session, today: date) -> list[OpenNotice]:
-    """The notices matching is about, read once.
+def open_notices(session: Session, today: date, *where) -> list[OpenNotice]:
+    """The current notice versions with a window still open on ``today`` (and ``where``), read once.
 
     Window, kind and region are properties of the notice, not of the subscriber: deciding
     them here, over a handful of rows, leaves the per-certificate statements only the
@@ -190,7 +191,7 @@ def open_notices(session: Session, today: date) -> list[OpenNotice]:
         )
         .join(NoticeVersion, NoticeVersion.id == Notice.current_version_id)
         .outerjoin(EligibleRange, EligibleRange.version_id == NoticeVersion.id)
-        .where(open_window(today))
+        .where(open_window(today), *where)
         .order_by(NoticeVersion.id, EligibleRange.position)
     )
     notices: dict[int, OpenNotice] = {}
@@ -240,6 +241,41 @@ def in_range(notice: OpenNotice, rng: EligibleSpan):
     if rng.condition and "从未登记" in rng.condition:
         due = or_(due, Certificate.last_registered.is_(None))
     return and_(overlaps, due)
+
+
+def concerned(notice: OpenNotice, columns=None, statuses: tuple[str, ...] = ("active",)):
+    """SQL: who ``notice`` concerns, one row per subscriber; None when it can name nobody.
+
+    The one statement of the rule (docs/matching.md), for matching (``store.notice_alerts``
+    inserts its rows as alerts) and for private feeds (``store.feed_queries`` asks it about
+    one subscriber): the topic, the region (dropped when unsure), and for certificate
+    notices a certificate in an eligible range (``in_range``; every holder when the ranges
+    are unsure; late registration only for holders who have not registered since the notice
+    came out). ``columns(subscriber_id, certificate_id)`` picks what is selected (default
+    both; the certificate is the lowest-numbered eligible one, None for other kinds).
+    """
+    columns = columns or (lambda subscriber_id, certificate_id: [subscriber_id, certificate_id])
+    region = true() if notice.unsure("region") else region_matches(notice.region)
+    chose = [Subscriber.status.in_(statuses), region, wants_topic(notice.kind)]
+    if notice.kind not in CERTIFICATE_KINDS:
+        return select(*columns(Subscriber.id, literal(None, Integer))).where(*chose)
+    if not notice.ranges and not notice.unsure("eligible"):
+        return None
+    eligible = true() if notice.unsure("eligible") else or_(*(in_range(notice, r) for r in notice.ranges))
+    missed = true()
+    if notice.kind == "late_registration" and notice.published is not None:
+        missed = or_(Certificate.last_registered.is_(None), Certificate.last_registered < notice.published)
+    # Certificates drive the join and the grouping is on certificate.subscriber_id, so
+    # SQLite walks the certificate index in subscriber order, looks each subscriber up by
+    # primary key and groups without a sort; grouping on subscriber.id made it scan
+    # subscribers and search the certificate index once per subscriber instead.
+    return (
+        select(*columns(Certificate.subscriber_id, func.min(Certificate.id)))
+        .select_from(Certificate)
+        .join(Subscriber, Subscriber.id == Certificate.subscriber_id)
+        .where(*chose, eligible, missed)
+        .group_by(Certificate.subscriber_id)
+    )
 
 
 def shift_years(day: date, years: int) -> date:

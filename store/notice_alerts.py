@@ -16,9 +16,7 @@ from sqlalchemy import (
     Integer,
     func,
     literal,
-    or_,
     select,
-    true,
 )
 from sqlalchemy.orm import Session, aliased
 
@@ -26,16 +24,13 @@ from store.matching import (
     CERTIFICATE_KINDS,
     NOTICE_ALERT_KINDS,
     OpenNotice,
-    in_range,
+    concerned,
     insert_alerts,
     open_notices,
     open_window,
-    region_matches,
-    wants_topic,
 )
 from store.models import (
     Alert,
-    Certificate,
     Notice,
     NoticeVersion,
     Subscriber,
@@ -45,12 +40,10 @@ from store.models import (
 def queue_notice_alerts(session: Session, *, today: date, now: datetime) -> Counter[str]:
     """Queue an alert for every subscriber a current notice with an open window concerns.
 
-    "Concerns" means: the subscriber is active and chose the notice's kind, the notice is
-    national or in their province or city, and, for registration and collection notices,
-    one of their certificates lies in an eligible range (the alert names the first such
-    certificate). A late-registration notice (补登记) is its own alert kind and goes only to
-    holders who have not registered since the notice came out: those who missed the window.
-    Returns the alerts added, by kind.
+    "Concerns" is ``store.matching.concerned`` (docs/matching.md); the alert names the
+    first eligible certificate. A late-registration notice (补登记) is its own alert kind.
+    An alert about a notice whose scope the parser was unsure of carries the uncertainty
+    in its detail, so the mail can say so. Returns the alerts added, by kind.
 
     One INSERT … SELECT per open notice, with the notice's values as constants: as one
     statement over notices × subscribers × ranges, SQLite took 1.6–1.9× a bare insert of the
@@ -59,58 +52,35 @@ def queue_notice_alerts(session: Session, *, today: date, now: datetime) -> Coun
     follow it as they did when each pass was one statement.
     """
 
-    def select_alerts(notice: OpenNotice, kind: str, subscriber_id, certificate_id):
-        # Unsure of the region: everyone may be concerned, and the alert says why.
-        region = true() if notice.unsure("region") else region_matches(notice.region)
+    def alerts(notice: OpenNotice, kind: str):
         detail = {"uncertain": list(notice.uncertain)} if notice.uncertain else {}
-        return select(
-            subscriber_id,
-            literal(kind),
-            literal(f"notice:{notice.notice_id}"),
-            literal(notice.notice_id),
-            literal(notice.version_id),
-            certificate_id,
-            literal(detail, JSON),
-            literal(now, DateTime(timezone=True)),
-        ).where(Subscriber.status == "active", region, wants_topic(notice.kind))
-
-    def holders(notice: OpenNotice, kind: str, *conditions):
-        # Certificates drive the join and the grouping is on certificate.subscriber_id, so
-        # SQLite walks the certificate index in subscriber order, looks each subscriber up
-        # by primary key and groups without a sort; grouping on subscriber.id made it scan
-        # subscribers and search the certificate index once per subscriber instead.
-        # Unsure of the eligible ranges: every holder may be concerned, and the alert says why.
-        eligible = (
-            true() if notice.unsure("eligible") else or_(*(in_range(notice, rng) for rng in notice.ranges))
+        return concerned(
+            notice,
+            lambda subscriber_id, certificate_id: [
+                subscriber_id,
+                literal(kind),
+                literal(f"notice:{notice.notice_id}"),
+                literal(notice.notice_id),
+                literal(notice.version_id),
+                certificate_id,
+                literal(detail, JSON),
+                literal(now, DateTime(timezone=True)),
+            ],
         )
-        return (
-            select_alerts(notice, kind, Certificate.subscriber_id, func.min(Certificate.id))
-            .select_from(Certificate)
-            .join(Subscriber, Subscriber.id == Certificate.subscriber_id)
-            .where(eligible, *conditions)
-            .group_by(Certificate.subscriber_id)
-        )
-
-    def missed(notice: OpenNotice):
-        if notice.published is None:
-            return true()
-        return or_(Certificate.last_registered.is_(None), Certificate.last_registered < notice.published)
 
     notices = open_notices(session, today)
     counts: Counter[str] = Counter(new_window=0, late_registration=0)
-    for notice in notices:
-        readable = notice.ranges or notice.unsure("eligible")
-        if notice.kind in CERTIFICATE_KINDS and notice.kind != "late_registration" and readable:
-            counts["new_window"] += insert_alerts(session, holders(notice, "new_window"))
-    for notice in notices:
-        if notice.kind == "late_registration" and (notice.ranges or notice.unsure("eligible")):
-            counts["late_registration"] += insert_alerts(
-                session, holders(notice, "late_registration", missed(notice))
-            )
-    for notice in notices:
-        if notice.kind not in CERTIFICATE_KINDS:
-            everyone = select_alerts(notice, "new_window", Subscriber.id, literal(None, Integer))
-            counts["new_window"] += insert_alerts(session, everyone)
+    passes = (  # certificate notices, late registration, the rest: ids keep this order
+        lambda n: n.kind in CERTIFICATE_KINDS and n.kind != "late_registration",
+        lambda n: n.kind == "late_registration",
+        lambda n: n.kind not in CERTIFICATE_KINDS,
+    )
+    for belongs in passes:
+        for notice in filter(belongs, notices):
+            kind = "late_registration" if notice.kind == "late_registration" else "new_window"
+            query = alerts(notice, kind)
+            if query is not None:
+                counts[kind] += insert_alerts(session, query)
     return counts
 
 
