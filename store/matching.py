@@ -34,7 +34,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from parsers.places import cities_with_own_office
+from core.places import cities_with_own_office
+from core.sessions import REGISTRATION_YEARS, shift_years
+from core.vocab import CERTIFICATE_KINDS
 from store.models import (
     Alert,
     Certificate,
@@ -46,12 +48,6 @@ from store.models import (
     Subscriber,
 )
 
-# Kinds whose notices name the certificates they concern; the others concern everyone in the region.
-CERTIFICATE_KINDS = ("registration", "late_registration", "certificate_collection")
-# Alert kinds that say "this notice concerns you"; a later change or deadline follows them.
-NOTICE_ALERT_KINDS = ("new_window", "late_registration", "changed")
-# A registration is valid this many years, from the last registration or from obtaining it.
-REGISTRATION_YEARS = 3
 # Parsed fields whose uncertainty widens whom a notice may concern (the alert then says so).
 UNSURE_FIELDS = ("eligible", "region")
 # Days before the registration lapses on which a reminder goes out; the first is the earliest.
@@ -276,30 +272,6 @@ def concerned(notice: OpenNotice, columns=None, statuses: tuple[str, ...] = ("ac
         .where(*chose, eligible, missed)
         .group_by(Certificate.subscriber_id)
     )
-
-
-def shift_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
-def registration_basis(obtained_high: int, last_registered: date | None) -> date:
-    """The day a certificate's current registration period began.
-
-    The last registration if known; otherwise the end of the session it was obtained in
-    (1 July for 上半年, 1 January after 下半年), a conservative stand-in for the issue date.
-    """
-    if last_registered is not None:
-        return last_registered
-    year, half = divmod(obtained_high, 10)
-    return date(year, 7, 1) if half == 1 else date(year + 1, 1, 1)
-
-
-def registration_expiry(obtained_high: int, last_registered: date | None) -> date:
-    """The last day the current registration is valid."""
-    return shift_years(registration_basis(obtained_high, last_registered), REGISTRATION_YEARS)
 
 
 def bundle_alerts_into_mails(session: Session, *, now: datetime, domain: str) -> int:

@@ -20,9 +20,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
+from core.vocab import CERTIFICATE_KINDS, NOTICE_ALERT_KINDS
 from store.matching import (
-    CERTIFICATE_KINDS,
-    NOTICE_ALERT_KINDS,
     OpenNotice,
     concerned,
     insert_alerts,

@@ -20,16 +20,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from core.sessions import REGISTRATION_YEARS, registration_basis, shift_years
+from core.vocab import NOTICE_ALERT_KINDS
 from store.matching import (
     EXPIRY_REMINDER_DAYS,
-    NOTICE_ALERT_KINDS,
-    REGISTRATION_YEARS,
     as_text,
     days_from,
     insert_alerts,
     json_object,
-    registration_basis,
-    shift_years,
     wants_topic,
 )
 from store.models import (
