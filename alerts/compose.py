@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC
@@ -29,6 +28,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import escape
 
 from alerts.tokens import epoch_day, make_token
+from core.text import safe_line
 from parsers.wording import fee_line, session_label, window_line
 from store.matching import registration_expiry
 from store.outbox import AlertItem, OutgoingMail
@@ -40,7 +40,6 @@ if TYPE_CHECKING:
 # exam office and the Chinese government's own domain (only public bodies can hold one).
 DEFAULT_OFFICIAL_DOMAINS = ("ruankao.org.cn", "gov.cn")
 SUBJECT_LIMIT = 120
-_UNSAFE_HEADER = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 KIND_LABELS = {
     "new_window": "新通知",
     "late_registration": "补登记",
@@ -57,9 +56,7 @@ def clean_header(value: str | None, limit: int = SUBJECT_LIMIT) -> str:
     ``=?UTF-8?Q?=0A?=`` cannot turn into a newline when a client decodes the header.
     Capped at ``limit`` characters (code points, never half of one).
     """
-    text = _UNSAFE_HEADER.sub(" ", value or "").replace("=?", "= ?")
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return safe_line((value or "").replace("=?", "= ?"), limit=limit)
 
 
 def official_domains(config: Config) -> tuple[str, ...]:
@@ -134,14 +131,14 @@ def alert_view(item: AlertItem, mail: OutgoingMail, domains: tuple[str, ...]) ->
     official = is_official(item.notice_url, domains)
     return AlertView(
         kind_label=KIND_LABELS.get(item.kind, item.kind),
-        title=item.notice_title or f"{item.qualification}证书登记",
-        reason=_reason(item, mail),
-        windows=tuple(window_line(w) for w in windows),
-        fees=tuple(fee_line(f) for f in parsed.get("fees", [])),
-        evidence=tuple(dict.fromkeys(e.strip() for e in evidence if e and e.strip())),
-        changes=tuple(item.detail.get("changes", [])),
+        title=safe_line(item.notice_title) or f"{item.qualification}证书登记",
+        reason=safe_line(_reason(item, mail)),
+        windows=tuple(safe_line(window_line(w)) for w in windows),
+        fees=tuple(safe_line(fee_line(f)) for f in parsed.get("fees", [])),
+        evidence=tuple(dict.fromkeys(line for line in map(safe_line, evidence) if line)),
+        changes=tuple(safe_line(c) for c in item.detail.get("changes", [])),
         link=item.notice_url if official else None,
-        link_text=None if official else item.notice_url,
+        link_text=None if official else safe_line(item.notice_url),
     )
 
 

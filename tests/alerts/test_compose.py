@@ -141,6 +141,23 @@ def test_hostile_text_is_escaped_in_html_and_off_domain_links_are_plain_text():
     assert "evil.example" in html and 'href="https://ruankao.org.cn.evil' not in html
 
 
+def test_control_and_bidi_characters_from_titles_and_subscriber_fields_leave_no_trace_in_the_bodies():
+    dirty = "\x1b\u202e\u2066\x9b\x07"
+    hostile = item(
+        notice_title=f"关于{dirty}证书登记的通知",
+        region="天津",
+        qualification=None,
+        parsed={**PARSED, "windows": [{**PARSED["windows"][0], "evidence": f"登记时间{dirty}为3月2日"}]},
+    )
+    message = reparse(
+        compose(replace(mail(hostile), subscriber=replace(mail().subscriber, region=f"天津{dirty}")), CONFIG)
+    )
+    for subtype in ("plain", "html"):
+        body = message.get_body((subtype,)).get_content()
+        assert "关于证书登记的通知" in body and "登记时间为3月2日" in body and "天津" in body
+        assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", body), subtype
+
+
 def test_subscriber_names_cannot_inject_headers():
     message = reparse(compose(mail(name="张三\r\nBcc: x@evil.example"), CONFIG))
     assert message["Bcc"] is None
