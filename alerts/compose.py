@@ -15,7 +15,7 @@ import base64
 import hashlib
 import uuid
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, date
 from email import message_from_bytes, policy
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -23,6 +23,7 @@ from email.utils import format_datetime, parseaddr
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import escape
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 # exam office and the Chinese government's own domain (only public bodies can hold one).
 DEFAULT_OFFICIAL_DOMAINS = ("ruankao.org.cn", "gov.cn")
 SUBJECT_LIMIT = 120
+BEIJING = ZoneInfo("Asia/Shanghai")
 KIND_LABELS = {
     "new_window": "新通知",
     "late_registration": "补登记",
@@ -118,6 +120,21 @@ def _reason(item: AlertItem, mail: OutgoingMail) -> str:
     return f"这是{_region_label(item.region)}的通知，您登记的地区是{place}。"
 
 
+def _days_left(window: dict, mail: OutgoingMail) -> str:
+    """``（还剩 3 天）`` until the window's last day, counted in Beijing time from when the mail was queued.
+
+    The queueing time, not the sending time, so that the same mail composes to the same bytes.
+    """
+    try:
+        end = date.fromisoformat(str(window.get("end") or "")[:10])
+    except ValueError:
+        return ""
+    left = (end - mail.created_at.astimezone(BEIJING).date()).days
+    if left < 0:
+        return ""
+    return "（今天截止）" if left == 0 else f"（还剩 {left} 天）"
+
+
 def alert_view(item: AlertItem, mail: OutgoingMail, domains: tuple[str, ...]) -> AlertView:
     """Turn one alert into the lines a reader needs: what, why it concerns them, when, how much."""
     parsed = item.parsed
@@ -129,8 +146,11 @@ def alert_view(item: AlertItem, mail: OutgoingMail, domains: tuple[str, ...]) ->
     evidence += [e.get("evidence", "") for e in parsed.get("eligible", [])]
     evidence += [f.get("evidence", "") for f in parsed.get("fees", [])]
     official = is_official(item.notice_url, domains)
+    label = KIND_LABELS.get(item.kind, item.kind)
+    if item.kind == "closing_soon" and windows:
+        label += _days_left(windows[0], mail)
     return AlertView(
-        kind_label=KIND_LABELS.get(item.kind, item.kind),
+        kind_label=label,
         title=safe_line(item.notice_title) or f"{item.qualification}证书登记",
         reason=safe_line(_reason(item, mail)),
         windows=tuple(safe_line(window_line(w)) for w in windows),

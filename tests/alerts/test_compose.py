@@ -103,7 +103,7 @@ def test_a_digest_carries_every_alert_and_composes_the_same_bytes_twice():
     message = reparse(compose(digest, CONFIG))
     assert "2条新提醒" in message["Subject"]
     text = message.get_body(("plain",)).get_content()
-    assert "【新通知】" in text and "【即将截止】第二条通知" in text
+    assert "【新通知】" in text and "【即将截止（还剩 19 天）】第二条通知" in text
     assert message_bytes(digest, CONFIG) == message_bytes(digest, CONFIG)
 
 
