@@ -9,7 +9,9 @@ Matching rules (a found item is right when an expected item of the same notice h
 duplicates count as often as they occur):
 - windows: (start, end) as written in the JSON (a date, or a date and time); "windows +label" also
   requires the label.
-- fees: (amount, per); the item is named as written in notices (快递费 / 邮寄费), so it is not compared.
+- fees: (amount, per), per as a unit (goldens write it as the notice does: 生 and 人 are per person,
+  科 and 人•科 per subject, 人·两科 a per-person total; see ``canonical_per``); the item is named as
+  written in notices (快递费 / 邮寄费), so it is not compared.
 - eligible: (from, to), only on notices whose golden kind is registration, late_registration or
   certificate_collection (the only kinds that carry eligibility); "eligible +condition" also
   requires the condition text.
@@ -27,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.parsers.corpus_cases import load_cases
-from tests.parsers.real_cases import SPLITS, load_real
+from tests.parsers.real_cases import SPLITS, canonical_per, load_real
 
 ELIGIBLE_KINDS = ("registration", "late_registration", "certificate_collection")
 
@@ -37,7 +39,10 @@ def _items(keys: tuple[str, ...]) -> Callable[[str], Callable[[dict, dict], Coun
         def facts(notice: dict, golden: dict) -> Counter:
             if field == "eligible" and golden["kind"] not in ELIGIBLE_KINDS:
                 return Counter()
-            return Counter(tuple(item.get(key) for key in keys) for item in notice.get(field, []))
+            return Counter(
+                tuple(canonical_per(item.get(key)) if key == "per" else item.get(key) for key in keys)
+                for item in notice.get(field, [])
+            )
 
         return facts
 

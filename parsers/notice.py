@@ -16,12 +16,12 @@ from typing import TypeVar
 from parsers.dates import WindowReader, YearContext
 from parsers.eligible import CERTIFICATE_TOPIC, HOLDER_TOPIC, EligibleReader
 from parsers.fees import FeeReader
-from parsers.kind import classify, settle_kind
+from parsers.kind import classify, is_explainer, settle_kind
 from parsers.notes import Notes
 from parsers.numerals import SMALL_CHARS, YEAR_CHARS, to_int
 from parsers.places import NATIONAL
 from parsers.region import find_region
-from parsers.session import read_sessions
+from parsers.session import read_sessions, sessions_in
 from parsers.text import (
     MAX_HTML_CHARS,
     MAX_TITLE_CHARS,
@@ -37,7 +37,6 @@ from parsers.types import EligibleRange, ParsedNotice, ParseWarning, WarningCode
 _T = TypeVar("_T")
 # Text past this length is not searched: real notices are a few thousand characters.
 MAX_TEXT_CHARS = 200_000
-_SESSION = re.compile(rf"([{YEAR_CHARS}]{{4}})\s*年\s*度?\s*(上半年|下半年)?")
 _META_DATE = re.compile(
     r"(?:发布时间|发布日期|信息提供日期|发文日期|成文日期)\s*:\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})"
 )
@@ -69,6 +68,18 @@ def _published_from(meta: str, text: str) -> date | None:
         if match:
             return _safe_date(to_int(match["y"]), to_int(match["m"]), to_int(match["d"]))
     return None
+
+
+def _year_context(title: str, sentences: list[Sentence], published: date | None) -> YearContext:
+    """Year-less dates take their year from the title's session, else the first exam session
+    the body names (a copy without its title), and the published date."""
+    named = sessions_in(title) or next(
+        (found for sentence in sentences if (found := sessions_in(sentence.norm, exam_only=True))), []
+    )
+    if not named:
+        return YearContext(published, None, None)
+    first = named[0]
+    return YearContext(published, int(first[:4]), first[4:] or None)
 
 
 def _first_line(text: str) -> str:
@@ -143,14 +154,11 @@ def _parse(
         published = _published_from(meta, text)
         if published is None:
             notes.warn(WarningCode.MISSING, "no published date given or found on the page")
-    session = _SESSION.search(normalise(title))
-    years = YearContext(
-        published, to_int(session.group(1)) if session else None, session.group(2) if session else None
-    )
+    sentences = split_sentences(text)
+    years = _year_context(normalise(title), sentences, published)
     kind = classify(normalise(title), normalise(text))
     region = region or find_region(normalise(title), normalise(meta), normalise(text))
 
-    sentences = split_sentences(text)
     window_reader = WindowReader(years)
     eligible_reader = EligibleReader(
         published, CERTIFICATE_TOPIC if kind == "certificate_collection" else HOLDER_TOPIC
@@ -169,7 +177,9 @@ def _parse(
         return []
 
     eligible = _guarded(notes, "eligible", read_eligible)
-    kind = settle_kind(kind, normalise(title), bool(windows))
+    kind = settle_kind(kind, normalise(title), [w.label for w in windows])
+    if kind == "other" and is_explainer(normalise(title)):
+        windows = []
     if kind not in ("registration", "late_registration", "certificate_collection"):
         eligible = []
     sessions = (

@@ -432,7 +432,15 @@ def queue_expiry_alerts(
             select(
                 Subscriber.id,
                 literal("expiry"),
-                literal("expiry:") + _text(Certificate.id) + literal(":") + basis + literal(f":{ahead}"),
+                # Named by qualification and session, not by the certificate row: one removed
+                # and entered again on the manage page is the same certificate, reminded once.
+                literal("expiry:")
+                + Certificate.qualification
+                + literal(":")
+                + _text(Certificate.obtained_high)
+                + literal(":")
+                + basis
+                + literal(f":{ahead}"),
                 literal(None, Integer),
                 literal(None, Integer),
                 Certificate.id,

@@ -224,10 +224,14 @@ class Alert(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscriber.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(32))  # new_window | changed | closing_soon | expiry | ...
-    about: Mapped[str] = mapped_column(String(200))  # e.g. notice:12, version:40:window:0, cert:7:2027
+    about: Mapped[str] = mapped_column(
+        String(200)
+    )  # e.g. notice:12, closing:12:0:2026-03-20, expiry:程序员:20192:…
     notice_id: Mapped[int | None] = mapped_column(ForeignKey("notice.id", ondelete="CASCADE"))
     version_id: Mapped[int | None] = mapped_column(ForeignKey("notice_version.id", ondelete="CASCADE"))
-    certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id", ondelete="CASCADE"))
+    # SET NULL, not CASCADE: removing a certificate must not delete what was sent about it
+    # (the next run would queue it again); the unique key never names a certificate row.
+    certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id", ondelete="SET NULL"))
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     mail_id: Mapped[int | None] = mapped_column(ForeignKey("mail.id", ondelete="SET NULL"), index=True)

@@ -6,10 +6,11 @@ so an address or a session is checked the same way whichever door it came in by.
 
 from __future__ import annotations
 
-import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
@@ -22,10 +23,14 @@ from store.qualifications import LEVELS, QUALIFICATIONS
 STATUSES = ("pending", "active", "unsubscribed", "bouncing")
 ALERT_KINDS = ("registration", "late_registration", "exam_signup", "certificate_collection", "reminders")
 
-# Deliberately plain: one @, no spaces or control characters, a dotted domain. The SMTP
-# server is the final judge; this only keeps out typos and header injection.
-_EMAIL = re.compile(
-    r"^[^@\s\x00-\x1f\x7f\"(),:;<>\[\\\]]{1,64}@[A-Za-z0-9\u00a1-\uffff.-]{1,252}\.[A-Za-z\u00a1-\uffff]{2,63}$"
+# What email-validator's complaint is about, said in Chinese (its own messages are English).
+_EMAIL_PROBLEMS = (
+    ("too long", "地址过长"),
+    ("hyphen", "连字符（-）的位置不对"),
+    ("after the @-sign", "@ 后面的域名无效"),
+    ("before the @-sign", "@ 前面的用户名无效"),
+    ("period", "点（.）的位置不对"),
+    ("@-sign", "地址中必须有且只有一个 @"),
 )
 
 
@@ -60,13 +65,34 @@ def _shown(value: str, limit: int) -> str:
     return f"「{value[:limit]}」"
 
 
+def _visible(text: str) -> str:
+    """NFKC without format characters: full-width ｌｉ＠ becomes li@, zero-width spaces go."""
+    return "".join(c for c in unicodedata.normalize("NFKC", text) if unicodedata.category(c) != "Cf")
+
+
 def normalise_email(raw: str) -> str:
-    """Trimmed and lower-cased, so ``A@X.com`` and ``a@x.com `` are one subscriber."""
-    email = (raw or "").strip()
-    if any(c in email for c in "\r\n\x00") or not _EMAIL.match(email) or len(email) > 254:
-        message = f"邮箱地址无效：{_shown(email, 80)}" if email else "请填写邮箱地址"
-        raise InvalidSubscription(message, field="email")
-    return email.lower()
+    """The one stored form of an address, so look-alikes of one mailbox are one subscriber.
+
+    The rule (docs/subscriptions.md): NFKC (full-width letters and ＠ become plain ones),
+    format characters dropped (zero-width spaces and joiners, soft hyphens, BOMs), then
+    email-validator checks the syntax without DNS (no quoted local parts, a real dotted
+    domain, IDNA rules for non-ASCII domains) and normalises the domain: an A-label
+    ``xn--…`` domain is stored as its Unicode form, so ``li@例子.中国`` and its punycode
+    are one subscriber. Last, the whole address is lower-cased, as before. The domain is
+    stored in Unicode; the sender IDNA-encodes it for the envelope. What fails is refused
+    here, with the reason in Chinese, before anything is stored.
+    """
+    typed = (raw or "").strip()
+    if not typed:
+        raise InvalidSubscription("请填写邮箱地址", field="email")
+    if any(c in typed for c in "\r\n\x00"):
+        raise InvalidSubscription(f"邮箱地址无效（含有换行或控制字符）：{_shown(typed, 80)}", field="email")
+    try:
+        valid = validate_email(_visible(typed), check_deliverability=False, allow_smtputf8=True)
+    except EmailNotValidError as exc:
+        reason = next((zh for en, zh in _EMAIL_PROBLEMS if en in str(exc)), "格式不正确，无法投递")
+        raise InvalidSubscription(f"邮箱地址无效（{reason}）：{_shown(typed, 80)}", field="email") from None
+    return valid.normalized.lower()
 
 
 @dataclass(frozen=True)
@@ -185,10 +211,13 @@ def _certificate_row(cert: CertificateData) -> Certificate:
 
 
 def find_subscriber(session: Session, email: str) -> Subscriber | None:
+    """The subscriber of ``email`` in any of its look-alike spellings (see ``normalise_email``)."""
+    try:
+        email = normalise_email(email)
+    except InvalidSubscription:
+        email = email.strip().lower()  # stored before addresses were normalised this way
     return session.scalars(
-        select(Subscriber)
-        .options(selectinload(Subscriber.certificates))
-        .where(Subscriber.email == email.lower())
+        select(Subscriber).options(selectinload(Subscriber.certificates)).where(Subscriber.email == email)
     ).one_or_none()
 
 

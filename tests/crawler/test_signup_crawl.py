@@ -70,37 +70,38 @@ def test_an_unchanged_recrawl_costs_one_conditional_get(database_url, table_dir,
     assert report["sources"]["ruankao-signup"]["unchanged"] == 37
 
 
-def test_a_moved_deadline_is_a_new_version_worded_as_a_change(database_url, table_dir, tmp_path):
+def crawl_amend_crawl(
+    database_url: str, table_dir: Path, cache: Path, old: str, new: str
+) -> tuple[int, dict]:
+    """Crawl the table, replace the first ``old`` in it by ``new``, crawl again; the second crawl's result."""
     page = table_dir / PAGE
     with serve(table_dir) as site:
-        crawl(database_url, site.url(PAGE), tmp_path / "cache")
-        html = page.read_text(encoding="utf-8")
-        page.write_text(
-            html.replace(
-                "2026-03-10 09:00 ~ 2026-03-20 17:00</div>", "2026-03-10 09:00 ~ 2026-03-27 17:00</div>", 1
-            ),
-            encoding="utf-8",
-        )
-        code, report = crawl(database_url, site.url(PAGE), tmp_path / "cache")
+        crawl(database_url, site.url(PAGE), cache)
+        page.write_text(page.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+        return crawl(database_url, site.url(PAGE), cache)
+
+
+def test_a_moved_deadline_is_a_new_version_worded_as_a_change(database_url, table_dir, tmp_path):
+    code, report = crawl_amend_crawl(
+        database_url,
+        table_dir,
+        tmp_path / "cache",
+        "2026-03-10 09:00 ~ 2026-03-20 17:00</div>",
+        "2026-03-10 09:00 ~ 2026-03-27 17:00</div>",
+    )
     assert (code, report["changed"]) == (0, 1), report
     _, diff = notices(database_url)["2026年上半年软考报名与缴费时间（天津）"]
     assert "报名截止：2026年3月20日 17:00 → 2026年3月27日 17:00" in diff.splitlines()
 
 
 def test_a_window_filled_in_later_is_a_change(database_url, table_dir, tmp_path):
-    page = table_dir / PAGE
-    with serve(table_dir) as site:
-        crawl(database_url, site.url(PAGE), tmp_path / "cache")
-        html = page.read_text(encoding="utf-8")
-        page.write_text(
-            html.replace(
-                '<div class="layui-col-md4 col2 timeW">未定</div>',
-                '<div class="layui-col-md4 col2 timeW">2026-03-20 09:00 ~ 2026-03-29 17:00</div>',
-                1,
-            ),
-            encoding="utf-8",
-        )
-        code, report = crawl(database_url, site.url(PAGE), tmp_path / "cache")
+    code, report = crawl_amend_crawl(
+        database_url,
+        table_dir,
+        tmp_path / "cache",
+        '<div class="layui-col-md4 col2 timeW">未定</div>',
+        '<div class="layui-col-md4 col2 timeW">2026-03-20 09:00 ~ 2026-03-29 17:00</div>',
+    )
     assert (code, report["changed"]) == (0, 1), report
     _, diff = notices(database_url)["2026年上半年软考报名与缴费时间（青海）"]
     assert "新增报名：2026年3月20日 09:00 至 2026年3月29日 17:00" in diff.splitlines()

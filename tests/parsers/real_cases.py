@@ -34,6 +34,31 @@ class RealCase:
         return parsed.to_dict()
 
 
+_PER_PERSON = {"人", "生", "考生", "位", "名", "人次"}
+_PER_SUBJECT = {"科", "科目", "门", "每科"}
+_PER_CERTIFICATE = {"本", "张", "份", "证书", "证"}
+
+
+def canonical_per(per: str | None) -> str | None:
+    """The unit a fee is charged per, as one of the parser's words: goldens write it as the notice
+    does (生, 科, 人•科, 人·两科), the parser as a unit (人, 科目, 科次, 件, 证书). A count of
+    subjects (人·两科) is a per-person total; 人•科 is per subject."""
+    if per is None:
+        return None
+    plain = per.strip("()（） ")
+    if "科次" in plain:
+        return "科次"
+    if any(count in plain for count in ("两科", "二科", "三科", "四科")):
+        return "人"
+    if "科" in plain or plain in _PER_SUBJECT:
+        return "科目"
+    if plain in _PER_PERSON:
+        return "人"
+    if plain in _PER_CERTIFICATE:
+        return "证书"
+    return plain
+
+
 def load_real(split: str) -> list[RealCase]:
     """Every notice of one split, sorted by id; a split that has not landed yet is empty."""
     if split not in SPLITS:

@@ -295,6 +295,22 @@ def fees(text: str, default: str | None = None) -> list[tuple[Decimal, str, str 
         ("高级资格三个科目考试费合计150元。", [(Decimal(150), "考试费", "人")]),
         ("证书登记不收取费用。", [(Decimal(0), "登记费", None)]),
         ("免费邮寄证书。", [(Decimal(0), "邮寄费", None)]),
+        # Amounts are read whole and in Chinese numerals.
+        ("登记费每人三十元。", [(Decimal(30), "登记费", "人")]),
+        ("登记费一百二十元/人。", [(Decimal(120), "登记费", "人")]),
+        (
+            "考务费每科68元，考试费每科30元。",
+            [(Decimal(68), "考务费", "科目"), (Decimal(30), "考试费", "科目")],
+        ),
+        ("中级资格报名费:120元(人·两科);", [(Decimal(120), "报名费", "人")]),
+        ("报名费初级资格140元/生。", [(Decimal(140), "报名费", "人")]),
+        ("考试费按每科68元的标准收取(含上缴国家部分)。", [(Decimal(68), "考试费", "科目")]),
+        (
+            "每人收取报名费20元,每人每科次收取考务费68元。",
+            [(Decimal(20), "报名费", "人"), (Decimal(68), "考务费", "科次")],
+        ),
+        ("登记费123456789元。", []),
+        ("可使用免费预约短信提醒服务。", []),
         # Not fees: revenue splits, dates, 元旦/元月, amounts without an item.
         ("考试费收入按60%比例上缴省考试院，每科目上缴24元。", []),
         ("2024年元旦放假。", []),
@@ -306,6 +322,11 @@ def fees(text: str, default: str | None = None) -> list[tuple[Decimal, str, str 
 )
 def test_fees(text: str, expected: list) -> None:
     assert fees(text) == expected
+
+
+def test_list_items_under_a_fee_heading_take_its_item() -> None:
+    text = "六、快递收费标准\n1.山西省内,12元/件;\n2.西藏(十四区),24元/件。\n七、其他\n考生须知,30元/件。"
+    assert fees(text) == [(Decimal(12), "邮寄费", "件"), (Decimal(24), "邮寄费", "件")]
 
 
 def test_fee_without_item_uses_the_kind_default() -> None:
