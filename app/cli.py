@@ -321,7 +321,7 @@ def cmd_prune(args, config: Config) -> int:
 def cmd_demo(args, config: Config) -> int:
     from app.demo import run_demo
 
-    return run_demo(out=args.out, today=args.today)
+    return run_demo(out=args.out, today=args.today, serve=args.serve)
 
 
 # --- argument parsing ------------------------------------------------------------------
@@ -421,6 +421,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="keep the demo's files here (default: a new temporary folder)")
     p.add_argument(
         "--today", type=iso_date, help="the demo's today (default: a day inside the sample windows)"
+    )
+    p.add_argument(
+        "--serve",
+        action="store_true",
+        help="then keep the web app up (its URL is printed) so mail links work",
     )
     p.set_defaults(func=cmd_demo)
     return parser
