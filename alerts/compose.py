@@ -29,9 +29,11 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import escape
 
 from alerts.tokens import epoch_day, make_token
+from core.places import region_label
+from core.sessions import registration_expiry
 from core.text import safe_line
-from parsers.wording import fee_line, session_label, window_line
-from store.matching import registration_expiry
+from core.vocab import AlertKind
+from core.wording import fee_line, session_label, window_line
 from store.outbox import AlertItem, OutgoingMail
 
 if TYPE_CHECKING:
@@ -42,13 +44,6 @@ if TYPE_CHECKING:
 DEFAULT_OFFICIAL_DOMAINS = ("ruankao.org.cn", "gov.cn")
 SUBJECT_LIMIT = 120
 BEIJING = ZoneInfo("Asia/Shanghai")
-KIND_LABELS = {
-    "new_window": "新通知",
-    "late_registration": "补登记",
-    "changed": "通知有变更",
-    "closing_soon": "即将截止",
-    "expiry": "证书登记即将到期",
-}
 
 
 def clean_header(value: str | None, limit: int = SUBJECT_LIMIT) -> str:
@@ -79,10 +74,6 @@ def is_official(url: str | None, domains: tuple[str, ...]) -> bool:
     if parts.scheme not in ("http", "https") or "@" in parts.netloc or not host:
         return False
     return any(host == d or host.endswith("." + d) for d in domains)
-
-
-def _region_label(region: str | None) -> str:
-    return "全国" if region in (None, "", "national") else region
 
 
 @dataclass(frozen=True)
@@ -116,8 +107,8 @@ def _reason(item: AlertItem, mail: OutgoingMail) -> str:
     subscriber = mail.subscriber
     if item.region in (None, "", "national"):
         return "这是面向全国的通知。"
-    place = subscriber.region if subscriber and subscriber.region else _region_label(item.region)
-    return f"这是{_region_label(item.region)}的通知，您登记的地区是{place}。"
+    place = subscriber.region if subscriber and subscriber.region else region_label(item.region)
+    return f"这是{region_label(item.region)}的通知，您登记的地区是{place}。"
 
 
 def _days_left(window: dict, mail: OutgoingMail) -> str:
@@ -146,7 +137,7 @@ def alert_view(item: AlertItem, mail: OutgoingMail, domains: tuple[str, ...]) ->
     evidence += [e.get("evidence", "") for e in parsed.get("eligible", [])]
     evidence += [f.get("evidence", "") for f in parsed.get("fees", [])]
     official = is_official(item.notice_url, domains)
-    label = KIND_LABELS.get(item.kind, item.kind)
+    label = AlertKind(item.kind).label
     if item.kind == "closing_soon" and windows:
         label += _days_left(windows[0], mail)
     return AlertView(

@@ -94,7 +94,7 @@ def _serve(config: Config, port: int) -> None:
 def _print_demo_report(
     config: Config, result, workdir: Path, mail_dir: Path, feeds_dir: Path, today: date
 ) -> None:
-    from parsers.wording import window_line
+    from core.wording import window_line
     from store.db import make_engine, make_sessionmaker
     from store.explain import alerts_by_subscriber
     from store.notices import list_notices, notice_summary
@@ -130,8 +130,8 @@ def _print_demo_report(
 
 def _why(told: dict[str, list[tuple[str, str]]], notices: list[dict]) -> list[str]:
     """Per sample subscriber: the alerts they got, or the facts that left them without mail."""
-    from alerts.compose import KIND_LABELS
-    from parsers.wording import eligible_line
+    from core.vocab import AlertKind
+    from core.wording import eligible_line
 
     lines = []
     for email, name, region, qualification, _, obtained in SAMPLE_SUBSCRIBERS:
@@ -140,7 +140,7 @@ def _why(told: dict[str, list[tuple[str, str]]], notices: list[dict]) -> list[st
             lines.append(
                 f"  {name} <{email}>（{region}，{obtained}取得{qualification}）收到 {len(alerts)} 条提醒："
             )
-            lines += [f"      {KIND_LABELS.get(kind, kind)}：{title}" for kind, title in alerts]
+            lines += [f"      {AlertKind(kind).label}：{title}" for kind, title in alerts]
             continue
         lines.append(
             f"  {name} <{email}>（{region}，{obtained}取得{qualification}）没有收到邮件："
