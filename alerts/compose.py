@@ -92,6 +92,10 @@ class AlertView:
 
 
 def _reason(item: AlertItem, mail: OutgoingMail) -> str:
+    unsure = [u.get("evidence", "") for u in item.detail.get("uncertain", [])]
+    if unsure:  # matching widened whom it told (store.matching): say so, and quote the notice
+        quoted = "；".join(f"“{clean_header(e, 200)}”" for e in unsure)
+        return f"未能确认本通知的适用范围，您可能在范围内，请以通知原文为准：{quoted}"
     if item.kind == "expiry":
         expiry = registration_expiry(item.obtained_high or 0, item.last_registered)
         since = (
