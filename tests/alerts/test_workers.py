@@ -127,13 +127,15 @@ def test_sigkill_of_send_mid_batch_then_one_plain_send_delivers_everything(
         "RUANKAO_WATCH_DATABASE_URL": database_url,
         "RUANKAO_WATCH_SMTP_URL": config.smtp_url,
         "RUANKAO_WATCH_SECRET": config.secret,
-        "RUANKAO_WATCH_SEND_RATE_PER_SECOND": "0",
+        "RUANKAO_WATCH_SEND_RATE_PER_SECOND": "1000",
     }
     sender = subprocess.Popen(
         [sys.executable, "-m", "app", "send"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
-        wait_for(lambda: len(smtp.handler.received) == 6, seconds=120)  # a cold `python -m app` start
+        # A cold `python -m app` start can be slow on a loaded machine; a sender that exits is a failure.
+        wait_for(lambda: len(smtp.handler.received) == 6 or sender.poll() is not None, seconds=120)
+        assert sender.poll() is None, "send exited before it was killed"
     finally:
         sender.send_signal(signal.SIGKILL)
         sender.wait()
