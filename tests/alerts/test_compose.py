@@ -80,9 +80,14 @@ def test_alert_mail_has_every_required_header_and_working_links():
     assert message["Date"].datetime == CREATED
     assert message["List-Id"] == "软考提醒 <alerts.example.org>"
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    https, mailto = re.findall(r"<([^>]+)>", str(message["List-Unsubscribe"]))
+    [https] = re.findall(
+        r"<([^>]+)>", str(message["List-Unsubscribe"])
+    )  # mail_from's mailbox is read by nobody
     assert https.startswith("https://watch.example.org/unsubscribe/")
-    assert mailto.startswith("mailto:alerts@example.org?subject=unsubscribe%20")
+    named = reparse(compose(mail(), replace(CONFIG, unsubscribe_email="unsubscribe@example.org")))
+    assert re.findall(r"<([^>]+)>", str(named["List-Unsubscribe"]))[1].startswith(
+        "mailto:unsubscribe@example.org?subject=unsubscribe%20"
+    )
     today = (date(2026, 3, 1) - date(1970, 1, 1)).days
     claims = read_token(
         https.rsplit("/", 1)[1], "unsubscribe", today_day=today, secret="s", link_secret_of={3: "k3"}.get
@@ -222,10 +227,10 @@ def test_confirmations_can_come_from_their_own_address():
 
 
 def test_list_unsubscribe_is_written_verbatim_and_every_line_fits():
-    raw = message_bytes(mail(), CONFIG)
+    raw = message_bytes(mail(), replace(CONFIG, unsubscribe_email="unsubscribe@example.org"))
     head = raw.split(b"\r\n\r\n", 1)[0].decode("ascii")
     [line] = [h for h in re.split(r"\r\n(?! )", head) if h.startswith("List-Unsubscribe:")]
     assert "=?" not in line and line.startswith("List-Unsubscribe: <https://watch.example.org/unsubscribe/")
-    assert ",\r\n <mailto:alerts@example.org?subject=unsubscribe%20" in line
+    assert ",\r\n <mailto:unsubscribe@example.org?subject=unsubscribe%20" in line
     assert all(len(row) <= 998 for row in raw.split(b"\r\n"))
     assert b"\n" not in raw.replace(b"\r\n", b"")  # CRLF throughout
