@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import re
 import uuid
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, date
 from email import message_from_bytes, policy
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -24,6 +23,7 @@ from email.utils import format_datetime, parseaddr
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import escape
@@ -31,6 +31,7 @@ from markupsafe import escape
 from alerts.tokens import epoch_day, make_token
 from core.places import region_label
 from core.sessions import registration_expiry
+from core.text import safe_line
 from core.vocab import AlertKind
 from core.wording import fee_line, session_label, window_line
 from store.outbox import AlertItem, OutgoingMail
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
 # exam office and the Chinese government's own domain (only public bodies can hold one).
 DEFAULT_OFFICIAL_DOMAINS = ("ruankao.org.cn", "gov.cn")
 SUBJECT_LIMIT = 120
-_UNSAFE_HEADER = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 def clean_header(value: str | None, limit: int = SUBJECT_LIMIT) -> str:
@@ -52,9 +53,7 @@ def clean_header(value: str | None, limit: int = SUBJECT_LIMIT) -> str:
     ``=?UTF-8?Q?=0A?=`` cannot turn into a newline when a client decodes the header.
     Capped at ``limit`` characters (code points, never half of one).
     """
-    text = _UNSAFE_HEADER.sub(" ", value or "").replace("=?", "= ?")
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return safe_line((value or "").replace("=?", "= ?"), limit=limit)
 
 
 def official_domains(config: Config) -> tuple[str, ...]:
@@ -93,6 +92,10 @@ class AlertView:
 
 
 def _reason(item: AlertItem, mail: OutgoingMail) -> str:
+    unsure = [u.get("evidence", "") for u in item.detail.get("uncertain", [])]
+    if unsure:  # matching widened whom it told (store.matching): say so, and quote the notice
+        quoted = "；".join(f"“{clean_header(e, 200)}”" for e in unsure)
+        return f"未能确认本通知的适用范围，您可能在范围内，请以通知原文为准：{quoted}"
     if item.kind == "expiry":
         expiry = registration_expiry(item.obtained_high or 0, item.last_registered)
         since = (
@@ -112,6 +115,21 @@ def _reason(item: AlertItem, mail: OutgoingMail) -> str:
     return f"这是{region_label(item.region)}的通知，您登记的地区是{place}。"
 
 
+def _days_left(window: dict, mail: OutgoingMail) -> str:
+    """``（还剩 3 天）`` until the window's last day, counted in Beijing time from when the mail was queued.
+
+    The queueing time, not the sending time, so that the same mail composes to the same bytes.
+    """
+    try:
+        end = date.fromisoformat(str(window.get("end") or "")[:10])
+    except ValueError:
+        return ""
+    left = (end - mail.created_at.astimezone(BEIJING).date()).days
+    if left < 0:
+        return ""
+    return "（今天截止）" if left == 0 else f"（还剩 {left} 天）"
+
+
 def alert_view(item: AlertItem, mail: OutgoingMail, domains: tuple[str, ...]) -> AlertView:
     """Turn one alert into the lines a reader needs: what, why it concerns them, when, how much."""
     parsed = item.parsed
@@ -123,16 +141,19 @@ def alert_view(item: AlertItem, mail: OutgoingMail, domains: tuple[str, ...]) ->
     evidence += [e.get("evidence", "") for e in parsed.get("eligible", [])]
     evidence += [f.get("evidence", "") for f in parsed.get("fees", [])]
     official = is_official(item.notice_url, domains)
+    label = AlertKind(item.kind).label
+    if item.kind == "closing_soon" and windows:
+        label += _days_left(windows[0], mail)
     return AlertView(
-        kind_label=AlertKind(item.kind).label,
-        title=item.notice_title or f"{item.qualification}证书登记",
-        reason=_reason(item, mail),
-        windows=tuple(window_line(w) for w in windows),
-        fees=tuple(fee_line(f) for f in parsed.get("fees", [])),
-        evidence=tuple(dict.fromkeys(e.strip() for e in evidence if e and e.strip())),
-        changes=tuple(item.detail.get("changes", [])),
+        kind_label=label,
+        title=safe_line(item.notice_title) or f"{item.qualification}证书登记",
+        reason=safe_line(_reason(item, mail)),
+        windows=tuple(safe_line(window_line(w)) for w in windows),
+        fees=tuple(safe_line(fee_line(f)) for f in parsed.get("fees", [])),
+        evidence=tuple(dict.fromkeys(line for line in map(safe_line, evidence) if line)),
+        changes=tuple(safe_line(c) for c in item.detail.get("changes", [])),
         link=item.notice_url if official else None,
-        link_text=None if official else item.notice_url,
+        link_text=None if official else safe_line(item.notice_url),
     )
 
 

@@ -14,14 +14,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.vocab import AlertKind
 from core.wording import describe_changes
-from store.matching import (
-    bundle_alerts_into_mails,
-    changed_notices,
-    queue_change_alerts,
-    queue_closing_alerts,
-    queue_expiry_alerts,
-    queue_notice_alerts,
-)
+from store.matching import bundle_alerts_into_mails
+from store.notice_alerts import changed_notices, queue_change_alerts, queue_notice_alerts
+from store.reminders import queue_closing_alerts, queue_expiry_alerts
 
 if TYPE_CHECKING:
     from app.config import Config

@@ -10,14 +10,17 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
+from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from app.config import Config, ConfigError, load_config
 from app.cycle import EXIT_CONFIG, EXIT_LOCKED, EXIT_OK, EXIT_PARTIAL, CycleOptions, CycleResult
 from app.logs import setup_logging
+from core.text import strip_unsafe
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -32,6 +35,35 @@ def iso_date(value: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def positive_int(value: str) -> int:
+    """A whole number of at least 1 (``--older-than 0`` would delete everything just stored)."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {value!r}")
+    return number
+
+
+class SafeStream:
+    """A text stream that drops what ``core.text`` calls unsafe before it reaches a terminal.
+
+    Scraped titles and subscriber fields are printed by many commands; an ESC or CSI
+    sequence, or a bidi override, in them must not act on the operator's terminal.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(strip_unsafe(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.stream, name)
 
 
 def _sessions(config: Config):
@@ -289,7 +321,7 @@ def cmd_prune(args, config: Config) -> int:
 def cmd_demo(args, config: Config) -> int:
     from app.demo import run_demo
 
-    return run_demo(out=args.out, today=args.today)
+    return run_demo(out=args.out, today=args.today, serve=args.serve)
 
 
 # --- argument parsing ------------------------------------------------------------------
@@ -382,7 +414,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_config)
 
     p = sub.add_parser("prune", help="delete old notice versions and sent mail")
-    p.add_argument("--older-than", type=int, required=True, metavar="DAYS")
+    p.add_argument("--older-than", type=positive_int, required=True, metavar="DAYS")
     p.set_defaults(func=cmd_prune)
 
     p = sub.add_parser("demo", help="offline demo: sample site, SMTP sink, temporary database, one cycle")
@@ -390,11 +422,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--today", type=iso_date, help="the demo's today (default: a day inside the sample windows)"
     )
+    p.add_argument(
+        "--serve",
+        action="store_true",
+        help="then keep the web app up (its URL is printed) so mail links work",
+    )
     p.set_defaults(func=cmd_demo)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SafeStream(sys.stdout), SafeStream(sys.stderr)
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # The reader went away (``| head``): end quietly, as other Unix tools do, and keep
+        # the interpreter's final flush from raising again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), streams[0].fileno())
+        return EXIT_OK
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     setup_logging(args.log_level, args.log_format)

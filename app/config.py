@@ -150,8 +150,11 @@ def _validate(config: Config) -> Config:
         raise ConfigError(f"confirm_from: must contain an address, got {config.confirm_from!r}")
     if "://" not in config.database_url:
         raise ConfigError(f"database_url: not a database URL: {config.database_url!r}")
-    if config.send_concurrency < 1:
-        raise ConfigError("send_concurrency: must be at least 1")
+    for name in ("send_concurrency", "send_rate_per_hour", "feed_limit"):
+        if getattr(config, name) < 1:
+            raise ConfigError(f"{name}: must be at least 1, got {getattr(config, name)}")
+    if config.send_rate_per_second <= 0:
+        raise ConfigError(f"send_rate_per_second: must be above 0, got {config.send_rate_per_second}")
     if config.download_delay < 0:
         raise ConfigError("download_delay: must not be negative")
     return config

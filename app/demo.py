@@ -15,7 +15,7 @@ from pathlib import Path
 
 from app.config import Config
 from app.cycle import CycleOptions, run_cycle
-from app.mailsink import MailSink
+from app.mailsink import MailSink, free_port
 
 # A day inside the sample notices' windows (they are written as of early 2026).
 DEMO_TODAY = date(2026, 3, 5)
@@ -41,22 +41,25 @@ def add_sample_subscribers(config: Config, today: date) -> None:
     engine.dispose()
 
 
-def run_demo(out: Path | None = None, today: date | None = None) -> int:
+def run_demo(out: Path | None = None, today: date | None = None, *, serve: bool = False) -> int:
+    """One cycle against the sample site; with ``serve``, then the web app until Ctrl-C, so mail links work."""
     from crawler.localsite import LocalSite, sample_site_root
 
     today = today or DEMO_TODAY
     workdir = Path(out) if out else Path(tempfile.mkdtemp(prefix="ruankao-watch-demo-"))
     workdir.mkdir(parents=True, exist_ok=True)
     mail_dir, feeds_dir = workdir / "mail", workdir / "feeds"
+    port = free_port() if serve else 8000
     with LocalSite(sample_site_root()) as site, MailSink(mail_dir) as sink:
         config = replace(
             Config(),
             database_url=f"sqlite:///{workdir / 'demo.sqlite3'}",
             smtp_url=f"smtp://127.0.0.1:{sink.port}",
             mail_from="ruankao-watch 演示 <demo@ruankao-watch.example>",
-            base_url="http://127.0.0.1:8000",
+            base_url=f"http://127.0.0.1:{port}",
             secret=secrets.token_hex(16),
             download_delay=0.0,
+            operator_name="ruankao-watch 演示",
         )
         add_sample_subscribers(config, today)
         print(f"sample site: {site.url('/index/work.html')}   SMTP sink: 127.0.0.1:{sink.port}")
@@ -69,7 +72,23 @@ def run_demo(out: Path | None = None, today: date | None = None) -> int:
         )
         result = run_cycle(config, options)
     _print_demo_report(config, result, workdir, mail_dir, feeds_dir, today)
+    if serve:
+        _serve(config, port)
+    else:
+        print(
+            "邮件里的确认、管理和退订链接指向演示用的网页，它只在 `ruankao-watch demo --serve` 时运行；"
+            f"或者：RUANKAO_WATCH_DATABASE_URL={config.database_url} RUANKAO_WATCH_SECRET={config.secret}"
+            " ruankao-watch serve --port 8000"
+        )
     return result.exit_code
+
+
+def _serve(config: Config, port: int) -> None:
+    """The demo's web app on loopback until Ctrl-C: the links in the demo's mails open here."""
+    from web import serve
+
+    print(f"\n演示网页：{config.base_url}/ （邮件中的链接可以直接打开；按 Ctrl-C 结束）", flush=True)
+    serve(config, "127.0.0.1", port)
 
 
 def _print_demo_report(
@@ -77,17 +96,22 @@ def _print_demo_report(
 ) -> None:
     from core.wording import window_line
     from store.db import make_engine, make_sessionmaker
+    from store.explain import alerts_by_subscriber
     from store.notices import list_notices, notice_summary
 
     engine = make_engine(config.database_url)
     with make_sessionmaker(engine)() as session:
         notices = [notice_summary(n) for n in list_notices(session)]
+        told = alerts_by_subscriber(session)
     engine.dispose()
     print(f"\n今天（演示）：{today.isoformat()}   找到 {len(notices)} 条通知：")
     for n in notices:
         print(f"  [{n['kind']}] {n['title']}")
         for w in n["windows"]:
             print(f"      {window_line(w)}")
+    print("\n每位订阅者为什么收到或没有收到邮件：")
+    for line in _why(told, notices):
+        print(line)
     mails = sorted(mail_dir.glob("*.eml"))
     print(f"\n收到的邮件（{len(mails)} 封）：")
     for path in mails:
@@ -102,3 +126,28 @@ def _print_demo_report(
     print(
         "（演示站点在 127.0.0.1 上，不是官方域名，所以邮件把通知地址标为“非官方域名”——这正是对仿冒链接的防护。）"
     )
+
+
+def _why(told: dict[str, list[tuple[str, str]]], notices: list[dict]) -> list[str]:
+    """Per sample subscriber: the alerts they got, or the facts that left them without mail."""
+    from core.vocab import AlertKind
+    from core.wording import eligible_line
+
+    lines = []
+    for email, name, region, qualification, _, obtained in SAMPLE_SUBSCRIBERS:
+        alerts = told.get(email, [])
+        if alerts:
+            lines.append(
+                f"  {name} <{email}>（{region}，{obtained}取得{qualification}）收到 {len(alerts)} 条提醒："
+            )
+            lines += [f"      {AlertKind(kind).label}：{title}" for kind, title in alerts]
+            continue
+        lines.append(
+            f"  {name} <{email}>（{region}，{obtained}取得{qualification}）没有收到邮件："
+            "没有一条通知同时符合其地区和证书的取得时间："
+        )
+        for n in notices:
+            scope = "、".join(eligible_line(e) for e in n["eligible"]) or "不限证书"
+            place = "全国" if n["region"] in (None, "", "national") else n["region"]
+            lines.append(f"      {n['title']}：面向{place}，适用于{scope}")
+    return lines

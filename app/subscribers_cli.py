@@ -221,6 +221,8 @@ def cmd_remove(args: argparse.Namespace, config: Config) -> int:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``subscribers add|import|export|list|remove`` to the main parser."""
+    from core.vocab import SubscriberStatus
+
     p = subparsers.add_parser("subscribers", help="add, import, export, list or remove subscribers")
     sub = p.add_subparsers(dest="subscribers_command", required=True, metavar="COMMAND")
 
@@ -247,12 +249,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     q = sub.add_parser("export", help="write subscribers as CSV (the import format)")
     q.add_argument("--out", metavar="FILE", help="default: standard output")
-    q.add_argument("--status", help="only pending, active, unsubscribed or bouncing ones")
+    q.add_argument(
+        "--status",
+        choices=SubscriberStatus.values(),
+        help="only pending, active, unsubscribed or bouncing ones",
+    )
     q.set_defaults(func=cmd_export)
 
     q = sub.add_parser("list", help="list subscribers")
     q.add_argument("--json", action="store_true")
-    q.add_argument("--status", help="only pending, active, unsubscribed or bouncing ones")
+    q.add_argument(
+        "--status",
+        choices=SubscriberStatus.values(),
+        help="only pending, active, unsubscribed or bouncing ones",
+    )
     q.set_defaults(func=cmd_list)
 
     q = sub.add_parser("remove", help="delete a subscriber and everything stored about them")

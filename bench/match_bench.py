@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from parsers.types import EligibleRange, ParsedNotice, Window
 from store.db import make_engine, make_sessionmaker, upgrade
-from store.matching import queue_notice_alerts
+from store.notice_alerts import queue_notice_alerts
 from store.notices import FetchedNotice, record_fetch
 
 PG_URL = os.environ.get("RUANKAO_WATCH_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

@@ -13,7 +13,7 @@ import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import quote
 
@@ -116,13 +116,20 @@ def load_entries(session: Session) -> list[FeedEntry]:
 
 
 def render_private(
-    session: Session, subscriber: Subscriber, *, calendar: bool, self_url: str, base_url: str, limit: int
+    session: Session,
+    subscriber: Subscriber,
+    *,
+    calendar: bool,
+    self_url: str,
+    base_url: str,
+    limit: int,
+    today: date,
 ) -> Document:
     """A subscriber's private RSS feed or calendar (reminders ``reminder_days`` before each deadline).
 
     Its title names the subscriber's region, never their address: a feed URL gets shared.
     """
-    entries = entries_from_notices(notices_for_subscriber(session, subscriber, limit=limit))
+    entries = entries_from_notices(notices_for_subscriber(session, subscriber, today=today, limit=limit))
     region = safe_line(subscriber.region, limit=32) or "全国"
     meta = FeedMeta(
         title=f"我的{SITE_TITLE}{'日程' if calendar else ''}",

@@ -1,8 +1,8 @@
 """Scraped text made safe for every output: XML-forbidden, bidi and zero-width characters, links.
 
 Not the parsers' ``clean_text``: this runs again at the output on whatever the store
-holds (older parser versions, hand-edited rows), with the stricter set an XML feed and a
-reader's display need.
+holds (older parser versions, hand-edited rows), with the stricter set of ``core.text``
+that every output (terminal, mail, feed) shares.
 
 Every string that reaches a feed or calendar passes through here first, because lxml
 refuses C0 controls outright (RELIABILITY G1) and bidi overrides can reorder what a reader
@@ -15,29 +15,12 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-# C0 controls except tab/newline/CR, DEL and C1 controls, surrogates, U+FFFE/U+FFFF (XML
-# forbids or discourages them), bidi embeddings/overrides/isolates and marks, zero-width
-# characters and the BOM.
-_UNSAFE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
-    "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
-)
-_SPACES = re.compile(r"[ \t\r\u00a0\u3000]+")
+from core.text import UNSAFE as _UNSAFE
+from core.text import safe_line, safe_text
+
+__all__ = ["link_host", "official_link", "safe_line", "safe_text"]
+
 _HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-
-
-def safe_text(value: str | None) -> str:
-    """Text with unsafe characters removed, spaces folded, line breaks kept and blank lines dropped."""
-    if not value:
-        return ""
-    lines = (_SPACES.sub(" ", line).strip() for line in _UNSAFE.sub("", value).split("\n"))
-    return "\n".join(line for line in lines if line)
-
-
-def safe_line(value: str | None, *, limit: int = 300) -> str:
-    """One line of text (a title, an evidence sentence), capped at ``limit`` characters."""
-    text = safe_text(value).replace("\n", " ")
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def official_link(url: str | None, *, host: str | None = None) -> str | None:

@@ -41,8 +41,9 @@ _MONTH_PERIOD = re.compile(
 _STATED_BEFORE = re.compile(r"(?:为|是|:|于|在|时间)\s*$")
 # Words right after a date that make it a dateline, not a window (…通知(3月5日更新)).
 _DATELINE_AFTER = re.compile(r"\s*(?:更新|发布|公布|印发|发文)")
-# Worked examples (举例:5月22日前预约…) describe no real window.
-_EXAMPLE = re.compile(r"^\s*(?:举例|例如|比如|如:)")
+# Worked examples (举例:5月22日前预约…) and guesses (预计将在2024年2-3月发放, 往年…) describe no
+# real window.
+_EXAMPLE = re.compile(r"^\s*(?:举例|例如|比如|如:)|预计|估计|往年|一般在")
 _SEP = re.compile(r"\s*(?:起|开始)?\s*(?:至|到|-{1,2}|~)\s*")
 # 8月18日开始，8月26日结束: a range written as two dates with start and end words.
 # Also with what opens and closes in between: 8月11日9:00网上报名系统开通,9月19日16:00网上报名系统关闭.
@@ -328,11 +329,11 @@ class WindowReader(Notes):
                 if key not in seen:
                     seen.add(key)
                     windows.append(window)
-        return windows
+        return _refined(windows)
 
     def _sentence_windows(self, sentence: Sentence, columns: list[list[str | None]] | None) -> list[Window]:
         norm = sentence.norm
-        if _EXAMPLE.match(norm):
+        if _EXAMPLE.search(norm):
             return []
         moments = _moments(norm)
         groups = sorted(_groups(norm, moments) + _month_groups(norm, moments), key=lambda g: g.first.start)
@@ -477,6 +478,22 @@ class WindowReader(Notes):
         if second.year is None and (_as_datetime(end) - _as_datetime(start)) > _LONGEST_INFERRED_RANGE:
             raise ValueError("range end before its start")  # 3月27日至3月20日: a typo, not a year
         return end
+
+
+def _refined(windows: list[Window]) -> list[Window]:
+    """A deadline that only adds the time to a window's end day (3月14日-4月3日(报名截止时间为4月3日
+    23:59)) is that window's end, not a window of its own."""
+    result = list(windows)
+    for deadline in windows:
+        if deadline.start is not None or not isinstance(deadline.end, datetime):
+            continue
+        for index, window in enumerate(result):
+            same_day = type(window.end) is date and window.end == deadline.end.date()
+            if window.label == deadline.label and window.start is not None and same_day:
+                result[index] = Window(window.label, window.start, deadline.end, window.evidence)
+                result.remove(deadline)
+                break
+    return result
 
 
 def _as_datetime(value: date | datetime) -> datetime:

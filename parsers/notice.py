@@ -35,6 +35,8 @@ from parsers.text import (
 from parsers.types import EligibleRange, ParsedNotice, ParseWarning, WarningCode
 
 _T = TypeVar("_T")
+_OPENING_CHARS = 600
+_CLOSING_LINES = 4
 # Text past this length is not searched: real notices are a few thousand characters.
 MAX_TEXT_CHARS = 200_000
 _META_DATE = re.compile(
@@ -156,8 +158,11 @@ def _parse(
             notes.warn(WarningCode.MISSING, "no published date given or found on the page")
     sentences = split_sentences(text)
     years = _year_context(normalise(title), sentences, published)
-    kind = classify(normalise(title), normalise(text))
-    region = region or find_region(normalise(title), normalise(meta), normalise(text))
+    # Kind and region read only the body's opening and its last lines (the signature).
+    lines = text.splitlines()
+    ends = normalise(text[:_OPENING_CHARS] + "\n" + "\n".join(lines[-_CLOSING_LINES:]))
+    kind = classify(normalise(title), ends)
+    region = region or find_region(normalise(title), normalise(meta), ends)
 
     window_reader = WindowReader(years)
     eligible_reader = EligibleReader(

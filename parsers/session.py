@@ -30,6 +30,8 @@ _YEAR_WORD = re.compile(r"\s*(?:年|上半年|下半年)")
 _EXAM_AFTER = re.compile(r"[^，,。;]{0,30}?(?:考试|软考|资格)")
 _BOUND_BEFORE = re.compile(r"(?:至|到|-|~)\s*$")
 _HALVES = ("上半年", "下半年")
+# 上半年考试 / 下半年报名 without a year: the halves of the title's year.
+_BARE_HALF = re.compile(r"(?<![\d年度])(上半年|下半年)(?=[^，,。;]{0,6}?(?:考试|报名|软考))")
 
 
 def _plausible(year: int | None) -> bool:
@@ -57,11 +59,14 @@ def sessions_in(text: str, *, exam_only: bool = False) -> list[str]:
     return found
 
 
-def _narrowed(title_sessions: list[str], body: list[str]) -> list[str]:
-    """A bare title year (2021) becomes the halves of it the body names (2021上半年, 2021下半年)."""
+def _narrowed(title_sessions: list[str], body: list[str], bare_halves: list[str]) -> list[str]:
+    """A bare title year (2021) becomes the halves of it the body names (2021上半年, 2021下半年),
+    with or without their year (上半年考试报名时间…)."""
     result: list[str] = []
     for session in title_sessions:
         halves = [s for s in body if s.startswith(session) and s != session] if session.isdigit() else []
+        if session.isdigit() and not halves:
+            halves = [f"{session}{half}" for half in _HALVES if half in bare_halves]
         for name in halves or [session]:
             if name not in result:
                 result.append(name)
@@ -74,7 +79,8 @@ def read_sessions(title: str, sentences: list[Sentence], certificate_sessions: l
     body = [name for sentence in sentences for name in sessions_in(sentence.norm, exam_only=True)]
     from_title = sessions_in(title)
     if from_title:
-        return _narrowed(from_title, body)
+        bare = {m.group(1) for sentence in sentences for m in _BARE_HALF.finditer(sentence.norm)}
+        return _narrowed(from_title, body, sorted(bare))
     if certificate_sessions:
         return certificate_sessions
     return body[:1]

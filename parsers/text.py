@@ -249,20 +249,28 @@ def _clean_lines(raw: str) -> str:
     return "\n".join(lines)
 
 
-def _landmarks(soup: BeautifulSoup) -> dict[tuple[str, str], Tag]:
-    """The first tag of each known body or title mark, found in one pass over the tree
-    (CSS selectors would walk the tree once per selector, costing as much as parsing)."""
+def _landmarks(soup: BeautifulSoup) -> tuple[dict[tuple[str, str], Tag], list[NavigableString]]:
+    """The first tag of each known body or title mark, and the first strings that look like
+    metadata (发布时间, 来源), found in one pass over the tree (CSS selectors or a second
+    ``find_all`` would walk the tree again, costing as much as parsing)."""
     found: dict[tuple[str, str], Tag] = {}
-    for tag in soup.find_all(True):
-        marks = [("tag", tag.name)]
-        tag_id = tag.get("id")
+    meta: list[NavigableString] = []
+    for node in soup.descendants:
+        if type(node) is NavigableString:
+            if len(meta) < _META_LIMIT and _META_HINTS.search(node):
+                meta.append(node)
+            continue
+        if not isinstance(node, Tag):
+            continue
+        marks = [("tag", node.name)]
+        tag_id = node.get("id")
         if isinstance(tag_id, str):
             marks.append(("id", tag_id))
-        marks.extend(("class", name) for name in tag.get("class") or ())
+        marks.extend(("class", name) for name in node.get("class") or ())
         for mark in marks:
             if mark in _WANTED_MARKS and mark not in found:
-                found[mark] = tag
-    return found
+                found[mark] = node
+    return found, meta
 
 
 def _body_container(landmarks: dict[tuple[str, str], Tag]) -> Tag | None:
@@ -321,6 +329,7 @@ _META_HINTS = re.compile(
 )
 
 
+_META_LIMIT = 6
 _NOTICE_WORDS = re.compile(r"通知|公告|通告|简章|须知|公示|办法|提示|说明|安排|关于|的")
 
 
@@ -349,10 +358,10 @@ def _soup(html: str) -> BeautifulSoup:
 def parse_page(html: str) -> Page:
     """Parse an HTML page once and return its title, body text and metadata lines."""
     soup = _soup(html)
-    landmarks = _landmarks(soup)
+    landmarks, meta_strings = _landmarks(soup)
     title = _page_title(soup, landmarks)
     meta_lines = [_SPACES.sub(" ", str(soup.title.string))[:200]] if soup.title and soup.title.string else []
-    for string in soup.find_all(string=_META_HINTS, limit=6):
+    for string in meta_strings:
         parent = string.parent
         line = (
             parent.get_text(" ", strip=True) if parent is not None and parent.name != "[document]" else string
@@ -374,7 +383,7 @@ def html_to_text(html: str) -> str:
 def extract_title(html: str) -> str | None:
     """The notice's own heading (``<h1>`` or a known title element), else ``<title>``; None when absent."""
     soup = _soup(html)
-    return _page_title(soup, _landmarks(soup))
+    return _page_title(soup, _landmarks(soup)[0])
 
 
 _HTML_SIGN = re.compile(r"<(?:!doctype|html|head|body|div|p|br|table|span|meta|title|h[1-6])\b", re.I)
@@ -411,25 +420,43 @@ _DATE_LIKE = re.compile(r"[0-9一二三四五六七八九十〇]\s*[年月日号
 MAX_SENTENCE_CHARS = 500
 
 
-def _is_heading(line: str) -> bool:
+def _is_heading(line: str, norm: str) -> bool:
     """A short line without a date (一、报名时间), as opposed to a short line that states one or a
-    table row (whose header is read column by column)."""
-    return len(line) <= _HEADING_MAX and CELL_SEPARATOR not in line and not _DATE_LIKE.search(normalise(line))
+    table row (whose header is read column by column); ``norm`` is the line normalised."""
+    return len(line) <= _HEADING_MAX and CELL_SEPARATOR not in line and not _DATE_LIKE.search(norm)
+
+
+def _pieces(line: str) -> list[str]:
+    """A line cut at 。！？； (kept on the sentence) and at ``MAX_SENTENCE_CHARS``, trimmed."""
+    pieces = []
+    for sentence in _SENTENCE_END.split(line):
+        for start in range(0, len(sentence), MAX_SENTENCE_CHARS):
+            piece = sentence[start : start + MAX_SENTENCE_CHARS].strip()
+            if piece:
+                pieces.append(piece)
+    return pieces
 
 
 def split_sentences(text: str) -> list[Sentence]:
-    """Sentences of a notice: split at line breaks and 。！？； (kept on the sentence), trimmed."""
+    """Sentences of a notice: split at line breaks and 。！？； (kept on the sentence), trimmed.
+
+    Each line is normalised once and cut the same way as the original, so the normalised
+    sentences pair with the raw ones without normalising anything twice; a line whose two
+    cuts disagree (a normalisation that moved a cut) is normalised piece by piece.
+    """
     sentences: list[Sentence] = []
-    previous_line = ""
+    heading = ""
     for line in text.split("\n"):
         line = line.strip()
         if not line:
             continue
-        heading = normalise(previous_line) if _is_heading(previous_line) else ""
-        for sentence in _SENTENCE_END.split(line):
-            for start in range(0, len(sentence), MAX_SENTENCE_CHARS):
-                piece = sentence[start : start + MAX_SENTENCE_CHARS].strip()
-                if piece:
-                    sentences.append(Sentence(raw=piece, norm=normalise(piece), heading=heading))
-        previous_line = line
+        norm_line = normalise(line)
+        raw_pieces, norm_pieces = _pieces(line), _pieces(norm_line)
+        if len(raw_pieces) != len(norm_pieces) or len(line) > MAX_SENTENCE_CHARS:
+            norm_pieces = [normalise(piece) for piece in raw_pieces]
+        sentences.extend(
+            Sentence(raw=raw, norm=norm, heading=heading)
+            for raw, norm in zip(raw_pieces, norm_pieces, strict=True)
+        )
+        heading = norm_line if _is_heading(line, norm_line) else ""
     return sentences

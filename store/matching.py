@@ -1,18 +1,19 @@
-"""Matching in SQL: which active subscribers a notice or a reminder concerns, written straight into ``alert``.
+"""Whom a notice concerns, in SQL: the conditions matching is made of, and the alert insert.
 
-The work is one INSERT … SELECT per alert kind (for notices, per open notice and kind:
-the few notice rows are read first), so it scales with the database rather than with a
-Python loop over subscribers, and ``ON CONFLICT DO NOTHING`` on the alert's
-unique key makes a re-run (or two overlapping runs) queue nothing twice. Bundling alerts
-into outbox mails happens here too, in the same transaction, so an alert is never
-queued without the mail that will carry it.
+The queues themselves are ``store.notice_alerts`` (a notice concerns you, it changed) and
+``store.reminders`` (a deadline is near, a registration lapses). Each is one INSERT …
+SELECT per alert kind (for notices, per open notice: the few notice rows are read first,
+``open_notices``), so it scales with the database rather than with a Python loop over
+subscribers, and ``ON CONFLICT DO NOTHING`` on the alert's unique key makes a re-run (or
+two overlapping runs) queue nothing twice. The rules are written up in docs/matching.md.
+Bundling alerts into outbox mails happens here too, in the same transaction, so an alert
+is never queued without the mail that will carry it.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
@@ -31,11 +32,11 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from core.places import cities_with_own_office
-from core.sessions import REGISTRATION_YEARS, registration_basis, shift_years
-from core.vocab import CERTIFICATE_KINDS, NOTICE_ALERT_KINDS
+from core.sessions import REGISTRATION_YEARS, shift_years
+from core.vocab import CERTIFICATE_KINDS
 from store.models import (
     Alert,
     Certificate,
@@ -47,6 +48,8 @@ from store.models import (
     Subscriber,
 )
 
+# Parsed fields whose uncertainty widens whom a notice may concern (the alert then says so).
+UNSURE_FIELDS = ("eligible", "region")
 # Days before the registration lapses on which a reminder goes out; the first is the earliest.
 EXPIRY_REMINDER_DAYS = (180, 30)
 
@@ -62,51 +65,51 @@ _ALERT_COLUMNS = [
 ]
 
 
-def _insert(session: Session, model=Alert):
+def insert_into(session: Session, model=Alert):
     """The dialect's INSERT, which knows ON CONFLICT DO NOTHING on both backends."""
-    dialect = postgresql if _is_postgres(session) else sqlite
+    dialect = postgresql if is_postgres(session) else sqlite
     return dialect.insert(model)
 
 
-def _is_postgres(session: Session) -> bool:
+def is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def _insert_alerts(session: Session, query) -> int:
+def insert_alerts(session: Session, query) -> int:
     """Run INSERT … SELECT ``query`` into ``alert``, skipping duplicates; returns how many were added."""
     stmt = (
-        _insert(session)
+        insert_into(session)
         .from_select(_ALERT_COLUMNS, query)
         .on_conflict_do_nothing(index_elements=["subscriber_id", "kind", "about"])
     )
     # Counted in the database, not by fetching a row per alert back into Python, which costs
     # as much as the matching. psycopg reports no rowcount here, so PostgreSQL counts the
     # RETURNING rows of a data-modifying CTE; SQLite's rowcount is exact.
-    if _is_postgres(session):
+    if is_postgres(session):
         return session.scalar(select(func.count()).select_from(stmt.returning(Alert.id).cte("added")))
     return session.connection().execute(stmt).rowcount
 
 
-def _json_object(session: Session, **values):
+def json_object(session: Session, **values):
     """SQL: a JSON object built from columns (json_build_object / json_object)."""
-    name = "json_build_object" if _is_postgres(session) else "json_object"
+    name = "json_build_object" if is_postgres(session) else "json_object"
     args = [part for key, value in values.items() for part in (literal(key), value)]
     return getattr(func, name)(*args, type_=JSON)
 
 
-def _days_from(session: Session, today: date, column):
+def days_from(session: Session, today: date, column):
     """SQL: whole days from ``today`` to the date ``column``."""
-    if _is_postgres(session):
+    if is_postgres(session):
         return column - literal(today)
     return func.julianday(column) - func.julianday(literal(today.isoformat()))
 
 
-def _wants_kind(kind: str):
+def wants_topic(kind: str):
     """SQL: the subscriber chose this topic (topics are stored spelled out, see SubscriberData)."""
     return cast(Subscriber.alert_kinds, String).like(f'%"{kind}"%')
 
 
-def _region_matches(region: str):
+def region_matches(region: str):
     """SQL: a national notice concerns everyone; a city one its city; a provincial one its province,
     except the cities there with an examining institution of their own (a 辽宁 notice is not
     for 大连, whose own institution has its own row and notices)."""
@@ -119,7 +122,7 @@ def _region_matches(region: str):
     return or_(province, Subscriber.city == region)
 
 
-def _open_window(today: date):
+def open_window(today: date):
     """SQL: the notice's current version has a window that has not closed by ``today``."""
     return exists().where(
         NoticeWindow.version_id == NoticeVersion.id,
@@ -127,29 +130,48 @@ def _open_window(today: date):
     )
 
 
-def _text(column):
+def as_text(column):
     return cast(column, String)
 
 
 @dataclass(frozen=True)
-class _OpenNotice:
-    """A current notice version with an open window, and its eligible ranges as session ordinals."""
+class EligibleSpan:
+    """An eligible range as session ordinals, with the condition text beside it (or None)."""
+
+    low: int
+    high: int
+    condition: str | None
+
+
+@dataclass(frozen=True)
+class OpenNotice:
+    """A current notice version with an open window: what decides whom it concerns."""
 
     notice_id: int
     version_id: int
     kind: str
     region: str
     published: date | None
-    ranges: tuple[tuple[int, int], ...]
+    opens: date  # when its first window opens (else its publication, else today)
+    ranges: tuple[EligibleSpan, ...]
+    uncertain: tuple[dict, ...]  # the parser's {"field", "evidence"} for eligible or region
+
+    def unsure(self, field: str) -> bool:
+        return any(u.get("field") == field for u in self.uncertain)
 
 
-def _open_notices(session: Session, today: date) -> list[_OpenNotice]:
-    """The notices matching is about, read once.
+def open_notices(session: Session, today: date, *where) -> list[OpenNotice]:
+    """The current notice versions with a window still open on ``today`` (and ``where``), read once.
 
     Window, kind and region are properties of the notice, not of the subscriber: deciding
     them here, over a handful of rows, leaves the per-certificate statements only the
     per-certificate conditions, with the notice's values bound as constants.
     """
+    first_start = (
+        select(func.min(NoticeWindow.start_date))
+        .where(NoticeWindow.version_id == NoticeVersion.id)
+        .scalar_subquery()
+    )
     rows = session.execute(
         select(
             Notice.id,
@@ -157,278 +179,99 @@ def _open_notices(session: Session, today: date) -> list[_OpenNotice]:
             NoticeVersion.kind,
             NoticeVersion.region,
             Notice.published_date,
+            first_start,
+            NoticeVersion.parsed,
+            EligibleRange.position,
             EligibleRange.low,
             EligibleRange.high,
         )
         .join(NoticeVersion, NoticeVersion.id == Notice.current_version_id)
         .outerjoin(EligibleRange, EligibleRange.version_id == NoticeVersion.id)
-        .where(_open_window(today))
+        .where(open_window(today), *where)
         .order_by(NoticeVersion.id, EligibleRange.position)
     )
-    notices: dict[int, _OpenNotice] = {}
-    for notice_id, version_id, kind, region, published, low, high in rows:
+    notices: dict[int, OpenNotice] = {}
+    for notice_id, version_id, kind, region, published, starts, parsed, position, low, high in rows:
+        parsed = parsed or {}
+        uncertain = tuple(u for u in parsed.get("uncertain", []) if u.get("field") in UNSURE_FIELDS)
         found = notices.setdefault(
-            version_id, _OpenNotice(notice_id, version_id, kind, region, published, ())
+            version_id,
+            OpenNotice(
+                notice_id, version_id, kind, region, published, starts or published or today, (), uncertain
+            ),
         )
         if low is not None:
-            notices[version_id] = replace(found, ranges=(*found.ranges, (low, high)))
+            stated = parsed.get("eligible", [])
+            condition = stated[position].get("condition") if position < len(stated) else None
+            notices[version_id] = replace(found, ranges=(*found.ranges, EligibleSpan(low, high, condition)))
     return list(notices.values())
 
 
-def queue_notice_alerts(session: Session, *, today: date, now: datetime) -> Counter[str]:
-    """Queue an alert for every subscriber a current notice with an open window concerns.
+def due_for_registration(opens: date):
+    """SQL: the certificate's registration began three years or more before ``opens``.
 
-    "Concerns" means: the subscriber is active and chose the notice's kind, the notice is
-    national or in their province or city, and, for registration and collection notices,
-    one of their certificates lies in an eligible range (the alert names the first such
-    certificate). A late-registration notice (补登记) is its own alert kind and goes only to
-    holders who have not registered since the notice came out: those who missed the window.
-    Returns the alerts added, by kind.
-
-    One INSERT … SELECT per open notice, with the notice's values as constants: as one
-    statement over notices × subscribers × ranges, SQLite took 1.6–1.9× a bare insert of the
-    same rows (BENCHMARKS.md, Alerts). The passes run in a fixed order (certificate notices,
-    late registration, the rest), so alert ids, and the Message-IDs derived from them,
-    follow it as they did when each pass was one statement.
+    The last registration if the holder gave one, else its obtaining (``registration_basis``:
+    the same day expiry reminders count from), so a holder who registered last spring is
+    not told to register again.
     """
-
-    def select_alerts(notice: _OpenNotice, kind: str, subscriber_id, certificate_id):
-        return select(
-            subscriber_id,
-            literal(kind),
-            literal(f"notice:{notice.notice_id}"),
-            literal(notice.notice_id),
-            literal(notice.version_id),
-            certificate_id,
-            literal({}, JSON),
-            literal(now, DateTime(timezone=True)),
-        ).where(Subscriber.status == "active", _region_matches(notice.region), _wants_kind(notice.kind))
-
-    def holders(notice: _OpenNotice, kind: str, *conditions):
-        # Certificates drive the join and the grouping is on certificate.subscriber_id, so
-        # SQLite walks the certificate index in subscriber order, looks each subscriber up
-        # by primary key and groups without a sort; grouping on subscriber.id made it scan
-        # subscribers and search the certificate index once per subscriber instead.
-        eligible = or_(
-            *(
-                and_(Certificate.obtained_low <= high, Certificate.obtained_high >= low)
-                for low, high in notice.ranges
-            )
-        )
-        return (
-            select_alerts(notice, kind, Certificate.subscriber_id, func.min(Certificate.id))
-            .select_from(Certificate)
-            .join(Subscriber, Subscriber.id == Certificate.subscriber_id)
-            .where(eligible, *conditions)
-            .group_by(Certificate.subscriber_id)
-        )
-
-    def missed(notice: _OpenNotice):
-        if notice.published is None:
-            return true()
-        return or_(Certificate.last_registered.is_(None), Certificate.last_registered < notice.published)
-
-    notices = _open_notices(session, today)
-    counts: Counter[str] = Counter(new_window=0, late_registration=0)
-    for notice in notices:
-        if notice.kind in CERTIFICATE_KINDS and notice.kind != "late_registration" and notice.ranges:
-            counts["new_window"] += _insert_alerts(session, holders(notice, "new_window"))
-    for notice in notices:
-        if notice.kind == "late_registration" and notice.ranges:
-            counts["late_registration"] += _insert_alerts(
-                session, holders(notice, "late_registration", missed(notice))
-            )
-    for notice in notices:
-        if notice.kind not in CERTIFICATE_KINDS:
-            everyone = select_alerts(notice, "new_window", Subscriber.id, literal(None, Integer))
-            counts["new_window"] += _insert_alerts(session, everyone)
-    return counts
+    cutoff = shift_years(opens, -REGISTRATION_YEARS)
+    # The newest session whose obtaining counts as on or before the cutoff.
+    newest = cutoff.year * 10 + 1 if cutoff >= date(cutoff.year, 7, 1) else (cutoff.year - 1) * 10 + 2
+    return or_(
+        Certificate.last_registered <= cutoff,
+        and_(Certificate.last_registered.is_(None), Certificate.obtained_high <= newest),
+    )
 
 
-def _last_alerted_versions():
-    """Per (subscriber, notice): the newest version the subscriber was told about."""
+def in_range(notice: OpenNotice, rng: EligibleSpan):
+    """SQL: the certificate lies in ``rng`` and, for a registration notice, is due for it.
+
+    The condition text beside the years (登记有效期已满 / 满三年 / 从未登记) is honoured:
+    the first two are the three-year rule itself; 从未登记 also takes in holders who gave no
+    registration date, whenever they obtained the certificate.
+    """
+    overlaps = and_(Certificate.obtained_low <= rng.high, Certificate.obtained_high >= rng.low)
+    if notice.kind != "registration":
+        return overlaps
+    due = due_for_registration(notice.opens)
+    if rng.condition and "从未登记" in rng.condition:
+        due = or_(due, Certificate.last_registered.is_(None))
+    return and_(overlaps, due)
+
+
+def concerned(notice: OpenNotice, columns=None, statuses: tuple[str, ...] = ("active",)):
+    """SQL: who ``notice`` concerns, one row per subscriber; None when it can name nobody.
+
+    The one statement of the rule (docs/matching.md), for matching (``store.notice_alerts``
+    inserts its rows as alerts) and for private feeds (``store.feed_queries`` asks it about
+    one subscriber): the topic, the region (dropped when unsure), and for certificate
+    notices a certificate in an eligible range (``in_range``; every holder when the ranges
+    are unsure; late registration only for holders who have not registered since the notice
+    came out). ``columns(subscriber_id, certificate_id)`` picks what is selected (default
+    both; the certificate is the lowest-numbered eligible one, None for other kinds).
+    """
+    columns = columns or (lambda subscriber_id, certificate_id: [subscriber_id, certificate_id])
+    region = true() if notice.unsure("region") else region_matches(notice.region)
+    chose = [Subscriber.status.in_(statuses), region, wants_topic(notice.kind)]
+    if notice.kind not in CERTIFICATE_KINDS:
+        return select(*columns(Subscriber.id, literal(None, Integer))).where(*chose)
+    if not notice.ranges and not notice.unsure("eligible"):
+        return None
+    eligible = true() if notice.unsure("eligible") else or_(*(in_range(notice, r) for r in notice.ranges))
+    missed = true()
+    if notice.kind == "late_registration" and notice.published is not None:
+        missed = or_(Certificate.last_registered.is_(None), Certificate.last_registered < notice.published)
+    # Certificates drive the join and the grouping is on certificate.subscriber_id, so
+    # SQLite walks the certificate index in subscriber order, looks each subscriber up by
+    # primary key and groups without a sort; grouping on subscriber.id made it scan
+    # subscribers and search the certificate index once per subscriber instead.
     return (
-        select(
-            Alert.subscriber_id.label("subscriber_id"),
-            Alert.notice_id.label("notice_id"),
-            func.max(Alert.version_id).label("version_id"),
-        )
-        .where(Alert.kind.in_(NOTICE_ALERT_KINDS))
-        .group_by(Alert.subscriber_id, Alert.notice_id)
-        .subquery()
+        select(*columns(Certificate.subscriber_id, func.min(Certificate.id)))
+        .select_from(Certificate)
+        .join(Subscriber, Subscriber.id == Certificate.subscriber_id)
+        .where(*chose, eligible, missed)
+        .group_by(Certificate.subscriber_id)
     )
-
-
-@dataclass(frozen=True)
-class VersionChange:
-    """A notice whose current version differs from one some subscribers were alerted about."""
-
-    notice_id: int
-    from_version_id: int
-    to_version_id: int
-    before: dict
-    after: dict
-
-
-def changed_notices(session: Session) -> list[VersionChange]:
-    """The (notice, version told about) pairs now outdated; the caller decides what changed.
-
-    There are as many pairs as amended notices (not subscribers), so the diff is taken
-    once per pair in Python and the per-subscriber work stays in SQL.
-    """
-    last = _last_alerted_versions()
-    pairs = (
-        select(Notice.id.label("notice_id"), last.c.version_id, Notice.current_version_id)
-        .distinct()
-        .join(Notice, Notice.id == last.c.notice_id)
-        .where(last.c.version_id != Notice.current_version_id)
-        .subquery()
-    )
-    older = aliased(NoticeVersion)
-    rows = session.execute(
-        select(pairs.c.notice_id, older.id, NoticeVersion.id, older.parsed, NoticeVersion.parsed)
-        .join(NoticeVersion, NoticeVersion.id == pairs.c.current_version_id)
-        .join(older, older.id == pairs.c.version_id)
-        .order_by(pairs.c.notice_id, older.id)
-    )
-    return [VersionChange(*row) for row in rows]
-
-
-def queue_change_alerts(
-    session: Session, change: VersionChange, changes: list[str], *, today: date, now: datetime
-) -> int:
-    """Queue a ``changed`` alert, with the field-by-field ``changes``, for everyone told about the old version.
-
-    Only while a window of the notice is still open: a correction to a finished window
-    is news to nobody.
-    """
-    last = _last_alerted_versions()
-    query = (
-        select(
-            last.c.subscriber_id,
-            literal("changed"),
-            literal(f"notice:{change.notice_id}:version:{change.to_version_id}"),
-            literal(change.notice_id),
-            literal(change.to_version_id),
-            literal(None, Integer),
-            literal({"from_version_id": change.from_version_id, "changes": changes}, JSON),
-            literal(now, DateTime(timezone=True)),
-        )
-        .select_from(last)
-        .join(Subscriber, Subscriber.id == last.c.subscriber_id)
-        .join(NoticeVersion, NoticeVersion.id == change.to_version_id)
-        .where(
-            last.c.notice_id == change.notice_id,
-            last.c.version_id == change.from_version_id,
-            Subscriber.status == "active",
-            _open_window(today),
-        )
-    )
-    return _insert_alerts(session, query)
-
-
-def queue_closing_alerts(session: Session, *, today: date, now: datetime) -> int:
-    """Queue ``closing_soon`` for each open window ending within the subscriber's ``reminder_days``.
-
-    Only for notices the subscriber was alerted about in an earlier run (an alert already
-    in a mail): someone who hears of a notice today gets the notice, not a second line.
-    The key includes the end date, so an extended window is reminded of again.
-    """
-    told = (
-        select(Alert.subscriber_id, Alert.notice_id)
-        .where(Alert.kind.in_(NOTICE_ALERT_KINDS), Alert.mail_id.is_not(None))
-        .distinct()
-        .subquery()
-    )
-    query = (
-        select(
-            Subscriber.id,
-            literal("closing_soon"),
-            literal("closing:")
-            + _text(Notice.id)
-            + literal(":")
-            + _text(NoticeWindow.position)
-            + literal(":")
-            + _text(NoticeWindow.end_date),
-            Notice.id,
-            NoticeVersion.id,
-            literal(None, Integer),
-            _json_object(session, window=NoticeWindow.position),
-            literal(now, DateTime(timezone=True)),
-        )
-        .select_from(told)
-        .join(Subscriber, Subscriber.id == told.c.subscriber_id)
-        .join(Notice, Notice.id == told.c.notice_id)
-        .join(NoticeVersion, NoticeVersion.id == Notice.current_version_id)
-        .join(NoticeWindow, NoticeWindow.version_id == NoticeVersion.id)
-        .where(
-            Subscriber.status == "active",
-            _wants_kind("reminders"),
-            NoticeWindow.end_date >= today,
-            _days_from(session, today, NoticeWindow.end_date) <= Subscriber.reminder_days,
-        )
-    )
-    return _insert_alerts(session, query)
-
-
-def queue_expiry_alerts(
-    session: Session, *, today: date, now: datetime, days_ahead: tuple[int, ...] = EXPIRY_REMINDER_DAYS
-) -> int:
-    """Queue ``expiry`` reminders for certificates whose registration lapses within a reminder stage.
-
-    Each stage (180 and 30 days ahead by default) fires once per registration period: the
-    key names the period's start, so registering again starts a new cycle. A certificate
-    found late gets only the nearest stage. Subscribers who turned expiry reminders off,
-    or reminders altogether, get none. The period start is a range over columns (the
-    registration date, or the session ordinal), so the condition uses the indexes.
-    """
-    stages = sorted(days_ahead, reverse=True)
-    added = 0
-    for index, ahead in enumerate(stages):
-        nearer = stages[index + 1] if index + 1 < len(stages) else -1
-        # today ∈ (expiry - ahead … expiry - nearer] ⇔ basis ∈ [today + nearer + 1 - 3y … today + ahead - 3y]
-        first = shift_years(today + timedelta(days=nearer + 1), -REGISTRATION_YEARS)
-        last = shift_years(today + timedelta(days=ahead), -REGISTRATION_YEARS)
-        ordinals = [
-            year * 10 + half
-            for year in range(first.year - 1, last.year + 1)
-            for half in (1, 2)
-            if first <= registration_basis(year * 10 + half, None) <= last
-        ]
-        in_stage = or_(
-            Certificate.last_registered.between(first, last),
-            and_(Certificate.last_registered.is_(None), Certificate.obtained_high.in_(ordinals)),
-        )
-        basis = func.coalesce(_text(Certificate.last_registered), _text(Certificate.obtained_high))
-        query = (
-            select(
-                Subscriber.id,
-                literal("expiry"),
-                # Named by qualification and session, not by the certificate row: one removed
-                # and entered again on the manage page is the same certificate, reminded once.
-                literal("expiry:")
-                + Certificate.qualification
-                + literal(":")
-                + _text(Certificate.obtained_high)
-                + literal(":")
-                + basis
-                + literal(f":{ahead}"),
-                literal(None, Integer),
-                literal(None, Integer),
-                Certificate.id,
-                literal({"days_ahead": ahead}, JSON),
-                literal(now, DateTime(timezone=True)),
-            )
-            .select_from(Certificate)
-            .join(Subscriber, Subscriber.id == Certificate.subscriber_id)
-            .where(
-                Subscriber.status == "active",
-                Subscriber.expiry_reminders.is_(True),  # its own switch, not 截止前提醒 (deadlines)
-                in_stage,
-            )
-        )
-        added += _insert_alerts(session, query)
-    return added
 
 
 def bundle_alerts_into_mails(session: Session, *, now: datetime, domain: str) -> int:
@@ -455,7 +298,7 @@ def bundle_alerts_into_mails(session: Session, *, now: datetime, domain: str) ->
     prefix, suffix = "<ruankao-watch.alert-", f"@{domain}>"
     keys = select(first_alert.c.subscriber_id, first_alert.c.key).distinct().subquery()
     insert_mails = (
-        _insert(session, Mail)
+        insert_into(session, Mail)
         .from_select(
             [
                 "subscriber_id",
@@ -475,7 +318,7 @@ def bundle_alerts_into_mails(session: Session, *, now: datetime, domain: str) ->
                 literal("pending"),
                 literal(0),
                 literal(now, DateTime(timezone=True)),
-                literal(prefix) + _text(keys.c.key) + literal(suffix),
+                literal(prefix) + as_text(keys.c.key) + literal(suffix),
                 literal({}, JSON),
                 literal(now, DateTime(timezone=True)),
             ).join(Subscriber, Subscriber.id == keys.c.subscriber_id),
@@ -485,7 +328,7 @@ def bundle_alerts_into_mails(session: Session, *, now: datetime, domain: str) ->
     created = len(session.execute(insert_mails.returning(Mail.id)).all())
     if created:
         instant = select(Mail.id).where(
-            Mail.message_id == literal(prefix) + _text(Alert.id) + literal(suffix)
+            Mail.message_id == literal(prefix) + as_text(Alert.id) + literal(suffix)
         )
         digest = select(func.max(Mail.id)).where(
             Mail.subscriber_id == Alert.subscriber_id,

@@ -29,6 +29,7 @@ from feeds.publish import (
 from store.feed_queries import feed_subscriber
 from store.models import Subscriber
 from web.deps import AppConfig, Sessions
+from web.flows import local_today
 
 RSS = "application/rss+xml; charset=utf-8"
 ATOM = "application/atom+xml; charset=utf-8"
@@ -144,6 +145,7 @@ def _private(
             self_url=private_url(config.base_url, token, calendar=calendar),
             base_url=config.base_url,
             limit=config.feed_limit,
+            today=local_today(request.app.state.clock()),
         )
     return _respond(request, document, ICS if calendar else RSS, PRIVATE_HEADERS)
 

@@ -103,7 +103,7 @@ def test_a_digest_carries_every_alert_and_composes_the_same_bytes_twice():
     message = reparse(compose(digest, CONFIG))
     assert "2条新提醒" in message["Subject"]
     text = message.get_body(("plain",)).get_content()
-    assert "【新通知】" in text and "【即将截止】第二条通知" in text
+    assert "【新通知】" in text and "【即将截止（还剩 19 天）】第二条通知" in text
     assert message_bytes(digest, CONFIG) == message_bytes(digest, CONFIG)
 
 
@@ -139,6 +139,23 @@ def test_hostile_text_is_escaped_in_html_and_off_domain_links_are_plain_text():
     evil = reparse(compose(mail(item(notice_url="https://ruankao.org.cn.evil.example/x")), CONFIG))
     html = evil.get_body(("html",)).get_content()
     assert "evil.example" in html and 'href="https://ruankao.org.cn.evil' not in html
+
+
+def test_control_and_bidi_characters_from_titles_and_subscriber_fields_leave_no_trace_in_the_bodies():
+    dirty = "\x1b\u202e\u2066\x9b\x07"
+    hostile = item(
+        notice_title=f"关于{dirty}证书登记的通知",
+        region="天津",
+        qualification=None,
+        parsed={**PARSED, "windows": [{**PARSED["windows"][0], "evidence": f"登记时间{dirty}为3月2日"}]},
+    )
+    message = reparse(
+        compose(replace(mail(hostile), subscriber=replace(mail().subscriber, region=f"天津{dirty}")), CONFIG)
+    )
+    for subtype in ("plain", "html"):
+        body = message.get_body((subtype,)).get_content()
+        assert "关于证书登记的通知" in body and "登记时间为3月2日" in body and "天津" in body
+        assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", body), subtype
 
 
 def test_subscriber_names_cannot_inject_headers():

@@ -75,7 +75,16 @@ def test_what_is_new_after_an_edit_is_still_sent(sessions, config):
 
     # 广州: a 广东 notice concerns it (深圳 has its own examining institution, so it would not).
     _edit(sessions, sid, "广东省广州市", ("信息系统项目管理师", "2021下半年"), ("网络工程师", "2023上半年"))
-    add_notice(sessions, notice(2, region="广东", eligible=(("2023", "2023"),), end=date(2026, 3, 28)))
+    add_notice(
+        sessions,
+        notice(
+            2,
+            kind="certificate_collection",
+            region="广东",
+            eligible=(("2023", "2023"),),
+            end=date(2026, 3, 28),
+        ),
+    )
     again = queue_alerts(sessions, config, today=TODAY, now=NOW + timedelta(hours=2))
 
     assert (again["new_window"], again["expiry"], again["mails"]) == (1, 1, 1)

@@ -56,8 +56,11 @@ def test_closing_soon_follows_reminder_days_and_fires_once(sessions, config, smt
     assert run(sessions, config, date(2026, 3, 18))["closing_soon"] == 0
     assert run(sessions, config, date(2026, 3, 20))["closing_soon"] == 1
     assert run(sessions, config, date(2026, 3, 21))["closing_soon"] == 0
-    text = smtp.handler.received[-1].message.get_body(("plain",)).get_content()
-    assert "【即将截止】" in text and "2026年3月20日" in text
+    three, today = (m.message for m in smtp.handler.received[-2:])
+    text = three.get_body(("plain",)).get_content()
+    assert "【即将截止（还剩 3 天）】" in text and "2026年3月20日" in text
+    assert "即将截止（还剩 3 天）" in str(three["Subject"])
+    assert "【即将截止（今天截止）】" in today.get_body(("plain",)).get_content()
 
 
 def test_a_notice_found_late_gets_no_separate_closing_reminder_in_the_same_run(sessions, config, smtp):

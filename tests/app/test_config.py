@@ -38,6 +38,11 @@ def test_expiry_reminder_days_from_file_or_environment(tmp_path):
         ('base_url = "watch.example.cn"\n', {}, "base_url"),
         ('colour = "blue"\n', {}, "colour"),
         ("download_delay = -1\n", {}, "download_delay"),
+        ("feed_limit = -1\n", {}, "feed_limit"),
+        ("", {"RUANKAO_WATCH_SEND_RATE_PER_SECOND": "0"}, "send_rate_per_second"),
+        ("send_rate_per_hour = 0\n", {}, "send_rate_per_hour"),
+        ('contact_email = "nobody"\n', {}, "contact_email"),
+        ('privacy_url = "javascript:alert(1)"\n', {}, "privacy_url"),
     ],
 )
 def test_errors_name_the_key(tmp_path, toml, env, key):

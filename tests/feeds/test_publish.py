@@ -12,8 +12,8 @@ from icalendar import Calendar
 from feeds.publish import load_entries, render_private, write_feeds
 from parsers import parse_notice
 from store.feed_queries import feed_subscriber, notices_for_subscriber
-from store.matching import queue_notice_alerts
 from store.models import Alert
+from store.notice_alerts import queue_notice_alerts
 from store.notices import FetchedNotice, list_notices, record_fetch
 from store.subscribers import find_subscriber
 from tests.feeds.factory import NOW, fetched, subscribe
@@ -140,26 +140,37 @@ def test_private_feed_has_what_concerns_the_subscriber(notices):
         subscribe(s, "later@example.com", "2021上半年", region="上海")
         queue_notice_alerts(s, today=NOW.date(), now=NOW)
     with notices() as s:
-        sub = feed_subscriber(s, holder, 1)
+        sub = feed_subscriber(s, holder)
         # Default topics are every kind: the national exam sign-up notice concerns everyone.
-        assert [n.url for n in notices_for_subscriber(s, sub)] == [
+        assert [n.url for n in notices_for_subscriber(s, sub, today=NOW.date())] == [
             "http://www.tjpta.cn/notice/2.html",
             "https://www.ruankao.org.cn/article/content/1.html",
             SIGNUP,
         ]
-        other = feed_subscriber(s, newcomer, 1)
-        assert [n.url for n in notices_for_subscriber(s, other)] == [SIGNUP]
-        assert feed_subscriber(s, holder, 2) is None  # a revoked token version
+        other = feed_subscriber(s, newcomer)
+        assert [n.url for n in notices_for_subscriber(s, other, today=NOW.date())] == [SIGNUP]
         shanghai = find_subscriber(s, "later@example.com")
-        assert [n.url for n in notices_for_subscriber(s, shanghai)] == [
+        assert [n.url for n in notices_for_subscriber(s, shanghai, today=NOW.date())] == [
             "https://www.ruankao.org.cn/article/content/1.html",
             SIGNUP,
         ]
         rss = render_private(
-            s, sub, calendar=False, self_url=f"{BASE}/feeds/private/t.xml", base_url=BASE, limit=50
+            s,
+            sub,
+            calendar=False,
+            self_url=f"{BASE}/feeds/private/t.xml",
+            base_url=BASE,
+            limit=50,
+            today=NOW.date(),
         )
         ics = render_private(
-            s, sub, calendar=True, self_url=f"{BASE}/calendar/private/t.ics", base_url=BASE, limit=50
+            s,
+            sub,
+            calendar=True,
+            self_url=f"{BASE}/calendar/private/t.ics",
+            base_url=BASE,
+            limit=50,
+            today=NOW.date(),
         )
     feed = feedparser.parse(rss.body)
     assert feed.bozo == 0 and feed.feed.title == "我的软考通知" and len(feed.entries) == 3
@@ -172,8 +183,8 @@ def test_private_feed_follows_kind_choices_and_includes_alerted_notices(notices)
         holder = subscribe(s, "signup@example.com", "2020下半年")
         find_subscriber(s, "signup@example.com").alert_kinds = ["exam_signup"]
     with notices() as s:
-        sub = feed_subscriber(s, holder, 1)
-        assert [n.url for n in notices_for_subscriber(s, sub)] == [
+        sub = feed_subscriber(s, holder)
+        assert [n.url for n in notices_for_subscriber(s, sub, today=NOW.date())] == [
             "https://www.ruankao.org.cn/article/content/3.html"
         ]
     # What the alert layer queued stays in the feed even when it would not match today.
@@ -191,8 +202,8 @@ def test_private_feed_follows_kind_choices_and_includes_alerted_notices(notices)
             )
         )
     with notices() as s:
-        sub = feed_subscriber(s, holder, 1)
-        assert [n.url for n in notices_for_subscriber(s, sub)] == [
+        sub = feed_subscriber(s, holder)
+        assert [n.url for n in notices_for_subscriber(s, sub, today=NOW.date())] == [
             "https://www.ruankao.org.cn/article/content/1.html",
             "https://www.ruankao.org.cn/article/content/3.html",
         ]

@@ -15,7 +15,7 @@ from app.config import Config
 from feeds.private import feed_token
 from feeds.publish import feed_specs, load_entries, render_spec
 from store.subscribers import find_subscriber
-from tests.feeds.factory import subscribe
+from tests.feeds.factory import NOW, subscribe
 from web.feed_routes import router
 
 SECRET = "test-secret"
@@ -49,6 +49,7 @@ def client(notices) -> Client:
     app.include_router(router)
     app.state.sessions = notices
     app.state.config = Config(base_url=BASE, secret=SECRET, feed_limit=50)
+    app.state.clock = lambda: NOW  # as web.app.create_app sets it: private feeds ask what is open today
     return Client(app)
 
 

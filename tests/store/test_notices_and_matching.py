@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime
 from sqlalchemy import func, select
 
 from parsers.types import EligibleRange, ParsedNotice, Window
-from store.matching import bundle_alerts_into_mails, queue_notice_alerts
+from store.matching import bundle_alerts_into_mails
 from store.models import Alert, Mail
+from store.notice_alerts import queue_notice_alerts
 from store.notices import FetchedNotice, list_notices, record_fetch
 from store.subscribers import CertificateData, SubscriberData, upsert_subscriber
 

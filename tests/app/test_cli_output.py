@@ -1,0 +1,79 @@
+"""What commands print: scraped control and bidi characters never reach the terminal, a closed pipe
+ends quietly, and a bad argument is one line naming it with exit 2."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from datetime import UTC, date, datetime
+
+import pytest
+
+from parsers.types import ParsedNotice
+from store.notices import FetchedNotice, record_fetch
+from tests.conftest import PYTHON
+
+HOSTILE = "关于\x1b]0;pwned\x07证书\x1b[31m登记\x9b2J的通知\u202egpj.exe\u2066"
+UNSAFE = ("\x1b", "\x07", "\x9b", "\u202e", "\u2066")
+
+
+@pytest.fixture
+def cli(cli_env, database_url):
+    env = {**cli_env, "RUANKAO_WATCH_DATABASE_URL": database_url}
+
+    def cli(*args: str, **kwargs) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [PYTHON, "-m", "app", *args], env=env, capture_output=True, text=True, check=False, **kwargs
+        )
+
+    cli.env = env
+    return cli
+
+
+@pytest.fixture
+def hostile_notice(sessions) -> None:
+    parsed = ParsedNotice(title=HOSTILE, kind="registration", region="national", published=date(2026, 2, 20))
+    fetched = FetchedNotice(
+        "ruankao", "https://www.ruankao.org.cn/article/content/9.html", HOSTILE, parsed.published, "正文",
+        parsed, datetime(2026, 2, 20, tzinfo=UTC),
+    )  # fmt: skip
+    with sessions.begin() as session:
+        record_fetch(session, fetched)
+
+
+@pytest.mark.parametrize(
+    "args", [("notices", "list"), ("notices", "list", "--json"), ("notices", "show", "1")]
+)
+def test_scraped_control_and_bidi_characters_never_reach_the_terminal(cli, hostile_notice, args):
+    result = cli(*args)
+    assert result.returncode == 0, result.stderr
+    assert "关于" in result.stdout and "的通知" in result.stdout
+    assert not [c for c in UNSAFE if c in result.stdout]
+
+
+def test_a_closed_pipe_ends_quietly(cli, hostile_notice):
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the command writes a byte, as with `| head -0`
+    try:
+        result = subprocess.run(
+            [PYTHON, "-m", "app", "notices", "list"], env=cli.env, stdout=write_end, stderr=subprocess.PIPE,
+            text=True, check=False,
+        )  # fmt: skip
+    finally:
+        os.close(write_end)
+    assert (result.returncode, result.stderr) == (0, "")
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (("subscribers", "list", "--status", "nonsense"), "--status"),
+        (("subscribers", "export", "--status", "nonsense"), "--status"),
+        (("prune", "--older-than", "0"), "--older-than"),
+        (("prune", "--older-than", "-3"), "--older-than"),
+    ],
+)
+def test_a_bad_argument_exits_2_naming_it_without_a_traceback(cli, args, named):
+    result = cli(*args)
+    assert result.returncode == 2
+    assert named in result.stderr and "Traceback" not in result.stderr
