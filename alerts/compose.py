@@ -311,10 +311,13 @@ def _alert_bytes(mail: OutgoingMail, config: Config) -> bytes:
     text, html = _alert_bodies(views, manage, unsubscribe)
     sender = _sender(config, _display_name(config))
     list_name = _encoded_words(clean_header(_display_name(config), 60))
-    mailto = f"mailto:{sender.addr_spec}?subject={quote('unsubscribe ' + unsubscribe.rsplit('/', 1)[-1])}"
+    targets = [unsubscribe]
+    if config.unsubscribe_email:  # only a mailbox the operator reads: nothing reads mail_from
+        token = unsubscribe.rsplit("/", 1)[-1]
+        targets.append(f"mailto:{config.unsubscribe_email}?subject={quote('unsubscribe ' + token)}")
     extra = (
         ("List-Id", f"{list_name} <alerts.{clean_header(config.mail_domain, 200)}>"),
-        ("List-Unsubscribe", f"<{clean_header(unsubscribe, 400)}>,\r\n <{clean_header(mailto, 400)}>"),
+        ("List-Unsubscribe", ",\r\n ".join(f"<{clean_header(target, 400)}>" for target in targets)),
         ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
     )
     return _message_bytes(mail, subject=subject, sender=sender, text=text, html=html, extra=extra)

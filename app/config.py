@@ -39,6 +39,8 @@ class Config:
     contact_email: str = ""
     contact_url: str = "https://github.com/ruankao-watch/ruankao-watch"
     privacy_url: str = ""  # the operator's own privacy terms; empty: the built-in /privacy page
+    # A mailbox the operator reads, offered as List-Unsubscribe's mailto; empty: the https one-click link only.
+    unsubscribe_email: str = ""
     download_delay: float = 2.0
     send_concurrency: int = 2
     send_rate_per_second: float = 5.0
@@ -140,8 +142,10 @@ def _validate(config: Config) -> Config:
         raise ConfigError(f"base_url: must start with http:// or https://, got {config.base_url!r}")
     if "@" not in config.mail_from:
         raise ConfigError(f"mail_from: must contain an address, got {config.mail_from!r}")
-    if config.contact_email and "@" not in config.contact_email:
-        raise ConfigError(f"contact_email: must be an address, got {config.contact_email!r}")
+    for name in ("contact_email", "unsubscribe_email"):
+        value = getattr(config, name)
+        if value and ("@" not in value or any(c in value for c in "<>\r\n ?")):
+            raise ConfigError(f"{name}: must be a plain address (name@example.cn), got {value!r}")
     for name in ("contact_url", "privacy_url"):
         value = getattr(config, name)
         if value and urlsplit(value).scheme not in ("http", "https"):

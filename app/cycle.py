@@ -108,6 +108,13 @@ def send_step(config: Config, sessions, options: CycleOptions, result: CycleResu
     if counts.get("retried"):
         # Not lost (the next run retries them), but the operator should know the relay is down.
         result.problems.append(f"send: {counts['retried']} mail(s) could not be sent now and will be retried")
+    if not counts.get("retried"):
+        from store.runs import waiting_for_retry
+
+        with sessions() as session:
+            waiting, reason = waiting_for_retry(session)
+        if waiting:
+            result.problems.append(f"send: {waiting} mail(s) still wait for a retry; last error: {reason}")
     if counts.get("unknown"):
         result.problems.append(
             f"send: {counts['unknown']} mail(s) lost their connection after DATA; held until their lease ends"

@@ -37,6 +37,34 @@ class CsvRead:
     errors: list[str]
 
 
+def decode_csv(data: bytes) -> tuple[str, str]:
+    """The file's text and the encoding it was in: UTF-8 with or without BOM, else GB18030.
+
+    Excel on Chinese Windows saves "CSV" in GB18030 (GBK); a UTF-8 file that is not valid
+    UTF-8 is almost never valid GB18030 by accident, so trying UTF-8 first is safe.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8"), "UTF-8 (with BOM)"
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        return data.decode("gb18030"), "GB18030"
+
+
+# OWASP "CSV injection": a cell starting with one of these is a formula to a spreadsheet.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value: str) -> str:
+    """``=HYPERLINK(…)`` → ``'=HYPERLINK(…)``: shown as text by Excel and WPS, never run."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _restore_cell(value: str) -> str:
+    """The inverse of ``neutralise_cell``, so that an exported file imports back as it was."""
+    return value[1:] if value.startswith("'") and value[1:].startswith(_FORMULA_START) else value
+
+
 def read_subscriber_csv(text: str, today: date) -> CsvRead:
     """Validate every row; rows of one address are merged, and must agree on name and region."""
     from store.subscribers import CertificateData, InvalidSubscription, SubscriberData
@@ -51,7 +79,7 @@ def read_subscriber_csv(text: str, today: date) -> CsvRead:
     errors: list[str] = []
     for row in reader:
         line = reader.line_num
-        row = {k.strip(): (v or "").strip() for k, v in row.items() if k}
+        row = {k.strip(): _restore_cell((v or "").strip()) for k, v in row.items() if k}
         try:
             certificates = ()
             if row["qualification"] or row["level"] or row["obtained"] or row["last_registered"]:
@@ -111,9 +139,12 @@ def cmd_import(args: argparse.Namespace, config: Config) -> int:
     from app.cycle import utcnow
 
     try:
-        text = Path(args.file).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        print(f"subscribers import: cannot read {args.file}: {exc}", file=sys.stderr)
+        text, encoding = decode_csv(Path(args.file).read_bytes())
+    except OSError as exc:
+        print(f"subscribers import: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        return EXIT_INVALID
+    except UnicodeDecodeError:
+        print(f"subscribers import: {args.file} is neither UTF-8 nor GB18030 text", file=sys.stderr)
         return EXIT_INVALID
     read = read_subscriber_csv(text, shanghai_today())
     for error in read.errors:
@@ -133,7 +164,8 @@ def cmd_import(args: argparse.Namespace, config: Config) -> int:
             queued += mailed
     skipped = f", {len(read.errors)} bad line(s) skipped" if read.errors else ""
     print(
-        f"imported {len(read.people)} subscriber(s), {created} new, {queued} confirmation mail(s) queued{skipped}"
+        f"imported {len(read.people)} subscriber(s) from {encoding}, {created} new,"
+        f" {queued} confirmation mail(s) queued{skipped}"
     )
     return EXIT_OK
 
@@ -166,6 +198,7 @@ def cmd_add(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_export(args: argparse.Namespace, config: Config) -> int:
     from app.cli import _sessions
+    from core.text import strip_unsafe
     from store.subscribers import list_subscribers
 
     out = io.StringIO()
@@ -183,11 +216,14 @@ def cmd_export(args: argparse.Namespace, config: Config) -> int:
                 for c in s.certificates
             ] or [("", "", "", "")]
             for row in rows:
-                writer.writerow((s.email, s.name or "", s.region, *row))
+                writer.writerow([neutralise_cell(cell) for cell in (s.email, s.name or "", s.region, *row)])
     if args.out:
-        Path(args.out).write_text(out.getvalue(), encoding="utf-8")
-    else:
+        Path(args.out).write_text(out.getvalue(), encoding=args.encoding)
+    elif args.encoding == "utf-8":
         sys.stdout.write(out.getvalue())
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(strip_unsafe(out.getvalue()).encode(args.encoding))
     return EXIT_OK
 
 
@@ -249,6 +285,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     q = sub.add_parser("export", help="write subscribers as CSV (the import format)")
     q.add_argument("--out", metavar="FILE", help="default: standard output")
+    q.add_argument(
+        "--encoding",
+        choices=("utf-8", "gb18030"),
+        default="utf-8",
+        help="gb18030: what Excel on Chinese Windows opens without garbling",
+    )
     q.add_argument(
         "--status",
         choices=SubscriberStatus.values(),

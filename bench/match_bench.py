@@ -16,6 +16,7 @@ PostgreSQL is skipped with a note when no server answers at ``RUANKAO_WATCH_TEST
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import sys
@@ -29,6 +30,7 @@ from sqlalchemy import create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from core.vocab import Topic
 from parsers.types import EligibleRange, ParsedNotice, Window
 from store.db import make_engine, make_sessionmaker, upgrade
 from store.notice_alerts import queue_notice_alerts
@@ -38,6 +40,7 @@ PG_URL = os.environ.get("RUANKAO_WATCH_TEST_PG", "postgresql+psycopg://postgres@
 NOW = datetime(2026, 3, 1, 8, tzinfo=UTC)
 TODAY = date(2026, 3, 1)
 REGIONS = ("天津", "广东", "北京", "四川", "")
+TOPICS = json.dumps(list(Topic.values()))  # every topic, as subscribers who keep the defaults
 
 
 def _fill(sessions, count: int, postgres: bool) -> None:
@@ -53,7 +56,7 @@ def _fill(sessions, count: int, postgres: bool) -> None:
             text(
                 "INSERT INTO subscriber (id, email, status, region, province, city, alert_kinds, reminder_days,"
                 " expiry_reminders, digest, link_secret, created_at, hard_bounces)"
-                f" SELECT n, 'user' || n || '@example.com', 'active', {region}, {region}, {region}, '[]', 3,"
+                f" SELECT n, 'user' || n || '@example.com', 'active', {region}, {region}, {region}, '{TOPICS}', 3,"
                 f" true, true, 'secret' || n, :now, 0 FROM ({series}) AS seq"
             ),
             {"n": count, "now": NOW},

@@ -78,3 +78,15 @@ def status_report(session: Session, *, runs: int = 5) -> dict:
         "outbox": {k: outbox.get(k, 0) for k in ("pending", "sending", "sent", "failed")},
         "subscribers": {k: subscribers.get(k, 0) for k in ("pending", "active", "unsubscribed", "bouncing")},
     }
+
+
+def waiting_for_retry(session: Session) -> tuple[int, str | None]:
+    """Mails that failed to go and wait for a retry, and the latest reason, so a run can say the relay is down.
+
+    A run whose send step had nothing due (the retries are backed off) would otherwise end
+    well while mail is stuck.
+    """
+    waiting = select(Mail).where(Mail.status == "pending", Mail.attempts > 0)
+    count = session.scalar(select(func.count()).select_from(waiting.subquery())) or 0
+    latest = session.scalars(waiting.order_by(Mail.id.desc()).limit(1)).first()
+    return count, latest.last_error if latest else None

@@ -42,6 +42,7 @@ def test_expiry_reminder_days_from_file_or_environment(tmp_path):
         ("", {"RUANKAO_WATCH_SEND_RATE_PER_SECOND": "0"}, "send_rate_per_second"),
         ("send_rate_per_hour = 0\n", {}, "send_rate_per_hour"),
         ('contact_email = "nobody"\n', {}, "contact_email"),
+        ('unsubscribe_email = "Ops <ops@example.cn>"\n', {}, "unsubscribe_email"),
         ('privacy_url = "javascript:alert(1)"\n', {}, "privacy_url"),
     ],
 )

@@ -121,3 +121,6 @@ def test_an_unreachable_mail_server_exits_1_and_keeps_the_mail(env, site, sink):
     assert "will be retried" in first.stderr
     assert outbox(env) == "outbox: pending 1, sending 0, sent 0, failed 0"
     assert sink.messages == []
+    again = cli({**env, "RUANKAO_WATCH_SMTP_URL": "smtp://127.0.0.1:1"}, *run_args(site))
+    assert again.returncode == 1  # nothing was due (backed off), but mail is stuck: the relay is down
+    assert "1 mail(s) still wait for a retry; last error:" in again.stderr

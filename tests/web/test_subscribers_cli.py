@@ -6,7 +6,9 @@ import json
 import subprocess
 
 import pytest
+from sqlalchemy import delete
 
+from store.models import Subscriber
 from tests.conftest import PYTHON
 from tests.web.helpers import SECRET, confirm_mails, subscriber, subscriber_count
 
@@ -40,7 +42,7 @@ def test_import_without_confirmed_makes_pending_subscribers_and_queues_their_con
     (tmp_path / "people.csv").write_text(GOOD, encoding="utf-8")
     r = run("import", "people.csv")
     assert r.returncode == 0, r.stderr
-    assert "imported 2 subscriber(s), 2 new, 2 confirmation mail(s) queued" in r.stdout
+    assert "imported 2 subscriber(s) from UTF-8, 2 new, 2 confirmation mail(s) queued" in r.stdout
     li = subscriber(sessions, "li.lei@example.com")
     assert li.status == "pending" and li.name == "李雷" and len(li.certificates) == 2
     assert subscriber(sessions, "han.meimei@example.com").certificates[0].level == "初级"
@@ -64,6 +66,35 @@ def test_a_bad_row_imports_nothing_and_names_each_bad_line(run, sessions, tmp_pa
     assert r.returncode == 0 and "3 bad line(s) skipped" in r.stdout
     assert subscriber(sessions, "li.lei@example.com").status == "active"
     assert confirm_mails(sessions) == 0
+
+
+@pytest.mark.parametrize(
+    ("encoding", "named"), [("utf-8-sig", "UTF-8 (with BOM)"), ("gb18030", "GB18030"), ("utf-8", "UTF-8")]
+)
+def test_excel_files_from_chinese_windows_import_and_the_encoding_is_named(
+    run, sessions, tmp_path, encoding, named
+):
+    (tmp_path / "people.csv").write_bytes(GOOD.replace("\n", "\r\n").encode(encoding))
+    r = run("import", "people.csv", "--confirmed")
+    assert r.returncode == 0, r.stderr
+    assert f"imported 2 subscriber(s) from {named}," in r.stdout
+    assert subscriber(sessions, "li.lei@example.com").name == "李雷"
+
+
+def test_export_neutralises_formulas_offers_gb18030_and_still_round_trips(run, sessions, tmp_path):
+    hostile = GOOD.replace(",李雷,", ',=HYPERLINK("http://evil.example"),', 1)
+    (tmp_path / "people.csv").write_text(hostile, encoding="utf-8")
+    assert run("import", "people.csv", "--confirmed").returncode == 0
+    r = run("export", "--encoding", "gb18030", "--out", "out.csv")
+    assert r.returncode == 0
+    text = (tmp_path / "out.csv").read_bytes().decode("gb18030")
+    assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
+    assert "天津市红桥区" in text
+    (tmp_path / "people.csv").unlink()
+    with sessions.begin() as s:
+        s.execute(delete(Subscriber))
+    assert run("import", "out.csv", "--confirmed").returncode == 0
+    assert subscriber(sessions, "li.lei@example.com").name == '=HYPERLINK("http://evil.example")'
 
 
 def test_a_wrong_header_is_refused(run, tmp_path):
