@@ -7,12 +7,12 @@ caller sends can set a status: the only way to ``active`` is the link in the mai
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from core.qualifications import LEVELS, QUALIFICATIONS
 from core.vocab import Topic
@@ -25,6 +25,19 @@ router = APIRouter()
 
 ACCEPTED_MESSAGE = "如果该地址可以订阅，我们已发送确认邮件；请点击邮件中的链接完成订阅。"
 TopicValue = Literal[Topic.values()]  # type: ignore[valid-type]
+
+
+def _iso_day(value: object) -> object:
+    """``"2024-03-05"``, as JSON carries a date, read as one; anything else is left to strict validation."""
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value  # refused below with the schema's message
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_day)]
 
 
 class CertificateIn(BaseModel):
@@ -54,7 +67,7 @@ class CertificateIn(BaseModel):
         description="取得时间：2021、2021上半年 或 2021下半年；不能晚于已举行的最近一次考试",
         json_schema_extra={"pattern": "^[0-9]{4}(上半年|下半年)?$"},
     )
-    last_registered: date | None = Field(None, description="最近一次证书登记的日期（可选）")
+    last_registered: IsoDate | None = Field(None, description="最近一次证书登记的日期（可选），如 2024-03-05")
 
 
 class SubscriptionIn(BaseModel):
@@ -64,7 +77,9 @@ class SubscriptionIn(BaseModel):
 
     email: str = Field(max_length=320, description="邮箱地址", json_schema_extra={"format": "email"})
     region: str = Field("", max_length=64, description="所在地区，如 天津市红桥区；留空则只接收全国通知")
-    certificates: list[CertificateIn] = Field(min_length=1, max_length=MAX_CERTIFICATES)
+    certificates: list[CertificateIn] = Field(
+        default_factory=list, max_length=MAX_CERTIFICATES, description="持有的证书；备考人员可为空"
+    )
     alerts: list[TopicValue] | None = Field(None, min_length=1, description="要接收的提醒；省略则全部接收")
     digest: bool = Field(True, description="true：汇总发送；false：每条通知即时发送")
     reminder_days: int = Field(3, ge=0, le=60, description="截止日期前几天提醒")

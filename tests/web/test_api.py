@@ -26,6 +26,17 @@ def test_subscribing_stores_a_pending_subscriber_and_queues_one_confirmation(cli
     assert confirm_mails(sessions) == 1
 
 
+def test_an_exam_candidate_without_certificates_and_dates_as_json_strings_are_accepted(client, sessions):
+    assert client.post(API, json=body(certificates=[])).status_code == 202
+    assert subscriber(sessions, "li.lei@example.com").certificates == []
+    dated = [
+        {"qualification": "程序员", "level": "初级", "obtained": "2019", "last_registered": "2024-03-05"}
+    ]
+    assert client.post(API, json=body("han@example.com", certificates=dated)).status_code == 202
+    [cert] = subscriber(sessions, "han@example.com").certificates
+    assert cert.last_registered == date(2024, 3, 5)
+
+
 def test_a_known_address_gets_the_same_answer_and_no_second_mail_within_the_cool_down(
     client, sessions, clock
 ):
@@ -91,11 +102,20 @@ def test_alert_kinds_and_delivery_are_taken(client, sessions):
             422,
             "取得时间应为",
         ),
-        (body(certificates=[]), 422, "certificates"),
+        (
+            body(certificates=[{"qualification": "程序员", "obtained": "2019", "last_registered": 0}]),
+            422,
+            "last_registered",
+        ),
+        (
+            body(certificates=[{"qualification": "程序员", "obtained": "2019", "last_registered": "昨天"}]),
+            422,
+            "last_registered",
+        ),
         (body(region="火星市"), 422, "无法识别的地区"),
         (body(alerts=["everything"]), 422, "alerts"),
         (body(alerts=[]), 422, "alerts"),
-        ({"email": "li@example.com"}, 422, "缺少该字段"),
+        ({"region": "天津市红桥区"}, 422, "缺少该字段"),
         ([1, 2, 3], 422, "请求字段有误"),
     ],
 )
