@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from app.config import Config, require_secret
+from app.config import Config, ConfigError, require_secret
 from store.db import make_engine, make_sessionmaker, upgrade
 from store.locks import run_lock
 from store.runs import finish_run, start_run
@@ -54,9 +54,26 @@ class CycleResult:
         return EXIT_PARTIAL if self.problems else EXIT_OK
 
 
+def check_source(config: Config, source: str | None) -> None:
+    """Refuse an unknown ``--source`` (or a broken ``[[sources]]`` table) before anything runs.
+
+    Otherwise ``run --source nosuch`` crawls nothing and goes on to alert and send.
+    """
+    from crawler.sources import load_sources
+
+    try:
+        known = [s.id for s in load_sources(config.sources)]
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    if source is not None and source not in known:
+        raise ConfigError(f"--source: no source {source!r}; known: {', '.join(known)}")
+
+
 def crawl_step(config: Config, options: CycleOptions, result: CycleResult) -> None:
     """Run the spiders in a child process (Scrapy's reactor cannot be restarted in this one)."""
     from crawler.runner import crawl_in_subprocess
+
+    check_source(config, options.source)
 
     with _terminal_status("正在抓取通知页面…", enabled=options.progress):
         code, report = crawl_in_subprocess(
@@ -148,6 +165,7 @@ def run_cycle(config: Config, options: CycleOptions) -> CycleResult:
     stop the reminders for windows we already know about.
     """
     require_secret(config)
+    check_source(config, options.source)
     upgrade(config.database_url)
     result = CycleResult()
     with run_lock(config.database_url):

@@ -73,6 +73,7 @@ def test_what_is_new_after_an_edit_is_still_sent(sessions, config):
     queue_alerts(sessions, config, today=TODAY, now=NOW)
     _send_everything(sessions)
 
+    # 广州: a 广东 notice concerns it (深圳 has its own examining institution, so it would not).
     _edit(sessions, sid, "广东省广州市", ("信息系统项目管理师", "2021下半年"), ("网络工程师", "2023上半年"))
     add_notice(
         sessions,

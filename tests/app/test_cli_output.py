@@ -19,7 +19,7 @@ UNSAFE = ("\x1b", "\x07", "\x9b", "\u202e", "\u2066")
 
 @pytest.fixture
 def cli(cli_env, database_url):
-    env = {**cli_env, "RUANKAO_WATCH_DATABASE_URL": database_url}
+    env = {**cli_env, "RUANKAO_WATCH_DATABASE_URL": database_url, "RUANKAO_WATCH_SECRET": "s" * 32}
 
     def cli(*args: str, **kwargs) -> subprocess.CompletedProcess:
         return subprocess.run(
@@ -71,9 +71,12 @@ def test_a_closed_pipe_ends_quietly(cli, hostile_notice):
         (("subscribers", "export", "--status", "nonsense"), "--status"),
         (("prune", "--older-than", "0"), "--older-than"),
         (("prune", "--older-than", "-3"), "--older-than"),
+        (("crawl", "--source", "nosuch"), "--source"),
+        (("run", "--source", "nosuch"), "--source"),
     ],
 )
 def test_a_bad_argument_exits_2_naming_it_without_a_traceback(cli, args, named):
     result = cli(*args)
     assert result.returncode == 2
     assert named in result.stderr and "Traceback" not in result.stderr
+    assert named in result.stderr.strip().splitlines()[-1]  # one line says it (after argparse's usage)
