@@ -15,7 +15,7 @@ from pathlib import Path
 
 from app.config import Config
 from app.cycle import CycleOptions, run_cycle
-from app.mailsink import MailSink
+from testkit.smtp import MailSink
 
 # A day inside the sample notices' windows (they are written as of early 2026).
 DEMO_TODAY = date(2026, 3, 5)
@@ -42,7 +42,7 @@ def add_sample_subscribers(config: Config, today: date) -> None:
 
 
 def run_demo(out: Path | None = None, today: date | None = None) -> int:
-    from crawler.localsite import LocalSite, sample_site_root
+    from testkit.site import LocalSite, sample_site_root
 
     today = today or DEMO_TODAY
     workdir = Path(out) if out else Path(tempfile.mkdtemp(prefix="ruankao-watch-demo-"))

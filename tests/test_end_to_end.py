@@ -12,7 +12,7 @@ import json
 
 import feedparser
 
-from crawler.localsite import Behaviour, sample_site_root
+from testkit.site import Behaviour, sample_site_root
 from tests.conftest import cli
 
 CSV = """email,name,region,qualification,level,obtained,last_registered

@@ -13,7 +13,7 @@ from alerts.send import send_mail_now, send_outbox
 from alerts.tokens import read_token
 from store.models import Mail
 from store.outbox import enqueue_mail
-from tests.alerts.factories import NOW, TODAY, add_notice, add_subscriber, notice
+from tests.factories import NOW, TODAY, add_notice, add_subscriber, notice
 
 
 def clock(at=NOW):

@@ -12,7 +12,7 @@ from alerts.health import queue_health_mails
 from alerts.queue import queue_alerts
 from alerts.send import send_outbox, write_eml
 from store.models import Alert, Certificate, Mail, SourceState, Subscriber
-from tests.alerts.factories import NOW, TODAY, add_notice, add_subscriber, notice
+from tests.factories import NOW, TODAY, add_notice, add_subscriber, notice
 
 
 def day(d: date) -> datetime:

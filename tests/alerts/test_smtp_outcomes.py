@@ -12,7 +12,7 @@ from alerts.queue import queue_alerts
 from alerts.send import LEASE, send_outbox
 from store.models import Mail, Subscriber
 from store.outbox import MAX_ATTEMPTS
-from tests.alerts.factories import NOW, TODAY, add_notice, add_subscriber, notice
+from tests.factories import NOW, TODAY, add_notice, add_subscriber, notice
 
 EMAIL = "zhang@example.com"
 ZERO = {"sent": 0, "failed": 0, "retried": 0, "skipped": 0, "unknown": 0}

@@ -22,8 +22,8 @@ from alerts.send import LEASE, send_outbox
 from store.db import make_engine, make_sessionmaker, upgrade
 from store.locks import sender_lock
 from store.models import Alert, Mail
-from tests.alerts.conftest import make_config
-from tests.alerts.factories import NOW, TODAY, add_notice, add_subscriber, notice
+from tests.factories import NOW, TODAY, add_notice, add_subscriber, notice
+from tests.factories import config as make_config
 
 ROOT = Path(__file__).resolve().parents[2]
 SENDER = """
@@ -93,7 +93,7 @@ def test_two_senders_on_postgresql_share_the_queue_and_send_nothing_twice(pg_sch
     upgrade(pg_schema_url)
     engine = make_engine(pg_schema_url)
     sessions = make_sessionmaker(engine)
-    config = make_config(smtp, pg_schema_url)
+    config = make_config(pg_schema_url, smtp.port)
     queue_many(sessions, config, 200)
     smtp.handler.delay = 0.02
     senders = [start_sender(config) for _ in range(2)]
@@ -110,7 +110,7 @@ def test_a_second_sqlite_sender_finds_the_lock_taken_and_sends_nothing(tmp_path,
     url = f"sqlite:///{tmp_path / 'lock.sqlite3'}"
     upgrade(url)
     sessions = make_sessionmaker(make_engine(url))
-    config = make_config(smtp, url)
+    config = make_config(url, smtp.port)
     queue_many(sessions, config, 1)
     with sender_lock(url) as first:
         assert first
@@ -124,7 +124,7 @@ def test_two_overlapping_alert_runs_on_postgresql_queue_each_mail_once(pg_schema
     upgrade(pg_schema_url)
     engine = make_engine(pg_schema_url)
     sessions = make_sessionmaker(engine)
-    config = make_config(smtp, pg_schema_url)
+    config = make_config(pg_schema_url, smtp.port)
     add_notice(sessions, notice())
     for i in range(50):
         add_subscriber(sessions, f"user{i:03d}@example.com", "2021")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 
-from crawler.localsite import sample_site_root
+from testkit.site import sample_site_root
 from tests.conftest import cli
 
 KEYS = {"title", "kind", "region", "published", "windows", "eligible", "fees", "warnings"}

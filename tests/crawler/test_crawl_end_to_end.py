@@ -20,11 +20,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from crawler.localsite import Behaviour, LocalSite, sample_site_root, serve
 from crawler.runner import main as runner_main
 from store.db import make_engine, make_sessionmaker
 from store.models import Notice, SourceState
 from store.notices import list_notices
+from testkit.site import Behaviour, LocalSite, sample_site_root, serve
 
 GBK_TITLE = "关于做好2026年度证书登记工作的通知（天津·红桥区 张喆、朱镕）"
 NOCHARSET_TITLE = "关于2026年上半年计算机技术与软件专业技术资格（水平）考试报名的通知"

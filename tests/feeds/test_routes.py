@@ -15,7 +15,7 @@ from app.config import Config
 from feeds.private import feed_token
 from feeds.publish import feed_specs, load_entries, render_spec
 from store.subscribers import find_subscriber
-from tests.feeds.factory import subscribe
+from tests.factories import add_subscriber
 from web.feed_routes import router
 
 SECRET = "test-secret"
@@ -102,7 +102,7 @@ def test_unknown_feeds_are_404(client, path):
 
 def test_private_feed_and_calendar_by_token(client, notices):
     with notices.begin() as s:
-        subscriber_id = subscribe(s, "holder@example.com", "2020下半年")
+        subscriber_id = add_subscriber(s, "holder@example.com", "2020下半年")
     token = feed_token(subscriber_id, 1, SECRET)
     response = client.get(f"/feeds/private/{token}.xml")
     assert response.status_code == 200
@@ -127,7 +127,7 @@ def test_private_feed_and_calendar_by_token(client, notices):
 
 def test_bad_forged_and_revoked_tokens_are_404(client, notices):
     with notices.begin() as s:
-        subscriber_id = subscribe(s, "holder@example.com", "2020下半年")
+        subscriber_id = add_subscriber(s, "holder@example.com", "2020下半年")
     token = feed_token(subscriber_id, 1, SECRET)
     for bad in ("x", feed_token(subscriber_id, 1, "wrong-secret"), feed_token(subscriber_id + 1, 1, SECRET)):
         assert client.get(f"/feeds/private/{bad}.xml").status_code == 404
