@@ -196,6 +196,23 @@ def test_an_empty_list_is_a_health_problem_and_deletes_nothing(database_url, cra
     assert len(stored(database_url)) == 6, "nothing is deleted"
 
 
+def test_a_notice_back_to_its_first_text_is_a_change_and_later_crawls_store_it(database_url, crawl, tmp_path):
+    root = Path(shutil.copytree(sample_site_root(), tmp_path / "sample"))
+    [page] = [p for p in (root / "article/content").iterdir() if p.name.startswith("2603101000318842")]
+    original = page.read_text(encoding="utf-8")
+    amended = original.replace("2026年3月23日至4月30日", "2026年3月23日至5月15日", 1)
+    assert amended != original
+    reports = []
+    with serve(root) as site:
+        for html in (original, amended, original, original):
+            page.write_text(html, encoding="utf-8")
+            reports.append(crawl(database_url, site))
+    assert [code for code, _ in reports] == [0, 0, 0, 0]
+    assert [(r["changed"], r["errors"]) for _, r in reports] == [(0, 0), (1, 0), (1, 0), (0, 0)]
+    versions = stored(database_url)[page.name].versions
+    assert len(versions) == 3 and versions[0].text == versions[2].text != versions[1].text
+
+
 def test_a_long_retry_after_ends_the_run_for_that_host(tmp_path, crawl):
     database_url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
     behaviours = {"/index/work.html": Behaviour(statuses=[503, 503, 503], headers={"Retry-After": "3600"})}

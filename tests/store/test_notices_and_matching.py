@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, text
 
 from store.matching import bundle_alerts_into_mails, queue_notice_alerts
 from store.models import Alert, Mail
 from store.notices import list_notices, record_fetch
-from tests.factories import NOW, add_subscriber, notice
+from tests.factories import NOW, add_notice, add_subscriber, notice
 
 
 def test_unchanged_fetch_adds_no_version_and_a_change_adds_one(sessions):
@@ -60,3 +62,44 @@ def test_nul_characters_are_dropped_before_storing(sessions):
         [stored] = list_notices(s)
         assert stored.title == "标题<script>"
         assert stored.current_version.text == "正文尾"
+
+
+def test_a_notice_returning_to_an_earlier_text_is_a_change(sessions):
+    """A → B → A: the third fetch is a new version, not a clash with the first one."""
+    first, amended = notice(end=date(2026, 3, 20)), notice(end=date(2026, 3, 27), text="正文 延长")
+    assert [add_notice(sessions, n) for n in (first, amended, first, first)] == [
+        "new",
+        "changed",
+        "changed",
+        "unchanged",
+    ]
+    with sessions() as s:
+        [stored] = list_notices(s)
+        assert [v.text for v in stored.versions] == ["正文", "正文 延长", "正文"]
+        assert stored.current_version.windows[0].end_date == date(2026, 3, 20)
+
+
+@pytest.mark.parametrize("earlier", [(), ("正文",)], ids=["new notice", "changed notice"])
+def test_two_overlapping_crawls_recording_one_fetch_store_it_once(sessions, database_url, earlier):
+    """The second recorder waits for the first (PostgreSQL), then finds the text stored: no error."""
+    if database_url.startswith("sqlite"):
+        pytest.skip("SQLite serialises writers from BEGIN IMMEDIATE: no overlap to lose")
+    for body in earlier:
+        add_notice(sessions, notice(text=body))
+    fetched = notice(text="正文 延长")
+    first = sessions()
+    first.begin()
+    outcome = record_fetch(first, fetched)
+    blocker = first.scalar(text("SELECT pg_backend_pid()"))
+    blocked = text("SELECT count(*) FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))")
+    with ThreadPoolExecutor(1) as pool:
+        second = pool.submit(add_notice, sessions, fetched)
+        with sessions() as watcher:  # until the second recorder waits for the first one's transaction
+            while not second.done() and not watcher.scalar(blocked, {"pid": blocker}):
+                watcher.rollback()
+        first.commit()
+        first.close()
+        assert (outcome, second.result(timeout=30)) == ("changed" if earlier else "new", "unchanged")
+    with sessions() as s:
+        [stored] = list_notices(s)
+        assert [v.text for v in stored.versions] == [*earlier, "正文 延长"]
