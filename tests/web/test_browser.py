@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -18,6 +16,7 @@ import pytest
 
 from store.db import make_engine, make_sessionmaker, upgrade
 from store.notices import record_fetch
+from testkit.asgi import serve_app
 from tests.conftest import ROOT
 from tests.factories import free_port, notice
 from tests.web.helpers import SECRET, subscriber
@@ -50,8 +49,6 @@ class Records(logging.Handler):
 @pytest.fixture
 def server(tmp_path, smtp):
     """The app under uvicorn in a thread; yields (base URL, sessionmaker, access-log lines)."""
-    import uvicorn
-
     from app.config import Config
     from web.app import create_app
 
@@ -67,21 +64,11 @@ def server(tmp_path, smtp):
         database_url=url, secret=SECRET, base_url=base, smtp_url=f"smtp://127.0.0.1:{smtp.port}",
         mail_from="软考提醒 <noreply@example.org>",
     )  # fmt: skip
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(config, sessions), host="127.0.0.1", port=port, log_level="info")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
     records = Records()
-    logging.getLogger("uvicorn.access").addHandler(records)
-    yield base, sessions, records.lines
-    logging.getLogger("uvicorn.access").removeHandler(records)
-    server.should_exit = True
-    thread.join(10)
+    with serve_app(create_app(config, sessions), port=port, log_level="info"):
+        logging.getLogger("uvicorn.access").addHandler(records)
+        yield base, sessions, records.lines
+        logging.getLogger("uvicorn.access").removeHandler(records)
     engine.dispose()
 
 
