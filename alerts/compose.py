@@ -213,7 +213,7 @@ def _link(config: Config, purpose: str, mail: OutgoingMail) -> str:
     assert subscriber is not None
     token = make_token(
         subscriber.id,
-        subscriber.token_version,
+        subscriber.link_secret,
         purpose,
         today_day=epoch_day(mail.created_at),
         secret=config.secret,

@@ -157,6 +157,28 @@ def cmd_serve(args, config: Config) -> int:
     return EXIT_OK
 
 
+def cmd_sources(args, config: Config) -> int:
+    """``sources check``: each source's list, items and one parsed notice, live; the database is untouched."""
+    from crawler.runner import crawl_in_subprocess
+
+    code, report = crawl_in_subprocess(
+        None,
+        check=True,
+        source=args.source,
+        url=args.url,
+        sources=config.sources or None,
+        contact_url=config.contact_url,
+        download_delay=config.download_delay,
+    )
+    for verdict in report.get("sources", {}).values():
+        print(verdict["line"])
+    for problem in report.get("problems", []):
+        print(f"problem: {problem}", file=sys.stderr)
+    if code == EXIT_OK:
+        return EXIT_OK
+    return EXIT_CONFIG if code == EXIT_CONFIG else EXIT_PARTIAL
+
+
 def cmd_parse(args, config: Config) -> int:
     from parsers import decode_html, parse_notice
 
@@ -182,9 +204,14 @@ def _print_parsed(path: str, data: dict) -> None:
     from parsers.wording import eligible_line, fee_line, window_line
 
     print(f"{path}: {data['title']} [{data['kind']}, {data['region']}, {data['published']}]")
-    lines = [window_line(w) for w in data["windows"]]
-    lines += [f"适用：{eligible_line(e)}" for e in data["eligible"]]
+    lines = [f"考试：{'、'.join(data['session'])}"] if data["session"] else []
+    lines += [window_line(w) for w in data["windows"]]
+    lines += [
+        f"适用：{eligible_line(e)}" + (f"（{e['condition']}）" if e["condition"] else "")
+        for e in data["eligible"]
+    ]
     lines += [f"费用：{fee_line(f)}" for f in data["fees"]]
+    lines += [f"未能完全读出（{u['field']}）：{u['evidence']}" for u in data["uncertain"]]
     lines += [f"warning: {w}" for w in data["warnings"]]
     for line in lines:
         print(f"  {line}")
@@ -311,6 +338,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("sources", help="the notice sources")
+    ssub = p.add_subparsers(dest="sources_command", required=True)
+    q = ssub.add_parser(
+        "check",
+        help="live smoke check (run from a mainland network): list reachable, items found, "
+        "a notice found and parsed; one line per source; stores nothing",
+    )
+    q.add_argument("--source", help="only this source id (default: every enabled source)")
+    q.add_argument("--url", help="check this list URL for --source instead (a mirror)")
+    q.set_defaults(func=cmd_sources)
 
     p = sub.add_parser("parse", help="parse notice files and print what was found")
     p.add_argument("paths", nargs="+", metavar="PATH")

@@ -33,7 +33,12 @@ class Config:
     base_url: str = "http://127.0.0.1:8000"
     secret: str = ""
     admin_email: str = ""
+    # Who runs this instance, shown on every page and in the privacy terms (个人信息保护法
+    # asks that people know who holds their data and how to reach them).
+    operator_name: str = ""
+    contact_email: str = ""
     contact_url: str = "https://github.com/ruankao-watch/ruankao-watch"
+    privacy_url: str = ""  # the operator's own privacy terms; empty: the built-in /privacy page
     download_delay: float = 2.0
     send_concurrency: int = 2
     send_rate_per_second: float = 5.0
@@ -135,6 +140,12 @@ def _validate(config: Config) -> Config:
         raise ConfigError(f"base_url: must start with http:// or https://, got {config.base_url!r}")
     if "@" not in config.mail_from:
         raise ConfigError(f"mail_from: must contain an address, got {config.mail_from!r}")
+    if config.contact_email and "@" not in config.contact_email:
+        raise ConfigError(f"contact_email: must be an address, got {config.contact_email!r}")
+    for name in ("contact_url", "privacy_url"):
+        value = getattr(config, name)
+        if value and urlsplit(value).scheme not in ("http", "https"):
+            raise ConfigError(f"{name}: must start with http:// or https://, got {value!r}")
     if config.confirm_from and "@" not in config.confirm_from:
         raise ConfigError(f"confirm_from: must contain an address, got {config.confirm_from!r}")
     if "://" not in config.database_url:

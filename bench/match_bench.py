@@ -52,9 +52,9 @@ def _fill(sessions, count: int, postgres: bool) -> None:
         s.execute(
             text(
                 "INSERT INTO subscriber (id, email, status, region, province, city, alert_kinds, reminder_days,"
-                " expiry_reminders, digest, token_version, created_at, hard_bounces)"
+                " expiry_reminders, digest, link_secret, created_at, hard_bounces)"
                 f" SELECT n, 'user' || n || '@example.com', 'active', {region}, {region}, {region}, '[]', 3,"
-                f" true, true, 1, :now, 0 FROM ({series}) AS seq"
+                f" true, true, 'secret' || n, :now, 0 FROM ({series}) AS seq"
             ),
             {"n": count, "now": NOW},
         )

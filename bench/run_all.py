@@ -17,6 +17,7 @@ SCRIPTS = (
     "parse_speed.py",
     "bench_feeds.py",
     "crawl_bench.py",
+    "signup_bench.py",
     "match_bench.py",
     "send_bench.py",
 )

@@ -129,6 +129,11 @@ def _detail_problems(stats: Mapping[str, Any]) -> list[str]:
         ("notices/detail/empty_body", "detail page(s) had an empty body"),
         ("notices/detail/content_missing", "detail page(s) lacked the content selector (layout change?)"),
         ("notices/parse/failed", "notice(s) failed to parse"),
+        (
+            "notices/parse/signup_row_refused",
+            "sign-up table row(s) could not be read without guessing (see the log)",
+        ),
+        ("notices/list/session_missing", "sign-up table page(s) had no selected session (option[selected])"),
         ("notices/store/failed", "notice(s) could not be stored"),
         ("notices/offsite/response", "page(s) ended on another host and were ignored"),
     )

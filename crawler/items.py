@@ -1,4 +1,4 @@
-"""The item a spider yields: one detail page as selected, before any parsing.
+"""The items a spider yields: one detail page, or one row of the sign-up table, as selected, before any parsing.
 
 Spiders only select; turning the HTML into text and a ParsedNotice is the job of
 ``ParseNoticePipeline``, so that a parser change never needs a spider change.
@@ -22,3 +22,15 @@ class NoticeItem:
     html: str  # the notice body container, decoded
     fetched_at: datetime
     attachments: list[dict[str, str]] = field(default_factory=list)  # {"name", "url"}; never downloaded
+
+
+@dataclass
+class SignupRowItem:
+    """One institution's row of the sign-up table: the selected session and the cells' texts."""
+
+    source_id: str
+    page_url: str  # the table page the source lists; each row's notice URL adds a fragment
+    session: str | None  # the selected option's text, e.g. 2026年上半年软考
+    institution: str
+    cells: tuple[str, ...]  # 报名, then 缴费, in page order
+    fetched_at: datetime

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from crawler.check import check_verdict
 from crawler.health import error_count
 from crawler.settings import DEFAULT_CONTACT_URL, user_agent
 from crawler.sources import Source, load_sources
@@ -30,8 +31,9 @@ PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
 
 def crawl_in_subprocess(
-    database_url: str,
+    database_url: str | None,
     *,
+    check: bool = False,
     source: str | None = None,
     url: str | None = None,
     sources: list[dict] | None = None,
@@ -46,9 +48,14 @@ def crawl_in_subprocess(
 
     ``settings`` are extra Scrapy settings (tests use them to shorten back-off waits). The
     child's log goes to this process's stderr. When the child dies without a report, the
-    report says so in ``problems``.
+    report says so in ``problems``. With ``check`` it is a smoke check instead (see
+    ``crawler.check``): no database, and each source's report is its verdict.
     """
-    argv = [sys.executable, "-m", "crawler.runner", "--database-url", database_url, "--log-level", log_level]
+    argv = [sys.executable, "-m", "crawler.runner", "--log-level", log_level]
+    if database_url is not None:
+        argv += ["--database-url", database_url]
+    if check:
+        argv.append("--check")
     for flag, value in (
         ("--source", source),
         ("--url", url),
@@ -108,7 +115,12 @@ def source_report(stats: Mapping[str, Any]) -> dict:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m crawler.runner", description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--database-url", help="where notices are stored (required unless --check)")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="smoke check: each source's first list page and one notice, live, stored nowhere",
+    )
     parser.add_argument("--source", help="crawl only this source id (default: every enabled source)")
     parser.add_argument(
         "--url", help="use this list URL for --source (a mirror); its host becomes the allowed domain"
@@ -160,6 +172,19 @@ def crawl_settings(args: argparse.Namespace, overrides: list[dict]) -> Settings:
         "USER_AGENT": user_agent(args.contact_url),
         "LOG_LEVEL": args.log_level,
     }
+    if args.check:  # parse but never store, record no health, ask the site itself (no cache)
+        values.update(
+            NOTICES_CHECK=True,
+            ITEM_PIPELINES={
+                "crawler.pipelines.ParseNoticePipeline": 300,
+                "crawler.pipelines.StoreNoticePipeline": None,
+            },
+            EXTENSIONS={
+                "scrapy.extensions.telnet.TelnetConsole": None,
+                "crawler.extensions.SourceHealthExtension": None,
+            },
+            HTTPCACHE_ENABLED=False,
+        )
     if args.download_delay is not None:
         values["DOWNLOAD_DELAY"] = args.download_delay
         values["AUTOTHROTTLE_START_DELAY"] = max(args.download_delay, 1.0)
@@ -175,6 +200,9 @@ def crawl_settings(args: argparse.Namespace, overrides: list[dict]) -> Settings:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.database_url is None and not args.check:
+        print(json.dumps(_report({}, ["--database-url is required (unless --check)"])), flush=True)
+        return 2
     try:
         overrides = (
             json.loads(Path(args.sources_json).read_text(encoding="utf-8")) if args.sources_json else []
@@ -189,6 +217,13 @@ def main(argv: list[str] | None = None) -> int:
         crawlers[source.id] = crawler = process.create_crawler(source.id)
         process.crawl(crawler)
     process.start()
+    if args.check:
+        verdicts = {
+            sid: check_verdict(sid, crawler.stats.get_stats() if crawler.stats else {})
+            for sid, crawler in crawlers.items()
+        }
+        print(json.dumps({"sources": verdicts, "problems": []}, ensure_ascii=False), flush=True)
+        return 0 if all(v["ok"] for v in verdicts.values()) else 1
     per_source = {
         sid: source_report(crawler.stats.get_stats() if crawler.stats else {})
         for sid, crawler in crawlers.items()

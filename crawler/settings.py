@@ -33,6 +33,8 @@ SPIDER_LOADER_CLASS = "crawler.spiderloader.SourceSpiderLoader"
 # Where notices go, and the operator's source overrides (a list of [[sources]] tables).
 NOTICES_DATABASE_URL = os.environ.get("RUANKAO_WATCH_DATABASE_URL", DEFAULT_SQLITE_URL)
 NOTICES_SOURCES: list[dict] = []
+# A smoke check (``sources check``): one notice per source, no pagination, nothing stored.
+NOTICES_CHECK = False
 
 USER_AGENT = user_agent(os.environ.get("RUANKAO_WATCH_CONTACT_URL", DEFAULT_CONTACT_URL))
 ROBOTSTXT_OBEY = True

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, fields, replace
 from importlib.resources import files
 from urllib.parse import urlsplit
 
-_ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+_ID = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,10 @@ class Source:
     selectors: dict[str, str] = field(default_factory=dict)
     max_pages: int = 3
     enabled: bool = True
+    # What list_urls and selectors rest on (a stored copy, a public scraper, the official list
+    # of examining institutions), and whether that evidence shows this very list page and markup.
+    evidence: str = ""
+    verified: bool = False
 
     def allows(self, url: str) -> bool:
         """Whether ``url`` may be fetched or stored for this source (see ``host_allowed``)."""
@@ -129,13 +133,14 @@ def _coerce(label: str, values: dict) -> dict:
             if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
                 raise ValueError(f"{label}: {key} must be a list of strings")
             out[key] = tuple(value)
-    for key in ("id", "name", "region", "spider"):
+    for key in ("id", "name", "region", "spider", "evidence"):
         if key in out and not isinstance(out[key], str):
             raise ValueError(f"{label}: {key} must be a string")
     if "max_pages" in out and (not isinstance(out["max_pages"], int) or isinstance(out["max_pages"], bool)):
         raise ValueError(f"{label}: max_pages must be a whole number")
-    if "enabled" in out and not isinstance(out["enabled"], bool):
-        raise ValueError(f"{label}: enabled must be true or false")
+    for key in ("enabled", "verified"):
+        if key in out and not isinstance(out[key], bool):
+            raise ValueError(f"{label}: {key} must be true or false")
     if "selectors" in out:
         selectors = out["selectors"]
         if not isinstance(selectors, dict) or not all(isinstance(v, str) for v in selectors.values()):
@@ -145,16 +150,17 @@ def _coerce(label: str, values: dict) -> dict:
 
 
 def _validate(source: Source, label: str) -> Source:
-    from crawler.spiders import SELECTOR_KEYS, SPIDERS  # the spiders import this module
+    from crawler.spiders import SPIDERS  # the spiders import this module
 
     if not _ID.match(source.id):
-        raise ValueError(f"{label}: id must be lower-case letters, digits and _ (it names the spider)")
+        raise ValueError(f"{label}: id must be lower-case letters, digits, _ and - (it names the spider)")
     if source.spider not in SPIDERS:
         raise ValueError(f"{label}: spider {source.spider!r} is not one of {', '.join(sorted(SPIDERS))}")
-    unknown = sorted(set(source.selectors) - set(SELECTOR_KEYS))
+    known = list(SPIDERS[source.spider].selectors)
+    unknown = sorted(set(source.selectors) - set(known))
     if unknown:
         raise ValueError(
-            f"{label}: unknown selector key(s): {', '.join(unknown)} (known: {', '.join(SELECTOR_KEYS)})"
+            f"{label}: unknown selector key(s): {', '.join(unknown)} (known to {source.spider}: {', '.join(known)})"
         )
     if source.max_pages < 1:
         raise ValueError(f"{label}: max_pages must be at least 1")

@@ -9,6 +9,7 @@ bound, so one class serves every member of a site family.
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING
 
 from crawler.sources import Source, load_sources
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 def spider_for(source: Source) -> type[NoticeListSpider]:
     """A spider class for ``source``: its spider class with ``name`` and ``source`` set."""
     base = SPIDERS[source.spider]
-    class_name = "".join(part.capitalize() for part in source.id.split("_")) + "SourceSpider"
+    class_name = "".join(part.capitalize() for part in re.split(r"[_-]", source.id)) + "SourceSpider"
     return type(class_name, (base,), {"name": source.id, "source": source, "__module__": base.__module__})
 
 

@@ -14,9 +14,10 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from parsers.notes import Notes
 from parsers.numerals import SMALL_CHARS, YEAR_CHARS, to_int
 from parsers.text import CELL_SEPARATOR, Sentence
-from parsers.types import Window
+from parsers.types import WarningCode, Window
 
 _WEEKDAY = r"(?:\s*\(?\s*(?:星期|周|礼拜)[一二三四五六日天]\s*\)?)?"
 # A time, also alone in brackets after its date (2024年3月25日（9:00）至4月2日（17:00）); brackets
@@ -31,10 +32,22 @@ _MOMENT = re.compile(
     rf"|(?<!\d)(?P<iy>\d{{4}})[-/.](?P<im>\d{{1,2}})[-/.](?P<id>\d{{1,2}})(?!\d))"
     rf"{_WEEKDAY}(?:\s*(?:{_TIME}))?"
 )
+# A period given in whole months (报名时间为2021年3月, 2024年2-3月): the first to the last day.
+_MONTH_PERIOD = re.compile(
+    rf"(?P<y>[{YEAR_CHARS}]{{4}})\s*年\s*(?P<m1>[{SMALL_CHARS}]{{1,3}})\s*(?:月\s*)?"
+    rf"(?:(?:至|到|-{{1,2}}|~)\s*(?P<m2>[{SMALL_CHARS}]{{1,3}})\s*)?月"
+    rf"(?!\s*[{SMALL_CHARS}]{{1,3}}\s*[日号])(?!\s*(?:份|底|初|中|上旬|下旬|末|前|后|以|之|起|日|号))"
+)
+_STATED_BEFORE = re.compile(r"(?:为|是|:|于|在|时间)\s*$")
+# Words right after a date that make it a dateline, not a window (…通知(3月5日更新)).
+_DATELINE_AFTER = re.compile(r"\s*(?:更新|发布|公布|印发|发文)")
+# Worked examples (举例:5月22日前预约…) describe no real window.
+_EXAMPLE = re.compile(r"^\s*(?:举例|例如|比如|如:)")
 _SEP = re.compile(r"\s*(?:起|开始)?\s*(?:至|到|-{1,2}|~)\s*")
 # 8月18日开始，8月26日结束: a range written as two dates with start and end words.
-_STARTS = re.compile(r"\s*(?:开始|起)\s*,?\s*")
-_ENDS = re.compile(r"\s*(?:结束|截止|止)")
+# Also with what opens and closes in between: 8月11日9:00网上报名系统开通,9月19日16:00网上报名系统关闭.
+_STARTS = re.compile(r"[^，,。;:]{0,12}?(?:开始|起|开通|开放|开启)\s*,?\s*")
+_ENDS = re.compile(r"[^，,。;:]{0,12}?(?:结束|截止|止|关闭)")
 _TIME_END = re.compile(rf"\s*(?:至|到|-{{1,2}}|~)\s*{_TIME}")
 
 # keyword → label; None marks dates that are not a candidate's action (exam day, issue date …).
@@ -50,7 +63,8 @@ _LABELS: dict[str, str | None] = {
     "邮寄": "邮寄申请", "邮寄申请": "邮寄申请", "申请邮寄": "邮寄申请",
     "成绩查询": "成绩查询", "查询成绩": "成绩查询",
     "复核": "成绩复核", "复查": "成绩复核",
-    "退费": "退费申请",
+    "退费": "退费申请", "退还": "退费申请",
+    "预约申领": "邮寄申请", "预约登记": "邮寄申请", "申请快递": "邮寄申请",
     "考试时间": None, "考试日期": None, "考试于": None, "考试定于": None, "考试将于": None, "举行": None, "开考": None,
     "笔试": None, "机考": None, "考试安排": None, "发布": None, "印发": None, "公布": None, "施行": None,
     "实施": None, "成立": None, "出版": None,
@@ -64,7 +78,7 @@ _BRACKETED = re.compile(r"\([^()]{0,80}\)")
 _ELIGIBILITY_AFTER = re.compile(r"[^，,。;]{0,6}?(?:取得|获得|考取|考试合格|合格|通过)")
 _END_BEFORE = re.compile(r"(?:截止|截至|至|到|止|不晚于|最迟)(?:时间|日期)?\s*(?:为|是|:)?\s*(?:于)?\s*$")
 _END_AFTER = re.compile(r"\s*(?:前|之前|以前|截止|为止|止|结束)")
-_START_AFTER = re.compile(r"\s*(?:起|开始|以后|之后|后)")
+_START_AFTER = re.compile(r"\s*(?:起|开始|以后|之后|后|开放|开通|开启)")
 # A separator after a lone date: the range's end was lost (a damaged re-post), so no window.
 _DANGLING = re.compile(r"\s*(?:起|开始)?\s*(?:至|到|-{1,2}|~)")
 # A label right before these words names the date that follows (报名时间：…), whatever comes after.
@@ -73,6 +87,8 @@ _TODAY_BEFORE = re.compile(r"(?:即日|发布之日|印发之日)起\s*(?:至|�
 _SINGLE_BEFORE = re.compile(r"(?:时间|日期|时段)?\s*(?:为|是|:|定于|于)?\s*$")
 _AMENDED_FROM = re.compile(r"原(?:定|计划|来|为|于|通知)")
 _DEADLINE_WORD = re.compile(r"截止|截至|结束")
+# A heading that says the date below it is a deadline (调整网上缴费截止时间: / 2023年9月29日24:00).
+_DEADLINE_HEADING = re.compile(r"(?:截止|截至)\s*(?:时间|日期)\s*:?\s*$")
 _AMENDED_TO = re.compile(r"现(?!场)|延长|延期|推迟|顺延|调整为|改为|变更为|更改为")
 # A year-less date far before the publication date belongs to the next year (and far after, the last).
 _ROLL_FORWARD = timedelta(days=120)
@@ -83,7 +99,8 @@ _LONGEST_INFERRED_RANGE = timedelta(days=183)
 
 @dataclass(frozen=True)
 class YearContext:
-    """What a year-less date's year is resolved from: the published date, else the title's session."""
+    """What a year-less date's year is resolved from: the published date, else the title's session
+    (also when the published date lies years away from the session: a late re-post)."""
 
     published: date | None
     session_year: int | None
@@ -91,13 +108,24 @@ class YearContext:
 
     def year_for(self, month: int, day: int) -> int | None:
         """Year of a year-less month/day; None when nothing says (the caller warns)."""
-        if self.published is not None:
+        # A re-post dated years after the session it is about (the stored copy's date) says
+        # nothing about the year; the title's session does.
+        reposted = (
+            self.session_year is not None
+            and self.published is not None
+            and (not self.session_year - 1 <= self.published.year <= self.session_year + 1)
+        )
+        if self.published is not None and not reposted:
             year = self.published.year
             try:
                 candidate = date(year, month, day)
             except ValueError:
                 return year
-            if candidate < self.published - _ROLL_FORWARD:
+            # A notice whose title names this year's session lists this year's dates, early
+            # ones too (第一次考试报名时间为3月10日… in an August notice); only a 下半年 notice
+            # reaches into the next year.
+            same_year = self.session_year == year and self.session_half != "下半年"
+            if candidate < self.published - _ROLL_FORWARD and not same_year:
                 return year + 1
             if candidate > self.published + _ROLL_BACK:
                 return year - 1
@@ -170,6 +198,30 @@ class _Group:
     end_time: tuple[int, int] | None  # a bare time after a separator: 3月5日9:00-17:00
     span_end: int
     deadline: bool = False  # a lone date that amends a deadline
+
+
+def _month_groups(norm: str, moments: list[_Moment]) -> list[_Group]:
+    """Whole-month periods outside any dated moment, as ranges from the 1st to the month's end.
+
+    Only where the text states the period (报名时间为2021年3月): a month elsewhere (2017年5月内蒙古
+    软考报名时间…, a dateline) is not a window.
+    """
+    groups = []
+    for match in _MONTH_PERIOD.finditer(norm):
+        if any(m.start < match.end() and match.start() < m.end for m in moments):
+            continue
+        if not _STATED_BEFORE.search(norm, 0, match.start()):
+            continue
+        year, first = to_int(match.group("y")), to_int(match.group("m1"))
+        last = to_int(match.group("m2")) if match.group("m2") else first
+        if year is None or first is None or last is None or not 1 <= first <= last <= 12:
+            continue
+        next_year, next_month = _next_month(year, last)
+        end_day = (date(next_year, next_month, 1) - timedelta(days=1)).day
+        start = _Moment(match.start(), match.end(), year, first, 1, None, None)
+        end = _Moment(match.start(), match.end(), year, last, end_day, None, None)
+        groups.append(_Group(start, end, None, match.end()))
+    return groups
 
 
 def _groups(norm: str, moments: list[_Moment]) -> list[_Group]:
@@ -253,12 +305,12 @@ def _column_labels(norm: str) -> list[list[str | None]] | None:
     return columns if any(columns) else None
 
 
-class WindowReader:
+class WindowReader(Notes):
     """Reads the windows of one notice, sentence by sentence, collecting warnings."""
 
     def __init__(self, years: YearContext) -> None:
         self.years = years
-        self.warnings: list[str] = []
+        super().__init__()
 
     def read(self, sentences: list[Sentence]) -> list[Window]:
         windows: list[Window] = []
@@ -280,10 +332,12 @@ class WindowReader:
 
     def _sentence_windows(self, sentence: Sentence, columns: list[list[str | None]] | None) -> list[Window]:
         norm = sentence.norm
-        moments = _moments(norm)
-        if not moments:
+        if _EXAMPLE.match(norm):
             return []
-        groups = _groups(norm, moments)
+        moments = _moments(norm)
+        groups = sorted(_groups(norm, moments) + _month_groups(norm, moments), key=lambda g: g.first.start)
+        if not groups:
+            return []
         amended = _AMENDED_FROM.search(norm)
         if amended:
             change = _AMENDED_TO.search(norm, amended.end())
@@ -338,7 +392,7 @@ class WindowReader:
         """Windows of one date or range; ``column`` holds the labels of its table column's header."""
         norm = sentence.norm
         after = norm[group.span_end : next_start]
-        if _ELIGIBILITY_AFTER.match(after):
+        if _ELIGIBILITY_AFTER.match(after) or _DATELINE_AFTER.match(after):
             return []
         labels = column or self._label(sentence, group, previous_end, next_start)
         if not labels or None in labels:
@@ -367,12 +421,17 @@ class WindowReader:
                 after = norm[group.span_end :]
                 if _TODAY_BEFORE.search(before):
                     if self.years.published is None:
-                        self.warnings.append(f"即日起 without a published date: {sentence.raw[:60]}")
+                        self.warn(WarningCode.MISSING, "即日起 without a published date", sentence.raw)
                     return self.years.published, start
-                if group.deadline or _END_BEFORE.search(before) or _END_AFTER.match(after):
+                if (
+                    group.deadline
+                    or _END_BEFORE.search(before)
+                    or _END_AFTER.match(after)
+                    or (not before.strip() and _DEADLINE_HEADING.search(sentence.heading))
+                ):
                     return None, start
                 if _DANGLING.match(after):
-                    self.warnings.append(f"range without a readable end, dropped: {sentence.raw[:60]}")
+                    self.warn(WarningCode.DROPPED, "range without a readable end, dropped", sentence.raw)
                     return None
                 if _START_AFTER.match(after):
                     return start, None
@@ -380,10 +439,10 @@ class WindowReader:
                     return None
                 return start, start
         except ValueError as error:
-            self.warnings.append(f"invalid date ({error}): {sentence.raw[:60]}")
+            self.warn(WarningCode.DROPPED, f"invalid date ({error})", sentence.raw)
             return None
         if _as_datetime(end) < _as_datetime(start):
-            self.warnings.append(f"window ends before it starts, dropped: {sentence.raw[:60]}")
+            self.warn(WarningCode.DROPPED, "window ends before it starts, dropped", sentence.raw)
             return None
         return start, end
 
@@ -394,7 +453,7 @@ class WindowReader:
         if year is None:
             year = self.years.year_for(moment.month, moment.day)
             if year is None:
-                self.warnings.append(f"year unknown (no published date or session): {sentence.raw[:60]}")
+                self.warn(WarningCode.MISSING, "year unknown (no published date or session)", sentence.raw)
                 return None
         return _moment_value(year, moment.month, moment.day, moment.hour, moment.minute)
 

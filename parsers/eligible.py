@@ -11,28 +11,46 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from parsers.notes import Notes
 from parsers.numerals import SMALL_CHARS, YEAR_CHARS, to_int
 from parsers.text import CELL_SEPARATOR, Sentence
-from parsers.types import EligibleRange
+from parsers.types import EligibleRange, WarningCode, session_bounds
 
 
 def _spec(name: str) -> str:
     """A year or session (groups ``<name>y``, ``<name>h``), not followed by a month: 2024年3月 is a
-    date, read by dates.py."""
+    date, read by dates.py. A parenthesis after it says the bound is inclusive (``(含)``) and may
+    name the last session it includes (``2022年度(含2022年下半年)``: groups ``<name>py``, ``<name>ph``);
+    ``<name>d`` is the 度 of 2022年度."""
     return (
-        rf"(?P<{name}y>[{YEAR_CHARS}]{{4}})\s*年\s*(?:度\s*)?(?P<{name}h>上半年|下半年)?(?:度)?"
-        rf"(?:\s*\(含\))?(?!\s*[{SMALL_CHARS}]{{1,3}}\s*月)"
+        rf"(?P<{name}y>[{YEAR_CHARS}]{{4}})\s*年\s*(?:(?P<{name}d>度)\s*)?(?P<{name}h>上半年|下半年)?(?:度)?"
+        rf"(?:\s*(?P<{name}p>\(\s*含\s*(?:(?P<{name}py>[{YEAR_CHARS}]{{4}})\s*年\s*(?:度\s*)?"
+        rf"(?P<{name}ph>上半年|下半年)?)?\s*\)))?(?!\s*[{SMALL_CHARS}]{{1,3}}\s*月)"
     )
 
 
 # "含" before a year only says the bound is inclusive; "截至 X" makes X an upper bound.
+# "X年以前" alone excludes X (2021年以前考试合格人员: up to 2020); 及/含/年度 include it.
 _PHRASE = re.compile(
     rf"(?P<until>截至|截止到?|含)?\s*{_spec('a')}"
     rf"(?:(?P<range>\s*(?:至|到|-{{1,2}}|~)\s*(?:含\s*)?{_spec('b')})"
-    rf"|(?P<upto>\s*(?:\(含\))?\s*(?:及|和|或)?\s*(?:以前|之前|前))"
-    rf"|(?P<since>\s*(?:\(含\))?\s*(?:及|和|或)?\s*(?:以后|之后|后|起))"
+    rf"|(?P<upto>\s*(?P<incl>及|和|或)?\s*(?:以前|之前|前))"
+    rf"|(?P<since>\s*(?:及|和|或)?\s*(?:以后|之后|后|起))"
     rf")?"
 )
+# 2019、2020年取得: years listed before one 年.
+_YEAR_LIST = re.compile(
+    rf"(?P<list>(?:[{YEAR_CHARS}]{{4}}\s*[、,和及]\s*)+)(?P<last>[{YEAR_CHARS}]{{4}})\s*年(?!\s*[{SMALL_CHARS}]{{1,3}}\s*月)"
+)
+_LIST_YEAR = re.compile(rf"[{YEAR_CHARS}]{{4}}")
+# The condition beside the years that also decides who is concerned, as written:
+# …证书、且登记有效期已满或从未登记的人员 → 登记有效期已满或从未登记.
+_CONDITION = re.compile(
+    r"(?:且|并且|并|但|同时)\s*(?P<c>[^，,。;:()]{2,40}?)\s*的?\s*(?:人员|持证人|考生|同志|证书)"
+)
+_GROUP_END = re.compile(r"以及|另外|此外|;|。")
+_CONDITION_WORDS = re.compile(r"登记|有效期|满|过期|到期")
+
 # Full date cut-offs: 2004年1月1日以后取得 / 2019年12月31日(含)以前取得.
 _DATE_CUTOFF = re.compile(
     rf"(?P<y>[{YEAR_CHARS}]{{4}})\s*年\s*(?P<m>[{SMALL_CHARS}]{{1,3}})\s*月\s*(?P<d>[{SMALL_CHARS}]{{1,3}})\s*[日号]"
@@ -55,6 +73,11 @@ _NEGATED = re.compile(r"[^，,。;、和及0-9|]*?(?:尚未|暂未|未到|暂不
 # A year inside a reference to a document (2019年…文件, 〔2019〕50号) is not eligibility.
 _NOT_TOPIC = re.compile(r"文件|规定|办法|通知|\[")
 _DIGIT = re.compile(r"\d")
+# A sentence about whose certificates count that gave no range: the notice says something the
+# parser could not read, so matching must not take its silence for "nobody".
+_LOOKS_ELIGIBLE = re.compile(
+    rf"(?:[{YEAR_CHARS}]{{4}}\s*年|年度)[^。;]{{0,30}}?(?:以前|以后|之前|之后|至今|期间)[^。;]{{0,12}}?(?:取得|获得|考取)[^。;]{{0,20}}?证书"
+)
 
 
 def _session(year: int | None, half: str | None = None) -> str | None:
@@ -64,22 +87,59 @@ def _session(year: int | None, half: str | None = None) -> str | None:
     return f"{year}{half or ''}"
 
 
+def _bound(match: re.Match[str], name: str) -> str | None:
+    """The year or session of one bound; a parenthesis naming a session of the same year
+    (2022年度(含2022年下半年)) makes the bound that session."""
+    year = to_int(match.group(f"{name}y"))
+    inner = match.group(f"{name}py")
+    if inner is not None and to_int(inner) == year and match.group(f"{name}ph"):
+        return _session(year, match.group(f"{name}ph"))
+    return _session(year, match.group(f"{name}h"))
+
+
+def _previous(session: str) -> str:
+    """The session or year before ``session``: 2021 → 2020, 2021下半年 → 2021上半年."""
+    year = int(session[:4])
+    if session.endswith("下半年"):
+        return f"{year}上半年"
+    if session.endswith("上半年"):
+        return f"{year - 1}下半年"
+    return str(year - 1)
+
+
+def _condition(norm: str, start: int) -> str | None:
+    """The condition beside the years at ``start`` (…且登记有效期已满或从未登记的人员), as written, up to
+    the next group of holders (以及…) or sentence end; None when there is none."""
+    stop = _GROUP_END.search(norm, start)
+    for match in _CONDITION.finditer(norm, start, stop.start() if stop else len(norm)):
+        if _CONDITION_WORDS.search(match.group("c")):
+            return match.group("c").strip()
+    return None
+
+
 def _merged(found: list[EligibleRange]) -> list[EligibleRange]:
     """One sentence giving only a lower and an upper bound (2004年以后取得…且满三年) is one range."""
     lower = [r for r in found if r.start is not None and r.end is None]
     upper = [r for r in found if r.start is None and r.end is not None]
     if len(found) == 2 and len(lower) == 1 and len(upper) == 1:
-        return [EligibleRange(start=lower[0].start, end=upper[0].end, evidence=lower[0].evidence)]
+        return [
+            EligibleRange(
+                start=lower[0].start,
+                end=upper[0].end,
+                evidence=lower[0].evidence,
+                condition=lower[0].condition,
+            )
+        ]
     return found
 
 
-class EligibleReader:
+class EligibleReader(Notes):
     """Reads eligible ranges from sentences; ``published`` anchors 满三年 style phrases."""
 
     def __init__(self, published: date | None, topic: re.Pattern[str]) -> None:
         self.published = published
         self.topic = topic
-        self.warnings: list[str] = []
+        super().__init__()
 
     def read(self, sentences: list[Sentence]) -> list[EligibleRange]:
         ranges: list[EligibleRange] = []
@@ -93,7 +153,10 @@ class EligibleReader:
                 continue
             if cells is None or len(cells) != width:
                 columns = None
-            for found in self._sentence_ranges(sentence, columns):
+            ranges_here = self._sentence_ranges(sentence, columns)
+            if not ranges_here and _LOOKS_ELIGIBLE.search(sentence.norm):
+                self.unsure("eligible", sentence.raw)
+            for found in ranges_here:
                 key = (found.start, found.end)
                 if key not in seen:
                     seen.add(key)
@@ -108,8 +171,14 @@ class EligibleReader:
             return []
         found: list[EligibleRange] = []
 
-        def add(start: str | None, end: str | None) -> None:
-            found.append(EligibleRange(start=start, end=end, evidence=sentence.raw))
+        def add(start: str | None, end: str | None, at: int) -> None:
+            if start is not None and end is not None and session_bounds(start)[0] > session_bounds(end)[1]:
+                self.warn(WarningCode.DROPPED, "eligible range ends before it starts, refused", sentence.raw)
+                self.unsure("eligible", sentence.raw)
+                return
+            found.append(
+                EligibleRange(start=start, end=end, evidence=sentence.raw, condition=_condition(norm, at))
+            )
 
         covered: list[tuple[int, int]] = []
         for match in _DATE_CUTOFF.finditer(norm):
@@ -117,15 +186,23 @@ class EligibleReader:
             if session is not None:
                 covered.append(match.span())
                 if match.group("dir") in _BEFORE:
-                    add(None, session)
+                    add(None, session, match.start())
                 else:
-                    add(session, None)
+                    add(session, None, match.start())
         for match in _YEARS_AGO.finditer(norm):
             years = to_int(match.group("n"))
             if self.published is None or years is None:
-                self.warnings.append(f"满N年 without a published date: {sentence.raw[:60]}")
+                self.warn(WarningCode.MISSING, "满N年 without a published date", sentence.raw)
+                self.unsure("eligible", sentence.raw)
                 continue
-            add(None, str(self.published.year - years))
+            add(None, str(self.published.year - years), match.start())
+        for match in _YEAR_LIST.finditer(norm):
+            if _NEGATED.match(norm, match.end()):
+                continue
+            covered.append(match.span())
+            for year in (*_LIST_YEAR.findall(match.group("list")), match.group("last")):
+                if (session := _session(to_int(year))) is not None:
+                    add(session, session, match.start())
         for match in _PHRASE.finditer(norm):
             if any(lo <= match.start() < hi for lo, hi in covered):
                 continue
@@ -137,19 +214,24 @@ class EligibleReader:
                 continue
             if _NEGATED.match(norm, match.end()):
                 continue
-            first = _session(to_int(match.group("ay")), match.group("ah"))
+            first = _bound(match, "a")
             if first is None:
                 continue
             if match.group("range"):
-                second = _session(to_int(match.group("by")), match.group("bh"))
+                second = _bound(match, "b")
                 if second is not None:
-                    add(first, second)
-            elif match.group("upto") or match.group("until") in ("截至", "截止", "截止到"):
-                add(None, first)
+                    add(first, second, match.start())
+            elif match.group("upto"):
+                inclusive = (
+                    match.group("incl") or match.group("ap") or match.group("ad") or match.group("until")
+                )
+                add(None, first if inclusive else _previous(first), match.start())
+            elif match.group("until") in ("截至", "截止", "截止到"):
+                add(None, first, match.start())
             elif match.group("since"):
-                add(first, None)
+                add(first, None, match.start())
             else:
-                add(first, first)
+                add(first, first, match.start())
         return _merged(found)
 
     @staticmethod

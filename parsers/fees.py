@@ -11,24 +11,31 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from parsers.notes import Notes
+from parsers.numerals import AMOUNT_CHARS, amount_to_int
 from parsers.text import CELL_SEPARATOR, Sentence
-from parsers.types import Fee
+from parsers.types import Fee, WarningCode
 
+# An amount is read whole (a left digit boundary: 123456789元 is no 3,456,789), in digits or in
+# Chinese numerals before 元 (三十元, 一百二十元).
 _AMOUNT = re.compile(
-    r"(?P<cur>¥|人民币)?\s*(?P<int>\d{1,3}(?:,\d{3})+|\d{1,7})(?:\.(?P<dec>\d{1,2}))?\s*"
+    r"(?P<cur>¥|人民币)?\s*(?:(?<!\d)(?<!\d[.,])(?P<int>\d{1,3}(?:,\d{3})+|\d{1,7})(?:\.(?P<dec>\d{1,2}))?"
+    rf"|(?<![{AMOUNT_CHARS}])(?P<cn>[{AMOUNT_CHARS}]{{1,8}})(?=\s*元))\s*"
     r"(?:(?P<yuan>元|块)(?![旦月素])|(?<=\d)(?=[^\d元.,]|$))"
 )
-_UNIT_WORDS = r"科次|科目?|门|次|件|本|张|份|证书|人|位|名|考生"
+_UNIT_WORDS = r"科次|科目?|门|次|件|本|张|份|证书|人|位|名|考生|生"
 _PER_BEFORE = re.compile(
     rf"每\s*(?P<unit>{_UNIT_WORDS})?\s*(?:每\s*(?P<unit2>{_UNIT_WORDS}))?\s*"
-    r"(?:收取|收费|缴纳|交纳|为|:|合计|共计|共)?\s*$"
+    r"(?:另外)?(?:加收|另收|收取|收费|缴纳|交纳|为|:|合计|共计|共)?\s*"
+    r"(?:报名费|考务费|考试费|登记费|工本费|邮寄费|快递费)?\s*(?:为|:)?\s*$"
 )
+# 30元/人, 65元/人•科 (per subject), 110元/(人·两科) (a total for two subjects: per person).
 _PER_AFTER = re.compile(
-    r"\s*(?:/|每)\s*(?P<unit>人次|人|位|科目?|门|科次|次|件|本|张|份|证书|证)"
-    r"(?:\s*[·.*×xX]?\s*(?P<unit2>科目?|科次|次))?"
+    r"\s*(?:/|每|(?=\())\s*\(?\s*(?P<unit>人次|人|位|生|科目?|门|科次|次|件|本|张|份|证书|证)"
+    r"(?:\s*[·•.*×xX]?\s*(?P<count>[两二三四2-4])?\s*(?P<unit2>科目?|科次|次))?"
 )
 _UNITS = {
-    "人": "人", "位": "人", "名": "人", "考生": "人", "人次": "人",
+    "人": "人", "位": "人", "名": "人", "考生": "人", "人次": "人", "生": "人",
     "科": "科目", "科目": "科目", "门": "科目", "科次": "科次", "次": "次", "件": "件",
     "本": "证书", "张": "证书", "份": "证书", "证书": "证书", "证": "证书",
 }  # fmt: skip
@@ -46,12 +53,15 @@ _ITEM_RE = re.compile("|".join(sorted(map(re.escape, _ITEMS), key=len, reverse=T
 _ITEM_HINTS = (
     ("登记", "登记费"), ("邮寄", "邮寄费"), ("快递", "邮寄费"), ("到付", "邮寄费"), ("报名", "报名费"), ("考试", "考试费"),
 )  # fmt: skip
-_REVENUE_SPLIT = re.compile(r"上缴|分成|留成|返还|划拨|拨付|解缴|比例|提取")
+# (含上缴国家部分) only says the fee includes the state's share; it is still the fee.
+_REVENUE_SPLIT = re.compile(r"(?<!含)上缴|分成|留成|返还|划拨|拨付|解缴|比例|提取")
 # A total: 共136元, or an amount right after a number of subjects (两科136元, 三个科目204元).
 _TOTAL_BEFORE = re.compile(
     r"(?:(?:共|合计|总计|共计|总额|总共)[^，,。;元]{0,8}|[两二三四2-4]\s*(?:个)?\s*(?:科目?|门)\s*(?:共|合计)?\s*)$"
 )
 _FREE = re.compile(r"免费|不收取[^，,。;]{0,6}?费|免收[^，,。;]{0,6}?费|不收费|不再收取")
+_FREE_SERVICE = re.compile(r"\s*(?:预约|提醒|短信|咨询|下载|获取|查询|服务|学习|试听|资料)")
+_SECTION = re.compile(r"^\s*[一二三四五六七八九十]{1,3}\s*[、.]")
 _CLAUSE = re.compile(r"[，,;；:]")
 _DIGIT = re.compile(r"\d")
 # 15-20元: the upper end alone would be a wrong fee.
@@ -64,9 +74,21 @@ def _unit(*names: str | None) -> str | None:
     return max(units, key=lambda unit: _UNIT_RANK[unit]) if units else None
 
 
+def _after_units(match: re.Match[str]) -> tuple[str | None, ...]:
+    """Units written after an amount; a count of subjects (人·两科) makes it a per-person total."""
+    if match.group("count"):
+        return (match.group("unit"),)
+    return match.group("unit", "unit2")
+
+
 def _last_item(text: str) -> str | None:
     found = list(_ITEM_RE.finditer(text))
     return _ITEMS[found[-1].group()] if found else None
+
+
+def _named_item(text: str) -> str | None:
+    """The fee a text names, by a fee word or else a hint word."""
+    return _last_item(text) or next((item for hint, item in _ITEM_HINTS if hint in text), None)
 
 
 def _item_near(clause_before: str, before: str, after: str, sentence: str) -> str | None:
@@ -88,18 +110,21 @@ def _decimal(whole: str, fraction: str | None) -> Decimal:
     return Decimal(whole.replace(",", "") + "." + (fraction or "0"))
 
 
-class FeeReader:
+class FeeReader(Notes):
     """Reads fees from sentences; ``default_item`` names fees whose sentence says no item."""
 
     def __init__(self, default_item: str | None) -> None:
         self.default_item = default_item
-        self.warnings: list[str] = []
+        super().__init__()
 
     def read(self, sentences: list[Sentence]) -> list[Fee]:
         fees: list[Fee] = []
         seen: set[tuple[Decimal, str, str | None]] = set()
         header: list[tuple[str, str | None] | None] | None = None
+        self.section_item = None
         for sentence in sentences:
+            if _SECTION.match(sentence.norm):
+                self.section_item = _named_item(sentence.norm)
             cells = sentence.norm.split(CELL_SEPARATOR) if CELL_SEPARATOR in sentence.norm else None
             if cells is not None and (columns := self._header(cells)) is not None:
                 header = columns
@@ -125,7 +150,7 @@ class FeeReader:
             yuan = cell.find("元")
             if item and yuan >= 0 and not _DIGIT.search(cell):
                 per_after = _PER_AFTER.match(cell, yuan + 1)
-                columns.append((item, _unit(*per_after.group("unit", "unit2")) if per_after else None))
+                columns.append((item, _unit(*_after_units(per_after)) if per_after else None))
             else:
                 columns.append(None)
         return columns if any(columns) else None
@@ -159,10 +184,16 @@ class FeeReader:
         for match in _AMOUNT.finditer(norm):
             if not (match.group("yuan") or match.group("cur") == "¥"):
                 continue
-            amount = _decimal(match.group("int"), match.group("dec"))
+            if match.group("cn"):
+                value = amount_to_int(match.group("cn"))
+                if value is None:
+                    continue
+                amount = Decimal(value)
+            else:
+                amount = _decimal(match.group("int"), match.group("dec"))
             before = norm[: match.start()]
             if _RANGE_BEFORE.search(before) or _RANGE_AFTER.match(norm, match.end()):
-                self.warnings.append(f"fee given as a range, left out: {sentence.raw[:60]}")
+                self.warn(WarningCode.DROPPED, "fee given as a range, left out", sentence.raw)
                 continue
             clause_start = max((m.end() for m in _CLAUSE.finditer(before)), default=0)
             after = norm[match.end() :]
@@ -170,11 +201,15 @@ class FeeReader:
             per_after = _PER_AFTER.match(after)
             per = _unit(
                 *(per_before.group("unit", "unit2") if per_before else ()),
-                *(per_after.group("unit", "unit2") if per_after else ()),
+                *(_after_units(per_after) if per_after else ()),
             )
-            item = _item_near(before[clause_start:], before, after, norm) or self.default_item
+            item = (
+                _item_near(before[clause_start:], before, after, norm)
+                or self.section_item
+                or self.default_item
+            )
             if item is None:
-                self.warnings.append(f"fee without an item: {sentence.raw[:60]}")
+                self.warn(WarningCode.DROPPED, "fee without an item", sentence.raw)
                 continue
             if _TOTAL_BEFORE.search(before):
                 totals.append(Fee(amount=amount, item=item, per=per or "人", evidence=sentence.raw))
@@ -186,11 +221,16 @@ class FeeReader:
 
     @staticmethod
     def _free(sentence: Sentence) -> list[Fee]:
-        match = _FREE.search(sentence.norm)
+        """免费 / 不收取…费 as a fee of 0, named by a fee word in its own clause: 免费预约短信提醒
+        (a free service) is no fee."""
+        norm = sentence.norm
+        match = _FREE.search(norm)
         if match is None:
             return []
-        before = sentence.norm[: match.start()]
-        item = _item_near(before, before, sentence.norm[match.start() :], sentence.norm)
-        if item is None:
+        start = max((m.end() for m in _CLAUSE.finditer(norm, 0, match.start())), default=0)
+        stop = _CLAUSE.search(norm, match.end())
+        clause = norm[start : stop.start() if stop else len(norm)]
+        item = _named_item(clause)
+        if item is None or _FREE_SERVICE.match(norm, match.end()):
             return []
         return [Fee(amount=Decimal(0), item=item, per=None, evidence=sentence.raw)]

@@ -20,7 +20,15 @@ class KindRule:
     pattern: re.Pattern[str]
 
 
+# Explainers, news, guesses and rules ask nothing of anyone, even when they name a kind's words
+# (证书领取时间预计…, 成绩什么时候出, 报考指南之证书有效期, 考试取消的通知, 报名工作圆满结束).
+_EXPLAINER = re.compile(
+    r"预计|吗|\?|什么时候|多久|摘要|如何|怎么|在哪|是什么|知晓|说明|指南|简介|解读|问答|有效期|政策"
+    r"|报考条件|停考|顺利举行|正式开放|取消|圆满|顺利(?:结束|完成)|工作总结"
+    r"|收费标准|联系方式|考试计划|工作计划|管理办法|暂行规定|实施办法"
+)
 RULES = (
+    KindRule("other", _EXPLAINER),
     KindRule("late_registration", re.compile(r"补登记|逾期登记|补办[^，。]{0,20}?登记|补充登记")),
     KindRule(
         "registration",
@@ -29,22 +37,65 @@ RULES = (
     KindRule(
         "certificate_collection",
         re.compile(
-            r"证书[^，。]{0,6}?(?:领取|发放|邮寄|办理)|(?:领取|发放|邮寄|颁发)[^，。]{0,40}?证书|领证|发证|催领|补领"
+            r"证书[^，。]{0,6}?(?:领取|发放|邮寄|办理)|(?:领取|发放|邮寄|颁发|办理)[^，。]{0,40}?证书"
+            r"|领证|发证|催领|补领"
         ),
     ),
     KindRule("results", re.compile(r"成绩|合格标准|合格人员|合格名单|通过人员")),
-    # Fee standards, contact lists, yearly plans and policy texts concern everyone but call for no action.
-    # News about work already done (报名工作圆满结束) asks nothing of anyone either.
     KindRule(
-        "other",
-        re.compile(
-            r"收费标准|联系方式|考试计划|工作计划|管理办法|暂行规定|实施办法|圆满|顺利(?:结束|完成)|工作总结"
-        ),
+        "exam_signup",
+        re.compile(r"报名|缴费|考务|报考|准考证|考试[^，。]{0,8}?(?:通知|公告|简章|须知)"),
     ),
-    KindRule("exam_signup", re.compile(r"报名|缴费|考务|报考|考试[^，。]{0,8}?(?:通知|公告|简章|须知)")),
 )
-# Titles shorter than this say too little (a damaged re-post: "通知"), so the body decides.
+# A title that says this keeps a notice a sign-up one even when its copy states no window
+# (it was cut before its dates); other sign-up-like titles (考务工作, 有关工作) without a window
+# ask nothing of a candidate and are ``other``.
+_SIGNUP_TITLE = re.compile(r"报名|报考")
+# Titles shorter than this say too little (a damaged re-post: "通知"), and a first line that is a
+# list item, a source line or the body's opening is no title at all: then the windows decide.
 _MEANINGFUL_TITLE = 8
+_NOT_A_TITLE = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.]|\d+\s*[、.]|\(?来源|根据|各)")
+# The kind a window's action belongs to, most actionable first.
+_WINDOW_KINDS = (
+    ("certificate_collection", ("领取", "邮寄申请")),
+    ("registration", ("登记",)),
+    ("exam_signup", ("报名", "缴费", "资格审核", "现场确认", "准考证打印", "电子发票打印", "退费申请")),
+    ("results", ("成绩查询", "成绩复核")),
+)
+
+
+def is_explainer(title: str) -> bool:
+    """True for explainers, news and guesses: any dates they give (往年的成绩查询时间…) are no
+    window for a candidate."""
+    return _EXPLAINER.search(title) is not None
+
+
+def _by_windows(labels: list[str]) -> str | None:
+    return next((kind for kind, names in _WINDOW_KINDS if any(label in names for label in labels)), None)
+
+
+def _title_kind(title: str) -> str | None:
+    return next((rule.kind for rule in RULES if rule.pattern.search(title)), None)
+
+
+def settle_kind(kind: str, title: str, labels: list[str]) -> str:
+    """The kind once the windows' labels are known.
+
+    Registration and sign-up notices are about a window, so without one they are ``other``
+    (a sign-up title that says 报名/报考 excepted: its copy may be cut before the dates). When
+    the title says nothing usable (missing, a list item, no kind's words), the windows decide.
+    """
+    titled = len(title) >= _MEANINGFUL_TITLE and not _NOT_A_TITLE.match(title)
+    by_windows = _by_windows(labels)
+    if by_windows is not None and (not titled or _title_kind(title) is None):
+        return by_windows
+    if kind == "other" and by_windows is not None and _SIGNUP_TITLE.search(title):
+        return "exam_signup"  # news that states the sign-up windows itself
+    if labels or kind in ("certificate_collection", "results", "other"):
+        return kind
+    if kind == "exam_signup" and titled and _SIGNUP_TITLE.search(title):
+        return kind
+    return "other"
 
 
 def classify(title: str, body: str) -> str:

@@ -9,15 +9,19 @@ taken from a clock.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 from parsers.dates import WindowReader, YearContext
 from parsers.eligible import CERTIFICATE_TOPIC, HOLDER_TOPIC, EligibleReader
 from parsers.fees import FeeReader
-from parsers.kind import classify
+from parsers.kind import classify, is_explainer, settle_kind
+from parsers.notes import Notes
 from parsers.numerals import SMALL_CHARS, YEAR_CHARS, to_int
 from parsers.places import NATIONAL
 from parsers.region import find_region
+from parsers.session import read_sessions, sessions_in
 from parsers.text import (
     MAX_HTML_CHARS,
     MAX_TITLE_CHARS,
@@ -28,11 +32,11 @@ from parsers.text import (
     parse_page,
     split_sentences,
 )
-from parsers.types import ParsedNotice
+from parsers.types import EligibleRange, ParsedNotice, ParseWarning, WarningCode
 
+_T = TypeVar("_T")
 # Text past this length is not searched: real notices are a few thousand characters.
 MAX_TEXT_CHARS = 200_000
-_SESSION = re.compile(rf"([{YEAR_CHARS}]{{4}})\s*年\s*度?\s*(上半年|下半年)?")
 _META_DATE = re.compile(
     r"(?:发布时间|发布日期|信息提供日期|发文日期|成文日期)\s*:\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})"
 )
@@ -66,6 +70,18 @@ def _published_from(meta: str, text: str) -> date | None:
     return None
 
 
+def _year_context(title: str, sentences: list[Sentence], published: date | None) -> YearContext:
+    """Year-less dates take their year from the title's session, else the first exam session
+    the body names (a copy without its title), and the published date."""
+    named = sessions_in(title) or next(
+        (found for sentence in sentences if (found := sessions_in(sentence.norm, exam_only=True))), []
+    )
+    if not named:
+        return YearContext(published, None, None)
+    first = named[0]
+    return YearContext(published, int(first[:4]), first[4:] or None)
+
+
 def _first_line(text: str) -> str:
     return next((line.strip() for line in text.splitlines() if line.strip()), "")
 
@@ -91,7 +107,12 @@ def parse_notice(
             kind="other",
             region=region or NATIONAL,
             published=published,
-            warnings=(f"parser error, nothing extracted: {type(error).__name__}: {error}"[:300],),
+            warnings=(
+                ParseWarning(
+                    WarningCode.READER_FAILED,
+                    f"parser error, nothing extracted: {type(error).__name__}: {error}"[:300],
+                ),
+            ),
         )
 
 
@@ -103,7 +124,7 @@ def _parse(
     region: str | None,
     is_html: bool | None,
 ) -> ParsedNotice:
-    warnings: list[str] = []
+    notes = Notes()
     if not isinstance(document, str):
         document = str(document)
     if is_html is None:
@@ -111,7 +132,10 @@ def _parse(
     meta = ""
     if is_html:
         if len(document) > MAX_HTML_CHARS:
-            warnings.append(f"page longer than {MAX_HTML_CHARS} characters: only the start was parsed")
+            notes.warn(
+                WarningCode.INPUT_CUT,
+                f"page longer than {MAX_HTML_CHARS} characters: only the start was parsed",
+            )
         page = parse_page(document)
         text, meta = page.text, page.meta
         title = title or page.title
@@ -119,38 +143,64 @@ def _parse(
         text = clean_text(document[: MAX_TEXT_CHARS * 2])
     title = " ".join((title or _first_line(text)).split())[:MAX_TITLE_CHARS]
     if not title:
-        warnings.append("no title found")
+        notes.warn(WarningCode.MISSING, "no title found")
     if len(text) > MAX_TEXT_CHARS:
-        warnings.append(f"text longer than {MAX_TEXT_CHARS} characters: only the start was searched")
+        notes.warn(
+            WarningCode.INPUT_CUT,
+            f"text longer than {MAX_TEXT_CHARS} characters: only the start was searched",
+        )
         text = text[:MAX_TEXT_CHARS]
     if published is None:
         published = _published_from(meta, text)
         if published is None:
-            warnings.append("no published date given or found on the page")
-    session = _SESSION.search(normalise(title))
-    years = YearContext(
-        published, to_int(session.group(1)) if session else None, session.group(2) if session else None
-    )
+            notes.warn(WarningCode.MISSING, "no published date given or found on the page")
+    sentences = split_sentences(text)
+    years = _year_context(normalise(title), sentences, published)
     kind = classify(normalise(title), normalise(text))
     region = region or find_region(normalise(title), normalise(meta), normalise(text))
 
-    sentences = split_sentences(text)
     window_reader = WindowReader(years)
-    windows = window_reader.read(sentences)
     eligible_reader = EligibleReader(
         published, CERTIFICATE_TOPIC if kind == "certificate_collection" else HOLDER_TOPIC
     )
-    eligible = []
-    if kind == "certificate_collection":
-        # Collection notices often name the ready sessions only in their title.
-        eligible = eligible_reader.read(sentences) or eligible_reader.read(
-            [Sentence(raw=title, norm=normalise(title), heading="")]
-        )
-    elif kind in ("registration", "late_registration"):
-        eligible = eligible_reader.read(sentences)
     fee_reader = FeeReader(_DEFAULT_FEE_ITEM.get(kind))
-    fees = fee_reader.read(sentences)
-    warnings.extend(window_reader.warnings + eligible_reader.warnings + fee_reader.warnings)
+    windows = _guarded(notes, "windows", lambda: window_reader.read(sentences))
+
+    def read_eligible() -> list[EligibleRange]:
+        if kind == "certificate_collection":
+            # Collection notices often name the ready sessions only in their title.
+            return eligible_reader.read(sentences) or eligible_reader.read(
+                [Sentence(raw=title, norm=normalise(title), heading="")]
+            )
+        if kind in ("registration", "late_registration"):
+            return eligible_reader.read(sentences)
+        return []
+
+    eligible = _guarded(notes, "eligible", read_eligible)
+    kind = settle_kind(kind, normalise(title), [w.label for w in windows])
+    if kind == "other" and is_explainer(normalise(title)):
+        windows = []
+    if kind not in ("registration", "late_registration", "certificate_collection"):
+        eligible = []
+    sessions = (
+        []
+        if kind == "other"
+        else _guarded(
+            notes,
+            "session",
+            lambda: read_sessions(
+                normalise(title),
+                sentences,
+                [e.start for e in eligible if e.start is not None and e.start == e.end]
+                if kind == "certificate_collection"
+                else [],
+            ),
+        )
+    )
+    fees = _guarded(notes, "fees", lambda: fee_reader.read(sentences))
+    for reader in (window_reader, eligible_reader, fee_reader):
+        notes.warnings += reader.warnings
+        notes.uncertain += reader.uncertain
     return ParsedNotice(
         title=title,
         kind=kind,
@@ -159,5 +209,21 @@ def _parse(
         windows=tuple(windows),
         eligible=tuple(eligible),
         fees=tuple(fees),
-        warnings=tuple(warnings),
+        session=tuple(sessions),
+        warnings=tuple(notes.warnings),
+        uncertain=tuple(notes.uncertain),
     )
+
+
+def _guarded(notes: Notes, field: str, read: Callable[[], list[_T]]) -> list[_T]:
+    """One reader's result, or nothing plus a ``ReaderFailed`` warning when it raises.
+
+    A bug in one reader must not cost the other fields, and it must not pass unseen:
+    the crawl counts these warnings as ``notices/parse/failed`` and the health check
+    reports them.
+    """
+    try:
+        return read()
+    except Exception as error:  # any bug in a reader; reported, never swallowed
+        notes.warn(WarningCode.READER_FAILED, f"{field} reader failed: {type(error).__name__}: {error}"[:300])
+        return []

@@ -61,3 +61,26 @@ def to_int(token: str) -> int | None:
             return None
         value = value * 10 + digit
     return value
+
+
+AMOUNT_CHARS = "零〇一二两三四五六七八九十百千"
+_PLACES = {"十": 10, "百": 100, "千": 1000}
+
+
+def amount_to_int(token: str) -> int | None:
+    """A whole amount in Chinese numerals (三十, 一百二十, 两千零五十) → int; None if malformed."""
+    total, digit, last_place = 0, None, 10_000
+    for char in token:
+        if char in _PLACES:
+            place = _PLACES[char]
+            if place >= last_place:
+                return None
+            total += (1 if digit is None else digit) * place
+            digit, last_place = None, place
+        elif char in DIGITS and not char.isascii():
+            if digit is not None and DIGITS[char] != 0:
+                return None  # two digits in a row (三五) is no amount
+            digit = DIGITS[char] if DIGITS[char] else None
+        else:
+            return None
+    return total + (digit or 0) if token else None

@@ -34,19 +34,49 @@ CITY_PROVINCE = {
     "桂林": "广西", "海口": "海南", "三亚": "海南", "拉萨": "西藏",
 }  # fmt: skip
 
+# Cities whose own examining institution runs the 软考 for them (计划单列市: each has its own
+# row in the national sign-up table): a notice of the province does not concern people there.
+OWN_OFFICE_CITIES = {"大连": "辽宁", "宁波": "浙江", "厦门": "福建", "青岛": "山东", "深圳": "广东"}
+
+# 新疆生产建设兵团 examines on its own, apart from 新疆: it is a region of its own, "兵团".
+CORPS = "兵团"
+_CORPS_NAMES = ("新疆生产建设兵团", "新疆兵团", "兵团")
+
 _PROVINCE_SUFFIX = re.compile(r"^(省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区|生产建设兵团)")
 _CITY = re.compile(r"^([\u4e00-\u9fff]{2,4}?)(市|地区|自治州|盟)")
+
+
+def cities_with_own_office(province: str) -> list[str]:
+    """The cities of ``province`` that a provincial notice does not concern (辽宁 → [大连])."""
+    return [city for city, of in OWN_OFFICE_CITIES.items() if of == province]
+
+
+def office_region(name: str) -> str | None:
+    """The region an examining institution serves: ``天津`` → 天津, ``大连`` → 大连, ``新疆兵团`` → 兵团.
+
+    Names as the national sign-up table writes them (short place names); a city is its
+    own region, the 兵团 is not 新疆. None for a name that is no known place.
+    """
+    text = "".join(name.split())
+    if text.startswith(_CORPS_NAMES):
+        return CORPS
+    for place in sorted((*CITY_PROVINCE, *PROVINCES), key=len, reverse=True):
+        if text.startswith(place):
+            return place
+    return None
 
 
 def split_region(region: str | None) -> tuple[str, str]:
     """``天津市红桥区`` → ``("天津", "天津")``; ``广东省深圳市`` → ``("广东", "深圳")``; unknown → ``("", "")``.
 
-    A municipality is its own city. ``national`` and empty input give empty parts, which
+    ``新疆生产建设兵团…`` → ``("兵团", "")``: the 兵团 is a region of its own. A municipality is its own city. ``national`` and empty input give empty parts, which
     matching reads as "no region": such a subscriber gets national notices only.
     """
     text = (region or "").strip().replace(" ", "")
     if not text or text == NATIONAL:
         return "", ""
+    if text.startswith(_CORPS_NAMES):
+        return CORPS, ""
     for city, province in CITY_PROVINCE.items():
         if text.startswith(city):
             return province, city

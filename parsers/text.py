@@ -2,16 +2,17 @@
 
 Notices arrive as UTF-8 or GBK pages full of navigation chrome, Word pastes and
 full-width punctuation. This module turns them into plain lines (one paragraph or
-table row per line) and offers ``normalise``, a *length-preserving* character map, so
-matchers can search the normalised text while evidence is cut from the original.
+table row per line) and offers ``normalise`` (simplified script, plain punctuation) so matchers search
+one spelling while evidence is quoted from the original.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from bs4 import BeautifulSoup, CData, NavigableString, PageElement, Tag
 
@@ -93,30 +94,33 @@ def _build_normal_map() -> dict[int, str]:
     table.update(
         {code: " " for code in (0x200C, 0x200D, 0x2060, *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
     )
-    # Traditional → simplified, only for characters our keyword tables use (re-posts get converted).
-    pairs = (
-        "報报記记繳缴費费領领證证書书郵邮審审準准時时間间試试補补發发舉举後后滿满資资務务號号點点週周與与於于為为"
-        "區区東东廣广遼辽寧宁蘇苏陝陕貴贵雲云龍龙慶庆臺台灣湾門门蘭兰鄭郑漢汉瀋沈濟济級级專专業业術术應应軟软體体"
-        "計计機机網网絡络員员單单開开結结現现長长調调變变學学歷历場场確确認认簽签線线請请續续辦办齊齐關关選选項项"
-        "標标團团額额納纳滯滞價价錢钱個个則则條条據据萬万臨临將将從从對对縣县鎮镇鄉乡傳传處处覽览讀读說说錄录稱称"
-        "碼码總总並并獲获屆届遞递頒颁複复績绩佈布啟启動动禮礼華华國国訊讯際际廳厅測测評评驗验聯联繫系係系經经貿贸"
-        "廈厦陽阳連连濱滨鹽盐揚扬錫锡莊庄溫温嶺岭黃黄岡冈銀银烏乌魯鲁滬沪內内夾夹紀纪強强給给產产導导優优們们"
-        "這这劃划撥拨幣币寫写擇择覈核態态樣样參参顯显"
-    )
-    for i in range(0, len(pairs), 2):
-        table[ord(pairs[i])] = pairs[i + 1]
     return table
 
 
 _NORMAL_MAP = _build_normal_map()
 
 
-def normalise(text: str) -> str:
-    """Map full-width ASCII, look-alike colons/dashes and traditional characters one to one.
+# Re-post mirrors annotate characters with their pinyin: 關(guān)于, 計(jì)算機(jī).
+_PINYIN = re.compile(r"(?<=[\u3400-\u9fff])[(（][a-zü]{0,6}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]{0,6}[)）]")
 
-    The result has exactly the length of the input, so a match position in the
-    normalised text is the same position in the original (evidence stays verbatim).
+
+@cache
+def _to_simplified() -> Callable[[str], str]:
+    """OpenCC's traditional → simplified conversion, built on first use (it loads dictionaries)."""
+    import opencc
+
+    return opencc.OpenCC("t2s").convert
+
+
+def normalise(text: str) -> str:
+    """The text every matcher reads: simplified characters, plain punctuation and spaces.
+
+    Pinyin annotations of damaged re-posts are dropped, traditional script becomes simplified
+    (OpenCC), and full-width ASCII and look-alike colons, dashes and brackets map to plain ones.
+    Only matching reads it; evidence is always cut from the original text (``Sentence.raw``).
     """
+    if not text.isascii():
+        text = _to_simplified()(_PINYIN.sub("", text))
     return text.translate(_NORMAL_MAP)
 
 
@@ -390,7 +394,7 @@ def clean_text(text: str) -> str:
 class Sentence:
     """One sentence (or table row) of a notice: ``raw`` for evidence, ``norm`` for matching.
 
-    ``norm`` is ``normalise(raw)``, so positions agree. ``heading`` is the previous line
+    ``norm`` is ``normalise(raw)``; evidence is always the whole ``raw``. ``heading`` is the previous line
     when it is short (a list heading such as ``一、报名时间``), for labels stated above a date.
     """
 

@@ -12,21 +12,17 @@ from __future__ import annotations
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from store.matching import CERTIFICATE_KINDS, DEFAULT_ALERT_KINDS
+from store.matching import CERTIFICATE_KINDS
 from store.models import Alert, Certificate, EligibleRange, Notice, NoticeVersion, Subscriber
 
 # A bouncing address still reads its feed: the feed is the way round a mailbox that refuses mail.
 FEED_STATUSES = ("active", "bouncing")
 
 
-def feed_subscriber(session: Session, subscriber_id: int, token_version: int) -> Subscriber | None:
-    """The subscriber a private feed token names, if it is still valid (current version, subscribed)."""
+def feed_subscriber(session: Session, subscriber_id: int) -> Subscriber | None:
+    """The subscriber a private feed token names, if they may still read their feed (subscribed)."""
     return session.scalars(
-        select(Subscriber).where(
-            Subscriber.id == subscriber_id,
-            Subscriber.token_version == token_version,
-            Subscriber.status.in_(FEED_STATUSES),
-        )
+        select(Subscriber).where(Subscriber.id == subscriber_id, Subscriber.status.in_(FEED_STATUSES))
     ).one_or_none()
 
 
@@ -34,7 +30,7 @@ def notices_for_subscriber(
     session: Session, subscriber: Subscriber, *, limit: int | None = None
 ) -> list[Notice]:
     """Notices concerning ``subscriber``, newest first like ``list_notices``, current version loaded."""
-    kinds = [k for k in (subscriber.alert_kinds or DEFAULT_ALERT_KINDS) if k != "reminders"]
+    kinds = [k for k in subscriber.alert_kinds if k != "reminders"]
     alerted = select(Alert.notice_id).where(
         Alert.subscriber_id == subscriber.id, Alert.notice_id.is_not(None)
     )

@@ -33,6 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
+from parsers.places import cities_with_own_office
 from store.models import (
     Alert,
     Certificate,
@@ -44,9 +45,6 @@ from store.models import (
     Subscriber,
 )
 
-# Notice kinds a subscriber gets when they chose no kinds at all. Exam sign-up notices
-# concern people who do not hold a certificate yet, so holders opt in to them.
-DEFAULT_ALERT_KINDS = ("registration", "late_registration", "certificate_collection", "reminders")
 # Kinds whose notices name the certificates they concern; the others concern everyone in the region.
 CERTIFICATE_KINDS = ("registration", "late_registration", "certificate_collection")
 # Alert kinds that say "this notice concerns you"; a later change or deadline follows them.
@@ -108,17 +106,21 @@ def _days_from(session: Session, today: date, column):
 
 
 def _wants_kind(kind: str):
-    """SQL: the subscriber chose this notice kind (an empty choice means the defaults)."""
-    chosen = cast(Subscriber.alert_kinds, String)
-    named = chosen.like(f'%"{kind}"%')
-    return or_(chosen == "[]", named) if kind in DEFAULT_ALERT_KINDS else named
+    """SQL: the subscriber chose this topic (topics are stored spelled out, see SubscriberData)."""
+    return cast(Subscriber.alert_kinds, String).like(f'%"{kind}"%')
 
 
 def _region_matches(region: str):
-    """SQL: a national notice concerns everyone; a provincial one its province; a city one its city."""
+    """SQL: a national notice concerns everyone; a city one its city; a provincial one its province,
+    except the cities there with an examining institution of their own (a 辽宁 notice is not
+    for 大连, whose own institution has its own row and notices)."""
     if region == "national":
         return true()
-    return or_(Subscriber.province == region, Subscriber.city == region)
+    own = cities_with_own_office(region)
+    province = Subscriber.province == region
+    if own:
+        province = and_(province, Subscriber.city.not_in(own))
+    return or_(province, Subscriber.city == region)
 
 
 def _open_window(today: date):
@@ -430,7 +432,15 @@ def queue_expiry_alerts(
             select(
                 Subscriber.id,
                 literal("expiry"),
-                literal("expiry:") + _text(Certificate.id) + literal(":") + basis + literal(f":{ahead}"),
+                # Named by qualification and session, not by the certificate row: one removed
+                # and entered again on the manage page is the same certificate, reminded once.
+                literal("expiry:")
+                + Certificate.qualification
+                + literal(":")
+                + _text(Certificate.obtained_high)
+                + literal(":")
+                + basis
+                + literal(f":{ahead}"),
                 literal(None, Integer),
                 literal(None, Integer),
                 Certificate.id,
@@ -441,8 +451,7 @@ def queue_expiry_alerts(
             .join(Subscriber, Subscriber.id == Certificate.subscriber_id)
             .where(
                 Subscriber.status == "active",
-                Subscriber.expiry_reminders.is_(True),
-                _wants_kind("reminders"),
+                Subscriber.expiry_reminders.is_(True),  # its own switch, not 截止前提醒 (deadlines)
                 in_stage,
             )
         )

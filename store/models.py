@@ -7,6 +7,7 @@ migrations can drop and rename them on SQLite and PostgreSQL alike.
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -128,10 +129,20 @@ class EligibleRange(Base):
     high: Mapped[int] = mapped_column(Integer)
 
 
+def new_link_secret() -> str:
+    """A subscriber's random link secret: 128 bits, URL-safe."""
+    return secrets.token_urlsafe(16)
+
+
 class Subscriber(Base):
-    """A person who asked for alerts; only ``active`` ones ever get them."""
+    """A person who asked for alerts; only ``active`` ones ever get them.
+
+    Ids are never reused (AUTOINCREMENT on SQLite, a sequence on PostgreSQL): a row keyed
+    by a deleted subscriber's id must never come to mean someone else.
+    """
 
     __tablename__ = "subscriber"
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)  # normalised: trimmed, lower-case
@@ -140,11 +151,12 @@ class Subscriber(Base):
     region: Mapped[str] = mapped_column(String(64), default="")  # as given, e.g. 天津市红桥区
     province: Mapped[str] = mapped_column(String(32), default="")  # normalised, e.g. 天津
     city: Mapped[str] = mapped_column(String(32), default="")  # e.g. 天津 for a 直辖市, 深圳
-    alert_kinds: Mapped[list] = mapped_column(JSON, default=list)  # empty: all kinds
+    alert_kinds: Mapped[list] = mapped_column(JSON)  # the topics chosen, spelled out
     reminder_days: Mapped[int] = mapped_column(Integer, default=3)
     expiry_reminders: Mapped[bool] = mapped_column(Boolean, default=True)
     digest: Mapped[bool] = mapped_column(Boolean, default=True)
-    token_version: Mapped[int] = mapped_column(Integer, default=1)  # bump to revoke old links
+    # Signs every link of theirs (alerts.tokens, feeds.private); a new one revokes the old links.
+    link_secret: Mapped[str] = mapped_column(String(32), default=new_link_secret)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     unsubscribed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -157,9 +169,10 @@ class Subscriber(Base):
 
 
 class Certificate(Base):
-    """A certificate a subscriber holds; ``obtained_low/high`` are session ordinals."""
+    """A certificate a subscriber holds; ``obtained_low/high`` are session ordinals. Ids are never reused."""
 
     __tablename__ = "certificate"
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscriber.id", ondelete="CASCADE"), index=True)
@@ -213,10 +226,14 @@ class Alert(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscriber.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(32))  # new_window | changed | closing_soon | expiry | ...
-    about: Mapped[str] = mapped_column(String(200))  # e.g. notice:12, version:40:window:0, cert:7:2027
+    about: Mapped[str] = mapped_column(
+        String(200)
+    )  # e.g. notice:12, closing:12:0:2026-03-20, expiry:程序员:20192:…
     notice_id: Mapped[int | None] = mapped_column(ForeignKey("notice.id", ondelete="CASCADE"))
     version_id: Mapped[int | None] = mapped_column(ForeignKey("notice_version.id", ondelete="CASCADE"))
-    certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id", ondelete="CASCADE"))
+    # SET NULL, not CASCADE: removing a certificate must not delete what was sent about it
+    # (the next run would queue it again); the unique key never names a certificate row.
+    certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id", ondelete="SET NULL"))
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     mail_id: Mapped[int | None] = mapped_column(ForeignKey("mail.id", ondelete="SET NULL"), index=True)

@@ -36,7 +36,7 @@ class Recipient:
     email: str
     name: str | None
     status: str
-    token_version: int
+    link_secret: str  # signs their links (alerts.tokens)
     region: str
     province: str
     city: str
@@ -245,7 +245,7 @@ def load_mails(session: Session, ids: list[int]) -> list[OutgoingMail]:
             Subscriber.email,
             Subscriber.name,
             Subscriber.status,
-            Subscriber.token_version,
+            Subscriber.link_secret,
             Subscriber.region,
             Subscriber.province,
             Subscriber.city,
@@ -261,7 +261,7 @@ def load_mails(session: Session, ids: list[int]) -> list[OutgoingMail]:
                 row.email,
                 row.name,
                 row.status,
-                row.token_version,
+                row.link_secret,
                 row.region,
                 row.province,
                 row.city,

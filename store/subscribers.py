@@ -6,10 +6,11 @@ so an address or a session is checked the same way whichever door it came in by.
 
 from __future__ import annotations
 
-import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
@@ -22,10 +23,14 @@ from store.qualifications import LEVELS, QUALIFICATIONS
 STATUSES = ("pending", "active", "unsubscribed", "bouncing")
 ALERT_KINDS = ("registration", "late_registration", "exam_signup", "certificate_collection", "reminders")
 
-# Deliberately plain: one @, no spaces or control characters, a dotted domain. The SMTP
-# server is the final judge; this only keeps out typos and header injection.
-_EMAIL = re.compile(
-    r"^[^@\s\x00-\x1f\x7f\"(),:;<>\[\\\]]{1,64}@[A-Za-z0-9\u00a1-\uffff.-]{1,252}\.[A-Za-z\u00a1-\uffff]{2,63}$"
+# What email-validator's complaint is about, said in Chinese (its own messages are English).
+_EMAIL_PROBLEMS = (
+    ("too long", "地址过长"),
+    ("hyphen", "连字符（-）的位置不对"),
+    ("after the @-sign", "@ 后面的域名无效"),
+    ("before the @-sign", "@ 前面的用户名无效"),
+    ("period", "点（.）的位置不对"),
+    ("@-sign", "地址中必须有且只有一个 @"),
 )
 
 
@@ -43,15 +48,51 @@ def latest_session(today: date) -> int:
 
 
 class InvalidSubscription(ValueError):
-    """What a person gave us cannot be stored; the message says which field and why (in Chinese)."""
+    """What a person gave us cannot be stored; says which field and why (in Chinese).
+
+    ``problems`` maps each faulty field to its message, so a form can show every error at
+    once beside its field; ``str()`` joins them for the API and the command line.
+    Certificate fields are named ``certificates.<index>.<field>``.
+    """
+
+    def __init__(self, message: str = "", *, field: str = "", problems: dict[str, str] | None = None) -> None:
+        self.problems = dict(problems) if problems else {field: message}
+        super().__init__("；".join(self.problems.values()))
+
+
+def _shown(value: str, limit: int) -> str:
+    """What a person typed, quoted for a message: cut short, never a Python repr."""
+    return f"「{value[:limit]}」"
+
+
+def _visible(text: str) -> str:
+    """NFKC without format characters: full-width ｌｉ＠ becomes li@, zero-width spaces go."""
+    return "".join(c for c in unicodedata.normalize("NFKC", text) if unicodedata.category(c) != "Cf")
 
 
 def normalise_email(raw: str) -> str:
-    """Trimmed and lower-cased, so ``A@X.com`` and ``a@x.com `` are one subscriber."""
-    email = (raw or "").strip()
-    if any(c in email for c in "\r\n\x00") or not _EMAIL.match(email) or len(email) > 254:
-        raise InvalidSubscription(f"邮箱地址无效：{email[:80]!r}")
-    return email.lower()
+    """The one stored form of an address, so look-alikes of one mailbox are one subscriber.
+
+    The rule (docs/subscriptions.md): NFKC (full-width letters and ＠ become plain ones),
+    format characters dropped (zero-width spaces and joiners, soft hyphens, BOMs), then
+    email-validator checks the syntax without DNS (no quoted local parts, a real dotted
+    domain, IDNA rules for non-ASCII domains) and normalises the domain: an A-label
+    ``xn--…`` domain is stored as its Unicode form, so ``li@例子.中国`` and its punycode
+    are one subscriber. Last, the whole address is lower-cased, as before. The domain is
+    stored in Unicode; the sender IDNA-encodes it for the envelope. What fails is refused
+    here, with the reason in Chinese, before anything is stored.
+    """
+    typed = (raw or "").strip()
+    if not typed:
+        raise InvalidSubscription("请填写邮箱地址", field="email")
+    if any(c in typed for c in "\r\n\x00"):
+        raise InvalidSubscription(f"邮箱地址无效（含有换行或控制字符）：{_shown(typed, 80)}", field="email")
+    try:
+        valid = validate_email(_visible(typed), check_deliverability=False, allow_smtputf8=True)
+    except EmailNotValidError as exc:
+        reason = next((zh for en, zh in _EMAIL_PROBLEMS if en in str(exc)), "格式不正确，无法投递")
+        raise InvalidSubscription(f"邮箱地址无效（{reason}）：{_shown(typed, 80)}", field="email") from None
+    return valid.normalized.lower()
 
 
 @dataclass(frozen=True)
@@ -63,27 +104,35 @@ class CertificateData:
     number: str | None = None
 
     def validated(self, today: date) -> CertificateData:
+        problems: dict[str, str] = {}
         qualification = self.qualification.strip()
+        level = self.level.strip() or QUALIFICATIONS.get(qualification, "")
         if qualification not in QUALIFICATIONS:
-            raise InvalidSubscription(f"未知的资格名称：{qualification[:40]!r}")
-        level = self.level.strip() or QUALIFICATIONS[qualification]
-        if level not in LEVELS:
-            raise InvalidSubscription(f"级别应为 初级/中级/高级：{level[:20]!r}")
-        if level != QUALIFICATIONS[qualification]:
-            raise InvalidSubscription(f"{qualification}属于{QUALIFICATIONS[qualification]}资格，不是{level}")
+            problems["qualification"] = (
+                f"未知的资格名称：{_shown(qualification, 40)}" if qualification else "请选择资格名称"
+            )
+        elif level not in LEVELS:
+            problems["level"] = f"级别应为 初级、中级 或 高级：{_shown(level, 20)}"
+        elif level != QUALIFICATIONS[qualification]:
+            problems["level"] = f"{qualification}属于{QUALIFICATIONS[qualification]}资格，不是{level}"
         obtained = self.obtained.strip()
         try:
             low, _ = session_bounds(obtained)
         except ValueError:
-            raise InvalidSubscription(
-                f"取得时间应为 2021、2021上半年 或 2021下半年：{obtained[:20]!r}"
-            ) from None
-        if low // 10 < 1990:
-            raise InvalidSubscription(f"取得时间不合理：{obtained}")
-        if low > latest_session(today):
-            raise InvalidSubscription(f"取得时间不能晚于已举行的最近一次考试：{obtained}")
+            problems["obtained"] = (
+                f"取得时间应为 2021、2021上半年 或 2021下半年：{_shown(obtained, 20)}"
+                if obtained
+                else "请选择取得年份"
+            )
+        else:
+            if low // 10 < 1990:
+                problems["obtained"] = f"取得时间不合理：{obtained}"
+            elif low > latest_session(today):
+                problems["obtained"] = f"取得时间不能晚于已举行的最近一次考试：{obtained}"
         if self.last_registered and self.last_registered > today:
-            raise InvalidSubscription(f"最近登记日期不能晚于今天：{self.last_registered}")
+            problems["last_registered"] = f"最近登记日期不能晚于今天：{self.last_registered}"
+        if problems:
+            raise InvalidSubscription(problems=problems)
         return CertificateData(qualification, level, obtained, self.last_registered, self.number or None)
 
 
@@ -93,26 +142,49 @@ class SubscriberData:
     region: str = ""
     certificates: tuple[CertificateData, ...] = ()
     name: str | None = None
-    alert_kinds: tuple[str, ...] = ()
+    alert_kinds: tuple[str, ...] = ()  # none chosen: every kind (``validated`` spells them out)
     reminder_days: int = 3
     digest: bool = True
+    expiry_reminders: bool = True  # mails before a certificate's registration lapses
 
     def validated(self, today: date) -> SubscriberData:
-        email = normalise_email(self.email)
+        """This subscription checked and normalised; every fault found is in the one error raised."""
+        problems: dict[str, str] = {}
+        try:
+            email = normalise_email(self.email)
+        except InvalidSubscription as exc:
+            problems.update(exc.problems)
         unknown = [k for k in self.alert_kinds if k not in ALERT_KINDS]
         if unknown:
-            raise InvalidSubscription(f"未知的提醒类型：{', '.join(unknown)}")
+            problems["alert_kinds"] = f"未知的提醒类型：{'、'.join(_shown(k, 30) for k in unknown)}"
+        # Stored explicitly, in one order: no choice means every kind, and what is stored is
+        # exactly what matching reads and the manage page and the export show.
+        alert_kinds = tuple(k for k in ALERT_KINDS if k in self.alert_kinds or not self.alert_kinds)
         if not 0 <= self.reminder_days <= 60:
-            raise InvalidSubscription("提前提醒天数应在 0 到 60 之间")
+            problems["reminder_days"] = "提前提醒天数应在 0 到 60 之间"
         region = (self.region or "").strip()
         if region and not split_region(region)[0]:
-            raise InvalidSubscription(f"无法识别的地区：{region[:40]!r}")
+            problems["region"] = f"无法识别的地区：{_shown(region, 40)}"
         name = (self.name or "").strip() or None
         if name and any(c in name for c in "\r\n\x00"):
-            raise InvalidSubscription("姓名中不能含有换行或控制字符")
-        certificates = tuple(c.validated(today) for c in self.certificates)
+            problems["name"] = "姓名中不能含有换行或控制字符"
+        certificates = []
+        for n, cert in enumerate(self.certificates):
+            try:
+                certificates.append(cert.validated(today))
+            except InvalidSubscription as exc:
+                problems.update({f"certificates.{n}.{key}": message for key, message in exc.problems.items()})
+        if problems:
+            raise InvalidSubscription(problems=problems)
         return SubscriberData(
-            email, region, certificates, name, tuple(self.alert_kinds), self.reminder_days, self.digest
+            email,
+            region,
+            tuple(certificates),
+            name,
+            alert_kinds,
+            self.reminder_days,
+            self.digest,
+            self.expiry_reminders,
         )
 
 
@@ -139,10 +211,13 @@ def _certificate_row(cert: CertificateData) -> Certificate:
 
 
 def find_subscriber(session: Session, email: str) -> Subscriber | None:
+    """The subscriber of ``email`` in any of its look-alike spellings (see ``normalise_email``)."""
+    try:
+        email = normalise_email(email)
+    except InvalidSubscription:
+        email = email.strip().lower()  # stored before addresses were normalised this way
     return session.scalars(
-        select(Subscriber)
-        .options(selectinload(Subscriber.certificates))
-        .where(Subscriber.email == email.lower())
+        select(Subscriber).options(selectinload(Subscriber.certificates)).where(Subscriber.email == email)
     ).one_or_none()
 
 
@@ -165,9 +240,8 @@ def upsert_subscriber(session: Session, data: SubscriberData, *, status: str, no
             city=city,
             alert_kinds=list(data.alert_kinds),
             reminder_days=data.reminder_days,
-            expiry_reminders=True,
+            expiry_reminders=data.expiry_reminders,
             digest=data.digest,
-            token_version=1,
             created_at=now,
             confirmed_at=now if status == "active" else None,
             hard_bounces=0,
@@ -214,6 +288,7 @@ def replace_preferences(session: Session, subscriber: Subscriber, data: Subscrib
     subscriber.alert_kinds = list(data.alert_kinds)
     subscriber.reminder_days = data.reminder_days
     subscriber.digest = data.digest
+    subscriber.expiry_reminders = data.expiry_reminders
     if data.name is not None:
         subscriber.name = data.name
     wanted = {(c.qualification, c.obtained): c for c in data.certificates}

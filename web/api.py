@@ -104,9 +104,7 @@ def subscribe(body: SubscriptionIn, request: Request, background: BackgroundTask
                 CertificateData(c.qualification, c.level, c.obtained, c.last_registered)
                 for c in body.certificates
             ),
-            alert_kinds=()
-            if body.alerts is None or set(body.alerts) == set(ALERT_KINDS)
-            else tuple(body.alerts),
+            alert_kinds=tuple(body.alerts or ()),
             reminder_days=body.reminder_days,
             digest=body.digest,
         ).validated(local_today(now))

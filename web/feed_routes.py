@@ -27,6 +27,7 @@ from feeds.publish import (
     render_spec,
 )
 from store.feed_queries import feed_subscriber
+from store.models import Subscriber
 from web.deps import AppConfig, Sessions
 
 RSS = "application/rss+xml; charset=utf-8"
@@ -125,9 +126,15 @@ def calendar(request: Request, sessions: Sessions, config: AppConfig) -> Respons
 def _private(
     request: Request, sessions: sessionmaker[Session], config: Config, token: str, *, calendar: bool
 ) -> Response:
-    claims = read_feed_token(token, config.secret)
     with sessions() as session:
-        subscriber = feed_subscriber(session, *claims) if claims else None
+        found: dict[int, Subscriber | None] = {}
+
+        def link_secret_of(subscriber_id: int) -> str | None:
+            found[subscriber_id] = feed_subscriber(session, subscriber_id)
+            return found[subscriber_id].link_secret if found[subscriber_id] else None
+
+        subscriber_id = read_feed_token(token, config.secret, link_secret_of)
+        subscriber = found.get(subscriber_id) if subscriber_id else None
         if subscriber is None:
             raise HTTPException(status_code=404, detail="订阅链接无效或已失效", headers=PRIVATE_HEADERS)
         document = render_private(

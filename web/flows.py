@@ -95,13 +95,16 @@ def subscriber_for_token(
     session: Session, token: str, purpose: str, *, config: Config, now: datetime
 ) -> Subscriber | None:
     """The subscriber a valid, unexpired, unrevoked link names; None for every kind of bad link."""
-    claims = read_token(token, purpose, today_day=epoch_day(now), secret=config.secret)
-    if claims is None:
-        return None
-    subscriber = get_subscriber(session, claims.subscriber_id)
-    if subscriber is None or subscriber.token_version != claims.token_version:
-        return None
-    return subscriber
+    found: dict[int, Subscriber | None] = {}
+
+    def link_secret_of(subscriber_id: int) -> str | None:
+        found[subscriber_id] = get_subscriber(session, subscriber_id)
+        return found[subscriber_id].link_secret if found[subscriber_id] else None
+
+    claims = read_token(
+        token, purpose, today_day=epoch_day(now), secret=config.secret, link_secret_of=link_secret_of
+    )
+    return found[claims.subscriber_id] if claims else None
 
 
 def link(subscriber: Subscriber, purpose: str, *, config: Config, now: datetime) -> str:
@@ -111,7 +114,7 @@ def link(subscriber: Subscriber, purpose: str, *, config: Config, now: datetime)
 
 def private_feed_links(subscriber: Subscriber, *, config: Config) -> dict[str, str]:
     """The subscriber's own feed and calendar URLs; one non-expiring feed token serves both."""
-    token = feed_token(subscriber.id, subscriber.token_version, config.secret)
+    token = feed_token(subscriber.id, subscriber.link_secret, config.secret)
     return {
         "feed": private_url(config.base_url, token, calendar=False),
         "calendar": private_url(config.base_url, token, calendar=True),
@@ -120,5 +123,5 @@ def private_feed_links(subscriber: Subscriber, *, config: Config) -> dict[str, s
 
 def _token(subscriber: Subscriber, purpose: str, config: Config, now: datetime) -> str:
     return make_token(
-        subscriber.id, subscriber.token_version, purpose, today_day=epoch_day(now), secret=config.secret
+        subscriber.id, subscriber.link_secret, purpose, today_day=epoch_day(now), secret=config.secret
     )

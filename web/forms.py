@@ -85,6 +85,7 @@ class SubscriptionForm:
     alerts: list[str] = field(default_factory=lambda: list(ALERT_KINDS))
     reminder_days: str = "3"
     digest: bool = True
+    expiry_reminders: bool = True
     honeypot: str = ""
 
     @property
@@ -99,36 +100,62 @@ class SubscriptionForm:
                 parts.append(part)
         return "".join(parts)
 
-    def to_data(self) -> SubscriberData:
-        """The subscription this form asks for, not yet validated (``SubscriberData.validated`` does that)."""
+    def validated(self, today: date) -> SubscriberData:
+        """The subscription this form asks for, checked; every fault is raised at once.
+
+        The error's ``problems`` are keyed by the form's field ids (``email``,
+        ``cert-0-year``…), so the page can show each message beside its field.
+        """
+        problems: dict[str, str] = {}
         if self.province and self.province not in PROVINCES:
-            raise InvalidSubscription("请从列表中选择省份")
+            problems["province"] = "请从列表中选择省份"
         if not self.alerts:
-            raise InvalidSubscription("请至少选择一种提醒")
+            problems["alerts"] = "请至少选择一种提醒"
         try:
             reminder_days = int(self.reminder_days or "3")
         except ValueError:
-            raise InvalidSubscription("提前提醒天数应为 0 到 60 之间的整数") from None
+            problems["reminder_days"] = "提前提醒天数应为 0 到 60 之间的整数"
+            reminder_days = 3
         certificates = []
-        for n, row in enumerate((r for r in self.certificates if not r.blank), start=1):
-            if not row.qualification or not row.year:
-                raise InvalidSubscription(f"第 {n} 个证书：请选择资格名称和取得年份")
+        rows = [r for r in self.certificates if not r.blank]
+        for n, row in enumerate(rows):
+            if not row.year:
+                problems[f"cert-{n}-year"] = "请选择取得年份"
             try:
                 registered = date.fromisoformat(row.last_registered) if row.last_registered else None
             except ValueError:
-                raise InvalidSubscription(f"第 {n} 个证书：最近登记日期格式应为 2024-03-01") from None
+                problems[f"cert-{n}-last_registered"] = "日期格式应为 2024-03-01"
+                registered = None
             certificates.append(CertificateData(row.qualification, row.level, row.obtained, registered))
-        if not certificates:
-            raise InvalidSubscription("请至少填写一个证书")
-        kinds = () if set(self.alerts) == set(ALERT_KINDS) else tuple(self.alerts)
-        return SubscriberData(
+        data = SubscriberData(
             email=self.email,
-            region=self.region,
+            region=self.region if "province" not in problems else "",
             certificates=tuple(certificates),
-            alert_kinds=kinds,
+            alert_kinds=tuple(self.alerts),
             reminder_days=reminder_days,
             digest=self.digest,
+            expiry_reminders=self.expiry_reminders,
         )
+        try:
+            valid = data.validated(today)
+        except InvalidSubscription as exc:
+            for key, message in exc.problems.items():
+                problems.setdefault(_form_field(key), message)
+        if problems:
+            raise InvalidSubscription(problems=problems)
+        return valid
+
+
+def _form_field(key: str) -> str:
+    """The form's id for a field ``SubscriberData`` names: ``certificates.0.obtained`` → ``cert-0-year``."""
+    if key.startswith("certificates."):
+        _, n, name = key.split(".", 2)
+        return f"cert-{n}-{'year' if name == 'obtained' else name}"
+    return _FIELD_IDS.get(key, key)
+
+
+# The stored fields the form shows under another id.
+_FIELD_IDS = {"region": "province", "alert_kinds": "alerts"}
 
 
 def parse_form(form: FormData) -> SubscriptionForm:
@@ -155,6 +182,7 @@ def parse_form(form: FormData) -> SubscriptionForm:
         alerts=[str(v) for v in form.getlist("alerts")][: len(ALERT_KINDS)],
         reminder_days=_text(form, "reminder_days", 4),
         digest=form.get("delivery", "digest") != "instant",
+        expiry_reminders=bool(form.get("expiry_reminders")),
         honeypot=_text(form, "website", 200),
     )
 
@@ -185,9 +213,10 @@ def form_from_subscriber(subscriber: Subscriber) -> SubscriptionForm:
             for c in subscriber.certificates
         ]
         or [CertificateRow()],
-        alerts=list(subscriber.alert_kinds) or list(ALERT_KINDS),
+        alerts=list(subscriber.alert_kinds),
         reminder_days=str(subscriber.reminder_days),
         digest=subscriber.digest,
+        expiry_reminders=subscriber.expiry_reminders,
     )
 
 

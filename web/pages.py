@@ -8,7 +8,7 @@ Every form but the RFC 8058 one-click unsubscribe carries a CSRF token.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
@@ -18,6 +18,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from app.config import Config
 from feeds import discovery_links
 from parsers.wording import span_label
 from store.models import Subscriber
@@ -92,6 +93,8 @@ def render(
             "qualifications": QUALIFICATIONS_BY_LEVEL,
             "years": obtained_years(today),
             "alert_labels": ALERT_LABELS,
+            "operator": operator_details(state.config),
+            "errors": {},
             **context,
         },
         status_code=status_code,
@@ -106,6 +109,20 @@ def render(
             secure=state.config.base_url.startswith("https://"),
         )
     return response
+
+
+def operator_details(config: Config) -> dict[str, str]:
+    """Who runs this instance and how to reach them, for every page's footer and the privacy page."""
+    if config.contact_email:
+        contact_href, contact = f"mailto:{config.contact_email}", config.contact_email
+    else:
+        contact_href = contact = config.contact_url
+    return {
+        "name": config.operator_name or "本站运营者（未在配置中填写名称）",
+        "contact": contact,
+        "contact_href": contact_href,
+        "privacy_href": config.privacy_url or "/privacy",
+    }
 
 
 def message_page(
@@ -168,13 +185,13 @@ def index(request: Request) -> HTMLResponse:
     return render(
         request,
         "index.html",
-        {"notices": notices, "kind_labels": NOTICE_KIND_LABELS, "form": SubscriptionForm(), "errors": []},
+        {"notices": notices, "kind_labels": NOTICE_KIND_LABELS, "form": SubscriptionForm(), "errors": {}},
     )
 
 
 @router.get("/subscribe", response_class=HTMLResponse)
 def subscribe_page(request: Request) -> HTMLResponse:
-    return render(request, "subscribe.html", {"form": SubscriptionForm(), "errors": []})
+    return render(request, "subscribe.html", {"form": SubscriptionForm(), "errors": {}})
 
 
 @router.post("/subscribe", response_class=HTMLResponse)
@@ -182,13 +199,13 @@ def subscribe(request: Request, background: BackgroundTasks, posted: PostedForm)
     _require_csrf(request, posted)
     form = parse_form(posted)
     if posted.get("add_certificate"):
-        return render(request, "subscribe.html", {"form": _with_extra_row(form), "errors": []})
+        return render(request, "subscribe.html", {"form": _with_extra_row(form), "errors": {}})
     state = request.app.state
     now = state.clock()
     try:
-        data = form.to_data().validated(local_today(now))
+        data = form.validated(local_today(now))
     except InvalidSubscription as exc:
-        return render(request, "subscribe.html", {"form": form, "errors": [str(exc)]}, status_code=422)
+        return render(request, "subscribe.html", {"form": form, "errors": exc.problems}, status_code=422)
     check_rate(request, data.email)
     if not form.honeypot:  # a bot filled in the hidden field: answer as usual, do nothing
         with state.sessions.begin() as session:
@@ -264,9 +281,9 @@ def manage(request: Request, token: str, posted: PostedForm) -> HTMLResponse:
         if posted.get("add_certificate"):
             return _manage_render(request, subscriber, _with_extra_row(form))
         try:
-            data = form.to_data().validated(local_today(state.clock()))
+            data = form.validated(local_today(state.clock()))
         except InvalidSubscription as exc:
-            return _manage_render(request, subscriber, form, errors=[str(exc)], status_code=422)
+            return _manage_render(request, subscriber, form, errors=exc.problems, status_code=422)
         replace_preferences(session, subscriber, data)
         return _manage_render(request, subscriber, form_from_subscriber(subscriber), saved=True)
 
@@ -276,7 +293,7 @@ def _manage_render(
     subscriber: Subscriber,
     form: SubscriptionForm,
     *,
-    errors: Sequence[str] = (),
+    errors: Mapping[str, str] | None = None,
     saved: bool = False,
     status_code: int = 200,
 ) -> HTMLResponse:
@@ -289,7 +306,7 @@ def _manage_render(
             "subscriber": subscriber,
             "status_label": STATUS_LABELS.get(subscriber.status, subscriber.status),
             "form": form,
-            "errors": list(errors),
+            "errors": dict(errors or {}),
             "saved": saved,
             "action": request.url.path,
             "private": private_feed_links(subscriber, config=state.config),
@@ -313,8 +330,22 @@ def export(request: Request, token: str) -> Response:
 
 @router.post("/manage/{token}/delete", response_class=HTMLResponse)
 def delete(request: Request, token: str, posted: PostedForm) -> HTMLResponse:
+    """Two steps: the manage page's button asks "are you sure?", and only that page's button deletes."""
     with request.app.state.sessions.begin() as session:
         subscriber = _subscriber(request, session, token, "manage")
         _require_csrf(request, posted)
+        if posted.get("confirm") != "yes":
+            manage = request.url.path.removesuffix("/delete")
+            return render(
+                request,
+                "delete.html",
+                {"subscriber": subscriber, "action": request.url.path, "manage_url": manage},
+            )
         remove_subscriber(session, subscriber.email)
     return message_page(request, "您的订阅和全部数据已删除。", title="已删除")
+
+
+@router.get("/privacy", response_class=HTMLResponse)
+def privacy(request: Request) -> HTMLResponse:
+    """What is stored about a subscriber, why, for how long, and how to export and delete it."""
+    return render(request, "privacy.html", {})

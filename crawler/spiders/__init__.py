@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from crawler.spiders.base import SELECTOR_KEYS, NoticeListSpider
+from crawler.spiders.base import NoticeListSpider
 from crawler.spiders.govcms import GovCmsSpider
 from crawler.spiders.ruankao import RuankaoSpider
+from crawler.spiders.signup import SignupTableSpider
 
 SPIDERS: dict[str, type[NoticeListSpider]] = {
-    cls.__name__: cls for cls in (NoticeListSpider, RuankaoSpider, GovCmsSpider)
+    cls.__name__: cls for cls in (NoticeListSpider, RuankaoSpider, GovCmsSpider, SignupTableSpider)
 }
 
-__all__ = ["SELECTOR_KEYS", "SPIDERS", "GovCmsSpider", "NoticeListSpider", "RuankaoSpider"]
+__all__ = ["SPIDERS", "GovCmsSpider", "NoticeListSpider", "RuankaoSpider", "SignupTableSpider"]

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from alerts.queue import queue_alerts
 from alerts.send import send_mail_now, send_outbox
 from alerts.tokens import read_token
-from store.models import Mail
+from store.models import Mail, Subscriber
 from store.outbox import enqueue_mail
 from tests.factories import NOW, TODAY, add_notice, add_subscriber, notice
 
@@ -59,6 +59,14 @@ def test_confirmation_mail_carries_a_working_confirm_link(sessions, config, smtp
     [received] = smtp.handler.received
     body = received.message.get_body(("plain",)).get_content()
     [token] = re.findall(r"https://watch\.example\.org/confirm/(\S+)", body)
-    claims = read_token(token, "confirm", today_day=(TODAY - date(1970, 1, 1)).days, secret=config.secret)
+    with sessions() as s:
+        link_secret = s.get(Subscriber, subscriber_id).link_secret
+    claims = read_token(
+        token,
+        "confirm",
+        today_day=(TODAY - date(1970, 1, 1)).days,
+        secret=config.secret,
+        link_secret_of={subscriber_id: link_secret}.get,
+    )
     assert claims is not None and claims.subscriber_id == subscriber_id
     assert "List-Unsubscribe" not in received.message

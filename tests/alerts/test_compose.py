@@ -62,7 +62,7 @@ def mail(*items: AlertItem, name: str | None = "张三") -> OutgoingMail:
         detail={},
         attempts=0,
         created_at=CREATED,
-        subscriber=Recipient(3, "zhang@example.com", name, "active", 1, "天津市红桥区", "天津", "天津"),
+        subscriber=Recipient(3, "zhang@example.com", name, "active", "k3", "天津市红桥区", "天津", "天津"),
         alerts=items or (item(),),
     )
 
@@ -84,7 +84,9 @@ def test_alert_mail_has_every_required_header_and_working_links():
     assert https.startswith("https://watch.example.org/unsubscribe/")
     assert mailto.startswith("mailto:alerts@example.org?subject=unsubscribe%20")
     today = (date(2026, 3, 1) - date(1970, 1, 1)).days
-    claims = read_token(https.rsplit("/", 1)[1], "unsubscribe", today_day=today, secret="s")
+    claims = read_token(
+        https.rsplit("/", 1)[1], "unsubscribe", today_day=today, secret="s", link_secret_of={3: "k3"}.get
+    )
     assert claims is not None and claims.subscriber_id == 3
     text = message.get_body(("plain",)).get_content()
     assert "您2021年下半年取得的信息系统项目管理师证书在本次范围内" in text

@@ -26,13 +26,19 @@ NOTICES = {
     "E": notice(
         5, region="national", eligible=((None, "2030"),), start=date(2026, 2, 1), end=date(2026, 2, 28)
     ),
+    # The sign-up table's rows: a province, a city with its own institution in it, and 新疆.
+    "F": notice(6, kind="exam_signup", region="辽宁", eligible=(), end=date(2026, 3, 19)),
+    "G": notice(7, kind="exam_signup", region="大连", eligible=(), end=date(2026, 3, 26)),
+    "H": notice(8, kind="exam_signup", region="新疆", eligible=(), end=date(2026, 3, 25)),
 }
 
 # email: (certificates, region, options), expected {(kind, notice or "cert")}
 TABLE = [
     ("a@x.cn", ("2022下半年",), "天津市红桥区", {}, {("new_window", "A")}),
     ("b@x.cn", ("2023上半年",), "天津市", {}, {("new_window", "B"), ("expiry", "cert")}),
-    ("c@x.cn", ("2022上半年",), "广东省深圳市南山区", {}, {("new_window", "A"), ("late_registration", "D")}),
+    # Default topics are every kind, exam sign-up included (issue 13 item 4); 深圳 has its own
+    # examining institution, so 广东's notices (D) are not for people there.
+    ("c@x.cn", ("2022上半年",), "广东省深圳市南山区", {}, {("new_window", "A"), ("new_window", "C")}),
     ("d@x.cn", ("2021",), "深圳市", {"kinds": ("exam_signup",)}, {("new_window", "C")}),
     ("e@x.cn", ("2022下半年",), "天津市", {"status": "pending"}, set()),
     ("f@x.cn", ("2023上半年",), "北京市朝阳区", {}, {("expiry", "cert")}),
@@ -43,6 +49,10 @@ TABLE = [
     ("k@x.cn", ("2024上半年",), "天津市", {}, set()),
     ("l@x.cn", ("2023上半年",), "天津市", {"kinds": ("registration",)}, {("new_window", "B")}),
     ("m@x.cn", ("2022下半年",), "广东省", {"status": "unsubscribed"}, set()),
+    ("n@x.cn", (), "辽宁省大连市甘井子区", {"kinds": ("exam_signup",)}, {("new_window", "G")}),
+    ("o@x.cn", (), "辽宁省沈阳市", {"kinds": ("exam_signup",)}, {("new_window", "F")}),
+    ("p@x.cn", (), "新疆生产建设兵团第八师", {"kinds": ("exam_signup",)}, set()),
+    ("q@x.cn", (), "新疆维吾尔自治区乌鲁木齐市", {"kinds": ("exam_signup",)}, {("new_window", "H")}),
 ]
 
 
@@ -74,5 +84,5 @@ def test_a_second_run_queues_nothing(sessions, config):
         add_subscriber(sessions, email, *certs, region=region, **options)
     first = queue_alerts(sessions, config, today=TODAY, now=NOW)
     again = queue_alerts(sessions, config, today=TODAY, now=NOW)
-    assert first["mails"] == 10
+    assert first["mails"] == 13
     assert again == dict.fromkeys(again, 0)

@@ -104,6 +104,13 @@ def test_expiry_reminders_at_180_and_30_days_and_again_after_registering(session
     assert run(sessions, config, date(2028, 12, 3))["expiry"] == 1
 
 
+def test_the_expiry_switch_alone_decides_expiry_reminders_not_the_deadline_reminder_box(
+    sessions, config, smtp
+):
+    add_subscriber(sessions, "no-deadlines@example.com", ("2021", date(2023, 6, 10)), kinds=("registration",))
+    assert run(sessions, config, date(2025, 12, 12))["expiry"] == 1
+
+
 def test_expiry_reminder_days_come_from_the_config_and_an_empty_list_turns_them_off(sessions, config, smtp):
     add_subscriber(sessions, "zhang@example.com", ("2021", date(2023, 6, 10)))  # lapses 2026-06-10
     ninety = dataclasses.replace(config, expiry_reminder_days=[90])

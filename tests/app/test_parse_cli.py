@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import subprocess
 
+from parsers.types import EligibleRange, session_bounds
 from testkit.site import sample_site_root
 from tests.conftest import cli
 
-KEYS = {"title", "kind", "region", "published", "windows", "eligible", "fees", "warnings"}
+KEYS = {
+    "title", "kind", "region", "published", "windows", "session", "eligible", "fees", "uncertain", "warnings"
+}  # fmt: skip
 SAMPLE = sample_site_root() / "article" / "content" / "2602201000123456780000003.html"
 TEXT = (
     "天津市人事考试中心关于2026年度软考证书登记的通知\n"
@@ -59,3 +62,26 @@ def test_an_unreadable_file_is_named_and_the_others_still_parse(cli_env, tmp_pat
     assert proc.returncode == 1
     assert "missing.html" in proc.stderr
     assert len(proc.stdout.splitlines()) == 1
+
+
+def test_the_registration_sentence_puts_a_2021_second_half_certificate_inside_the_range(cli_env, tmp_path):
+    notice = tmp_path / "registration.txt"
+    notice.write_text(
+        "关于开展2024年度计算机技术与软件专业技术资格证书登记工作的通知\n"
+        "一、登记对象\n"
+        "2022年度（含2022年下半年）及以前取得计算机技术与软件专业技术资格（水平）证书、"
+        "且登记有效期已满或从未登记的人员。\n"
+        "二、登记时间\n2024年3月1日至3月20日。\n",
+        encoding="utf-8",
+    )
+    proc = parse(cli_env, str(notice), "--json", "--published", "2024-02-20")
+    assert proc.returncode == 0, proc.stderr
+    (found,) = json.loads(proc.stdout)["eligible"]
+    assert (found["from"], found["to"], found["condition"]) == (
+        None,
+        "2022下半年",
+        "登记有效期已满或从未登记",
+    )
+    low, high = EligibleRange(found["from"], found["to"], found["evidence"]).bounds()
+    certificate_low, certificate_high = session_bounds("2021下半年")
+    assert low <= certificate_low and certificate_high <= high

@@ -19,8 +19,8 @@ FAST = {"NOTICES_RETRY_BACKOFF": 0.05}
 
 @pytest.fixture
 def site_dir(tmp_path) -> Path:
-    """A writable copy of tests/crawler/pages/site, so a test can amend a notice."""
-    return Path(shutil.copytree(PAGES / "site", tmp_path / "site"))
+    """A writable copy of tests/crawler/pages/ruankao, so a test can amend a notice."""
+    return Path(shutil.copytree(PAGES / "ruankao", tmp_path / "site"))
 
 
 @pytest.fixture

@@ -135,4 +135,4 @@ def test_scrapy_list_from_the_repository_root():
     out = subprocess.run(
         [sys.executable, "-m", "scrapy", "list"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
-    assert out.split() == ["guangdong", "ruankao", "shenzhen", "tianjin"]
+    assert out.split() == ["guangdong", "ruankao", "ruankao-signup", "shenzhen"]

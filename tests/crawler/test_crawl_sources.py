@@ -5,17 +5,45 @@ from __future__ import annotations
 import pytest
 
 from crawler.sources import default_sources, host_allowed, load_sources
+from tests.crawler.pagetools import PAGES
+
+SHIPPED = default_sources()
 
 
 def test_the_shipped_sources():
-    sources = {s.id: s for s in default_sources()}
-    assert set(sources) == {"ruankao", "guangdong", "shenzhen", "tianjin"}
+    sources = {s.id: s for s in SHIPPED}
+    assert {s.id for s in SHIPPED if s.enabled} == {"ruankao", "ruankao-signup", "guangdong", "shenzhen"}
     assert sources["ruankao"].list_urls == ("https://www.ruankao.org.cn/index/work.html",)
     assert sources["ruankao"].allowed_domains == ("ruankao.org.cn",)
     assert sources["ruankao"].spider == "RuankaoSpider"
+    assert sources["ruankao-signup"].list_urls == ("https://bm.ruankao.org.cn/sign/welcome",)
+    assert sources["ruankao-signup"].spider == "SignupTableSpider"
     assert {sources[i].spider for i in ("guangdong", "shenzhen", "tianjin")} == {"GovCmsSpider"}
     assert sources["tianjin"].region == "天津"
-    assert all(s.enabled for s in sources.values())
+
+
+def test_the_examining_institutions_are_all_recorded():
+    # The national site's 各地考试机构 list (SITE.md §1) names about 35; 山西, 浙江 and 西藏 link
+    # to no office site of their own, and 厦门 and 青岛 are only known from the sign-up table.
+    regional = [s.region for s in SHIPPED if s.region != "national"]
+    assert len(regional) == 32
+    assert len(set(regional)) == 32, "one source per office"
+
+
+@pytest.mark.parametrize("source", SHIPPED, ids=lambda s: s.id)
+def test_every_shipped_source_says_what_it_rests_on(source):
+    assert source.evidence.strip(), f"{source.id}: no evidence recorded"
+
+
+@pytest.mark.parametrize("source", [s for s in SHIPPED if s.enabled], ids=lambda s: s.id)
+def test_every_enabled_source_has_saved_pages(source):
+    assert [p for p in (PAGES / source.id).rglob("*") if p.is_file()], f"no tests/crawler/pages/{source.id}/"
+
+
+@pytest.mark.parametrize("source", [s for s in SHIPPED if s.enabled], ids=lambda s: s.id)
+def test_every_enabled_source_has_its_fixture_test(source):
+    test_file = PAGES.parent / f"test_{source.id.replace('-', '_')}.py"
+    assert test_file.is_file(), f"no {test_file.name}"
 
 
 def test_an_override_changes_fields_and_merges_selectors():

@@ -137,6 +137,9 @@ def test_limit_keeps_the_newest(notices, tmp_path):
     assert len(titles) == 2 and "2026年上半年考试报名通知" not in titles
 
 
+SIGNUP = "https://www.ruankao.org.cn/article/content/3.html"
+
+
 def test_private_feed_has_what_concerns_the_subscriber(notices):
     with notices.begin() as s:
         holder = add_subscriber(s, "holder@example.com", "2020下半年")  # 天津, eligible (≤2021)
@@ -145,16 +148,19 @@ def test_private_feed_has_what_concerns_the_subscriber(notices):
         queue_notice_alerts(s, today=NOW.date(), now=NOW)
     with notices() as s:
         sub = feed_subscriber(s, holder, 1)
+        # Default topics are every kind: the national exam sign-up notice concerns everyone.
         assert [n.url for n in notices_for_subscriber(s, sub)] == [
             "http://www.tjpta.cn/notice/2.html",
             "https://www.ruankao.org.cn/article/content/1.html",
+            SIGNUP,
         ]
         other = feed_subscriber(s, newcomer, 1)
-        assert notices_for_subscriber(s, other) == []
+        assert [n.url for n in notices_for_subscriber(s, other)] == [SIGNUP]
         assert feed_subscriber(s, holder, 2) is None  # a revoked token version
         shanghai = find_subscriber(s, "later@example.com")
         assert [n.url for n in notices_for_subscriber(s, shanghai)] == [
-            "https://www.ruankao.org.cn/article/content/1.html"
+            "https://www.ruankao.org.cn/article/content/1.html",
+            SIGNUP,
         ]
         rss = render_private(
             s, sub, calendar=False, self_url=f"{BASE}/feeds/private/t.xml", base_url=BASE, limit=50
@@ -163,9 +169,9 @@ def test_private_feed_has_what_concerns_the_subscriber(notices):
             s, sub, calendar=True, self_url=f"{BASE}/calendar/private/t.ics", base_url=BASE, limit=50
         )
     feed = feedparser.parse(rss.body)
-    assert feed.bozo == 0 and feed.feed.title == "我的软考通知" and len(feed.entries) == 2
+    assert feed.bozo == 0 and feed.feed.title == "我的软考通知" and len(feed.entries) == 3
     assert "holder@example.com" not in rss.body.decode()
-    assert len(Calendar.from_ical(ics.body).walk("VALARM")) == 4
+    assert len(Calendar.from_ical(ics.body).walk("VALARM")) == 6  # two windows each
 
 
 def test_private_feed_follows_kind_choices_and_includes_alerted_notices(notices):

@@ -137,15 +137,18 @@ def test_official_links_are_kept_and_host_bound():
 
 
 def test_feed_tokens_are_signed_and_purpose_bound():
-    token = feed_token(7, 2, "s3cret")
-    assert read_feed_token(token, "s3cret") == (7, 2)
-    assert read_feed_token(token, "other") is None
-    assert read_feed_token(token.replace("7.2.", "8.2.", 1), "s3cret") is None
-    assert read_feed_token(token[:-1] + ("A" if token[-1] != "A" else "B"), "s3cret") is None
-    assert read_feed_token("7.2.x", "s3cret") is None
-    assert read_feed_token(token, "") is None
+    secrets = {7: "seven", 8: "eight"}
+    token = feed_token(7, "seven", "s3cret")
+    assert read_feed_token(token, "s3cret", secrets.get) == 7
+    assert read_feed_token(token, "other", secrets.get) is None
+    assert read_feed_token(token.replace("7.", "8.", 1), "s3cret", secrets.get) is None
+    assert read_feed_token(token, "s3cret", {7: "renewed"}.get) is None  # a new link secret revokes it
+    assert read_feed_token(token, "s3cret", {}.get) is None  # a deleted subscriber
+    assert read_feed_token(token[:-1] + ("A" if token[-1] != "A" else "B"), "s3cret", secrets.get) is None
+    assert read_feed_token("7.x", "s3cret", secrets.get) is None
+    assert read_feed_token(token, "", secrets.get) is None
     with pytest.raises(ValueError):
-        feed_token(7, 2, "")
+        feed_token(7, "seven", "")
 
 
 def test_discovery_links_name_every_public_format():

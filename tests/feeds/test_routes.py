@@ -103,7 +103,7 @@ def test_unknown_feeds_are_404(client, path):
 def test_private_feed_and_calendar_by_token(client, notices):
     with notices.begin() as s:
         subscriber_id = add_subscriber(s, "holder@example.com", "2020下半年")
-    token = feed_token(subscriber_id, 1, SECRET)
+        token = feed_token(subscriber_id, find_subscriber(s, "holder@example.com").link_secret, SECRET)
     response = client.get(f"/feeds/private/{token}.xml")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/rss+xml; charset=utf-8"
@@ -112,7 +112,7 @@ def test_private_feed_and_calendar_by_token(client, notices):
         and response.headers["x-robots-tag"] == "noindex"
     )
     feed = feedparser.parse(response.content)
-    assert feed.bozo == 0 and len(feed.entries) == 2
+    assert feed.bozo == 0 and len(feed.entries) == 3  # default topics include the exam sign-up notice
     assert {link.rel: link.href for link in feed.feed.links}["self"] == f"{BASE}/feeds/private/{token}.xml"
     assert (
         client.get(
@@ -122,20 +122,27 @@ def test_private_feed_and_calendar_by_token(client, notices):
     )
     calendar = client.get(f"/calendar/private/{token}.ics")
     assert calendar.status_code == 200 and calendar.headers["content-type"] == "text/calendar; charset=utf-8"
-    assert len(Calendar.from_ical(calendar.content).walk("VEVENT")) == 4
+    assert len(Calendar.from_ical(calendar.content).walk("VEVENT")) == 6
 
 
 def test_bad_forged_and_revoked_tokens_are_404(client, notices):
     with notices.begin() as s:
         subscriber_id = add_subscriber(s, "holder@example.com", "2020下半年")
-    token = feed_token(subscriber_id, 1, SECRET)
-    for bad in ("x", feed_token(subscriber_id, 1, "wrong-secret"), feed_token(subscriber_id + 1, 1, SECRET)):
+        old_secret = find_subscriber(s, "holder@example.com").link_secret
+    token = feed_token(subscriber_id, old_secret, SECRET)
+    for bad in (
+        "x",
+        feed_token(subscriber_id, old_secret, "wrong-secret"),
+        feed_token(subscriber_id + 1, old_secret, SECRET),
+        feed_token(subscriber_id, "guessed", SECRET),
+    ):
         assert client.get(f"/feeds/private/{bad}.xml").status_code == 404
         assert client.get(f"/calendar/private/{bad}.ics").status_code == 404
     with notices.begin() as s:
-        find_subscriber(s, "holder@example.com").token_version = 2
+        find_subscriber(s, "holder@example.com").link_secret = "a-new-secret"
     assert client.get(f"/feeds/private/{token}.xml").status_code == 404
-    assert client.get(f"/feeds/private/{feed_token(subscriber_id, 2, SECRET)}.xml").status_code == 200
+    renewed = feed_token(subscriber_id, "a-new-secret", SECRET)
+    assert client.get(f"/feeds/private/{renewed}.xml").status_code == 200
     with notices.begin() as s:
         find_subscriber(s, "holder@example.com").status = "unsubscribed"
-    assert client.get(f"/feeds/private/{feed_token(subscriber_id, 2, SECRET)}.xml").status_code == 404
+    assert client.get(f"/feeds/private/{renewed}.xml").status_code == 404

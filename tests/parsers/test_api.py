@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from parsers import decode_html, extract_title, html_to_text, parse_notice
+from parsers.types import WarningCode
 
 PLAIN = """关于开展2026年度计算机技术与软件专业技术资格证书登记工作的通知
 各有关单位：
@@ -33,10 +34,12 @@ def test_plain_registration_notice() -> None:
                 "evidence": "2026年3月2日9:00至3月20日17:00。",
             }
         ],
+        "session": ["2026"],
         "eligible": [
             {
                 "from": None,
                 "to": "2022",
+                "condition": None,
                 "evidence": "2022年度及以前取得计算机技术与软件专业技术资格（水平）证书的人员。",
             }
         ],
@@ -49,6 +52,7 @@ def test_plain_registration_notice() -> None:
                 "evidence": "登记费每人每次30元。",
             }
         ],
+        "uncertain": [],
         "warnings": [],
     }
 
@@ -111,4 +115,22 @@ def test_an_unexpected_error_becomes_a_warning(monkeypatch) -> None:
     monkeypatch.setattr("parsers.notice.split_sentences", broken)
     parsed = parse_notice(PLAIN, title="T", region="天津")
     assert (parsed.title, parsed.kind, parsed.region, parsed.windows) == ("T", "other", "天津", ())
-    assert parsed.warnings == ("parser error, nothing extracted: RuntimeError: boom",)
+    assert [(w.code, w.message) for w in parsed.warnings] == [
+        (WarningCode.READER_FAILED, "parser error, nothing extracted: RuntimeError: boom")
+    ]
+    assert parsed.failed
+
+
+def test_a_failing_reader_costs_only_its_field_and_is_reported(monkeypatch) -> None:
+    def broken(self, sentences):
+        raise KeyError("boom")
+
+    monkeypatch.setattr("parsers.fees.FeeReader.read", broken)
+    parsed = parse_notice(PLAIN)
+    assert parsed.fees == ()
+    assert [w.label for w in parsed.windows] == ["登记"] and parsed.eligible
+    assert parsed.failed
+    assert [(w.code, w.message) for w in parsed.warnings] == [
+        (WarningCode.READER_FAILED, "fees reader failed: KeyError: 'boom'")
+    ]
+    assert parsed.to_dict()["warnings"] == ["fees reader failed: KeyError: 'boom'"]

@@ -14,6 +14,7 @@ from parsers.kind import classify
 from parsers.numerals import to_int
 from parsers.region import find_region
 from parsers.text import decode_html, normalise, split_sentences
+from parsers.types import WarningCode
 
 
 @pytest.mark.parametrize(
@@ -187,6 +188,14 @@ def eligible(text: str, published: date | None = date(2024, 3, 1), topic=HOLDER_
         ("取得证书满三年的人员。", [(None, "2021")]),
         ("2004年1月1日以后取得证书，且取得证书满三年的人员。", [("2004", "2021")]),
         ("二〇〇九年度及以前取得证书的人员。", [(None, "2009")]),
+        # The parenthesis says the bound is inclusive and names its last session.
+        ("2022年度（含2022年下半年）及以前取得证书的人员。", [(None, "2022下半年")]),
+        # 以前 alone excludes the year; 年度, 及 and (含) include it.
+        ("2021年以前考试合格人员。", [(None, "2020")]),
+        ("2021年下半年以前考试合格人员。", [(None, "2021上半年")]),
+        ("2015年度以前取得证书的人员。", [(None, "2015")]),
+        ("2019年、2020年取得证书的人员。", [("2019", "2019"), ("2020", "2020")]),
+        ("2019、2020年取得证书的人员。", [("2019", "2019"), ("2020", "2020")]),
         # Not eligibility: campaign years, document numbers, dates, sentences about something else.
         ("现就2024年度证书登记工作通知如下。", []),
         ("根据工信厅人〔2019〕50号文件规定取得证书的人员。", []),
@@ -202,6 +211,36 @@ def test_eligible_years_ago_needs_a_published_date() -> None:
     reader = EligibleReader(None, HOLDER_TOPIC)
     assert reader.read(split_sentences("取得证书满三年的人员。")) == []
     assert reader.warnings
+    assert [(u.field, u.evidence) for u in reader.uncertain] == [("eligible", "取得证书满三年的人员。")]
+
+
+def test_a_reversed_eligible_range_is_refused_with_a_warning() -> None:
+    reader = EligibleReader(None, HOLDER_TOPIC)
+    assert reader.read(split_sentences("2021年至2019年取得证书的人员。")) == []
+    assert [w.code for w in reader.warnings] == [WarningCode.DROPPED]
+    assert [u.field for u in reader.uncertain] == ["eligible"]
+
+
+def test_a_sentence_about_certificate_years_that_gives_no_range_is_uncertain() -> None:
+    reader = EligibleReader(date(2024, 3, 1), HOLDER_TOPIC)
+    text = "上一登记周期已满的人员。本年度以前取得证书的人员。"
+    assert reader.read(split_sentences(text)) == []
+    assert [u.evidence for u in reader.uncertain] == ["本年度以前取得证书的人员。"]
+
+
+@pytest.mark.parametrize(
+    ("text", "condition"),
+    [
+        ("2022年度及以前取得证书、且登记有效期已满或从未登记的人员。", "登记有效期已满或从未登记"),
+        ("2019年至2020年取得证书，且未按时办理登记的人员。", "未按时办理登记"),
+        ("2022年度及以前取得证书的人员。", None),
+        # A condition belongs to its own group of holders.
+        ("2019年考试合格人员，以及2018年度及以前取得证书但登记已过期的人员。", None),
+    ],
+)
+def test_eligible_condition_is_kept_as_written(text: str, condition: str | None) -> None:
+    found = EligibleReader(date(2024, 3, 1), HOLDER_TOPIC).read(split_sentences(text))
+    assert found[0].condition == condition
 
 
 @pytest.mark.parametrize(
@@ -256,6 +295,22 @@ def fees(text: str, default: str | None = None) -> list[tuple[Decimal, str, str 
         ("高级资格三个科目考试费合计150元。", [(Decimal(150), "考试费", "人")]),
         ("证书登记不收取费用。", [(Decimal(0), "登记费", None)]),
         ("免费邮寄证书。", [(Decimal(0), "邮寄费", None)]),
+        # Amounts are read whole and in Chinese numerals.
+        ("登记费每人三十元。", [(Decimal(30), "登记费", "人")]),
+        ("登记费一百二十元/人。", [(Decimal(120), "登记费", "人")]),
+        (
+            "考务费每科68元，考试费每科30元。",
+            [(Decimal(68), "考务费", "科目"), (Decimal(30), "考试费", "科目")],
+        ),
+        ("中级资格报名费:120元(人·两科);", [(Decimal(120), "报名费", "人")]),
+        ("报名费初级资格140元/生。", [(Decimal(140), "报名费", "人")]),
+        ("考试费按每科68元的标准收取(含上缴国家部分)。", [(Decimal(68), "考试费", "科目")]),
+        (
+            "每人收取报名费20元,每人每科次收取考务费68元。",
+            [(Decimal(20), "报名费", "人"), (Decimal(68), "考务费", "科次")],
+        ),
+        ("登记费123456789元。", []),
+        ("可使用免费预约短信提醒服务。", []),
         # Not fees: revenue splits, dates, 元旦/元月, amounts without an item.
         ("考试费收入按60%比例上缴省考试院，每科目上缴24元。", []),
         ("2024年元旦放假。", []),
@@ -267,6 +322,11 @@ def fees(text: str, default: str | None = None) -> list[tuple[Decimal, str, str 
 )
 def test_fees(text: str, expected: list) -> None:
     assert fees(text) == expected
+
+
+def test_list_items_under_a_fee_heading_take_its_item() -> None:
+    text = "六、快递收费标准\n1.山西省内,12元/件;\n2.西藏(十四区),24元/件。\n七、其他\n考生须知,30元/件。"
+    assert fees(text) == [(Decimal(12), "邮寄费", "件"), (Decimal(24), "邮寄费", "件")]
 
 
 def test_fee_without_item_uses_the_kind_default() -> None:

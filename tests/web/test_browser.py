@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -134,3 +134,67 @@ def test_subscribe_confirm_in_a_real_browser(server, smtp, browser):
     token = confirm_url.rsplit("/", 1)[1]
     assert any("/confirm/***" in line for line in access_log)
     assert not any(token in line or token.split(".")[0] in line for line in access_log)
+
+
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"  # axe-core from npm, with its licence
+
+
+def _axe_violations(page) -> list[str]:
+    """axe-core's findings on the page as loaded: one line per rule and offending element."""
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("async () => (await axe.run(document)).violations")
+    return [
+        f"{v['id']} ({v['impact']}): {node['target']} {node['failureSummary']}"
+        for v in violations
+        for node in v["nodes"]
+    ]
+
+
+def test_axe_core_finds_no_violation_on_any_page(server, browser):
+    from app.config import Config
+    from store.subscribers import CertificateData, SubscriberData, upsert_subscriber
+    from web.flows import link
+
+    base, sessions, _ = server
+    config = Config(secret=SECRET, base_url=base)
+    now = datetime.now(UTC)
+    data = SubscriberData("li.lei@example.com", "天津市红桥区", (CertificateData("软件设计师", "", "2018"),))
+    with sessions.begin() as session:
+        stored = upsert_subscriber(session, data.validated(now.date()), status="pending", now=now).subscriber
+        confirm, manage, unsubscribe = (
+            link(stored, p, config=config, now=now) for p in ("confirm", "manage", "unsubscribe")
+        )
+    # The pages' CSP forbids inline scripts, which is how Playwright injects axe: let the test's through.
+    page = browser.new_page(viewport={"width": 1100, "height": 900}, locale="zh-CN", bypass_csp=True)
+    found: dict[str, list[str]] = {}
+
+    def check(name: str) -> None:
+        found[name] = _axe_violations(page)
+
+    def press(button: str, heading: str) -> None:
+        page.get_by_role("button", name=button).last.click()
+        page.get_by_role("heading", name=heading).wait_for()
+        check(heading)
+
+    for path in ("/", "/subscribe", "/privacy", "/no-such-page"):
+        page.goto(base + path)
+        check(path)
+    page.goto(base + "/subscribe")
+    page.get_by_role("button", name="再添加一个证书").click()
+    page.locator("#cert-1-qualification").select_option("软件设计师")
+    page.locator("#reminder_days").fill("99")
+    press("订阅", "请修改后重新提交")  # no address, a certificate without a year, 99 days
+    assert page.locator('[aria-invalid="true"]').count() >= 3
+    for url, button, heading in (
+        (confirm, "确认订阅", "订阅已确认"),
+        (manage, "删除我的订阅和全部数据…", "确定要删除吗？"),
+        (unsubscribe, "退订全部提醒", "已退订"),
+    ):
+        page.goto(url)
+        check(url)
+        press(button, heading)
+    page.goto(base + "/subscribe")
+    page.get_by_label("邮箱地址").fill("han.meimei@example.com")
+    press("订阅", "请查收确认邮件")
+    assert len(found) == 12
+    assert {name: lines for name, lines in found.items() if lines} == {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from alerts.tokens import epoch_day, make_token
 from feeds.private import feed_token
 from store.notices import record_fetch
+from store.subscribers import ALERT_KINDS
 from tests.factories import add_subscriber, notice
 from tests.web.helpers import (
     SECRET,
@@ -86,7 +88,7 @@ def test_subscribe_form_stores_a_pending_subscriber_and_says_check_your_inbox(cl
     assert [(c.qualification, c.obtained) for c in s.certificates] == [
         ("系统集成项目管理工程师", "2020下半年")
     ]
-    assert s.alert_kinds == [] and s.digest is True
+    assert s.alert_kinds == list(ALERT_KINDS) and s.digest is True
     assert confirm_mails(sessions) == 1
 
 
@@ -116,8 +118,7 @@ def test_another_certificate_row_is_added_without_javascript_and_nothing_is_stor
     ("fields", "words"),
     [
         ({"email": "han@@example"}, "邮箱地址无效"),
-        ({"cert-0-qualification": "", "cert-0-year": ""}, "请至少填写一个证书"),
-        ({"cert-0-year": ""}, "请选择资格名称和取得年份"),
+        ({"cert-0-year": ""}, "请选择取得年份"),
         ({"cert-0-last_registered": "2030-01-01"}, "最近登记日期不能晚于今天"),
         ({"alerts": []}, "请至少选择一种提醒"),
         ({"province": "火星"}, "请从列表中选择省份"),
@@ -128,6 +129,47 @@ def test_a_bad_form_comes_back_filled_in_with_the_reason(client, sessions, field
     assert r.status_code == 422 and words in r.text and 'role="alert"' in r.text
     assert "红桥区" in r.text  # what was typed is kept
     assert subscriber_count(sessions) == 0
+
+
+def test_every_error_is_shown_at_once_beside_its_field_in_chinese(client, sessions):
+    fields = {
+        "email": "",
+        "province": "火星",
+        "cert-0-year": "",
+        "cert-1-qualification": "软件设计师",
+        "cert-1-year": "2018",
+        "cert-1-last_registered": "2030-01-01",
+        "reminder_days": "soon",
+        "alerts": [],
+    }
+    r = client.post("/subscribe", data=form(client, **fields))
+    assert r.status_code == 422
+    expected = {
+        "email": "请填写邮箱地址",
+        "province": "请从列表中选择省份",
+        "cert-0-year": "请选择取得年份",
+        "cert-1-last_registered": "最近登记日期不能晚于今天",
+        "reminder_days": "提前提醒天数应为 0 到 60 之间的整数",
+        "alerts": "请至少选择一种提醒",
+    }
+    for field, words in expected.items():
+        message = re.search(rf'<p class="field-error" id="{field}-error">([^<]*)</p>', r.text)
+        assert message and words in message.group(1), field
+        assert f'href="#{field}"' in r.text  # the summary links to the field
+    for field in ("email", "province", "cert-0-year", "cert-1-last_registered", "reminder_days"):
+        tag = re.search(rf'<(?:input|select)[^>]* id="{field}"[^>]*>', r.text).group(0)
+        assert 'aria-invalid="true"' in tag and f'aria-describedby="{field}-error"' in tag
+    assert 'id="alerts" aria-describedby="alerts-error"' in r.text
+    assert "aria-invalid" not in re.search(r'<select[^>]* id="cert-1-qualification"[^>]*>', r.text).group(0)
+    assert "\\x" not in r.text and "：''" not in r.text  # no Python repr
+    assert subscriber_count(sessions) == 0
+
+
+def test_an_exam_candidate_subscribes_without_a_certificate(client, sessions):
+    r = client.post("/subscribe", data=form(client, **{"cert-0-qualification": "", "cert-0-year": ""}))
+    assert r.status_code == 200 and "请查收确认邮件" in r.text
+    stored = subscriber(sessions, EMAIL)
+    assert stored.certificates == [] and stored.region == "天津市红桥区"
 
 
 def test_the_honeypot_gets_the_usual_answer_and_nothing_happens(client, sessions):
@@ -184,17 +226,18 @@ def _tampered(token: str) -> str:
 @pytest.mark.parametrize("purpose", ["confirm", "unsubscribe", "manage"])
 def test_bad_links_are_404_for_get_and_post_alike(client, sessions, config, clock, purpose):
     sid = make_subscriber(sessions)
+    key = subscriber(sessions, EMAIL).link_secret
     good = url(sessions, config, purpose).rsplit("/", 1)[1]
     today = epoch_day(START)
     bad = [
         "nonsense",
         _tampered(good),
-        feed_token(sid, 1, SECRET),  # a private-feed token
-        make_token(sid, 1, "manage" if purpose != "manage" else "confirm", today_day=today, secret=SECRET),
-        make_token(sid, 2, purpose, today_day=today, secret=SECRET),  # revoked version
-        make_token(sid + 1, 1, purpose, today_day=today, secret=SECRET),  # nobody
-        make_token(sid, 1, purpose, today_day=today, secret="another secret"),
-        make_token(sid, 1, purpose, today_day=today - 4000, secret=SECRET),  # expired
+        feed_token(sid, key, SECRET),  # a private-feed token
+        make_token(sid, key, "manage" if purpose != "manage" else "confirm", today_day=today, secret=SECRET),
+        make_token(sid, "an old secret", purpose, today_day=today, secret=SECRET),  # revoked
+        make_token(sid + 1, key, purpose, today_day=today, secret=SECRET),  # nobody
+        make_token(sid, key, purpose, today_day=today, secret="another secret"),
+        make_token(sid, key, purpose, today_day=today - 4000, secret=SECRET),  # expired
     ]
     for token in bad:
         assert client.get(f"/{purpose}/{token}").status_code == 404
@@ -281,7 +324,15 @@ def test_manage_export_downloads_my_data_and_delete_removes_me(client, sessions,
     assert data["email"] == EMAIL and data["certificates"][0]["qualification"] == "程序员"
     assert client.get(manage + "/delete").status_code == 405
     assert client.post(manage + "/delete", data={}).status_code == 403
-    r = client.post(manage + "/delete", data={CSRF_FIELD: form_token(client, manage + "/delete")})
+    token = form_token(client, manage + "/delete")
+    asked = client.post(manage + "/delete", data={CSRF_FIELD: token})
+    assert (
+        asked.status_code == 200
+        and "确定要删除吗" in asked.text
+        and 'name="confirm" value="yes"' in asked.text
+    )
+    assert subscriber_count(sessions) == 1  # the first press only asks
+    r = client.post(manage + "/delete", data={CSRF_FIELD: token, "confirm": "yes"})
     assert r.status_code == 200 and "已删除" in r.text
     assert subscriber_count(sessions) == 0
     assert client.get(manage).status_code == 404
@@ -311,6 +362,44 @@ def test_deleting_me_also_deletes_my_queued_mails(client, sessions, config):
     assert client.post("/api/subscriptions", json=body(EMAIL)).status_code == 202
     assert confirm_mails(sessions) == 1
     manage = url(sessions, config, "manage")
-    r = client.post(manage + "/delete", data={CSRF_FIELD: form_token(client, manage + "/delete")})
+    r = client.post(
+        manage + "/delete", data={CSRF_FIELD: form_token(client, manage + "/delete"), "confirm": "yes"}
+    )
     assert r.status_code == 200
     assert subscriber_count(sessions) == 0 and confirm_mails(sessions) == 0
+
+
+def test_every_page_names_the_operator_and_links_the_privacy_terms(client):
+    page = client.get("/subscribe").text
+    assert "运营者：" in page and 'href="/privacy"' in page
+    privacy = client.get("/privacy")
+    assert privacy.status_code == 200
+    for words in ("我们保存什么", "为什么保存", "保存多久", "导出", "删除", "个人信息保护法"):
+        assert words in privacy.text, words
+
+
+def test_the_operator_named_in_config_and_their_own_privacy_terms_are_shown(database_url, sessions):
+    from fastapi.testclient import TestClient
+
+    from app.config import Config
+    from web.app import create_app
+
+    config = Config(
+        database_url=database_url, secret=SECRET, base_url="http://testserver", operator_name="某某人事考试服务中心",
+        contact_email="privacy@watch.example.cn", privacy_url="https://watch.example.cn/privacy",
+    )  # fmt: skip
+    with TestClient(create_app(config, sessions)) as client:
+        page = client.get("/").text
+    assert "某某人事考试服务中心" in page and 'href="mailto:privacy@watch.example.cn"' in page
+    assert 'href="https://watch.example.cn/privacy"' in page
+
+
+def test_the_expiry_reminder_switch_is_its_own_and_stored_per_subscriber(client, sessions, config):
+    make_subscriber(sessions, status="active")
+    manage = url(sessions, config, "manage")
+    assert 'id="expiry_reminders" name="expiry_reminders" value="1" checked' in client.get(manage).text
+    client.post(manage, data=form(client, manage))  # the box is not ticked in the post
+    assert subscriber(sessions, EMAIL).expiry_reminders is False
+    client.post(manage, data=form(client, manage, expiry_reminders="1", alerts=["registration"]))
+    stored = subscriber(sessions, EMAIL)
+    assert stored.expiry_reminders is True and "reminders" not in stored.alert_kinds
