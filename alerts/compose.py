@@ -29,8 +29,10 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import escape
 
 from alerts.tokens import epoch_day, make_token
-from parsers.wording import fee_line, session_label, window_line
-from store.matching import registration_expiry
+from core.places import region_label
+from core.sessions import registration_expiry
+from core.vocab import AlertKind
+from core.wording import fee_line, session_label, window_line
 from store.outbox import AlertItem, OutgoingMail
 
 if TYPE_CHECKING:
@@ -41,13 +43,6 @@ if TYPE_CHECKING:
 DEFAULT_OFFICIAL_DOMAINS = ("ruankao.org.cn", "gov.cn")
 SUBJECT_LIMIT = 120
 _UNSAFE_HEADER = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
-KIND_LABELS = {
-    "new_window": "新通知",
-    "late_registration": "补登记",
-    "changed": "通知有变更",
-    "closing_soon": "即将截止",
-    "expiry": "证书登记即将到期",
-}
 
 
 def clean_header(value: str | None, limit: int = SUBJECT_LIMIT) -> str:
@@ -82,10 +77,6 @@ def is_official(url: str | None, domains: tuple[str, ...]) -> bool:
     return any(host == d or host.endswith("." + d) for d in domains)
 
 
-def _region_label(region: str | None) -> str:
-    return "全国" if region in (None, "", "national") else region
-
-
 @dataclass(frozen=True)
 class AlertView:
     """What the templates show for one alert; every string here is still untrusted text."""
@@ -117,8 +108,8 @@ def _reason(item: AlertItem, mail: OutgoingMail) -> str:
     subscriber = mail.subscriber
     if item.region in (None, "", "national"):
         return "这是面向全国的通知。"
-    place = subscriber.region if subscriber and subscriber.region else _region_label(item.region)
-    return f"这是{_region_label(item.region)}的通知，您登记的地区是{place}。"
+    place = subscriber.region if subscriber and subscriber.region else region_label(item.region)
+    return f"这是{region_label(item.region)}的通知，您登记的地区是{place}。"
 
 
 def alert_view(item: AlertItem, mail: OutgoingMail, domains: tuple[str, ...]) -> AlertView:
@@ -133,7 +124,7 @@ def alert_view(item: AlertItem, mail: OutgoingMail, domains: tuple[str, ...]) ->
     evidence += [f.get("evidence", "") for f in parsed.get("fees", [])]
     official = is_official(item.notice_url, domains)
     return AlertView(
-        kind_label=KIND_LABELS.get(item.kind, item.kind),
+        kind_label=AlertKind(item.kind).label,
         title=item.notice_title or f"{item.qualification}证书登记",
         reason=_reason(item, mail),
         windows=tuple(window_line(w) for w in windows),

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from parsers.wording import describe_changes
+from core.vocab import AlertKind
+from core.wording import describe_changes
 from store.matching import (
     bundle_alerts_into_mails,
     changed_notices,
@@ -25,8 +26,6 @@ from store.matching import (
 if TYPE_CHECKING:
     from app.config import Config
 
-ALERT_KINDS = ("new_window", "late_registration", "changed", "closing_soon", "expiry")
-
 
 def queue_alerts(sessions: sessionmaker[Session], config: Config, *, today: date, now: datetime) -> dict:
     """Match notices and reminders for ``today`` and bundle them into mails; returns counts by kind and ``mails``.
@@ -34,7 +33,7 @@ def queue_alerts(sessions: sessionmaker[Session], config: Config, *, today: date
     Changes are looked for first, so a notice amended since the last run is announced as
     a change to those told about it, and as new to those it now concerns for the first time.
     """
-    counts = dict.fromkeys(ALERT_KINDS, 0)
+    counts = dict.fromkeys(AlertKind.values(), 0)
     with sessions.begin() as session:
         for change in changed_notices(session):
             lines = describe_changes(change.before, change.after)

@@ -18,7 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-PURPOSES = ("confirm", "manage", "unsubscribe")
+from core.vocab import TokenPurpose
+
 # Days a token stays valid: confirmations are short-lived, the rest live as long as mails are kept.
 LIFETIME_DAYS = {"confirm": 7, "manage": 365, "unsubscribe": 3650}
 
@@ -52,7 +53,7 @@ def _mac(secret: str, payload: str, link_secret: str) -> bytes:
 
 def make_token(subscriber_id: int, link_secret: str, purpose: str, *, today_day: int, secret: str) -> str:
     """A URL-safe token for ``purpose``; ``today_day`` is days since the epoch (callers own the clock)."""
-    if purpose not in PURPOSES:
+    if purpose not in TokenPurpose.values():
         raise ValueError(f"unknown token purpose {purpose!r}")
     payload = f"{purpose}.{subscriber_id}.{today_day + LIFETIME_DAYS[purpose]}"
     return f"{_b64(payload.encode('ascii'))}.{_b64(_mac(secret, payload, link_secret))}"

@@ -201,7 +201,7 @@ def cmd_parse(args, config: Config) -> int:
 
 
 def _print_parsed(path: str, data: dict) -> None:
-    from parsers.wording import eligible_line, fee_line, window_line
+    from core.wording import eligible_line, fee_line, window_line
 
     print(f"{path}: {data['title']} [{data['kind']}, {data['region']}, {data['published']}]")
     lines = [f"考试：{'、'.join(data['session'])}"] if data["session"] else []

@@ -75,7 +75,7 @@ def run_demo(out: Path | None = None, today: date | None = None) -> int:
 def _print_demo_report(
     config: Config, result, workdir: Path, mail_dir: Path, feeds_dir: Path, today: date
 ) -> None:
-    from parsers.wording import window_line
+    from core.wording import window_line
     from store.db import make_engine, make_sessionmaker
     from store.notices import list_notices, notice_summary
 

@@ -14,26 +14,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
+from core.places import region_label
+from core.vocab import NoticeKind
+from core.wording import describe_changes, eligible_line, fee_line, window_line
 from feeds.text import link_host, official_link, safe_line, safe_text
-from parsers.wording import describe_changes, eligible_line, fee_line, window_line
 from store.models import Notice
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # The "last updated" of a feed with no entries: fixed, so an empty feed is byte-stable too.
 EPOCH = datetime(2000, 1, 1, tzinfo=SHANGHAI)
-
-KIND_LABELS = {
-    "registration": "登记",
-    "late_registration": "补登记",
-    "exam_signup": "考试报名",
-    "certificate_collection": "证书领取",
-    "results": "成绩公布",
-    "other": "其他",
-}
-
-
-def region_label(region: str) -> str:
-    return "全国" if region == "national" else region
 
 
 @dataclass(frozen=True)
@@ -63,7 +52,7 @@ class FeedEntry:
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS[self.kind]
+        return NoticeKind(self.kind).label
 
     @property
     def region_label(self) -> str:
@@ -178,7 +167,7 @@ def entry_from_notice(notice: Notice) -> FeedEntry | None:
         link=link,
         published=published,
         updated=updated,
-        kind=version.kind if version.kind in KIND_LABELS else "other",
+        kind=version.kind if version.kind in NoticeKind.values() else NoticeKind.OTHER,
         region=safe_line(version.region, limit=32),
         summary=compose_summary(
             parsed,

@@ -19,11 +19,12 @@ from urllib.parse import quote
 
 from sqlalchemy.orm import Session
 
+from core.places import region_label
+from core.vocab import NoticeKind
 from feeds.calendar import render_ics
-from feeds.entries import KIND_LABELS, FeedEntry, FeedMeta, entries_from_notices, latest_update, region_label
+from feeds.entries import FeedEntry, FeedMeta, entries_from_notices, latest_update
 from feeds.render import render_atom, render_json_feed, render_rss
 from feeds.text import safe_line
-from parsers.types import KINDS
 from store.feed_queries import notices_for_subscriber
 from store.models import Subscriber
 from store.notices import list_notices
@@ -81,8 +82,8 @@ def feed_specs(entries: list[FeedEntry]) -> dict[str, FeedSpec]:
         FeedSpec(CALENDAR_PATH, f"{SITE_TITLE}日程", render_ics, _everything),
     ]
     specs += [
-        FeedSpec(f"kind/{kind}.xml", f"{SITE_TITLE} · {KIND_LABELS[kind]}", render_rss, _of_kind(kind))
-        for kind in KINDS
+        FeedSpec(f"kind/{kind}.xml", f"{SITE_TITLE} · {kind.label}", render_rss, _of_kind(kind))
+        for kind in NoticeKind
     ]
     regions = sorted({"national", *(e.region for e in entries if _SAFE_NAME.match(e.region))})
     specs += [

@@ -13,13 +13,13 @@ from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
 
+from core.places import NATIONAL
 from parsers.dates import WindowReader, YearContext
 from parsers.eligible import CERTIFICATE_TOPIC, HOLDER_TOPIC, EligibleReader
 from parsers.fees import FeeReader
 from parsers.kind import classify, is_explainer, settle_kind
 from parsers.notes import Notes
 from parsers.numerals import SMALL_CHARS, YEAR_CHARS, to_int
-from parsers.places import NATIONAL
 from parsers.region import find_region
 from parsers.session import read_sessions, sessions_in
 from parsers.text import (

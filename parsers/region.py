@@ -1,7 +1,7 @@
 """The region a notice applies to: ``national`` or a short province/city name (天津, 广东, 深圳).
 
 Read from the title, then from the issuer (信息来源 lines, the signature). Names come
-from the project's one table of places (``parsers.places``), so they are the short forms
+from the project's one table of places (``core.places``), so they are the short forms
 subscribers' regions reduce to (天津, 深圳); a district (天津市红桥区) gives its city.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from parsers.places import CITY_PROVINCE, NATIONAL, PROVINCES
+from core.places import CITY_PROVINCE, NATIONAL, PROVINCES
 
 _ALIASES = {"新疆生产建设兵团": "兵团"}
 _NAMES = re.compile("|".join(sorted((*PROVINCES, *CITY_PROVINCE, *_ALIASES), key=len, reverse=True)))

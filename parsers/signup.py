@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
 
-from parsers.places import office_region
+from core.places import office_region
 from parsers.text import normalise
 from parsers.types import ParsedNotice, ParseWarning, Uncertain, WarningCode, Window
 

@@ -2,45 +2,17 @@
 
 These frozen dataclasses are the vocabulary every later step shares, so they import
 nothing but the standard library. ``to_dict()`` gives exactly the JSON that
-``ruankao-watch parse --json`` prints (see DESIGN.md).
+``ruankao-watch parse --json`` prints (see docs/parsers.md).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-KINDS = (
-    "registration",
-    "late_registration",
-    "exam_signup",
-    "certificate_collection",
-    "results",
-    "other",
-)
-
-_SESSION = re.compile(r"^(\d{4})(上半年|下半年)?$")
-_HALF = {"上半年": 1, "下半年": 2}
-
-
-def session_bounds(session: str) -> tuple[int, int]:
-    """Ordinal range of a year (``2021``) or exam session (``2021上半年``).
-
-    A session's ordinal is ``year * 10 + half`` (1 for 上半年, 2 for 下半年), so a
-    bare year spans both of its sessions; SQL can then match ranges with integers.
-    Raises ValueError on anything else, so bad input never matches silently.
-    """
-    m = _SESSION.match(session.strip())
-    if not m:
-        raise ValueError(f"not a year or exam session: {session!r} (expected 2021, 2021上半年 or 2021下半年)")
-    year = int(m.group(1))
-    if m.group(2):
-        key = year * 10 + _HALF[m.group(2)]
-        return key, key
-    return year * 10 + 1, year * 10 + 2
+from core.sessions import session_bounds
 
 
 def format_moment(value: date | datetime | None) -> str | None:

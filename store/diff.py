@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 
-from parsers.wording import describe_changes
+from core.wording import describe_changes
 from store.models import Notice
 
 

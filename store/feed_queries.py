@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from store.matching import CERTIFICATE_KINDS
+from core.vocab import CERTIFICATE_KINDS
 from store.models import Alert, Certificate, EligibleRange, Notice, NoticeVersion, Subscriber
 
 # A bouncing address still reads its feed: the feed is the way round a mailbox that refuses mail.

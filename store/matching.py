@@ -33,7 +33,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
-from parsers.places import cities_with_own_office
+from core.places import cities_with_own_office
+from core.sessions import REGISTRATION_YEARS, registration_basis, shift_years
+from core.vocab import CERTIFICATE_KINDS, NOTICE_ALERT_KINDS
 from store.models import (
     Alert,
     Certificate,
@@ -45,12 +47,6 @@ from store.models import (
     Subscriber,
 )
 
-# Kinds whose notices name the certificates they concern; the others concern everyone in the region.
-CERTIFICATE_KINDS = ("registration", "late_registration", "certificate_collection")
-# Alert kinds that say "this notice concerns you"; a later change or deadline follows them.
-NOTICE_ALERT_KINDS = ("new_window", "late_registration", "changed")
-# A registration is valid this many years, from the last registration or from obtaining it.
-REGISTRATION_YEARS = 3
 # Days before the registration lapses on which a reminder goes out; the first is the earliest.
 EXPIRY_REMINDER_DAYS = (180, 30)
 
@@ -375,30 +371,6 @@ def queue_closing_alerts(session: Session, *, today: date, now: datetime) -> int
     return _insert_alerts(session, query)
 
 
-def _shift_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
-def registration_basis(obtained_high: int, last_registered: date | None) -> date:
-    """The day a certificate's current registration period began.
-
-    The last registration if known; otherwise the end of the session it was obtained in
-    (1 July for 上半年, 1 January after 下半年), a conservative stand-in for the issue date.
-    """
-    if last_registered is not None:
-        return last_registered
-    year, half = divmod(obtained_high, 10)
-    return date(year, 7, 1) if half == 1 else date(year + 1, 1, 1)
-
-
-def registration_expiry(obtained_high: int, last_registered: date | None) -> date:
-    """The last day the current registration is valid."""
-    return _shift_years(registration_basis(obtained_high, last_registered), REGISTRATION_YEARS)
-
-
 def queue_expiry_alerts(
     session: Session, *, today: date, now: datetime, days_ahead: tuple[int, ...] = EXPIRY_REMINDER_DAYS
 ) -> int:
@@ -415,8 +387,8 @@ def queue_expiry_alerts(
     for index, ahead in enumerate(stages):
         nearer = stages[index + 1] if index + 1 < len(stages) else -1
         # today ∈ (expiry - ahead … expiry - nearer] ⇔ basis ∈ [today + nearer + 1 - 3y … today + ahead - 3y]
-        first = _shift_years(today + timedelta(days=nearer + 1), -REGISTRATION_YEARS)
-        last = _shift_years(today + timedelta(days=ahead), -REGISTRATION_YEARS)
+        first = shift_years(today + timedelta(days=nearer + 1), -REGISTRATION_YEARS)
+        last = shift_years(today + timedelta(days=ahead), -REGISTRATION_YEARS)
         ordinals = [
             year * 10 + half
             for year in range(first.year - 1, last.year + 1)

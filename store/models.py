@@ -118,7 +118,7 @@ class NoticeWindow(Base):
 
 
 class EligibleRange(Base):
-    """An eligible range of a version as session ordinals (see parsers.types.session_bounds)."""
+    """An eligible range of a version as session ordinals (see core.sessions.session_bounds)."""
 
     __tablename__ = "eligible_range"
 

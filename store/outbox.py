@@ -18,9 +18,9 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
+from core.vocab import MailPurpose
 from store.models import Alert, Certificate, Mail, Notice, NoticeVersion, SourceState, Subscriber
 
-PURPOSES = ("alert", "confirm", "admin")
 MAX_ATTEMPTS = 8
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_CAP = timedelta(hours=6)
@@ -99,7 +99,7 @@ def enqueue_mail(
     domain: str,
 ) -> Mail:
     """Add one pending mail (a confirmation, an operator notice) with its Message-ID fixed now."""
-    if purpose not in PURPOSES:
+    if purpose not in MailPurpose.values():
         raise ValueError(f"unknown mail purpose {purpose!r}")
     mail = Mail(
         subscriber_id=subscriber_id,

@@ -15,13 +15,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from parsers.places import split_region
-from parsers.types import session_bounds
+from core.places import split_region
+from core.qualifications import LEVELS, QUALIFICATIONS
+from core.sessions import latest_session, session_bounds
+from core.vocab import Topic
 from store.models import Certificate, Subscriber
-from store.qualifications import LEVELS, QUALIFICATIONS
-
-STATUSES = ("pending", "active", "unsubscribed", "bouncing")
-ALERT_KINDS = ("registration", "late_registration", "exam_signup", "certificate_collection", "reminders")
 
 # What email-validator's complaint is about, said in Chinese (its own messages are English).
 _EMAIL_PROBLEMS = (
@@ -32,19 +30,6 @@ _EMAIL_PROBLEMS = (
     ("period", "点（.）的位置不对"),
     ("@-sign", "地址中必须有且只有一个 @"),
 )
-
-
-def latest_session(today: date) -> int:
-    """The ordinal (see ``session_bounds``) of the last exam session held by ``today``.
-
-    The 上半年 exam is in May and the 下半年 one in November, so a certificate of a
-    session cannot be held before June or December; anything later is a typo.
-    """
-    if today.month == 12:
-        return today.year * 10 + 2
-    if today.month >= 6:
-        return today.year * 10 + 1
-    return (today.year - 1) * 10 + 2
 
 
 class InvalidSubscription(ValueError):
@@ -154,12 +139,12 @@ class SubscriberData:
             email = normalise_email(self.email)
         except InvalidSubscription as exc:
             problems.update(exc.problems)
-        unknown = [k for k in self.alert_kinds if k not in ALERT_KINDS]
+        unknown = [k for k in self.alert_kinds if k not in Topic.values()]
         if unknown:
             problems["alert_kinds"] = f"未知的提醒类型：{'、'.join(_shown(k, 30) for k in unknown)}"
         # Stored explicitly, in one order: no choice means every kind, and what is stored is
         # exactly what matching reads and the manage page and the export show.
-        alert_kinds = tuple(k for k in ALERT_KINDS if k in self.alert_kinds or not self.alert_kinds)
+        alert_kinds = tuple(k for k in Topic.values() if k in self.alert_kinds or not self.alert_kinds)
         if not 0 <= self.reminder_days <= 60:
             problems["reminder_days"] = "提前提醒天数应在 0 到 60 之间"
         region = (self.region or "").strip()

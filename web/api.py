@@ -14,8 +14,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from store.qualifications import LEVELS, QUALIFICATIONS
-from store.subscribers import ALERT_KINDS, CertificateData, InvalidSubscription, SubscriberData
+from core.qualifications import LEVELS, QUALIFICATIONS
+from core.vocab import Topic
+from store.subscribers import CertificateData, InvalidSubscription, SubscriberData
 from web.flows import local_today, request_subscription, send_now
 from web.forms import MAX_CERTIFICATES
 from web.security import check_rate
@@ -23,7 +24,7 @@ from web.security import check_rate
 router = APIRouter()
 
 ACCEPTED_MESSAGE = "如果该地址可以订阅，我们已发送确认邮件；请点击邮件中的链接完成订阅。"
-AlertKind = Literal[ALERT_KINDS]  # type: ignore[valid-type]
+TopicValue = Literal[Topic.values()]  # type: ignore[valid-type]
 
 
 class CertificateIn(BaseModel):
@@ -64,7 +65,7 @@ class SubscriptionIn(BaseModel):
     email: str = Field(max_length=320, description="邮箱地址", json_schema_extra={"format": "email"})
     region: str = Field("", max_length=64, description="所在地区，如 天津市红桥区；留空则只接收全国通知")
     certificates: list[CertificateIn] = Field(min_length=1, max_length=MAX_CERTIFICATES)
-    alerts: list[AlertKind] | None = Field(None, min_length=1, description="要接收的提醒；省略则全部接收")
+    alerts: list[TopicValue] | None = Field(None, min_length=1, description="要接收的提醒；省略则全部接收")
     digest: bool = Field(True, description="true：汇总发送；false：每条通知即时发送")
     reminder_days: int = Field(3, ge=0, le=60, description="截止日期前几天提醒")
 

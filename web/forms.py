@@ -13,33 +13,15 @@ from datetime import date
 
 from starlette.datastructures import FormData
 
-from parsers.places import MUNICIPALITIES, PROVINCES
+from core.places import MUNICIPALITIES, PROVINCES
+from core.qualifications import LEVELS, QUALIFICATIONS
+from core.sessions import latest_session
+from core.vocab import Topic
 from store.models import Subscriber
-from store.qualifications import LEVELS, QUALIFICATIONS
-from store.subscribers import (
-    ALERT_KINDS,
-    CertificateData,
-    InvalidSubscription,
-    SubscriberData,
-    latest_session,
-)
+from store.subscribers import CertificateData, InvalidSubscription, SubscriberData
 
 MAX_CERTIFICATES = 10
 FIRST_YEAR = 1990
-
-ALERT_LABELS = {
-    "registration": "证书登记",
-    "late_registration": "补登记",
-    "exam_signup": "考试报名",
-    "certificate_collection": "证书领取",
-    "reminders": "截止前提醒",
-}
-
-NOTICE_KIND_LABELS = {
-    **ALERT_LABELS,
-    "results": "成绩公布",
-    "other": "其他通知",
-}
 
 _FULL_NAMES = {
     "北京": "北京市", "天津": "天津市", "上海": "上海市", "重庆": "重庆市",
@@ -82,7 +64,7 @@ class SubscriptionForm:
     city: str = ""
     district: str = ""
     certificates: list[CertificateRow] = field(default_factory=lambda: [CertificateRow()])
-    alerts: list[str] = field(default_factory=lambda: list(ALERT_KINDS))
+    alerts: list[str] = field(default_factory=lambda: list(Topic.values()))
     reminder_days: str = "3"
     digest: bool = True
     expiry_reminders: bool = True
@@ -179,7 +161,7 @@ def parse_form(form: FormData) -> SubscriptionForm:
         city=_text(form, "city", 30),
         district=_text(form, "district", 30),
         certificates=rows or [CertificateRow()],
-        alerts=[str(v) for v in form.getlist("alerts")][: len(ALERT_KINDS)],
+        alerts=[str(v) for v in form.getlist("alerts")][: len(Topic)],
         reminder_days=_text(form, "reminder_days", 4),
         digest=form.get("delivery", "digest") != "instant",
         expiry_reminders=bool(form.get("expiry_reminders")),

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from app.config import Config
+from core.vocab import NoticeKind, SubscriberStatus, Topic
+from core.wording import span_label
 from feeds import discovery_links
-from parsers.wording import span_label
 from store.models import Subscriber
 from store.notices import list_notices, notice_summary
 from store.subscribers import (
@@ -40,9 +41,7 @@ from web.flows import (
     subscriber_for_token,
 )
 from web.forms import (
-    ALERT_LABELS,
     MAX_CERTIFICATES,
-    NOTICE_KIND_LABELS,
     PROVINCE_CHOICES,
     QUALIFICATIONS_BY_LEVEL,
     CertificateRow,
@@ -59,12 +58,6 @@ templates.env.filters["span"] = span_label
 
 TOKEN_PREFIXES = ("/confirm/", "/manage/", "/unsubscribe/")
 LATEST_NOTICES = 10
-STATUS_LABELS = {
-    "pending": "待确认：请点击确认邮件中的链接",
-    "active": "已订阅",
-    "unsubscribed": "已退订，不再发送邮件",
-    "bouncing": "邮件多次被退回，已暂停发送",
-}
 
 
 def render(
@@ -92,7 +85,7 @@ def render(
             "provinces": PROVINCE_CHOICES,
             "qualifications": QUALIFICATIONS_BY_LEVEL,
             "years": obtained_years(today),
-            "alert_labels": ALERT_LABELS,
+            "topics": list(Topic),
             "operator": operator_details(state.config),
             "errors": {},
             **context,
@@ -185,7 +178,7 @@ def index(request: Request) -> HTMLResponse:
     return render(
         request,
         "index.html",
-        {"notices": notices, "kind_labels": NOTICE_KIND_LABELS, "form": SubscriptionForm(), "errors": {}},
+        {"notices": notices, "kinds": NoticeKind, "form": SubscriptionForm(), "errors": {}},
     )
 
 
@@ -304,7 +297,7 @@ def _manage_render(
         "manage.html",
         {
             "subscriber": subscriber,
-            "status_label": STATUS_LABELS.get(subscriber.status, subscriber.status),
+            "status_label": SubscriberStatus(subscriber.status).label,
             "form": form,
             "errors": dict(errors or {}),
             "saved": saved,

@@ -47,7 +47,14 @@ TABLE = [
     ("i@x.cn", ("2019上半年",), "天津市红桥区", {"kinds": ("registration",)}, {("new_window", "A")}),
     ("j@x.cn", ("2023下半年",), "天津市和平区", {}, {("new_window", "B")}),
     ("k@x.cn", ("2024上半年",), "天津市", {}, set()),
-    ("l@x.cn", ("2023上半年",), "天津市", {"kinds": ("registration",)}, {("new_window", "B")}),
+    # Expiry reminders are their own switch (on by default), not one of the chosen kinds.
+    (
+        "l@x.cn",
+        ("2023上半年",),
+        "天津市",
+        {"kinds": ("registration",)},
+        {("new_window", "B"), ("expiry", "cert")},
+    ),
     ("m@x.cn", ("2022下半年",), "广东省", {"status": "unsubscribed"}, set()),
     ("n@x.cn", (), "辽宁省大连市甘井子区", {"kinds": ("exam_signup",)}, {("new_window", "G")}),
     ("o@x.cn", (), "辽宁省沈阳市", {"kinds": ("exam_signup",)}, {("new_window", "F")}),

@@ -66,7 +66,7 @@ def test_atom_summary_is_text_and_categories_are_chinese():
     [item] = feedparser.parse(render_atom([entry()], META)).entries
     assert item.summary_detail.type == "text/plain"
     assert HOSTILE in item.summary
-    assert [t.term for t in item.tags] == ["登记", "全国"]
+    assert [t.term for t in item.tags] == ["证书登记", "全国"]  # NoticeKind.REGISTRATION.label
     assert feedparser.parse(render_atom([entry()], META)).feed.author == "软考通知自动摘录（ruankao-watch）"
     assert item.published_parsed[:3] == (2026, 2, 19)  # 00:00 Asia/Shanghai is the evening before in UTC
 
@@ -77,7 +77,7 @@ def test_json_feed_keeps_text_in_content_text():
     [item] = document["items"]
     assert item["title"] == HOSTILE and "content_html" not in item
     assert item["date_modified"] == "2026-03-05T10:00:00+08:00"
-    assert item["tags"] == ["登记", "全国"]
+    assert item["tags"] == ["证书登记", "全国"]
 
 
 @pytest.mark.parametrize("render", [render_rss, render_atom, render_json_feed, render_ics])

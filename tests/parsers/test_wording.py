@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from parsers.wording import describe_changes, eligible_line, fee_line, moment_label, span_label
+from core.wording import describe_changes, eligible_line, fee_line, moment_label, span_label
 
 BEFORE = {
     "windows": [{"label": "登记", "start": "2026-03-02T09:00", "end": "2026-03-20T17:00"}],

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from store.qualifications import QUALIFICATIONS
-from store.subscribers import ALERT_KINDS
+from core.qualifications import QUALIFICATIONS
+from core.vocab import Topic
 from tests.web.helpers import form_token, subscriber
 from web.security import CSRF_FIELD, SlidingWindowLimiter
 
@@ -61,7 +61,7 @@ subscriptions = st.fixed_dictionaries(
     {"email": emails, "certificates": st.lists(certificates, max_size=12)},
     optional={
         "region": st.one_of(st.sampled_from(["天津市红桥区", "广东省深圳市", "national", ""]), nasty_text),
-        "alerts": st.one_of(st.lists(st.sampled_from(ALERT_KINDS), max_size=6), json_values),
+        "alerts": st.one_of(st.lists(st.sampled_from(Topic.values()), max_size=6), json_values),
         "digest": json_values,
         "reminder_days": st.one_of(st.integers(-1000, 1000), json_values),
         "status": st.sampled_from(["active", "unsubscribed"]),

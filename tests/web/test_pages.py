@@ -9,9 +9,9 @@ from datetime import date, datetime
 import pytest
 
 from alerts.tokens import epoch_day, make_token
+from core.vocab import Topic
 from feeds.private import feed_token
 from store.notices import record_fetch
-from store.subscribers import ALERT_KINDS
 from tests.factories import add_subscriber, notice
 from tests.web.helpers import (
     SECRET,
@@ -88,7 +88,7 @@ def test_subscribe_form_stores_a_pending_subscriber_and_says_check_your_inbox(cl
     assert [(c.qualification, c.obtained) for c in s.certificates] == [
         ("系统集成项目管理工程师", "2020下半年")
     ]
-    assert s.alert_kinds == list(ALERT_KINDS) and s.digest is True
+    assert s.alert_kinds == list(Topic.values()) and s.digest is True
     assert confirm_mails(sessions) == 1
 
 

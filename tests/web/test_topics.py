@@ -7,9 +7,9 @@ import json
 from alembic import command
 from sqlalchemy import JSON, column, create_engine, insert, select, table
 
+from core.vocab import Topic
 from store.db import alembic_config
 from store.models import Subscriber
-from store.subscribers import ALERT_KINDS
 from tests.web.helpers import START, body, form_token, subscriber
 from tests.web.test_pages import EMAIL, form, url
 from web.security import CSRF_FIELD
@@ -25,7 +25,7 @@ OLD_ROW = {
 
 def test_an_api_request_without_alerts_stores_every_kind(client, sessions):
     assert client.post(API, json=body()).status_code == 202
-    assert subscriber(sessions, "li.lei@example.com").alert_kinds == list(ALERT_KINDS)
+    assert subscriber(sessions, "li.lei@example.com").alert_kinds == list(Topic.values())
 
 
 def test_a_form_with_every_box_ticked_stores_every_kind_and_manage_and_export_show_them(
@@ -33,14 +33,14 @@ def test_a_form_with_every_box_ticked_stores_every_kind_and_manage_and_export_sh
 ):
     assert client.post("/subscribe", data=form(client)).status_code == 200
     s = subscriber(sessions, EMAIL)
-    assert s.alert_kinds == list(ALERT_KINDS)
+    assert s.alert_kinds == list(Topic.values())
     with sessions.begin() as session:
         session.get(Subscriber, s.id).status = "active"
     manage = url(sessions, config, "manage")
     page = client.get(manage).text
     assert 'value="exam_signup" checked' in page
     exported = json.loads(client.get(manage + "/export").text)
-    assert exported["alert_kinds"] == list(ALERT_KINDS)
+    assert exported["alert_kinds"] == list(Topic.values())
 
 
 def test_a_partial_choice_is_stored_in_the_canonical_order(client, sessions):
@@ -53,7 +53,7 @@ def test_the_manage_form_saves_every_box_ticked_as_every_kind(client, sessions, 
     manage = url(sessions, config, "manage")
     r = client.post(manage, data={**form(client, manage), CSRF_FIELD: form_token(client, manage)})
     assert r.status_code == 200
-    assert subscriber(sessions, EMAIL).alert_kinds == list(ALERT_KINDS)
+    assert subscriber(sessions, EMAIL).alert_kinds == list(Topic.values())
 
 
 def test_the_migration_turns_a_stored_empty_choice_into_every_kind(tmp_path):
@@ -75,4 +75,4 @@ def test_the_migration_turns_a_stored_empty_choice_into_every_kind(tmp_path):
     with engine.connect() as conn:
         stored = dict(conn.execute(select(old.c.email, old.c.alert_kinds)).all())
     engine.dispose()
-    assert stored == {"old@example.com": list(ALERT_KINDS), "picky@example.com": ["registration"]}
+    assert stored == {"old@example.com": list(Topic.values()), "picky@example.com": ["registration"]}

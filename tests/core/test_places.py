@@ -1,10 +1,10 @@
-"""parsers.places: which region a subscriber's address and an examining institution reduce to."""
+"""core.places: which region a subscriber's address and an examining institution reduce to."""
 
 from __future__ import annotations
 
 import pytest
 
-from parsers.places import cities_with_own_office, office_region, split_region
+from core.places import cities_with_own_office, office_region, split_region
 
 
 @pytest.mark.parametrize(

@@ -88,3 +88,8 @@ def split_region(region: str | None) -> tuple[str, str]:
     rest = _PROVINCE_SUFFIX.sub("", text[len(province) :], count=1)
     m = _CITY.match(rest)
     return province, (m.group(1) if m else "")
+
+
+def region_label(region: str | None) -> str:
+    """What people read for a notice's region: 全国 for a national (or unknown) one, else the short name."""
+    return "全国" if region in (None, "", NATIONAL) else region
