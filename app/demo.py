@@ -15,7 +15,8 @@ from pathlib import Path
 
 from app.config import Config
 from app.cycle import CycleOptions, run_cycle
-from app.mailsink import MailSink, free_port
+from testkit.ports import free_port
+from testkit.smtp import MailSink
 
 # A day inside the sample notices' windows (they are written as of early 2026).
 DEMO_TODAY = date(2026, 3, 5)
@@ -43,7 +44,7 @@ def add_sample_subscribers(config: Config, today: date) -> None:
 
 def run_demo(out: Path | None = None, today: date | None = None, *, serve: bool = False) -> int:
     """One cycle against the sample site; with ``serve``, then the web app until Ctrl-C, so mail links work."""
-    from crawler.localsite import LocalSite, sample_site_root
+    from testkit.site import LocalSite, sample_site_root
 
     today = today or DEMO_TODAY
     workdir = Path(out) if out else Path(tempfile.mkdtemp(prefix="ruankao-watch-demo-"))

@@ -22,8 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from crawler.localsite import LocalSite
 from crawler.runner import crawl_in_subprocess
+from testkit.site import LocalSite
 
 BODY = (
     """<p>各省、自治区、直辖市及新疆生产建设兵团计算机技术与软件专业技术资格（水平）考试管理机构：</p>
@@ -129,7 +129,7 @@ def main() -> None:
     detail_bodies = sum(1 for r in again if r.path.startswith("/article/") and r.status == 200)
     list_bodies = sum(1 for r in again if r.path.startswith("/index/") and r.status == 200)
     revalidated = sum(1 for r in again if r.status == 304)
-    print(f"mirror: {args.notices} notices on {pages} list pages, served by crawler.localsite on 127.0.0.1")
+    print(f"mirror: {args.notices} notices on {pages} list pages, served by testkit.site on 127.0.0.1")
     print(
         f"first crawl: {fetched} pages ({first['new']} notices stored) in {first_seconds:.1f} s "
         f"= {ours:.1f} pages/s (wall time incl. process start, CONCURRENT_REQUESTS_PER_DOMAIN=1, delay 0)"

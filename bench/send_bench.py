@@ -37,12 +37,7 @@ from alerts.send import send_outbox
 from app.config import Config
 from store.db import make_engine, make_sessionmaker, upgrade
 from store.outbox import pending_mails
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from testkit.ports import free_port
 
 
 def _start_sink(port: int) -> subprocess.Popen:
@@ -84,7 +79,7 @@ def main() -> None:
         "--rounds", type=int, default=2, help="each side's best of this many runs, interleaved"
     )
     args = parser.parse_args()
-    port = _free_port()
+    port = free_port()
     sink = _start_sink(port)
     try:
         with tempfile.TemporaryDirectory() as tmp:

@@ -26,11 +26,11 @@ from scrapy import Request
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
-from crawler.localsite import LocalSite
 from crawler.pipelines import ParseNoticePipeline
 from crawler.runner import crawl_in_subprocess
 from crawler.sources import load_sources
 from crawler.spiderloader import spider_for
+from testkit.site import LocalSite
 
 PAGE = Path(__file__).resolve().parent.parent / "tests/crawler/pages/ruankao-signup"
 URL = "https://bm.ruankao.org.cn/sign/welcome"

@@ -78,10 +78,12 @@ class Notice(Base):
 
 
 class NoticeVersion(Base):
-    """The notice's content as fetched once; a new row only when the text really changes."""
+    """The notice's content as fetched once; a new row whenever the text differs from the current one.
+
+    ``content_hash`` is not unique per notice: a notice may go back to an earlier text.
+    """
 
     __tablename__ = "notice_version"
-    __table_args__ = (UniqueConstraint("notice_id", "content_hash"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     notice_id: Mapped[int] = mapped_column(ForeignKey("notice.id", ondelete="CASCADE"), index=True)

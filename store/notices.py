@@ -1,8 +1,10 @@
 """Notices and their versions: recording fetches, and the reads the CLI, feeds and web use.
 
-A fetch adds a version only when the cleaned text really changed, so a re-crawl of an
-unchanged site adds nothing and an amended notice (window extended, fee corrected) keeps
-its history.
+A fetch adds a version only when the cleaned text differs from the current version, so a
+re-crawl of an unchanged site adds nothing, an amended notice (window extended, fee
+corrected) keeps its history, and a notice that goes back to an earlier text (an amendment
+withdrawn) is a change too. Recording is an upsert under a row lock, so two crawls that
+overlap on one notice store it once instead of failing.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from parsers.types import ParsedNotice
+from store.db import dialect_insert
 from store.models import EligibleRange, Notice, NoticeVersion, NoticeWindow
 
 _SPACE = re.compile(r"\s+")
@@ -51,20 +54,9 @@ def record_fetch(session: Session, fetched: FetchedNotice) -> str:
         fetched = replace(
             fetched, title=fetched.title.replace("\x00", ""), text=fetched.text.replace("\x00", "")
         )
-    notice = session.scalars(select(Notice).where(Notice.url == fetched.url)).one_or_none()
+    notice, created = _locked_notice(session, fetched)
     digest = content_hash(fetched.title, fetched.text)
-    if notice is None:
-        notice = Notice(
-            source_id=fetched.source_id,
-            url=fetched.url,
-            title=fetched.title,
-            published_date=fetched.published,
-            first_seen_at=fetched.fetched_at,
-            last_seen_at=fetched.fetched_at,
-            attachments=fetched.attachments,
-        )
-        session.add(notice)
-        session.flush()
+    if created:
         outcome = "new"
     else:
         notice.last_seen_at = fetched.fetched_at
@@ -80,6 +72,32 @@ def record_fetch(session: Session, fetched: FetchedNotice) -> str:
     session.flush()
     notice.current_version_id = version.id
     return outcome
+
+
+def _locked_notice(session: Session, fetched: FetchedNotice) -> tuple[Notice, bool]:
+    """The notice row for ``fetched.url``, inserted if missing, locked until the transaction ends.
+
+    INSERT … ON CONFLICT DO NOTHING, then SELECT … FOR UPDATE: a second crawl recording the
+    same page waits for the first one's commit and then sees its version (PostgreSQL; SQLite
+    serialises writers from BEGIN IMMEDIATE). Returns the notice and whether it was created.
+    """
+    inserted = session.execute(
+        dialect_insert(session, Notice)
+        .values(
+            source_id=fetched.source_id,
+            url=fetched.url,
+            title=fetched.title,
+            published_date=fetched.published,
+            first_seen_at=fetched.fetched_at,
+            last_seen_at=fetched.fetched_at,
+            attachments=fetched.attachments,
+        )
+        .on_conflict_do_nothing(index_elements=["url"])
+        .returning(Notice.id)
+    ).scalar_one_or_none()
+    query = select(Notice).where(Notice.url == fetched.url).with_for_update()
+    notice = session.scalars(query.execution_options(populate_existing=True)).one()
+    return notice, inserted is not None
 
 
 def _new_version(notice: Notice, fetched: FetchedNotice, digest: str) -> NoticeVersion:

@@ -20,6 +20,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from store.db import make_engine, make_sessionmaker, upgrade
+from testkit.site import LocalSite, sample_site_root
+from testkit.smtp import MailSink, SmtpServer
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_SERVER_URL = os.environ.get("RUANKAO_WATCH_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -124,20 +126,23 @@ def kill(proc: subprocess.Popen) -> None:
 
 
 @pytest.fixture
-def site():
+def site() -> Iterator[LocalSite]:
     """The bundled sample site (a ruankao.org.cn look-alike) on a loopback port."""
-    from crawler.localsite import LocalSite, sample_site_root
-
     with LocalSite(sample_site_root()) as served:
         yield served
 
 
 @pytest.fixture
-def sink(tmp_path):
+def sink(tmp_path) -> Iterator[MailSink]:
     """A real SMTP server on loopback that keeps each message as an .eml file."""
-    from app.mailsink import MailSink
-
     with MailSink(tmp_path / "inbox") as server:
+        yield server
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    """A running scripted SMTP server; ``smtp.handler`` scripts it and records what arrived."""
+    with SmtpServer() as server:
         yield server
 
 

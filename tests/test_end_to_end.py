@@ -1,7 +1,8 @@
 """End to end through the CLI: the real spider over loopback HTTP, SQL matching, aiosmtplib to a real SMTP server.
 
-The eligible subscriber gets exactly one mail with the window, the ineligible none, the
-feed parses, and a second run with nothing new sends nothing. Runs on SQLite and PostgreSQL.
+The eligible subscriber gets exactly one mail with the registration window, the ineligible one only
+the sign-up notice (topics default to every kind), the feed parses, and a second run with nothing new
+sends nothing. Runs on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -12,13 +13,24 @@ import json
 
 import feedparser
 
-from crawler.localsite import Behaviour, sample_site_root
+from testkit.site import Behaviour, sample_site_root
 from tests.conftest import cli
 
 CSV = """email,name,region,qualification,level,obtained,last_registered
 holder@example.com,张伟,天津市红桥区,信息系统项目管理师,高级,2021下半年,
 newcomer@example.com,李娜,天津市河西区,软件设计师,中级,2024上半年,
 """
+
+
+def _mails_by_recipient(sink) -> dict[str, email.message.EmailMessage]:
+    """The sink's mails keyed by their one recipient; a second mail to anyone fails the test."""
+    mails = {}
+    for path in sink.messages:
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        [address] = message["To"].addresses
+        assert address.addr_spec not in mails, f"two mails to {address.addr_spec}"
+        mails[address.addr_spec] = message
+    return mails
 
 
 def test_one_run_alerts_the_eligible_once_and_a_rerun_sends_nothing(app_env, site, sink, tmp_path):
@@ -44,13 +56,18 @@ def test_one_run_alerts_the_eligible_once_and_a_rerun_sends_nothing(app_env, sit
     first = cli(env, *run_args)
     assert first.returncode == 0, first.stdout + first.stderr
 
-    [message_file] = sink.messages
-    message = email.message_from_bytes(message_file.read_bytes(), policy=email.policy.default)
-    assert message["To"].addresses[0].addr_spec == "holder@example.com"
-    body = message.get_body(("plain",)).get_content()
+    mails = _mails_by_recipient(sink)
+    # Topics default to every kind: both hear of the national sign-up notice; only the holder, whose
+    # 2021下半年 certificate is inside "2022年度及以前", is told to register.
+    assert set(mails) == {"holder@example.com", "newcomer@example.com"}
+    holder = mails["holder@example.com"]
+    body = holder.get_body(("plain",)).get_content()
     assert "2026年3月2日 09:00 至 2026年3月20日 17:00" in body
     assert "您2021年下半年取得的信息系统项目管理师证书" in body
-    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert holder["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    newcomer = mails["newcomer@example.com"].get_body(("plain",)).get_content()
+    assert "2026年上半年计算机技术与软件专业技术资格（水平）考试报名工作的通知" in newcomer
+    assert "2026年3月20日 17:00" not in newcomer
 
     feed = feedparser.parse((tmp_path / "feeds" / "rss.xml").read_bytes())
     assert feed.bozo == 0
@@ -65,7 +82,7 @@ def test_one_run_alerts_the_eligible_once_and_a_rerun_sends_nothing(app_env, sit
 
     second = cli(env, *run_args)
     assert second.returncode == 0, second.stdout + second.stderr
-    assert len(sink.messages) == 1
+    assert len(sink.messages) == 2
     assert "mail: 0 sent" in second.stdout
     notices_again = json.loads(cli(env, "notices", "list", "--json").stdout)
     assert [n["versions"] for n in notices_again] == [n["versions"] for n in notices]
@@ -83,7 +100,8 @@ def test_the_steps_one_by_one_and_a_second_alert_and_send_sends_nothing(app_env,
         assert alert.returncode == 0, alert.stderr
         send = cli(env, "send")
         assert send.returncode == 0, send.stderr
-        assert len(sink.messages) == 1
+        assert set(_mails_by_recipient(sink)) == {"holder@example.com", "newcomer@example.com"}
+        assert len(sink.messages) == 2
     feeds = cli(env, "feeds", "--out", "out")
     assert feeds.returncode == 0, feeds.stderr
     assert feedparser.parse((tmp_path / "out" / "atom.xml").read_bytes()).bozo == 0

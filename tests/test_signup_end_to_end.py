@@ -12,10 +12,10 @@ import email.policy
 
 import pytest
 
-from crawler.localsite import serve
-from tests.alerts.factories import add_subscriber
+from testkit.site import serve
 from tests.conftest import cli
 from tests.crawler.pagetools import PAGES
+from tests.factories import add_subscriber
 
 SUBSCRIBERS = {
     "tj@example.com": "天津市红桥区",

@@ -22,9 +22,10 @@ from starlette.routing import BaseRoute, Match
 from app.config import Config, ConfigError
 from store.db import make_engine, make_sessionmaker
 from web import api, feed_routes, pages
-from web.security import SlidingWindowLimiter, install_log_redaction
+from web.security import BodyLimit, SlidingWindowLimiter, install_log_redaction
 
-# No form or subscription comes near this; anything larger is refused before it is read.
+# No form or subscription comes near this: a declared larger length is refused before anything is
+# read, and any body stops being read once this many bytes arrived (BodyLimit).
 MAX_BODY_BYTES = 64 * 1024
 # Subscribing: 10 requests a minute from one IP address, 3 an hour naming one email address.
 IP_LIMIT = (10, 60.0)
@@ -66,6 +67,10 @@ def create_app(
     app.state.clock = clock
     app.state.ip_limiter = SlidingWindowLimiter(*IP_LIMIT)
     app.state.address_limiter = SlidingWindowLimiter(*ADDRESS_LIMIT)
+
+    # Inside security_headers (added first): its 413 must reach the app's error handler as raised,
+    # not wrapped in the exception group of BaseHTTPMiddleware's task group.
+    app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
 
     @app.middleware("http")
     async def security_headers(

@@ -1,9 +1,10 @@
-"""The web app's defences: CSRF tokens for forms, rate limits, and tokens kept out of logs.
+"""The web app's defences: CSRF tokens for forms, rate limits, a body cap, and tokens kept out of logs.
 
 Link tokens in paths are capabilities (whoever has the URL may act), so they must not
 reach access logs; forms get a signed double-submit token so another site cannot post
 them in a visitor's browser; subscribing is rate-limited because every accepted request
-can send a mail to a stranger.
+can send a mail to a stranger. Request bodies are capped by the bytes that arrive, since a
+chunked body declares no length.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import threading
 from collections import deque
 
 from fastapi import HTTPException, Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSRF_COOKIE = "csrf"
 CSRF_FIELD = "csrf_token"
@@ -123,3 +125,33 @@ def check_rate(request: Request, email: str | None = None) -> None:
             detail=f"请求过于频繁，请 {math.ceil(wait)} 秒后再试",
             headers={"Retry-After": str(math.ceil(wait))},
         )
+
+
+class BodyLimit:
+    """ASGI middleware: a request body larger than ``limit`` bytes is refused with 413 as it arrives.
+
+    The bytes are counted as the app reads them, so a chunked body (no Content-Length) or a
+    Content-Length that lies is cut off after ``limit`` bytes instead of being read whole;
+    the 413 is raised where the app reads the body and answered by its error handler.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    raise HTTPException(413)
+            return message
+
+        await self.app(scope, counted, send)

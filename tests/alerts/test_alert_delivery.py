@@ -14,7 +14,7 @@ from alerts.tokens import read_token
 from store.db import make_engine, make_sessionmaker, upgrade
 from store.models import Mail, Subscriber
 from store.outbox import enqueue_mail
-from tests.alerts.factories import NOW, TODAY, add_notice, add_subscriber, notice
+from tests.factories import NOW, TODAY, add_notice, add_subscriber, notice
 
 
 def clock(at=NOW):

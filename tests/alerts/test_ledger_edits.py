@@ -15,7 +15,7 @@ from alerts.queue import queue_alerts
 from store.db import alembic_config, make_engine
 from store.models import Alert, Mail, Subscriber
 from store.subscribers import CertificateData, SubscriberData, replace_preferences
-from tests.alerts.factories import NOW, TODAY, add_notice, add_subscriber, notice
+from tests.factories import NOW, TODAY, add_notice, add_subscriber, notice
 
 
 def _edit(sessions, subscriber_id: int, region: str, *certificates: tuple[str, str], kinds=()) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from alerts.queue import queue_alerts
 from store.models import Alert, Notice, Subscriber
-from tests.alerts.factories import NOW, TODAY, add_notice, add_subscriber, notice
+from tests.factories import NOW, TODAY, add_notice, add_subscriber, notice
 
 NOTICES = {
     "A": notice(1, region="national", eligible=((None, "2022"),), end=date(2026, 3, 20)),

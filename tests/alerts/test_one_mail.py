@@ -11,8 +11,8 @@ from sqlalchemy import select, update
 from alerts.queue import queue_alerts
 from alerts.send import send_outbox
 from store.models import Mail
-from tests.alerts.factories import NOW, TODAY, add_notice, add_subscriber, notice
-from tests.alerts.smtpd import FreePortController, ScriptedHandler
+from testkit.smtp import ScriptedHandler, SmtpServer
+from tests.factories import NOW, TODAY, add_notice, add_subscriber, notice
 
 IDNA = "li@例子.中国"
 UTF8_LOCAL = "用户@example.com"
@@ -38,7 +38,7 @@ def statuses(sessions) -> dict[str, tuple[str, str | None]]:
 def ascii_smtp():
     """The scripted server, not offering SMTPUTF8 (aiosmtpd's controller offers it by default)."""
     handler = ScriptedHandler()
-    controller = FreePortController(handler, enable_SMTPUTF8=False)
+    controller = SmtpServer(handler, enable_SMTPUTF8=False)
     controller.start()
     controller.handler = handler
     yield controller

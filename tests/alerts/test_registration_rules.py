@@ -16,7 +16,7 @@ from alerts.queue import queue_alerts
 from parsers.types import EligibleRange, Uncertain
 from store.models import Alert, Mail, Subscriber
 from store.outbox import load_mails
-from tests.alerts.factories import NOW, TODAY, add_notice, add_subscriber, notice
+from tests.factories import NOW, TODAY, add_notice, add_subscriber, notice
 
 
 def _notice(number: int = 1, *, ranges=((None, "2024", None),), uncertain=(), region="national"):

@@ -12,7 +12,7 @@ from alerts.health import queue_health_mails
 from alerts.queue import queue_alerts
 from alerts.send import send_outbox, write_eml
 from store.models import Alert, Certificate, Mail, SourceState, Subscriber
-from tests.alerts.factories import NOW, TODAY, add_notice, add_subscriber, notice
+from tests.factories import NOW, TODAY, add_notice, add_subscriber, notice
 
 
 def day(d: date) -> datetime:
@@ -43,6 +43,21 @@ def test_a_changed_notice_is_announced_field_by_field_once(sessions, config, smt
     text = smtp.handler.received[-1].message.get_body(("plain",)).get_content()
     assert "变更：登记截止：2026年3月20日 → 2026年3月27日" in text
     assert "变更：登记费：30元/人 → 35元/人" in text
+
+
+def test_a_notice_back_to_its_first_text_is_announced_as_a_change(sessions, config, smtp):
+    """A → B → A: whoever was told B hears that the deadline went back, and the next run is quiet."""
+    first = notice(end=date(2026, 3, 20))
+    add_notice(sessions, first)
+    add_subscriber(sessions, "zhang@example.com", "2021")
+    run(sessions, config, TODAY)
+    add_notice(sessions, notice(end=date(2026, 3, 27), text="正文 延长"))
+    assert run(sessions, config, date(2026, 3, 2))["changed"] == 1
+    assert add_notice(sessions, first) == "changed"
+    assert run(sessions, config, date(2026, 3, 3))["changed"] == 1
+    assert run(sessions, config, date(2026, 3, 3))["mails"] == 0
+    text = smtp.handler.received[-1].message.get_body(("plain",)).get_content()
+    assert "变更：登记截止：2026年3月27日 → 2026年3月20日" in text
 
 
 def test_closing_soon_follows_reminder_days_and_fires_once(sessions, config, smtp):

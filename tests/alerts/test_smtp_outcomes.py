@@ -12,7 +12,7 @@ from alerts.queue import queue_alerts
 from alerts.send import send_outbox
 from store.models import Mail, Subscriber
 from store.outbox import LOST_WAIT, MAX_LOST_AFTER_DATA
-from tests.alerts.factories import NOW, TODAY, add_notice, add_subscriber, notice
+from tests.factories import NOW, TODAY, add_notice, add_subscriber, notice
 
 EMAIL = "zhang@example.com"
 ZERO = {"sent": 0, "failed": 0, "retried": 0, "released": 0, "skipped": 0, "unknown": 0}

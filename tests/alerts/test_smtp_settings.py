@@ -8,7 +8,7 @@ import pytest
 from aiosmtpd.smtp import AuthResult
 
 from alerts.smtp import Connection, DeliveryError, Envelope, RateLimiter, SmtpSettings
-from tests.alerts.smtpd import FreePortController, ScriptedHandler
+from testkit.smtp import SmtpServer
 
 
 @pytest.mark.parametrize(
@@ -40,13 +40,10 @@ def _authenticator(server, session, envelope, mechanism, auth_data):
 @pytest.mark.parametrize(("password", "delivered"), [("s3cret", True), ("wrong", False)])
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 def test_login_from_the_url(password, delivered):
-    handler = ScriptedHandler()
-    controller = FreePortController(
-        handler, authenticator=_authenticator, auth_require_tls=False, auth_required=True
-    )
-    controller.start()
-    try:
-        settings = SmtpSettings.from_url(f"smtp://robot:{password}@127.0.0.1:{controller.port}?timeout=2")
+    server = SmtpServer(authenticator=_authenticator, auth_require_tls=False, auth_required=True)
+    with server:
+        handler = server.handler
+        settings = SmtpSettings.from_url(f"smtp://robot:{password}@127.0.0.1:{server.port}?timeout=2")
 
         async def send():
             connection = Connection(settings)
@@ -65,8 +62,6 @@ def test_login_from_the_url(password, delivered):
                 asyncio.run(send())
             assert caught.value.kind == "retry" and caught.value.connection
             assert handler.received == []
-    finally:
-        controller.stop()
 
 
 def test_rate_limiter_keeps_every_second_under_the_rate():

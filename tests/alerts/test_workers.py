@@ -25,10 +25,10 @@ from store.db import make_engine, make_sessionmaker, upgrade
 from store.locks import sender_lock, sender_presence
 from store.models import Alert, Mail
 from store.outbox import Outcome, claim_mails, record_outcomes
-from tests.alerts.conftest import make_config
-from tests.alerts.factories import NOW, TODAY, add_notice, add_subscriber, notice
-from tests.alerts.smtpd import FreePortController, ScriptedHandler
+from testkit.smtp import ScriptedHandler, SmtpServer
 from tests.conftest import cli
+from tests.factories import NOW, TODAY, add_notice, add_subscriber, notice
+from tests.factories import config as make_config
 
 ROOT = Path(__file__).resolve().parents[2]
 GIVE_UP = timedelta(days=3)
@@ -174,13 +174,13 @@ def test_an_outcome_is_written_only_while_the_claim_is_ours(sessions, config, sm
 @pytest.mark.postgres
 def test_the_hourly_cap_is_shared_by_senders_in_several_processes(pg_schema_url):
     handler = GatedHandler(gate=4)  # DATA waits until both senders (two connections each) are in
-    controller = FreePortController(handler)
+    controller = SmtpServer(handler)
     controller.start()
     try:
         upgrade(pg_schema_url)
         engine = make_engine(pg_schema_url)
         sessions = make_sessionmaker(engine)
-        config = dataclasses.replace(make_config(controller, pg_schema_url), send_rate_per_hour=50)
+        config = dataclasses.replace(make_config(pg_schema_url, controller.port), send_rate_per_hour=50)
         queue_many(sessions, config, 120)
         senders = [start_sender(config) for _ in range(2)]
         results = [json.loads(p.communicate(timeout=60)[0]) for p in senders]
@@ -196,7 +196,7 @@ def test_two_senders_on_postgresql_share_the_queue_and_send_nothing_twice(pg_sch
     upgrade(pg_schema_url)
     engine = make_engine(pg_schema_url)
     sessions = make_sessionmaker(engine)
-    config = make_config(smtp, pg_schema_url)
+    config = make_config(pg_schema_url, smtp.port)
     queue_many(sessions, config, 200)
     smtp.handler.delay = 0.02
     senders = [start_sender(config) for _ in range(2)]
@@ -213,7 +213,7 @@ def test_a_second_sqlite_sender_finds_the_lock_taken_and_sends_nothing(tmp_path,
     url = f"sqlite:///{tmp_path / 'lock.sqlite3'}"
     upgrade(url)
     sessions = make_sessionmaker(make_engine(url))
-    config = make_config(smtp, url)
+    config = make_config(url, smtp.port)
     queue_many(sessions, config, 1)
     with sender_lock(url) as first:
         assert first
@@ -227,7 +227,7 @@ def test_two_overlapping_alert_runs_on_postgresql_queue_each_mail_once(pg_schema
     upgrade(pg_schema_url)
     engine = make_engine(pg_schema_url)
     sessions = make_sessionmaker(engine)
-    config = make_config(smtp, pg_schema_url)
+    config = make_config(pg_schema_url, smtp.port)
     add_notice(sessions, notice())
     for i in range(50):
         add_subscriber(sessions, f"user{i:03d}@example.com", "2021")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 
-from crawler.localsite import sample_site_root
 from parsers.types import EligibleRange, session_bounds
+from testkit.site import sample_site_root
 from tests.conftest import cli
 
 KEYS = {

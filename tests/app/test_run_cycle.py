@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from crawler.localsite import Behaviour, LocalSite
+from testkit.site import Behaviour, LocalSite
 from tests.conftest import PYTHON, cli, hold_run_lock, kill
 
 LIST = "/index/work.html"

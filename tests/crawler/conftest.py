@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.localsite import LocalSite
 from crawler.runner import crawl_in_subprocess
+from testkit.site import LocalSite
 
 PAGES = Path(__file__).resolve().parent / "pages"
 

@@ -20,11 +20,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from crawler.localsite import Behaviour, LocalSite, sample_site_root, serve
 from crawler.runner import main as runner_main
 from store.db import make_engine, make_sessionmaker
 from store.models import Notice, SourceState
 from store.notices import list_notices
+from testkit.site import Behaviour, LocalSite, sample_site_root, serve
 
 GBK_TITLE = "关于做好2026年度证书登记工作的通知（天津·红桥区 张喆、朱镕）"
 NOCHARSET_TITLE = "关于2026年上半年计算机技术与软件专业技术资格（水平）考试报名的通知"
@@ -194,6 +194,23 @@ def test_an_empty_list_is_a_health_problem_and_deletes_nothing(database_url, cra
     state = source_state(database_url)
     assert not state.healthy and state.last_item_count == 4, "an empty list is not the new baseline"
     assert len(stored(database_url)) == 6, "nothing is deleted"
+
+
+def test_a_notice_back_to_its_first_text_is_a_change_and_later_crawls_store_it(database_url, crawl, tmp_path):
+    root = Path(shutil.copytree(sample_site_root(), tmp_path / "sample"))
+    [page] = [p for p in (root / "article/content").iterdir() if p.name.startswith("2603101000318842")]
+    original = page.read_text(encoding="utf-8")
+    amended = original.replace("2026年3月23日至4月30日", "2026年3月23日至5月15日", 1)
+    assert amended != original
+    reports = []
+    with serve(root) as site:
+        for html in (original, amended, original, original):
+            page.write_text(html, encoding="utf-8")
+            reports.append(crawl(database_url, site))
+    assert [code for code, _ in reports] == [0, 0, 0, 0]
+    assert [r["changed"] for _, r in reports] == [0, 1, 1, 0]
+    versions = stored(database_url)[page.name].versions
+    assert len(versions) == 3 and versions[0].text == versions[2].text != versions[1].text
 
 
 def test_a_long_retry_after_ends_the_run_for_that_host(tmp_path, crawl):

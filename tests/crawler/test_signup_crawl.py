@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from crawler.localsite import serve
 from crawler.runner import crawl_in_subprocess
 from store.db import make_engine, make_sessionmaker
 from store.diff import version_diff
 from store.notices import list_notices
+from testkit.site import serve
 from tests.crawler.conftest import FAST
 from tests.crawler.pagetools import PAGES
 

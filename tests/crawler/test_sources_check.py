@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from crawler.check import check_verdict
-from crawler.localsite import sample_site_root, serve
+from testkit.site import sample_site_root, serve
 from tests.conftest import ROOT, cli
 from tests.crawler.pagetools import PAGES
 

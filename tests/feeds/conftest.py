@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
 from store.notices import record_fetch
-from tests.feeds.factory import HOSTILE_TITLE, fetched
+from tests.factories import notice
+
+# No NUL here: PostgreSQL text cannot hold one at all (test_render covers NUL without a database).
+HOSTILE_TITLE = "关于<script>alert(1)</script>登记]]><x>的通知\x08\x1b\u202egpj.exe\u200b"
+# A registration with a timed window and a collection window, for holders of certificates up to 2021.
+REGISTRATION = {
+    "title": "关于2026年上半年证书登记的通知",
+    "start": datetime(2026, 3, 2, 9, 0),
+    "end": datetime(2026, 3, 20, 17, 0),
+    "collect": (date(2026, 4, 1), date(2026, 4, 10)),
+    "eligible": ((None, "2021"),),
+}
 
 
 @pytest.fixture
@@ -16,8 +27,9 @@ def notices(sessions):
     with sessions.begin() as s:
         record_fetch(
             s,
-            fetched(
-                "https://www.ruankao.org.cn/article/content/1.html",
+            notice(
+                url="https://www.ruankao.org.cn/article/content/1.html",
+                **REGISTRATION,
                 attachments=[
                     {"name": "登记表", "url": "https://www.ruankao.org.cn/files/form.doc"},
                     {"name": "钓鱼", "url": "https://ruankao.example.com/form.doc"},
@@ -26,19 +38,18 @@ def notices(sessions):
         )
         record_fetch(
             s,
-            fetched(
-                "http://www.tjpta.cn/notice/2.html",
-                title=HOSTILE_TITLE,
+            notice(
+                url="http://www.tjpta.cn/notice/2.html",
+                **{**REGISTRATION, "title": HOSTILE_TITLE, "end": date(2026, 3, 22)},
                 region="天津",
                 published=date(2026, 2, 25),
-                end=date(2026, 3, 22),
             ),
         )
         record_fetch(
             s,
-            fetched(
-                "https://www.ruankao.org.cn/article/content/3.html",
-                title="2026年上半年考试报名通知",
+            notice(
+                url="https://www.ruankao.org.cn/article/content/3.html",
+                **{**REGISTRATION, "title": "2026年上半年考试报名通知"},
                 kind="exam_signup",
                 published=date(2026, 2, 10),
             ),

@@ -16,7 +16,8 @@ from store.models import Alert
 from store.notice_alerts import queue_notice_alerts
 from store.notices import FetchedNotice, list_notices, record_fetch
 from store.subscribers import find_subscriber
-from tests.feeds.factory import NOW, fetched, subscribe
+from tests.factories import NOW, add_subscriber, notice
+from tests.feeds.conftest import REGISTRATION
 
 BASE = "https://feeds.example.org"
 OFFICIAL_HOSTS = {"www.ruankao.org.cn", "www.tjpta.cn"}
@@ -73,7 +74,7 @@ def test_entry_summary_has_windows_eligibility_fees_evidence_and_official_attach
     assert "登记：2026年3月2日 09:00 至 2026年3月20日 17:00" in entry.summary
     assert "适用：2021年及以前取得的证书" in entry.summary
     assert "费用：登记费 30元/人" in entry.summary
-    assert "「2021年及以前取得证书的人员」" in entry.summary
+    assert "「2021年度及以前取得证书的人员」" in entry.summary
     assert "附件：登记表 https://www.ruankao.org.cn/files/form.doc" in entry.summary
     assert "example.com" not in entry.summary
     assert entry.published.isoformat() == "2026-02-20T00:00:00+08:00"
@@ -97,7 +98,13 @@ def test_an_amended_notice_keeps_its_id_and_says_what_changed(notices, tmp_path)
         before = {e.title: e for e in load_entries(s)}["关于2026年上半年证书登记的通知"]
     later = datetime(2026, 3, 5, 2, 0, tzinfo=UTC)
     with notices.begin() as s:
-        amended = fetched(url, end=datetime(2026, 3, 27, 17, 0), fee="35", text="正文 延长", at=later)
+        amended = notice(
+            url=url,
+            **{**REGISTRATION, "end": datetime(2026, 3, 27, 17, 0)},
+            fee="35",
+            text="正文 延长",
+            at=later,
+        )
         assert record_fetch(s, amended) == "changed"
     with notices() as s:
         write_feeds(s, tmp_path, base_url=BASE)
@@ -114,7 +121,7 @@ def test_an_amended_notice_keeps_its_id_and_says_what_changed(notices, tmp_path)
 
 def test_javascript_link_is_dropped_but_the_entry_stays(sessions, tmp_path):
     with sessions.begin() as s:
-        record_fetch(s, fetched("javascript:alert(1)//www.ruankao.org.cn/x.html"))
+        record_fetch(s, notice(url="javascript:alert(1)//www.ruankao.org.cn/x.html", **REGISTRATION))
     with sessions() as s:
         write_feeds(s, tmp_path, base_url=BASE)
     feed = feedparser.parse((tmp_path / "rss.xml").read_bytes())
@@ -135,9 +142,9 @@ SIGNUP = "https://www.ruankao.org.cn/article/content/3.html"
 
 def test_private_feed_has_what_concerns_the_subscriber(notices):
     with notices.begin() as s:
-        holder = subscribe(s, "holder@example.com", "2020下半年")  # 天津, eligible (≤2021)
-        newcomer = subscribe(s, "new@example.com", "2024上半年", region="广东省深圳市")  # not eligible
-        subscribe(s, "later@example.com", "2021上半年", region="上海")
+        holder = add_subscriber(s, "holder@example.com", "2020下半年")  # 天津, eligible (≤2021)
+        newcomer = add_subscriber(s, "new@example.com", "2024上半年", region="广东省深圳市")  # not eligible
+        add_subscriber(s, "later@example.com", "2021上半年", region="上海")
         queue_notice_alerts(s, today=NOW.date(), now=NOW)
     with notices() as s:
         sub = feed_subscriber(s, holder)
@@ -180,7 +187,7 @@ def test_private_feed_has_what_concerns_the_subscriber(notices):
 
 def test_private_feed_follows_kind_choices_and_includes_alerted_notices(notices):
     with notices.begin() as s:
-        holder = subscribe(s, "signup@example.com", "2020下半年")
+        holder = add_subscriber(s, "signup@example.com", "2020下半年")
         find_subscriber(s, "signup@example.com").alert_kinds = ["exam_signup"]
     with notices() as s:
         sub = feed_subscriber(s, holder)

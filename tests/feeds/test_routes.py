@@ -15,7 +15,7 @@ from app.config import Config
 from feeds.private import feed_token
 from feeds.publish import feed_specs, load_entries, render_spec
 from store.subscribers import find_subscriber
-from tests.feeds.factory import NOW, subscribe
+from tests.factories import NOW, add_subscriber
 from web.feed_routes import router
 
 SECRET = "test-secret"
@@ -103,7 +103,7 @@ def test_unknown_feeds_are_404(client, path):
 
 def test_private_feed_and_calendar_by_token(client, notices):
     with notices.begin() as s:
-        subscriber_id = subscribe(s, "holder@example.com", "2020下半年")
+        subscriber_id = add_subscriber(s, "holder@example.com", "2020下半年")
         token = feed_token(subscriber_id, find_subscriber(s, "holder@example.com").link_secret, SECRET)
     response = client.get(f"/feeds/private/{token}.xml")
     assert response.status_code == 200
@@ -128,7 +128,7 @@ def test_private_feed_and_calendar_by_token(client, notices):
 
 def test_bad_forged_and_revoked_tokens_are_404(client, notices):
     with notices.begin() as s:
-        subscriber_id = subscribe(s, "holder@example.com", "2020下半年")
+        subscriber_id = add_subscriber(s, "holder@example.com", "2020下半年")
         old_secret = find_subscriber(s, "holder@example.com").link_secret
     token = feed_token(subscriber_id, old_secret, SECRET)
     for bad in (

@@ -3,32 +3,21 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from parsers.types import Fee, ParsedNotice, Window
 from store.diff import version_diff
 from store.models import Mail, NoticeVersion, Run
 from store.notices import FetchedNotice, get_notice, record_fetch
 from store.prune import prune
 from store.runs import start_run
+from tests.factories import notice
 
 URL = "https://www.ruankao.org.cn/article/content/2603051204118156470700001.html"
 
 
 def fetched(end: date, fee: int, at: datetime) -> FetchedNotice:
-    parsed = ParsedNotice(
-        title="关于证书登记的通知",
-        kind="registration",
-        region="national",
-        published=date(2026, 3, 5),
-        windows=(Window("登记", date(2026, 3, 9), end, "登记时间为……"),),
-        fees=(Fee(Decimal(fee), "登记费", "人", f"每人{fee}元"),),
-    )
-    return FetchedNotice(
-        "ruankao", URL, parsed.title, parsed.published, f"截止{end}，每人{fee}元", parsed, at
-    )
+    return notice(url=URL, start=date(2026, 3, 9), end=end, fee=fee, at=at, text=f"截止{end}，每人{fee}元")
 
 
 def test_diff_names_the_changed_window_and_fee(sessions):

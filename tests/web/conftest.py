@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.config import Config
+from tests.factories import config as make_config
 from tests.web.helpers import SECRET, Clock
 from web.app import create_app
 
@@ -14,13 +15,7 @@ from web.app import create_app
 def config(database_url) -> Config:
     # Nothing listens on port 9 (discard): a confirmation is queued, the attempt to send it
     # at once fails fast, and the mail stays queued for the send step.
-    return Config(
-        database_url=database_url,
-        secret=SECRET,
-        base_url="http://testserver",
-        smtp_url="smtp://127.0.0.1:9",
-        mail_from="软考提醒 <noreply@example.org>",
-    )
+    return make_config(database_url, secret=SECRET, base_url="http://testserver")
 
 
 @pytest.fixture

@@ -1,15 +1,13 @@
-"""Shared test helpers: a movable clock, CSRF values, what is stored, and a valid request body."""
+"""Web test helpers: a movable clock, CSRF values, what is stored, and a valid request body."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from parsers.types import EligibleRange, ParsedNotice, Window
 from store.models import Mail, Subscriber
-from store.notices import FetchedNotice
 from store.subscribers import find_subscriber
 from web.security import CSRF_COOKIE, csrf_token
 
@@ -63,24 +61,3 @@ def confirm_mails(sessions, email: str | None = None) -> int:
 def subscriber_count(sessions) -> int:
     with sessions() as s:
         return s.scalar(select(func.count(Subscriber.id)))
-
-
-def sample_notice() -> FetchedNotice:
-    """A national registration notice with a timed window, as the crawler would store it."""
-    parsed = ParsedNotice(
-        title="关于2026年上半年计算机技术与软件专业技术资格（水平）考试证书登记的通知",
-        kind="registration",
-        region="national",
-        published=date(2026, 2, 20),
-        windows=(Window("登记", datetime(2026, 3, 1, 9, 0), datetime(2026, 3, 15, 17, 0), "登记时间"),),
-        eligible=(EligibleRange(None, "2022", "2022年度及以前"),),
-    )
-    return FetchedNotice(
-        "ruankao",
-        "https://www.ruankao.org.cn/article/content/1.html",
-        parsed.title,
-        parsed.published,
-        "正文",
-        parsed,
-        START,
-    )

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import socket
 import threading
 from datetime import date
+from urllib.parse import urlsplit
 
 import pytest
 
 from store.subscribers import CertificateData, SubscriberData, upsert_subscriber
+from testkit.asgi import serve_app
 from tests.web.helpers import START, body, confirm_mails, subscriber, subscriber_count
+from web.app import MAX_BODY_BYTES
 
 API = "/api/subscriptions"
 
@@ -123,6 +128,63 @@ def test_bad_requests_get_a_clear_4xx_and_store_nothing(client, sessions, payloa
     r = client.post(API, json=payload)
     assert r.status_code == status, r.text
     assert words in r.json()["detail"]
+    assert subscriber_count(sessions) == 0
+
+
+CHUNK = 8192
+
+
+def test_a_streamed_body_stops_being_read_at_the_cap(app, sessions):
+    """No Content-Length: the app reads at most the cap (plus the chunk that crossed it), then answers 413."""
+    pulled = []
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        pulled.append(CHUNK)
+        return {"type": "http.request", "body": b" " * CHUNK, "more_body": sum(pulled) < 10 * 1024 * 1024}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": API,
+        "raw_path": API.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (b"host", b"testserver"),
+            (b"content-type", b"application/json"),
+            (b"transfer-encoding", b"chunked"),
+        ],
+        "client": ("127.0.0.1", 5000),
+        "server": ("testserver", 80),
+    }
+    asyncio.run(app(scope, receive, send))
+    assert sent[0]["type"] == "http.response.start" and sent[0]["status"] == 413
+    assert sum(pulled) <= MAX_BODY_BYTES + CHUNK
+    assert subscriber_count(sessions) == 0
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type"), [(API, "application/json"), ("/subscribe", "application/x-www-form-urlencoded")]
+)
+def test_a_chunked_request_to_the_served_app_is_refused_with_413(app, sessions, path, content_type):
+    """A real chunked request over loopback to uvicorn, 80 KiB against the 64 KiB cap."""
+    with serve_app(app) as base, socket.create_connection(urlsplit(base).netloc.split(":")) as conn:
+        conn.sendall(
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {content_type}\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n".encode()
+        )
+        for _ in range(10):
+            conn.sendall(f"{CHUNK:x}\r\n".encode() + b" " * CHUNK + b"\r\n")
+        conn.sendall(b"0\r\n\r\n")
+        status = conn.makefile("rb").readline()
+    assert status.split()[1] == b"413", status
     assert subscriber_count(sessions) == 0
     assert confirm_mails(sessions) == 0
 

@@ -1,19 +1,14 @@
 """A person in a real browser: fill in the form, get the mail on a real SMTP server, press confirm.
 
-Runs the app with uvicorn on 127.0.0.1 in a thread, an aiosmtpd server on loopback and
+Runs the app with uvicorn on 127.0.0.1 in a thread, the scripted SMTP server on loopback and
 Debian's chromium driven by Playwright; screenshots of ``/`` and ``/subscribe`` (desktop
 and phone widths), the confirm and the manage page are saved under ``test-output/`` for a person to look at.
 """
 
 from __future__ import annotations
 
-import email
-import email.policy
 import logging
 import re
-import socket
-import threading
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,8 +16,10 @@ import pytest
 
 from store.db import make_engine, make_sessionmaker, upgrade
 from store.notices import record_fetch
+from testkit.asgi import serve_app
 from tests.conftest import ROOT
-from tests.web.helpers import SECRET, sample_notice, subscriber
+from tests.factories import free_port, notice
+from tests.web.helpers import SECRET, subscriber
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -40,30 +37,6 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Inbox:
-    """An aiosmtpd handler keeping every message it accepts."""
-
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
-        return "250 OK"
-
-    def wait(self, count: int = 1, timeout: float = 15.0) -> list:
-        deadline = time.monotonic() + timeout
-        while len(self.messages) < count and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert len(self.messages) >= count, "no confirmation mail reached the SMTP server"
-        return self.messages
-
-
 class Records(logging.Handler):
     def __init__(self) -> None:
         super().__init__()
@@ -74,21 +47,8 @@ class Records(logging.Handler):
 
 
 @pytest.fixture
-def smtp():
-    from aiosmtpd.controller import Controller
-
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    yield inbox, controller.port
-    controller.stop()
-
-
-@pytest.fixture
 def server(tmp_path, smtp):
     """The app under uvicorn in a thread; yields (base URL, sessionmaker, access-log lines)."""
-    import uvicorn
-
     from app.config import Config
     from web.app import create_app
 
@@ -97,28 +57,18 @@ def server(tmp_path, smtp):
     engine = make_engine(url)
     sessions = make_sessionmaker(engine)
     with sessions.begin() as session:
-        record_fetch(session, sample_notice())
-    port = _free_port()
+        record_fetch(session, notice(start=datetime(2026, 3, 1, 9, 0), end=datetime(2026, 3, 15, 17, 0)))
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     config = Config(
-        database_url=url, secret=SECRET, base_url=base, smtp_url=f"smtp://127.0.0.1:{smtp[1]}",
+        database_url=url, secret=SECRET, base_url=base, smtp_url=f"smtp://127.0.0.1:{smtp.port}",
         mail_from="软考提醒 <noreply@example.org>",
     )  # fmt: skip
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(config, sessions), host="127.0.0.1", port=port, log_level="info")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
     records = Records()
-    logging.getLogger("uvicorn.access").addHandler(records)
-    yield base, sessions, records.lines
-    logging.getLogger("uvicorn.access").removeHandler(records)
-    server.should_exit = True
-    thread.join(10)
+    with serve_app(create_app(config, sessions), port=port, log_level="info"):
+        logging.getLogger("uvicorn.access").addHandler(records)
+        yield base, sessions, records.lines
+        logging.getLogger("uvicorn.access").removeHandler(records)
     engine.dispose()
 
 
@@ -135,7 +85,6 @@ def browser():
 
 def test_subscribe_confirm_in_a_real_browser(server, smtp, browser):
     base, sessions, access_log = server
-    inbox, _ = smtp
     OUT.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": 1100, "height": 900}, locale="zh-CN")
     page.goto(base + "/")
@@ -164,7 +113,7 @@ def test_subscribe_confirm_in_a_real_browser(server, smtp, browser):
     page.get_by_role("heading", name="请查收确认邮件").wait_for()
     print(f"\nscreenshots: {OUT}")
 
-    [message] = inbox.wait()
+    [message] = [received.message for received in smtp.handler.wait()]
     assert message["To"].addresses[0].addr_spec == "wang.fang@example.com"
     text = message.get_body(preferencelist=("plain",)).get_content()
     confirm_url = re.search(r"http://127\.0\.0\.1:\d+/confirm/\S+", text).group(0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -12,14 +12,13 @@ from alerts.tokens import epoch_day, make_token
 from core.vocab import Topic
 from feeds.private import feed_token
 from store.notices import record_fetch
-from store.subscribers import CertificateData, SubscriberData, upsert_subscriber
+from tests.factories import add_subscriber, notice
 from tests.web.helpers import (
     SECRET,
     START,
     body,
     confirm_mails,
     form_token,
-    sample_notice,
     subscriber,
     subscriber_count,
 )
@@ -50,9 +49,9 @@ def form(client, action: str = "/subscribe", **fields) -> dict:
 
 
 def make_subscriber(sessions, email=EMAIL, status="pending") -> int:
-    data = SubscriberData(email, "广东省深圳市南山区", (CertificateData("程序员", "初级", "2019"),))
-    with sessions.begin() as s:
-        return upsert_subscriber(s, data.validated(date(2026, 3, 2)), status=status, now=START).subscriber.id
+    return add_subscriber(
+        sessions, email, "2019", region="广东省深圳市南山区", qualification="程序员", status=status
+    )
 
 
 def url(sessions, config, purpose: str, email=EMAIL) -> str:
@@ -63,7 +62,7 @@ def url(sessions, config, purpose: str, email=EMAIL) -> str:
 
 def test_home_says_what_it_does_lists_notices_with_windows_and_holds_the_form(client, sessions):
     with sessions.begin() as s:
-        record_fetch(s, sample_notice())
+        record_fetch(s, notice(start=datetime(2026, 3, 1, 9, 0), end=datetime(2026, 3, 15, 17, 0)))
     page = client.get("/")
     assert page.status_code == 200
     text = page.text

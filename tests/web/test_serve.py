@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import time
 
@@ -11,6 +10,7 @@ import pytest
 
 from app.config import Config, ConfigError
 from tests.conftest import PYTHON
+from tests.factories import free_port
 from tests.web.helpers import SECRET
 from web.app import create_app
 
@@ -21,9 +21,7 @@ def test_the_app_needs_a_secret():
 
 
 def test_serve_answers_health_and_pages(cli_env, tmp_path):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     env = {
         **cli_env,
         "RUANKAO_WATCH_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",

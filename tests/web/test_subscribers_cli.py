@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import subprocess
+import threading
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, event, func, select
+from sqlalchemy.orm import Session, SessionTransaction
 
+from app import subscribers_cli
+from app.cli import main as cli_main
 from store.models import Subscriber
 from tests.conftest import PYTHON
-from tests.web.helpers import SECRET, confirm_mails, subscriber, subscriber_count
+from tests.web.helpers import SECRET, body, confirm_mails, subscriber, subscriber_count
 
 GOOD = """email,name,region,qualification,level,obtained,last_registered
 li.lei@example.com,李雷,天津市红桥区,信息系统项目管理师,高级,2021下半年,2024-03-05
@@ -137,3 +141,48 @@ def test_add_list_json_and_remove(run, sessions):
     assert run("remove", "zhang@example.com").returncode == 0
     assert run("remove", "zhang@example.com").returncode == 1
     assert subscriber_count(sessions) == 0
+
+
+def test_a_long_import_commits_in_batches_and_the_web_app_answers_between_them(
+    client, sessions, database_url, cli_env, monkeypatch, tmp_path
+):
+    """Each batch is its own transaction: after one commits, the web app writes while the import goes on."""
+    monkeypatch.setattr(subscribers_cli, "IMPORT_BATCH", 100)
+    for name, value in {
+        "DATABASE_URL": database_url,
+        "SECRET": SECRET,
+        "SMTP_URL": "smtp://127.0.0.1:9",
+    }.items():
+        monkeypatch.setenv(f"RUANKAO_WATCH_{name}", value)
+    rows = 250
+    lines = [f"bulk{i}@example.com,,天津市红桥区,程序员,,2019," for i in range(rows)]
+    (tmp_path / "bulk.csv").write_text(
+        GOOD.splitlines()[0] + "\n" + "\n".join(lines) + "\n", encoding="utf-8"
+    )
+    imported = select(func.count(Subscriber.id)).where(Subscriber.email.like("bulk%"))
+    answers: list[tuple[int, int]] = []  # (imported so far, the web app's status) after each batch
+    importer = threading.current_thread()  # the web app commits in threads of its own
+    checking = []
+
+    def between_batches(session: Session, transaction: SessionTransaction) -> None:
+        """After each outermost transaction of the import (not its savepoints, not this check's own)."""
+        if transaction.parent is not None or checking or threading.current_thread() is not importer:
+            return
+        checking.append(True)
+        try:
+            with sessions() as other:
+                done = other.scalar(imported)
+            if done < rows:  # the import goes on
+                answer = client.post("/api/subscriptions", json=body(f"web{len(answers)}@example.com"))
+                answers.append((done, answer.status_code))
+        finally:
+            checking.clear()
+
+    event.listen(Session, "after_transaction_end", between_batches)
+    try:
+        assert cli_main(["subscribers", "import", str(tmp_path / "bulk.csv"), "--confirmed"]) == 0
+    finally:
+        event.remove(Session, "after_transaction_end", between_batches)
+    assert answers and all(status == 202 for _, status in answers), answers
+    assert [done for done, _ in answers] == [100, 200]
+    assert subscriber_count(sessions) == rows + len(answers)

@@ -7,7 +7,7 @@ import urllib.request
 
 import pytest
 
-from crawler.localsite import Behaviour, sample_site_root, serve
+from testkit.site import Behaviour, sample_site_root, serve
 
 
 def get(url: str, **headers: str):
