@@ -15,14 +15,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from store.outbox import enqueue_mail, sources_to_report
 
 if TYPE_CHECKING:
-    from app.config import Config
+    from core.config import AlertSettings
 
 
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def queue_health_mails(sessions: sessionmaker[Session], config: Config, now: datetime) -> int:
+def queue_health_mails(sessions: sessionmaker[Session], config: AlertSettings, now: datetime) -> int:
     """Queue one admin mail per newly unhealthy source; returns how many. Nothing without ``admin_email``."""
     if not config.admin_email:
         return 0

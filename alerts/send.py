@@ -38,7 +38,7 @@ from store.outbox import (
 from store.outgoing import OutgoingMail
 
 if TYPE_CHECKING:
-    from app.config import Config
+    from core.config import MailSettings
 
 # How long a claim holds a mail: far longer than a batch takes at the configured rate,
 # short enough that a crashed sender's mails go out again within the hour.
@@ -60,7 +60,11 @@ class _Delivery:
     """One sender run: a pool of SMTP connections fed from claimed batches."""
 
     def __init__(
-        self, sessions: sessionmaker[Session], config: Config, now_fn: Callable[[], datetime], holder: int
+        self,
+        sessions: sessionmaker[Session],
+        config: MailSettings,
+        now_fn: Callable[[], datetime],
+        holder: int,
     ):
         self.sessions = sessions
         self.config = config
@@ -218,7 +222,7 @@ def _progress_bar(wanted: bool, total: int) -> _Bar | None:
 
 def send_outbox(
     sessions: sessionmaker[Session],
-    config: Config,
+    config: MailSettings,
     *,
     now_fn: Callable[[], datetime] = _utcnow,
     progress: bool = False,
@@ -240,7 +244,7 @@ def send_outbox(
             return asyncio.run(_Delivery(sessions, config, now_fn, holder).run(limit, progress))
 
 
-async def send_mail_now(sessions: sessionmaker[Session], config: Config, mail_id: int) -> str:
+async def send_mail_now(sessions: sessionmaker[Session], config: MailSettings, mail_id: int) -> str:
     """Deliver one mail right away (the web app's confirmation mail), through the same claim and record.
 
     Returns the outcome: ``sent``, ``retry`` (a sender will try again later), ``failed``,
@@ -261,7 +265,9 @@ async def send_mail_now(sessions: sessionmaker[Session], config: Config, mail_id
         return outcome.result
 
 
-def write_eml(sessions: sessionmaker[Session], config: Config, out_dir: Path, *, now: datetime) -> list[Path]:
+def write_eml(
+    sessions: sessionmaker[Session], config: MailSettings, out_dir: Path, *, now: datetime
+) -> list[Path]:
     """Write every pending mail due by ``now`` as an .eml file; sends nothing and changes no status."""
     out_dir.mkdir(parents=True, exist_ok=True)
     with sessions() as session:

@@ -3,7 +3,7 @@
 A ``FeedEntry`` is made once per notice from its current version (and the one before,
 to say what an amendment changed), already cleaned, so that the renderers only format
 and never decide. Its id derives from the notice URL alone: a re-crawl, an amendment or
-a rebuilt database keep it, and readers do not show the notice twice (RELIABILITY G4).
+a rebuilt database keep it, and readers do not show the notice twice.
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ from core.vocab import CERTIFICATE_KINDS
 from store.models import (
     Alert,
     Certificate,
-    EligibleRange,
+    NoticeEligibility,
     Notice,
     NoticeVersion,
     NoticeWindow,
@@ -177,14 +177,14 @@ def open_notices(session: Session, today: date, *where) -> list[OpenNotice]:
             Notice.published_date,
             first_start,
             NoticeVersion.parsed,
-            EligibleRange.position,
-            EligibleRange.low,
-            EligibleRange.high,
+            NoticeEligibility.position,
+            NoticeEligibility.low,
+            NoticeEligibility.high,
         )
         .join(NoticeVersion, NoticeVersion.id == Notice.current_version_id)
-        .outerjoin(EligibleRange, EligibleRange.version_id == NoticeVersion.id)
+        .outerjoin(NoticeEligibility, NoticeEligibility.version_id == NoticeVersion.id)
         .where(open_window(today), *where)
-        .order_by(NoticeVersion.id, EligibleRange.position)
+        .order_by(NoticeVersion.id, NoticeEligibility.position)
     )
     notices: dict[int, OpenNotice] = {}
     for notice_id, version_id, kind, region, published, starts, parsed, position, low, high in rows:

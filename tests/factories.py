@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.config import Config
+from core.config import Settings
 from parsers.types import EligibleRange, Fee, ParsedNotice, Window
 from store.notices import FetchedNotice, record_fetch
 from store.subscribers import CertificateData, SubscriberData, upsert_subscriber
@@ -109,7 +109,7 @@ def add_subscriber(
         return upsert_subscriber(s, data, status=status, now=NOW).subscriber.id
 
 
-def config(database_url: str, smtp_port: int = 9, **changes: object) -> Config:
+def config(database_url: str, smtp_port: int = 9, **changes: object) -> Settings:
     """A test configuration: a secret, example addresses, no rate limit (tests run at loopback speed).
 
     The default SMTP port 9 (discard) has no listener: a send attempt fails fast and the mail stays queued.
@@ -122,7 +122,7 @@ def config(database_url: str, smtp_port: int = 9, **changes: object) -> Config:
         "secret": "test-secret",
         "admin_email": "ops@example.org",
         "send_concurrency": 2,
-        "send_rate_per_second": 0,
+        "send_rate_per_second": 1e6,  # no pacing at loopback speed
         "send_rate_per_hour": 100000,
     }
-    return Config(**{**values, **changes})
+    return Settings(**{**values, **changes})

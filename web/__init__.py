@@ -5,13 +5,20 @@
 
 from __future__ import annotations
 
-from app.config import Config
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from core.config import WebSettings
 
 
-def serve(config: Config, host: str = "127.0.0.1", port: int = 8000) -> None:
+def serve(
+    config: WebSettings, sessions: sessionmaker[Session], host: str = "127.0.0.1", port: int = 8000
+) -> None:
     """Run the app with uvicorn until interrupted; the access log never shows link tokens."""
     import uvicorn
 
     from web.app import create_app
 
-    uvicorn.run(create_app(config), host=host, port=port, proxy_headers=True)
+    uvicorn.run(create_app(config, sessions), host=host, port=port, proxy_headers=True)

@@ -17,9 +17,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from core.qualifications import LEVELS, QUALIFICATIONS
 from core.vocab import Topic
 from store.subscribers import CertificateData, InvalidSubscription, SubscriberData
-from web.flows import local_today, request_subscription, send_now
 from web.forms import MAX_CERTIFICATES
 from web.security import check_rate
+from web.subscriptions import local_today, request_subscription, send_now
 
 router = APIRouter()
 

@@ -1,8 +1,8 @@
-"""What each subscription step does (subscribe, confirm, manage, unsubscribe), whatever door it came by.
+"""The subscription service: subscribe, import, confirm, manage, unsubscribe, whatever door it came by.
 
-The HTML pages, the JSON API and the operators' CLI call these, so the double opt-in,
-the cool-down on confirmation mails and the link checks are written once. Functions take
-a Session and never commit: the caller owns the transaction.
+The HTML pages, the JSON API and the operators' CLI (``subscribers add|import``) call these,
+so the double opt-in, the cool-down on confirmation mails and the link checks are written
+once. Functions take a Session and never commit: the caller owns the transaction.
 """
 
 from __future__ import annotations
@@ -15,12 +15,19 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.send import send_mail_now
 from alerts.tokens import epoch_day, make_token, read_token
-from app.config import Config
+from core.config import WebSettings
 from feeds.private import feed_token
 from feeds.publish import private_url
 from store.models import Subscriber
 from store.outbox import enqueue_mail
-from store.subscribers import SubscriberData, find_subscriber, get_subscriber, reopen, upsert_subscriber
+from store.subscribers import (
+    SubscriberData,
+    activate,
+    find_subscriber,
+    get_subscriber,
+    reopen,
+    upsert_subscriber,
+)
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +48,7 @@ def _aware(value: datetime) -> datetime:
 
 
 def request_subscription(
-    session: Session, data: SubscriberData, *, config: Config, now: datetime
+    session: Session, data: SubscriberData, *, config: WebSettings, now: datetime
 ) -> int | None:
     """Record a request to subscribe (``data`` validated); the id of a confirmation mail to send, or None.
 
@@ -57,8 +64,26 @@ def request_subscription(
     return queue_confirmation(session, subscriber, config=config, now=now)
 
 
+def add_subscriber(
+    session: Session, data: SubscriberData, *, confirmed: bool, config: WebSettings, now: datetime
+) -> tuple[bool, bool]:
+    """An operator adds or imports one validated person; (created, confirmation queued).
+
+    ``confirmed`` asserts consent given elsewhere, so a pending address becomes active; an
+    unsubscribed one stays unsubscribed whatever the file says. Without it the person gets the
+    same confirmation mail the web form sends: importing a list must not bypass double opt-in.
+    """
+    result = upsert_subscriber(session, data, status="active" if confirmed else "pending", now=now)
+    subscriber = result.subscriber
+    if confirmed:
+        activate(subscriber, now)
+    if subscriber.status != "pending":
+        return result.created, False
+    return result.created, queue_confirmation(session, subscriber, config=config, now=now) is not None
+
+
 def queue_confirmation(
-    session: Session, subscriber: Subscriber, *, config: Config, now: datetime
+    session: Session, subscriber: Subscriber, *, config: WebSettings, now: datetime
 ) -> int | None:
     """Queue the confirmation mail unless one went out within the cool-down; its id or None.
 
@@ -77,22 +102,22 @@ def queue_confirmation(
         subscriber_id=subscriber.id,
         detail={},
         now=now,
-        domain=config.mail_domain,
+        domain=config.mail.mail_domain,
     )
     subscriber.confirmation_sent_at = now
     return mail.id
 
 
-async def send_now(sessions: sessionmaker[Session], config: Config, mail_id: int) -> None:
+async def send_now(sessions: sessionmaker[Session], config: WebSettings, mail_id: int) -> None:
     """Deliver a queued confirmation at once; on failure it stays queued for the ``send`` step."""
     try:
-        await send_mail_now(sessions, config, mail_id)
+        await send_mail_now(sessions, config.mail, mail_id)
     except Exception:
         log.exception("confirmation mail %s not sent now; the send step will retry it", mail_id)
 
 
 def subscriber_for_token(
-    session: Session, token: str, purpose: str, *, config: Config, now: datetime
+    session: Session, token: str, purpose: str, *, config: WebSettings, now: datetime
 ) -> Subscriber | None:
     """The subscriber a valid, unexpired, unrevoked link names; None for every kind of bad link."""
     found: dict[int, Subscriber | None] = {}
@@ -107,12 +132,12 @@ def subscriber_for_token(
     return found[claims.subscriber_id] if claims else None
 
 
-def link(subscriber: Subscriber, purpose: str, *, config: Config, now: datetime) -> str:
+def link(subscriber: Subscriber, purpose: str, *, config: WebSettings, now: datetime) -> str:
     """The absolute URL of the subscriber's confirm, manage or unsubscribe page."""
     return f"{config.base_url.rstrip('/')}/{purpose}/{_token(subscriber, purpose, config, now)}"
 
 
-def private_feed_links(subscriber: Subscriber, *, config: Config) -> dict[str, str]:
+def private_feed_links(subscriber: Subscriber, *, config: WebSettings) -> dict[str, str]:
     """The subscriber's own feed and calendar URLs; one non-expiring feed token serves both."""
     token = feed_token(subscriber.id, subscriber.link_secret, config.secret)
     return {
@@ -121,7 +146,7 @@ def private_feed_links(subscriber: Subscriber, *, config: Config) -> dict[str, s
     }
 
 
-def _token(subscriber: Subscriber, purpose: str, config: Config, now: datetime) -> str:
+def _token(subscriber: Subscriber, purpose: str, config: WebSettings, now: datetime) -> str:
     return make_token(
         subscriber.id, subscriber.link_secret, purpose, today_day=epoch_day(now), secret=config.secret
     )
