@@ -126,7 +126,7 @@ def cmd_config(args, config: Settings) -> int:
     try:
         load_sources(list(config.sources))
     except ValueError as exc:
-        raise ConfigError(f"sources: {exc}") from None
+        raise ConfigError(str(exc)) from None
     for warning in secret_warnings(config.secret):
         print(f"warning: {warning}", file=sys.stderr)
     _print_json(config.masked())

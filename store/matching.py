@@ -37,8 +37,8 @@ from core.vocab import CERTIFICATE_KINDS
 from store.models import (
     Alert,
     Certificate,
-    NoticeEligibility,
     Notice,
+    NoticeEligibility,
     NoticeVersion,
     NoticeWindow,
     Subscriber,

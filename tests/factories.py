@@ -12,7 +12,8 @@ from decimal import Decimal
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.config import Settings
-from parsers.types import EligibleRange, Fee, ParsedNotice, Window
+from core.windows import Window
+from parsers.types import EligibleRange, Fee, ParsedNotice
 from store.notices import FetchedNotice, record_fetch
 from store.subscribers import CertificateData, SubscriberData, upsert_subscriber
 from testkit.ports import free_port
