@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.times import beijing_iso
 from store.models import Mail, Run, SourceState
 from store.subscribers import count_by_status
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def _local(moment: datetime | None) -> str | None:
-    """Beijing time with its offset: operators compare it with the sites' notice times.
-
-    The store writes UTC; SQLite hands datetimes back without a zone, so UTC is assumed.
-    """
-    if moment is None:
-        return None
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(SHANGHAI).isoformat(timespec="seconds")
 
 
 def start_run(session: Session, command: str, now: datetime) -> Run:
@@ -55,8 +42,8 @@ def status_report(session: Session, *, runs: int = 5) -> dict:
             {
                 "id": r.id,
                 "command": r.command,
-                "started_at": _local(r.started_at),
-                "finished_at": _local(r.finished_at),
+                "started_at": beijing_iso(r.started_at),
+                "finished_at": beijing_iso(r.finished_at),
                 "status": r.status,
                 "counts": r.counts,
                 "errors": r.errors,
@@ -67,11 +54,11 @@ def status_report(session: Session, *, runs: int = 5) -> dict:
             {
                 "source": s.source_id,
                 "healthy": s.healthy,
-                "last_crawl_at": _local(s.last_crawl_at),
-                "last_success_at": _local(s.last_success_at),
+                "last_crawl_at": beijing_iso(s.last_crawl_at),
+                "last_success_at": beijing_iso(s.last_success_at),
                 "last_item_count": s.last_item_count,
                 "problems": s.problems,
-                "failing_since": _local(s.failing_since),
+                "failing_since": beijing_iso(s.failing_since),
             }
             for s in sources
         ],
