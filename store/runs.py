@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.text import mask_addresses
 from core.times import beijing_iso
 from store.models import Mail, Run, SourceState
 from store.subscribers import count_by_status
@@ -37,6 +39,7 @@ def status_report(session: Session, *, runs: int = 5) -> dict:
     sources = session.scalars(select(SourceState).order_by(SourceState.source_id)).all()
     outbox = dict(session.execute(select(Mail.status, func.count()).group_by(Mail.status)).all())
     subscribers = count_by_status(session)
+    waiting, _ = waiting_for_retry(session)
     return {
         "runs": [
             {
@@ -46,7 +49,7 @@ def status_report(session: Session, *, runs: int = 5) -> dict:
                 "finished_at": beijing_iso(r.finished_at),
                 "status": r.status,
                 "counts": r.counts,
-                "errors": r.errors,
+                "errors": [mask_addresses(str(e)) for e in r.errors or []],
             }
             for r in last_runs
         ],
@@ -63,8 +66,30 @@ def status_report(session: Session, *, runs: int = 5) -> dict:
             for s in sources
         ],
         "outbox": {k: outbox.get(k, 0) for k in ("pending", "sending", "sent", "failed")},
+        "outbox_waiting_for_retry": waiting,
+        "outbox_reasons": outbox_reasons(session),
         "subscribers": {k: subscribers.get(k, 0) for k in ("pending", "active", "unsubscribed", "bouncing")},
     }
+
+
+def outbox_reasons(session: Session, *, limit: int = 50) -> list[dict]:
+    """Why mail waits for a retry or failed: ``{"status", "reason", "count"}``, the commonest first.
+
+    Addresses in the servers' answers are masked (``***@example.com``), which also makes
+    one refusal given to many people one reason. Mail that went, or was never tried, has none.
+    """
+    rows = session.execute(
+        select(Mail.status, Mail.last_error, func.count())
+        .where(Mail.status.in_(("pending", "failed")), Mail.last_error.is_not(None), Mail.last_error != "")
+        .group_by(Mail.status, Mail.last_error)
+    )
+    counts: Counter[tuple[str, str]] = Counter()
+    for status, error, count in rows:
+        counts[status, mask_addresses(error)] += count
+    return [
+        {"status": status, "reason": reason, "count": count}
+        for (status, reason), count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    ]
 
 
 def waiting_for_retry(session: Session) -> tuple[int, str | None]:
@@ -76,4 +101,4 @@ def waiting_for_retry(session: Session) -> tuple[int, str | None]:
     waiting = select(Mail).where(Mail.status == "pending", Mail.attempts > 0)
     count = session.scalar(select(func.count()).select_from(waiting.subquery())) or 0
     latest = session.scalars(waiting.order_by(Mail.id.desc()).limit(1)).first()
-    return count, latest.last_error if latest else None
+    return count, mask_addresses(latest.last_error or "") if latest else None
