@@ -41,6 +41,8 @@ _DATELINE_AFTER = re.compile(r"\s*(?:更新|发布|公布|印发|发文)")
 # Worked examples (举例:5月22日前预约…) and guesses (预计将在2024年2-3月发放, 往年…) describe no
 # real window.
 _EXAMPLE = re.compile(r"^\s*(?:举例|例如|比如|如:)|预计|估计|往年|一般在")
+# A lone date that names an exam (参加5月24日(上半年)考试的考生报名): the exam day, not a window.
+_EXAM_AFTER = re.compile(r"\s*(?:\([^()]{0,6}\))?\s*(?:的)?\s*(?:考试|举行|开考|笔试|机考)")
 # Words after a date that make it an eligibility cut-off (…以后取得证书), not a window.
 _ELIGIBILITY_AFTER = re.compile(r"[^，,。;]{0,6}?(?:取得|获得|考取|考试合格|合格|通过)")
 _END_BEFORE = re.compile(r"(?:截止|截至|至|到|止|不晚于|最迟)(?:时间|日期)?\s*(?:为|是|:)?\s*(?:于)?\s*$")
@@ -192,6 +194,8 @@ class WindowReader(Notes):
         after = norm[group.span_end : next_start]
         if _ELIGIBILITY_AFTER.match(after) or _DATELINE_AFTER.match(after):
             return []
+        if group.last is None and group.end_time is None and _EXAM_AFTER.match(after):
+            return []
         labels = column or self._label(sentence, group, previous_end, next_start)
         if not labels or None in labels:
             return []
@@ -290,4 +294,26 @@ def _refined(windows: list[Window]) -> list[Window]:
                 result[index] = Window(window.label, window.start, deadline.end, window.evidence)
                 result.remove(deadline)
                 break
-    return result
+    return _most_precise(result)
+
+
+def _day(value: date | datetime | None) -> date | None:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _most_precise(windows: list[Window]) -> list[Window]:
+    """The same window stated twice, once with times (报名时间:9月3日至24日 … 9月24日11:00截止),
+    is one window: the reading with more times stays."""
+
+    def precision(window: Window) -> int:
+        return isinstance(window.start, datetime) + isinstance(window.end, datetime)
+
+    kept: list[Window] = []
+    for window in windows:
+        key = (window.label, _day(window.start), _day(window.end))
+        twin = next((i for i, k in enumerate(kept) if (k.label, _day(k.start), _day(k.end)) == key), None)
+        if twin is None:
+            kept.append(window)
+        elif precision(window) > precision(kept[twin]):
+            kept[twin] = window
+    return kept

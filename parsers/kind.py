@@ -63,7 +63,7 @@ _WINDOW_KINDS = (
     ("certificate_collection", ("领取", "邮寄申请")),
     ("registration", ("登记",)),
     ("exam_signup", ("报名", "缴费", "资格审核", "现场确认", "准考证打印", "电子发票打印", "退费申请")),
-    ("results", ("成绩查询", "成绩复核")),
+    ("results", ("成绩查询", "成绩复查")),
 )
 
 

@@ -45,6 +45,7 @@ _SIGNATURE_DATE = re.compile(
     r"^\s*(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})\s*$|"
     rf"^\s*(?P<y>[{YEAR_CHARS}]{{4}})\s*年\s*(?P<m>[{SMALL_CHARS}]{{1,3}})\s*月\s*(?P<d>[{SMALL_CHARS}]{{1,3}})\s*日\s*$"
 )
+_NOTICE_TITLE = re.compile(r"(?:通知|公告|通告|提示|简章|须知|公示)[^\w]{0,3}$")
 _DEFAULT_FEE_ITEM = {"registration": "登记费", "late_registration": "登记费", "exam_signup": "考试费"}
 
 
@@ -211,6 +212,12 @@ def _parse(
     if kind not in ("registration", "late_registration", "certificate_collection"):
         eligible = []
     sessions = _sessions(notes, kind, title, sentences, eligible)
+    if kind in ("certificate_collection", "results") and not (
+        windows or sessions or _NOTICE_TITLE.search(norm_title)
+    ):
+        # A collection or results notice names its session or a window, or at least calls itself a
+        # notice (历年证书…的温馨提示); a text with none of these explains how things work in general.
+        kind, eligible = "other", []
     fees = _guarded(notes, "fees", lambda: fee_reader.read(sentences))
     for reader in (window_reader, eligible_reader, fee_reader):
         notes.warnings += reader.warnings
