@@ -44,10 +44,14 @@ _EXAMPLE = re.compile(r"^\s*(?:举例|例如|比如|如:)|预计|估计|往年|�
 # A lone date that names an exam (参加5月24日(上半年)考试的考生报名): the exam day, not a window.
 _EXAM_AFTER = re.compile(r"\s*(?:\([^()]{0,6}\))?\s*(?:的)?\s*(?:考试|举行|开考|笔试|机考)")
 # Words after a date that make it an eligibility cut-off (…以后取得证书), not a window.
-_ELIGIBILITY_AFTER = re.compile(r"[^，,。;]{0,6}?(?:取得|获得|考取|考试合格|合格|通过)")
+_ELIGIBILITY_AFTER = re.compile(
+    r"[^，,。;]{0,6}?(?:取得|获得|考取|考试合格|合格|通过(?!EMS|邮|快递|网|线上|微信|短信|电话|现场))"
+)
 _END_BEFORE = re.compile(r"(?:截止|截至|至|到|止|不晚于|最迟)(?:时间|日期)?\s*(?:为|是|:)?\s*(?:于)?\s*$")
 _END_AFTER = re.compile(r"\s*(?:前|之前|以前|截止|为止|止|结束)")
 _START_AFTER = re.compile(r"\s*(?:起|开始|以后|之后|后|开放|开通|开启)")
+# 2024年1月2日起至半年内: the start is a date, the end only relative (no window end).
+_OPEN_END = re.compile(r"\s*起\s*(?:至|到)\s*(?![\s\d一二三四五六七八九十〇])")
 # A separator after a lone date: the range's end was lost (a damaged re-post), so no window.
 _DANGLING = re.compile(r"\s*(?:起|开始)?\s*(?:至|到|-{1,2}|~)")
 _TODAY_BEFORE = re.compile(r"(?:即日|发布之日|印发之日)起\s*(?:至|到|-{1,2}|~)?\s*$")
@@ -232,6 +236,8 @@ class WindowReader(Notes):
                     or (not before.strip() and _DEADLINE_HEADING.search(sentence.heading))
                 ):
                     return None, start
+                if _OPEN_END.match(after):
+                    return start, None
                 if _DANGLING.match(after):
                     self.warn(WarningCode.DROPPED, "range without a readable end, dropped", sentence.raw)
                     return None
