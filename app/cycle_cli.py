@@ -133,9 +133,13 @@ def _print_summary(result: CycleResult, options: CycleOptions) -> None:
 
 
 def cmd_serve(args, config: Settings) -> int:
-    from web import serve
+    from web import CannotListen, serve
 
-    serve(config.web, open_store(config.database_url), args.host, args.port)
+    try:
+        serve(config.web, open_store(config.database_url), args.host, args.port)
+    except CannotListen as exc:  # a taken port is a bad argument (2), not "lock held" (3)
+        print(f"ruankao-watch serve: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
     return EXIT_OK
 
 

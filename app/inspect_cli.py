@@ -96,21 +96,9 @@ def cmd_status(args, config: Settings) -> int:
     if args.json:
         _print_json(report)
         return EXIT_OK
-    print("last runs:")
-    for run in report["runs"]:
-        print(
-            f"  #{run['id']} {run['command']} {run['started_at']} {run['status']} {len(run['errors'])} problem(s)"
-        )
-    print("sources:")
-    for src in report["sources"]:
-        state = "ok" if src["healthy"] else "FAILING since " + str(src["failing_since"])
-        print(
-            f"  {src['source']}: {state}; last success {src['last_success_at']}; items {src['last_item_count']}"
-        )
-        for problem in src["problems"]:
-            print(f"    - {problem}")
-    print("outbox: " + ", ".join(f"{k} {v}" for k, v in report["outbox"].items()))
-    print("subscribers: " + ", ".join(f"{k} {v}" for k, v in report["subscribers"].items()))
+    from app.status_cli import status_lines
+
+    print("\n".join(status_lines(report)))
     return EXIT_OK
 
 

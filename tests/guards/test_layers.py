@@ -1,4 +1,4 @@
-"""The package arrows and the size limits, read from the source, so the architecture cannot drift silently.
+"""The package arrows and the size limits (400 lines a module, 80 a function), read from the source, so the architecture cannot drift silently.
 
 ``ALLOWED`` is the table in the README's architecture section: a package may import itself,
 the standard library, third-party packages, and the project packages its row names. Imports
@@ -81,3 +81,31 @@ def test_the_readme_shows_the_same_table():
     for package, allowed in ALLOWED.items():
         row = f"| `{package}` | {', '.join(f'`{p}`' for p in sorted(allowed)) or '—'} |"
         assert row in readme, f"README's architecture table lacks the row {row}"
+
+
+MAX_MODULE_LINES = 400
+MAX_FUNCTION_LINES = 80
+
+
+def production_files() -> list[Path]:
+    return [path for package in ALLOWED for path in modules(package)]
+
+
+def test_no_module_is_longer_than_the_limit():
+    long = {}
+    for path in production_files():
+        lines = path.read_text(encoding="utf-8").count("\n")
+        if lines > MAX_MODULE_LINES:
+            long[str(path.relative_to(ROOT))] = lines
+    assert not long, f"modules over {MAX_MODULE_LINES} lines (split by what each part owns): {long}"
+
+
+def test_no_function_is_longer_than_the_limit():
+    long = {}
+    for path in production_files():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = node.end_lineno - node.lineno + 1
+                if length > MAX_FUNCTION_LINES:
+                    long[f"{path.relative_to(ROOT)}:{node.name}"] = length
+    assert not long, f"functions over {MAX_FUNCTION_LINES} lines: {long}"
