@@ -29,6 +29,7 @@ SAMPLE_SUBSCRIBERS = (
 
 def add_sample_subscribers(config: Settings, today: date) -> None:
     from app.wiring import utcnow
+    from core.vocab import SubscriberStatus
     from store.db import make_engine, make_sessionmaker, upgrade
     from store.subscribers import CertificateData, SubscriberData, upsert_subscriber
 
@@ -37,7 +38,7 @@ def add_sample_subscribers(config: Settings, today: date) -> None:
     with make_sessionmaker(engine).begin() as session:
         for email, name, region, qualification, level, obtained in SAMPLE_SUBSCRIBERS:
             data = SubscriberData(email, region, (CertificateData(qualification, level, obtained),), name)
-            upsert_subscriber(session, data.validated(today), status="active", now=utcnow())
+            upsert_subscriber(session, data.validated(today), status=SubscriberStatus.ACTIVE, now=utcnow())
     engine.dispose()
 
 

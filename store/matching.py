@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from core.places import cities_with_own_office
 from core.sessions import REGISTRATION_YEARS, shift_years
-from core.vocab import CERTIFICATE_KINDS
+from core.vocab import CERTIFICATE_KINDS, SubscriberStatus
 from store.models import (
     Alert,
     Certificate,
@@ -235,7 +235,7 @@ def in_range(notice: OpenNotice, rng: EligibleSpan):
     return and_(overlaps, due)
 
 
-def concerned(notice: OpenNotice, columns=None, statuses: tuple[str, ...] = ("active",)):
+def concerned(notice: OpenNotice, columns=None, statuses: tuple[str, ...] = (SubscriberStatus.ACTIVE,)):
     """SQL: who ``notice`` concerns, one row per subscriber; None when it can name nobody.
 
     The one statement of the rule (docs/matching.md), for matching (``store.notice_alerts``

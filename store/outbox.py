@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
-from core.vocab import MailPurpose
+from core.vocab import MailPurpose, MailStatus, SubscriberStatus
 from store.models import Alert, Mail, SourceState, Subscriber
 from store.outgoing import OutgoingMail, aware, load_mails
 
@@ -65,7 +65,7 @@ def enqueue_mail(
         recipient=recipient,
         purpose=purpose,
         detail=detail or {},
-        status="pending",
+        status=MailStatus.PENDING,
         attempts=0,
         next_attempt_at=now,
         message_id=new_message_id(purpose, domain),
@@ -104,7 +104,7 @@ def bundle_alerts_into_mails(session: Session, *, now: datetime, domain: str) ->
             "subscriber_id": subscriber_id,
             "recipient": emails[subscriber_id],
             "purpose": "alert",
-            "status": "pending",
+            "status": MailStatus.PENDING,
             "attempts": 0,
             "next_attempt_at": now,
             "message_id": new_message_id("alert", domain),
@@ -127,8 +127,8 @@ def bundle_alerts_into_mails(session: Session, *, now: datetime, domain: str) ->
 
 def _due(now: datetime):
     return or_(
-        (Mail.status == "pending") & (Mail.next_attempt_at <= now),
-        (Mail.status == "sending") & (Mail.lease_until < now),
+        (Mail.status == MailStatus.PENDING) & (Mail.next_attempt_at <= now),
+        (Mail.status == MailStatus.SENDING) & (Mail.lease_until < now),
     )
 
 
@@ -138,8 +138,8 @@ def _hourly_allowance(session: Session, now: datetime, per_hour: int) -> int:
         session.execute(_CAP_LOCK)  # held to the end of the claim's transaction
     used = session.scalar(
         select(func.count(Mail.id)).where(
-            ((Mail.status == "sent") & (Mail.sent_at >= now - timedelta(hours=1)))
-            | (Mail.status == "sending")
+            ((Mail.status == MailStatus.SENT) & (Mail.sent_at >= now - timedelta(hours=1)))
+            | (Mail.status == MailStatus.SENDING)
         )
     )
     return per_hour - (used or 0)
@@ -172,7 +172,10 @@ def claim_mails(
     else:
         query = query.where(
             Mail.id == mail_id,
-            or_(Mail.status == "pending", (Mail.status == "sending") & (Mail.lease_until < now)),
+            or_(
+                Mail.status == MailStatus.PENDING,
+                (Mail.status == MailStatus.SENDING) & (Mail.lease_until < now),
+            ),
         )
     if _is_postgres(session):
         query = query.with_for_update(skip_locked=True)
@@ -182,14 +185,18 @@ def claim_mails(
     session.execute(
         update(Mail)
         .where(Mail.id.in_(ids))
-        .values(status="sending", lease_until=now + lease, claimed_by=holder)
+        .values(status=MailStatus.SENDING, lease_until=now + lease, claimed_by=holder)
     )
     return load_mails(session, ids)
 
 
 def claim_holders(session: Session) -> list[int]:
     """The senders that hold claims right now (to be checked for life by ``store.locks.dead_holders``)."""
-    query = select(Mail.claimed_by).where(Mail.status == "sending", Mail.claimed_by.is_not(None)).distinct()
+    query = (
+        select(Mail.claimed_by)
+        .where(Mail.status == MailStatus.SENDING, Mail.claimed_by.is_not(None))
+        .distinct()
+    )
     return list(session.scalars(query))
 
 
@@ -199,14 +206,18 @@ def release_claims(session: Session, holders: list[int], *, now: datetime) -> in
         return 0
     return session.execute(
         update(Mail)
-        .where(Mail.status == "sending", Mail.claimed_by.in_(holders))
-        .values(status="pending", claimed_by=None, lease_until=None, next_attempt_at=now)
+        .where(Mail.status == MailStatus.SENDING, Mail.claimed_by.in_(holders))
+        .values(status=MailStatus.PENDING, claimed_by=None, lease_until=None, next_attempt_at=now)
     ).rowcount
 
 
 def pending_mails(session: Session, *, now: datetime) -> list[OutgoingMail]:
     """Pending mails due by ``now``, oldest first, without claiming (``run --dry-run`` writes them out)."""
-    query = select(Mail.id).where(Mail.status == "pending", Mail.next_attempt_at <= now).order_by(Mail.id)
+    query = (
+        select(Mail.id)
+        .where(Mail.status == MailStatus.PENDING, Mail.next_attempt_at <= now)
+        .order_by(Mail.id)
+    )
     return load_mails(session, list(session.scalars(query)))
 
 
@@ -249,7 +260,7 @@ class _Claimed:
 def _claimed(session: Session, holder: int, ids: list[int]) -> dict[int, _Claimed]:
     """Those of ``ids`` still claimed by ``holder``: the others were taken over and are not ours to write."""
     query = select(Mail.id, Mail.created_at, Mail.attempts, Mail.lost_after_data).where(
-        Mail.id.in_(ids), Mail.status == "sending", Mail.claimed_by == holder
+        Mail.id.in_(ids), Mail.status == MailStatus.SENDING, Mail.claimed_by == holder
     )
     return {
         row.id: _Claimed(aware(row.created_at), row.attempts, row.lost_after_data)
@@ -266,7 +277,10 @@ def _new_state(
     attempts = row.attempts + 1 if tried else row.attempts
     values: dict = {"attempts": attempts, "last_error": error, "lease_until": None, "claimed_by": None}
     if outcome.result in ("failed", "blocked"):
-        return ("skipped" if outcome.result == "blocked" else "failed"), {**values, "status": "failed"}
+        return ("skipped" if outcome.result == "blocked" else "failed"), {
+            **values,
+            "status": MailStatus.FAILED,
+        }
     too_old = now - row.created_at >= give_up_after
     lost = row.lost_after_data + (outcome.result == "unknown")
     if too_old or lost >= MAX_LOST_AFTER_DATA:
@@ -275,14 +289,23 @@ def _new_state(
             if too_old
             else f"connection lost after DATA {lost} times (it may have arrived)"
         )
-        return "failed", {**values, "status": "failed", "last_error": f"gave up: {why}; last error: {error}"}
+        return "failed", {
+            **values,
+            "status": MailStatus.FAILED,
+            "last_error": f"gave up: {why}; last error: {error}",
+        }
     if outcome.result == "unknown":
         wait, count = LOST_WAIT, "unknown"
     elif outcome.result == "release":
         wait, count = timedelta(0), "released"
     else:
         wait, count = backoff(attempts), "retried"
-    return count, {**values, "status": "pending", "next_attempt_at": now + wait, "lost_after_data": lost}
+    return count, {
+        **values,
+        "status": MailStatus.PENDING,
+        "next_attempt_at": now + wait,
+        "lost_after_data": lost,
+    }
 
 
 def empty_counts() -> dict[str, int]:
@@ -308,7 +331,7 @@ def record_outcomes(
             update(Mail)
             .where(Mail.id.in_(sent))
             .values(
-                status="sent",
+                status=MailStatus.SENT,
                 sent_at=now,
                 attempts=Mail.attempts + 1,
                 lease_until=None,
@@ -340,9 +363,9 @@ def _count_bounce(session: Session, mail_id: int) -> None:
         .where(
             Subscriber.id == subscriber_id,
             Subscriber.hard_bounces >= BOUNCE_LIMIT,
-            Subscriber.status == "active",
+            Subscriber.status == SubscriberStatus.ACTIVE,
         )
-        .values(status="bouncing")
+        .values(status=SubscriberStatus.BOUNCING)
     )
 
 

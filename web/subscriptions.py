@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from alerts.send import send_mail_now
 from alerts.tokens import epoch_day, make_token, read_token
 from core.config import WebSettings
+from core.vocab import SubscriberStatus
 from feeds.private import feed_token
 from feeds.publish import private_url
 from store.models import Subscriber
@@ -58,8 +59,8 @@ def request_subscription(
     """
     subscriber = find_subscriber(session, data.email)
     if subscriber is None:
-        subscriber = upsert_subscriber(session, data, status="pending", now=now).subscriber
-    elif subscriber.status in ("unsubscribed", "bouncing"):
+        subscriber = upsert_subscriber(session, data, status=SubscriberStatus.PENDING, now=now).subscriber
+    elif subscriber.status in (SubscriberStatus.UNSUBSCRIBED, SubscriberStatus.BOUNCING):
         reopen(session, subscriber, data)
     return queue_confirmation(session, subscriber, config=config, now=now)
 
@@ -73,11 +74,13 @@ def add_subscriber(
     unsubscribed one stays unsubscribed whatever the file says. Without it the person gets the
     same confirmation mail the web form sends: importing a list must not bypass double opt-in.
     """
-    result = upsert_subscriber(session, data, status="active" if confirmed else "pending", now=now)
+    result = upsert_subscriber(
+        session, data, status=SubscriberStatus.ACTIVE if confirmed else SubscriberStatus.PENDING, now=now
+    )
     subscriber = result.subscriber
     if confirmed:
         activate(subscriber, now)
-    if subscriber.status != "pending":
+    if subscriber.status != SubscriberStatus.PENDING:
         return result.created, False
     return result.created, queue_confirmation(session, subscriber, config=config, now=now) is not None
 
@@ -90,7 +93,7 @@ def queue_confirmation(
     An active subscriber gets it too: its link shows "already confirmed" and their
     manage link, which is how someone who lost their mails gets back in.
     """
-    if subscriber.status not in ("pending", "active"):
+    if subscriber.status not in (SubscriberStatus.PENDING, SubscriberStatus.ACTIVE):
         return None
     sent = subscriber.confirmation_sent_at
     if sent is not None and now - _aware(sent) < CONFIRM_COOLDOWN:
