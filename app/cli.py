@@ -20,7 +20,6 @@ from typing import TextIO
 from app import cycle_cli, inspect_cli, subscribers_cli
 from app.logs import setup_logging
 from app.wiring import EXIT_CONFIG, EXIT_OK
-from core.config import ConfigError, load_config
 from core.text import strip_unsafe
 
 
@@ -74,6 +73,10 @@ def main(argv: list[str] | None = None) -> int:
 def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     setup_logging(args.log_level, args.log_format)
+    if args.func is inspect_cli.cmd_parse:  # reads files only: no configuration, and a fast start
+        return args.func(args, None)
+    from core.config import ConfigError, load_config
+
     try:
         return args.func(args, load_config(args.config))
     except ConfigError as exc:

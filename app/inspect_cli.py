@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.wiring import EXIT_OK, EXIT_PARTIAL, iso_date, open_store
-from core.config import ConfigError
 
 if TYPE_CHECKING:
     from core.config import Settings
@@ -109,6 +108,7 @@ def cmd_config(args, config: Settings) -> int:
     the shipped list, a weak ``secret`` is warned about, and ``--connect`` opens the database
     and greets the relay, so a typo in a password shows before the 3 a.m. run.
     """
+    from core.config import ConfigError
     from crawler.sources import load_sources
 
     try:

@@ -11,8 +11,6 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from core.config import ConfigError, mask_password
-
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
@@ -56,6 +54,7 @@ def upgrade_store(database_url: str) -> None:
     """Create or upgrade the schema; a database that cannot be opened is a ``database_url`` error."""
     from sqlalchemy.exc import ArgumentError, OperationalError
 
+    from core.config import ConfigError, mask_password
     from store.db import upgrade
 
     try:
