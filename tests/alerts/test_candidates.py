@@ -52,7 +52,10 @@ def test_a_candidate_gets_the_signup_notice_of_their_region_and_no_registration_
     assert send_outbox(sessions, config, now_fn=lambda: NOW)["sent"] == 2
     [mail] = [r for r in smtp.handler.received if r.rcpt_tos == ["candidate@example.com"]]
     text = mail.message.get_body(("plain",)).get_content()
-    assert SIGNUP in text and "这是天津的通知" in text
+    assert (
+        SIGNUP in text
+        and "这是天津的通知，您登记的地区是天津市红桥区。本通知涉及2026年上半年的考试。" in text
+    )
     assert "证书登记" not in str(mail.message["Subject"])
 
 
