@@ -286,9 +286,9 @@ def concerned(notice: OpenNotice, columns=None, statuses: tuple[str, ...] = ("ac
     inserts its rows as alerts) and for private feeds (``store.feed_queries`` asks it about
     one subscriber): the topic, the region (dropped when unsure), for sign-up and results
     notices the exams the subscriber chose (any, when they chose none or the notice names
-    none), and for certificate notices a certificate in an eligible range (``in_range``; every holder when the ranges
-    are unsure; late registration only for holders who have not registered since the notice
-    came out). ``columns(subscriber_id, certificate_id)`` picks what is selected (default
+    none), and for certificate notices a certificate in an eligible range (``in_range``;
+    every holder when the ranges are unsure; late registration only for holders who have
+    not registered since the notice came out). ``columns(subscriber_id, certificate_id)`` picks what is selected (default
     both; the certificate is the lowest-numbered eligible one, None for other kinds).
     """
     columns = columns or (lambda subscriber_id, certificate_id: [subscriber_id, certificate_id])
