@@ -13,8 +13,7 @@ from datetime import date
 from core.sessions import session_bounds
 from core.vocab import CANDIDATE_KINDS, CERTIFICATE_KINDS, AlertKind, NoticeKind, Topic
 from core.wording import eligible_line, session_label
-
-RESULTS_FRESH_DAYS = 30  # as store.matching: a window-less results notice is news this long
+from store.matching import RESULTS_FRESH_DAYS
 
 
 @dataclass(frozen=True)
