@@ -12,14 +12,11 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.times import beijing_iso
 from store.outbox import enqueue_mail, sources_to_report
 
 if TYPE_CHECKING:
     from app.config import Config
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
 
 
 def queue_health_mails(sessions: sessionmaker[Session], config: Config, now: datetime) -> int:
@@ -37,8 +34,8 @@ def queue_health_mails(sessions: sessionmaker[Session], config: Config, now: dat
                 detail={
                     "source_id": state.source_id,
                     "problems": [str(p) for p in state.problems or []],
-                    "failing_since": _iso(state.failing_since),
-                    "last_success_at": _iso(state.last_success_at),
+                    "failing_since": beijing_iso(state.failing_since),
+                    "last_success_at": beijing_iso(state.last_success_at),
                 },
                 now=now,
                 domain=config.mail_domain,
