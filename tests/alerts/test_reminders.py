@@ -165,8 +165,8 @@ def test_the_admin_mail_says_its_times_in_beijing_time(sessions, config, smtp):
                 last_success_at=datetime(2026, 2, 28, 17, 5, tzinfo=UTC),
             )
         )
-    assert queue_health_mails(sessions, config, NOW) == 1
-    assert send_outbox(sessions, config, now_fn=lambda: NOW)["sent"] == 1
+    assert queue_health_mails(sessions, config.alerting, NOW) == 1
+    assert send_outbox(sessions, config.mail, now_fn=lambda: NOW)["sent"] == 1
     message = smtp.handler.received[0].message
     for body in (message.get_body(("plain",)), message.get_body(("html",))):
         text = body.get_content()
