@@ -1,5 +1,9 @@
 """Operator mail: one message per source that stopped working, sent once until it recovers.
 
+Push channels of the operator are reported the same way once they have failed for
+``CHANNEL_FAILING_FOR`` (a day): a chat service down for an hour is not news, a key
+revoked a week ago is.
+
 The crawler records each source's health (``SourceState``); this turns a newly unhealthy
 source into an outbox mail to ``admin_email`` and remembers that it did, so a source
 that stays broken for a week is one mail, not one per run.
@@ -7,15 +11,19 @@ that stays broken for a week is one mail, not one per run.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from store.outbox import enqueue_mail, sources_to_report
+from store.push_outbox import channels_to_report, mark_reported
 
 if TYPE_CHECKING:
     from app.config import Config
+
+
+CHANNEL_FAILING_FOR = timedelta(days=1)
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -23,7 +31,10 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def queue_health_mails(sessions: sessionmaker[Session], config: Config, now: datetime) -> int:
-    """Queue one admin mail per newly unhealthy source; returns how many. Nothing without ``admin_email``."""
+    """Queue one admin mail per newly unhealthy source or long-failing channel; returns how many.
+
+    Nothing without ``admin_email``.
+    """
     if not config.admin_email:
         return 0
     with sessions.begin() as session:
@@ -44,4 +55,21 @@ def queue_health_mails(sessions: sessionmaker[Session], config: Config, now: dat
                 domain=config.mail_domain,
             )
             state.admin_alerted_at = now
-    return len(sources)
+        channels = channels_to_report(session, now=now, failing_for=CHANNEL_FAILING_FOR)
+        for channel in channels:
+            enqueue_mail(
+                session,
+                recipient=config.admin_email,
+                purpose="admin",
+                subscriber_id=None,
+                detail={
+                    "channel": channel.label,
+                    "problems": [channel.last_error or ""],
+                    "failing_since": _iso(channel.failing_since),
+                    "last_success_at": _iso(channel.last_success_at),
+                },
+                now=now,
+                domain=config.mail_domain,
+            )
+        mark_reported(session, [c.key for c in channels], now)
+    return len(sources) + len(channels)

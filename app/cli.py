@@ -137,7 +137,9 @@ def cmd_alert(args, config: Config) -> int:
 def cmd_send(args, config: Config) -> int:
     result = _one_step("send", args, config)
     print(f"send: {json.dumps(result.counts['send'], ensure_ascii=False)}")
-    return _report(result)
+    pushed = _one_step("push", args, config)
+    print(f"push: {json.dumps(pushed.counts.get('push', {}), ensure_ascii=False)}")
+    return _report(CycleResult(problems=result.problems + pushed.problems))
 
 
 def cmd_feeds(args, config: Config) -> int:
@@ -299,6 +301,14 @@ def cmd_status(args, config: Config) -> int:
         for problem in src["problems"]:
             print(f"    - {problem}")
     print("outbox: " + ", ".join(f"{k} {v}" for k, v in report["outbox"].items()))
+    print("push outbox: " + ", ".join(f"{k} {v}" for k, v in report["push"]["outbox"].items()))
+    for channel in report["push"]["channels"]:
+        state = (
+            "ok"
+            if channel["healthy"]
+            else f"FAILING since {channel['failing_since']}: {channel['last_error']}"
+        )
+        print(f"  {channel['label']}: {state}; last success {channel['last_success_at']}")
     print("subscribers: " + ", ".join(f"{k} {v}" for k, v in report["subscribers"].items()))
     return EXIT_OK
 

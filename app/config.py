@@ -7,6 +7,7 @@ job that fails at 3 a.m. on a typo should say which line to fix.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -49,6 +50,8 @@ class Config:
     feed_limit: int = 50
     expiry_reminder_days: list[int] = field(default_factory=lambda: [180, 30])  # before registration lapses
     sources: list[dict] = field(default_factory=list)  # overrides of the shipped source list
+    # Push channels of the operator ([[channels]]: url, and optional name, regions, kinds, reminder_days).
+    channels: list[dict] = field(default_factory=list)
 
     @property
     def mail_domain(self) -> str:
@@ -65,6 +68,10 @@ class Config:
                 value = "***" if value else ""
             elif f.name in ("smtp_url", "database_url"):
                 value = _mask_password(value)
+            elif f.name == "channels" and value:
+                from alerts.push_services import mask_url
+
+                value = [{**table, "url": mask_url(table["url"])} for table in value]
             out[f.name] = value
         return out
 
@@ -113,6 +120,8 @@ def _coerce(name: str, value: object, target: object) -> object:
     if isinstance(target, list):
         if name == "expiry_reminder_days":
             return _day_list(name, value)
+        if name == "channels":
+            return _channels(value)
         if not isinstance(value, list):
             raise ConfigError(f"{name}: expected a list of tables ([[sources]] in TOML)")
         return value
@@ -133,6 +142,59 @@ def _day_list(name: str, value: object) -> list[int]:
     if any(d < 1 or d > 1095 for d in days):
         raise ConfigError(f"{name}: each value must be between 1 and 1095 days")
     return days
+
+
+CHANNEL_KEYS = ("url", "name", "regions", "kinds", "reminder_days")
+
+
+def _channel(key: str, table: dict) -> dict:
+    """One ``[[channels]]`` table checked and normalised; errors name ``channels[i].<key>``, never the URL's key."""
+    from alerts.push_services import mask_url, plugin
+    from core.places import office_region
+    from core.vocab import NoticeKind
+
+    unknown = sorted(set(table) - set(CHANNEL_KEYS))
+    if unknown:
+        raise ConfigError(f"{key}: unknown key(s): {', '.join(unknown)} (known: {', '.join(CHANNEL_KEYS)})")
+    url = table.get("url")
+    if not isinstance(url, str) or "://" not in url:
+        raise ConfigError(f"{key}.url: expected an Apprise URL such as wecombot://KEY")
+    if plugin(url.strip()) is None:
+        raise ConfigError(
+            f"{key}.url: Apprise cannot read {mask_url(url)} (see its documentation for the form)"
+        )
+    name = table.get("name", "")
+    if not isinstance(name, str) or (name and not re.fullmatch(r"[A-Za-z0-9_-]{1,40}", name)):
+        raise ConfigError(f"{key}.name: letters, digits, - and _ only (at most 40), got {name!r}")
+    regions = table.get("regions", [])
+    if not isinstance(regions, list) or not all(isinstance(r, str) for r in regions):
+        raise ConfigError(f'{key}.regions: expected a list of places, e.g. ["天津"]')
+    places = [office_region(r) for r in regions]
+    if None in places:
+        bad = regions[places.index(None)]
+        raise ConfigError(f"{key}.regions: unknown place {bad!r} (a province or city, e.g. 天津, 广东, 深圳)")
+    kinds = table.get("kinds", [])
+    if not isinstance(kinds, list) or any(k not in NoticeKind.values() for k in kinds):
+        raise ConfigError(f"{key}.kinds: expected a list of {', '.join(NoticeKind.values())}, got {kinds!r}")
+    days = table.get("reminder_days", 3)
+    if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= 60:
+        raise ConfigError(f"{key}.reminder_days: a whole number of days from 0 to 60, got {days!r}")
+    return {"url": url.strip(), "name": name, "regions": places, "kinds": kinds, "reminder_days": days}
+
+
+def _channels(value: object) -> list[dict]:
+    """``[[channels]]``: each table checked; two channels may not share a name or a URL."""
+    if not isinstance(value, list) or not all(isinstance(t, dict) for t in value):
+        raise ConfigError("channels: expected a list of tables ([[channels]] in TOML)")
+    channels = [_channel(f"channels[{i}]", table) for i, table in enumerate(value)]
+    seen: dict[str, int] = {}
+    for i, channel in enumerate(channels):
+        for ident in (f"name:{channel['name']}" if channel["name"] else "", f"url:{channel['url']}"):
+            if ident and ident in seen:
+                what = "name" if ident.startswith("name:") else "url"
+                raise ConfigError(f"channels[{i}].{what}: the same as channels[{seen[ident]}].{what}")
+            seen.setdefault(ident, i)
+    return channels
 
 
 def _validate(config: Config) -> Config:
@@ -189,7 +251,7 @@ def load_config(path: str | os.PathLike | None = None, environ: dict[str, str] |
         raise ConfigError(f"{file}: unknown key(s): {', '.join(unknown)}")
     for name in known:
         env_value = environ.get(ENV_PREFIX + name.upper())
-        if env_value is not None and name != "sources":
+        if env_value is not None and name not in ("sources", "channels"):
             values[name] = env_value
     changes = {name: _coerce(name, value, getattr(config, name)) for name, value in values.items()}
     return _validate(replace(config, **changes))

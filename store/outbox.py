@@ -125,10 +125,10 @@ def bundle_alerts_into_mails(session: Session, *, now: datetime, domain: str) ->
     return len(mail_ids)
 
 
-def _due(now: datetime):
+def _due(now: datetime, model=Mail):
     return or_(
-        (Mail.status == "pending") & (Mail.next_attempt_at <= now),
-        (Mail.status == "sending") & (Mail.lease_until < now),
+        (model.status == "pending") & (model.next_attempt_at <= now),
+        (model.status == "sending") & (model.lease_until < now),
     )
 
 
@@ -164,42 +164,66 @@ def claim_mails(
     """
     if per_hour is not None:
         limit = min(limit, _hourly_allowance(session, now, per_hour))
+    ids = claim_ids(session, Mail, now=now, lease=lease, limit=limit, holder=holder, row_id=mail_id)
+    return load_mails(session, ids)
+
+
+def claim_ids(
+    session: Session,
+    model,
+    *,
+    now: datetime,
+    lease: timedelta,
+    limit: int,
+    holder: int,
+    row_id: int | None,
+    where: tuple = (),
+) -> list[int]:
+    """Claim up to ``limit`` due rows of an outbox table (``Mail`` or ``Push``) for ``holder``; their ids.
+
+    Due: pending and its next attempt has come, or ``sending`` with an expired lease;
+    ``row_id`` names one row instead, if it is neither sent nor failed; ``where`` narrows
+    further. Claimed rows are
+    ``sending`` until ``now + lease``; rows another sender holds locked are skipped
+    (PostgreSQL). The caller commits before it delivers anything.
+    """
     if limit <= 0:
         return []
-    query = select(Mail.id).order_by(Mail.next_attempt_at, Mail.id).limit(limit)
-    if mail_id is None:
-        query = query.where(_due(now))
+    query = select(model.id).where(*where).order_by(model.next_attempt_at, model.id).limit(limit)
+    if row_id is None:
+        query = query.where(_due(now, model))
     else:
         query = query.where(
-            Mail.id == mail_id,
-            or_(Mail.status == "pending", (Mail.status == "sending") & (Mail.lease_until < now)),
+            model.id == row_id,
+            or_(model.status == "pending", (model.status == "sending") & (model.lease_until < now)),
         )
     if _is_postgres(session):
         query = query.with_for_update(skip_locked=True)
     ids = list(session.scalars(query))
-    if not ids:
-        return []
-    session.execute(
-        update(Mail)
-        .where(Mail.id.in_(ids))
-        .values(status="sending", lease_until=now + lease, claimed_by=holder)
-    )
-    return load_mails(session, ids)
+    if ids:
+        session.execute(
+            update(model)
+            .where(model.id.in_(ids))
+            .values(status="sending", lease_until=now + lease, claimed_by=holder)
+        )
+    return ids
 
 
-def claim_holders(session: Session) -> list[int]:
+def claim_holders(session: Session, model=Mail) -> list[int]:
     """The senders that hold claims right now (to be checked for life by ``store.locks.dead_holders``)."""
-    query = select(Mail.claimed_by).where(Mail.status == "sending", Mail.claimed_by.is_not(None)).distinct()
+    query = (
+        select(model.claimed_by).where(model.status == "sending", model.claimed_by.is_not(None)).distinct()
+    )
     return list(session.scalars(query))
 
 
-def release_claims(session: Session, holders: list[int], *, now: datetime) -> int:
+def release_claims(session: Session, holders: list[int], *, now: datetime, model=Mail) -> int:
     """Put the claims of ``holders`` (dead senders) back in the queue, due now; returns how many."""
     if not holders:
         return 0
     return session.execute(
-        update(Mail)
-        .where(Mail.status == "sending", Mail.claimed_by.in_(holders))
+        update(model)
+        .where(model.status == "sending", model.claimed_by.in_(holders))
         .values(status="pending", claimed_by=None, lease_until=None, next_attempt_at=now)
     ).rowcount
 
@@ -246,10 +270,10 @@ class _Claimed:
     lost_after_data: int
 
 
-def _claimed(session: Session, holder: int, ids: list[int]) -> dict[int, _Claimed]:
+def _claimed(session: Session, holder: int, ids: list[int], model=Mail) -> dict[int, _Claimed]:
     """Those of ``ids`` still claimed by ``holder``: the others were taken over and are not ours to write."""
-    query = select(Mail.id, Mail.created_at, Mail.attempts, Mail.lost_after_data).where(
-        Mail.id.in_(ids), Mail.status == "sending", Mail.claimed_by == holder
+    query = select(model.id, model.created_at, model.attempts, model.lost_after_data).where(
+        model.id.in_(ids), model.status == "sending", model.claimed_by == holder
     )
     return {
         row.id: _Claimed(aware(row.created_at), row.attempts, row.lost_after_data)
@@ -291,26 +315,33 @@ def empty_counts() -> dict[str, int]:
 
 
 def record_outcomes(
-    session: Session, outcomes: list[Outcome], *, now: datetime, holder: int, give_up_after: timedelta
+    session: Session,
+    outcomes: list[Outcome],
+    *,
+    now: datetime,
+    holder: int,
+    give_up_after: timedelta,
+    model=Mail,
 ) -> dict[str, int]:
     """Store the outcomes of one batch; returns counts as ``empty_counts``.
 
     Only rows still claimed by ``holder`` are written (a row taken over by another sender
     is theirs now). A retry, a release or an unknown outcome on a mail older than
     ``give_up_after`` fails it with the reason. A 5.1.x refusal counts against the
-    subscriber, who becomes ``bouncing`` after ``BOUNCE_LIMIT`` of them.
+    subscriber, who becomes ``bouncing`` after ``BOUNCE_LIMIT`` of them. ``model`` is the
+    outbox table (``Push`` rows follow the same rules; ``mail_id`` then names a push).
     """
     counts = empty_counts()
-    claimed = _claimed(session, holder, [o.mail_id for o in outcomes])
+    claimed = _claimed(session, holder, [o.mail_id for o in outcomes], model)
     sent = [o.mail_id for o in outcomes if o.result == "sent" and o.mail_id in claimed]
     if sent:
         session.execute(
-            update(Mail)
-            .where(Mail.id.in_(sent))
+            update(model)
+            .where(model.id.in_(sent))
             .values(
                 status="sent",
                 sent_at=now,
-                attempts=Mail.attempts + 1,
+                attempts=model.attempts + 1,
                 lease_until=None,
                 claimed_by=None,
                 last_error=None,
@@ -322,8 +353,8 @@ def record_outcomes(
             continue
         count, values = _new_state(outcome, claimed[outcome.mail_id], now=now, give_up_after=give_up_after)
         counts[count] += 1
-        session.execute(update(Mail).where(Mail.id == outcome.mail_id).values(**values))
-        if outcome.bounced:
+        session.execute(update(model).where(model.id == outcome.mail_id).values(**values))
+        if outcome.bounced and model is Mail:
             _count_bounce(session, outcome.mail_id)
     return counts
 

@@ -80,7 +80,7 @@ def aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _versions(session: Session, version_ids: set[int]) -> dict[int, Row]:
+def version_rows(session: Session, version_ids: set[int]) -> dict[int, Row]:
     """Each notice version's parsed fields and notice, read once however many alerts mention it."""
     if not version_ids:
         return {}
@@ -118,7 +118,7 @@ def _alert_items(session: Session, ids: list[int]) -> dict[int, list[AlertItem]]
         .where(Alert.mail_id.in_(ids))
         .order_by(Alert.id)
     ).all()
-    versions = _versions(session, {row.version_id for row in rows if row.version_id is not None})
+    versions = version_rows(session, {row.version_id for row in rows if row.version_id is not None})
     items: dict[int, list[AlertItem]] = {mail_id: [] for mail_id in ids}
     for row in rows:
         version = versions.get(row.version_id)
@@ -142,7 +142,7 @@ def _alert_items(session: Session, ids: list[int]) -> dict[int, list[AlertItem]]
     return items
 
 
-def _recipient(row: Row) -> Recipient | None:
+def recipient_of(row: Row) -> Recipient | None:
     if row.subscriber_id is None:
         return None  # operator mail
     return Recipient(
@@ -196,7 +196,7 @@ def load_mails(session: Session, ids: list[int]) -> list[OutgoingMail]:
             detail=row.detail or {},
             attempts=row.attempts,
             created_at=aware(row.created_at),
-            subscriber=_recipient(row),
+            subscriber=recipient_of(row),
             alerts=tuple(items[row.id]),
         )
         for row in session.execute(query)

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from store.models import Mail, Run, SourceState
+from store.push_outbox import push_status
 from store.subscribers import count_by_status
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -50,6 +51,10 @@ def status_report(session: Session, *, runs: int = 5) -> dict:
     sources = session.scalars(select(SourceState).order_by(SourceState.source_id)).all()
     outbox = dict(session.execute(select(Mail.status, func.count()).group_by(Mail.status)).all())
     subscribers = count_by_status(session)
+    push = push_status(session)
+    for channel in push["channels"]:
+        channel["failing_since"] = _local(channel["failing_since"])
+        channel["last_success_at"] = _local(channel["last_success_at"])
     return {
         "runs": [
             {
@@ -77,6 +82,7 @@ def status_report(session: Session, *, runs: int = 5) -> dict:
         ],
         "outbox": {k: outbox.get(k, 0) for k in ("pending", "sending", "sent", "failed")},
         "subscribers": {k: subscribers.get(k, 0) for k in ("pending", "active", "unsubscribed", "bouncing")},
+        "push": push,
     }
 
 
