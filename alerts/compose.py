@@ -32,6 +32,7 @@ from alerts.tokens import epoch_day, make_token
 from core.places import region_label
 from core.sessions import registration_expiry
 from core.text import safe_line
+from core.times import beijing_label
 from core.vocab import AlertKind
 from core.wording import fee_line, session_label, window_line
 from store.outgoing import AlertItem, OutgoingMail
@@ -347,7 +348,11 @@ def _confirmation_bytes(mail: OutgoingMail, config: Config) -> bytes:
 def _admin_bytes(mail: OutgoingMail, config: Config) -> bytes:
     """The operator's mail about a source that stopped working, or a push channel failing for a day."""
     detail = mail.detail
-    text, html = _render("admin", detail=detail)
+    # Stored as ISO times (UTC, or naive UTC from older rows); the operator reads Beijing time.
+    times = {
+        key: beijing_label(detail[key]) for key in ("failing_since", "last_success_at") if detail.get(key)
+    }
+    text, html = _render("admin", detail=detail, times=times)
     sender = _sender(config, f"{_display_name(config)}（运行状态）")
     if detail.get("channel"):
         subject = f"ruankao-watch：推送渠道 {detail['channel']} 发送失败"

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.times import beijing_iso
 from store.outbox import enqueue_mail, sources_to_report
 from store.push_outbox import channels_to_report, mark_reported
 
@@ -24,10 +25,6 @@ if TYPE_CHECKING:
 
 
 CHANNEL_FAILING_FOR = timedelta(days=1)
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
 
 
 def queue_health_mails(sessions: sessionmaker[Session], config: Config, now: datetime) -> int:
@@ -48,8 +45,8 @@ def queue_health_mails(sessions: sessionmaker[Session], config: Config, now: dat
                 detail={
                     "source_id": state.source_id,
                     "problems": [str(p) for p in state.problems or []],
-                    "failing_since": _iso(state.failing_since),
-                    "last_success_at": _iso(state.last_success_at),
+                    "failing_since": beijing_iso(state.failing_since),
+                    "last_success_at": beijing_iso(state.last_success_at),
                 },
                 now=now,
                 domain=config.mail_domain,
@@ -65,8 +62,8 @@ def queue_health_mails(sessions: sessionmaker[Session], config: Config, now: dat
                 detail={
                     "channel": channel.label,
                     "problems": [channel.last_error or ""],
-                    "failing_since": _iso(channel.failing_since),
-                    "last_success_at": _iso(channel.last_success_at),
+                    "failing_since": beijing_iso(channel.failing_since),
+                    "last_success_at": beijing_iso(channel.last_success_at),
                 },
                 now=now,
                 domain=config.mail_domain,

@@ -185,9 +185,13 @@ def _print_summary(result: CycleResult, options: CycleOptions) -> None:
 
 
 def cmd_serve(args, config: Config) -> int:
-    from web import serve
+    from web import CannotListen, serve
 
-    serve(config, args.host, args.port)
+    try:
+        serve(config, args.host, args.port)
+    except CannotListen as exc:  # a taken port is a bad argument (2), not "lock held" (3)
+        print(f"ruankao-watch serve: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
     return EXIT_OK
 
 
@@ -287,29 +291,9 @@ def cmd_status(args, config: Config) -> int:
     if args.json:
         _print_json(report)
         return EXIT_OK
-    print("last runs:")
-    for run in report["runs"]:
-        print(
-            f"  #{run['id']} {run['command']} {run['started_at']} {run['status']} {len(run['errors'])} problem(s)"
-        )
-    print("sources:")
-    for src in report["sources"]:
-        state = "ok" if src["healthy"] else "FAILING since " + str(src["failing_since"])
-        print(
-            f"  {src['source']}: {state}; last success {src['last_success_at']}; items {src['last_item_count']}"
-        )
-        for problem in src["problems"]:
-            print(f"    - {problem}")
-    print("outbox: " + ", ".join(f"{k} {v}" for k, v in report["outbox"].items()))
-    print("push outbox: " + ", ".join(f"{k} {v}" for k, v in report["push"]["outbox"].items()))
-    for channel in report["push"]["channels"]:
-        state = (
-            "ok"
-            if channel["healthy"]
-            else f"FAILING since {channel['failing_since']}: {channel['last_error']}"
-        )
-        print(f"  {channel['label']}: {state}; last success {channel['last_success_at']}")
-    print("subscribers: " + ", ".join(f"{k} {v}" for k, v in report["subscribers"].items()))
+    from app.status_cli import status_lines
+
+    print("\n".join(status_lines(report)))
     return EXIT_OK
 
 

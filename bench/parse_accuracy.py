@@ -2,7 +2,8 @@
 
 Run: ``python bench/parse_accuracy.py`` (the ``tuned`` split), ``python bench/parse_accuracy.py blind``
 (only once, when the parser is done: see BENCHMARKS.md), or ``corpus`` for the self-written unit
-corpus. Notices come from ``tests/parsers/real/<split>/`` (see its README); each is parsed from its
+corpus. ``--batch NAME`` keeps the notices one round added (their ``source.batch``), ``--batch old``
+those added before batches were named, so a round's fresh blind notices are scored on their own. Notices come from ``tests/parsers/real/<split>/`` (see its README); each is parsed from its
 text file, with the stored copy's date as a hint only when the text states none.
 
 Matching rules (a found item is right when an expected item of the same notice has equal keys;
@@ -80,18 +81,28 @@ def f1(expected: int, found: int, right: int) -> tuple[float, float, float]:
     return precision, recall, (2 * precision * recall / (precision + recall) if precision + recall else 0.0)
 
 
-def pairs_for(split: str) -> list[tuple[dict, dict]]:
+def pairs_for(split: str, batch: str | None = None) -> list[tuple[dict, dict]]:
+    """(golden, parsed) pairs of a split; ``batch`` keeps only the notices added in one round
+    (``source.batch``, e.g. ``fresh-2026-11-29``), or ``old`` those added before any batch."""
     if split == "corpus":
         return [(case.golden, case.parse()) for case in load_cases()]
-    return [(case.golden, case.parse()) for case in load_real(split)]
+    cases = load_real(split)
+    if batch is not None:
+        cases = [case for case in cases if case.golden["source"].get("batch", "old") == batch]
+    return [(case.golden, case.parse()) for case in cases]
 
 
 def main(args: list[str]) -> None:
+    batch = None
+    if "--batch" in args:
+        at = args.index("--batch")
+        batch = args[at + 1] if at + 1 < len(args) else sys.exit("--batch needs a name (or 'old')")
+        args = args[:at] + args[at + 2 :]
     split = args[0] if args else "tuned"
     if split not in (*SPLITS, "corpus"):
-        sys.exit(f"usage: parse_accuracy.py [{'|'.join((*SPLITS, 'corpus'))}]")
-    pairs = pairs_for(split)
-    print(f"parse accuracy on {len(pairs)} notices of {split!r}")
+        sys.exit(f"usage: parse_accuracy.py [{'|'.join((*SPLITS, 'corpus'))}] [--batch NAME|old]")
+    pairs = pairs_for(split, batch)
+    print(f"parse accuracy on {len(pairs)} notices of {split!r}" + (f", batch {batch!r}" if batch else ""))
     print(f"{'field':<22}{'expected':>9}{'found':>7}{'right':>7}{'precision':>11}{'recall':>8}{'F1':>7}")
     for name, counts in score(pairs).items():
         precision, recall, f = f1(*counts)

@@ -38,3 +38,16 @@ def safe_line(value: str | None, *, limit: int = 300) -> str:
     """One line of text (a title, an evidence sentence), capped at ``limit`` characters."""
     text = safe_text(value).replace("\n", " ")
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# An address inside an error text: ``<li.lei@example.com>``, ``li.lei@example.com``.
+_ADDRESS = re.compile(r"[^\s<>()\[\]\"',;:@]+@([^\s<>()\[\]\"',;:@]+)")
+
+
+def mask_addresses(value: str) -> str:
+    """``550 5.1.1 <li.lei@example.com>: user unknown`` → ``550 5.1.1 <***@example.com>: user unknown``.
+
+    For reasons an operator reads in ``status``: the domain tells which provider refuses,
+    the mailbox is nobody's business there, and the same reason for many people is one line.
+    """
+    return _ADDRESS.sub(r"***@\1", value)

@@ -14,76 +14,46 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from parsers.moments import (
+    Group,
+    Moment,
+    as_datetime,
+    groups_in,
+    moment_value,
+    moments_in,
+    month_groups,
+    next_month,
+)
 from parsers.notes import Notes
-from parsers.numerals import SMALL_CHARS, YEAR_CHARS, to_int
 from parsers.text import CELL_SEPARATOR, Sentence
 from parsers.types import WarningCode, Window
+from parsers.window_labels import (
+    ADDRESSEE,
+    BRACKETED,
+    CLAUSE_BREAK,
+    column_labels,
+    labels_before,
+    labels_in,
+)
 
-_WEEKDAY = r"(?:\s*\(?\s*(?:星期|周|礼拜)[一二三四五六日天]\s*\)?)?"
-# A time, also alone in brackets after its date (2024年3月25日（9:00）至4月2日（17:00）); brackets
-# holding more (（上午8:30-11:30，下午…）, （9:00-17:00）) give office hours, not the window's time.
-_TIME = (
-    rf"(?:\((?=[^()\-~至]{{1,10}}\)))?\s*(?P<ap>上午|下午|中午|晚上|早上|凌晨)?\s*(?P<h>[{SMALL_CHARS}]{{1,3}})\s*"
-    rf"(?::\s*(?P<mi>\d{{2}})|[时点](?:\s*(?P<mh>[{SMALL_CHARS}]{{1,3}}|半)\s*分?)?)\)?"
-)
-_MOMENT = re.compile(
-    rf"(?:(?:(?P<y>[{YEAR_CHARS}]{{4}})\s*年\s*)?(?:(?P<m>[{SMALL_CHARS}]{{1,3}})\s*月\s*)?"
-    rf"(?P<d>[{SMALL_CHARS}]{{1,3}})\s*[日号]"
-    rf"|(?<!\d)(?P<iy>\d{{4}})[-/.](?P<im>\d{{1,2}})[-/.](?P<id>\d{{1,2}})(?!\d))"
-    rf"{_WEEKDAY}(?:\s*(?:{_TIME}))?"
-)
-# A period given in whole months (报名时间为2021年3月, 2024年2-3月): the first to the last day.
-_MONTH_PERIOD = re.compile(
-    rf"(?P<y>[{YEAR_CHARS}]{{4}})\s*年\s*(?P<m1>[{SMALL_CHARS}]{{1,3}})\s*(?:月\s*)?"
-    rf"(?:(?:至|到|-{{1,2}}|~)\s*(?P<m2>[{SMALL_CHARS}]{{1,3}})\s*)?月"
-    rf"(?!\s*[{SMALL_CHARS}]{{1,3}}\s*[日号])(?!\s*(?:份|底|初|中|上旬|下旬|末|前|后|以|之|起|日|号))"
-)
-_STATED_BEFORE = re.compile(r"(?:为|是|:|于|在|时间)\s*$")
 # Words right after a date that make it a dateline, not a window (…通知(3月5日更新)).
 _DATELINE_AFTER = re.compile(r"\s*(?:更新|发布|公布|印发|发文)")
 # Worked examples (举例:5月22日前预约…) and guesses (预计将在2024年2-3月发放, 往年…) describe no
 # real window.
 _EXAMPLE = re.compile(r"^\s*(?:举例|例如|比如|如:)|预计|估计|往年|一般在")
-_SEP = re.compile(r"\s*(?:起|开始)?\s*(?:至|到|-{1,2}|~)\s*")
-# 8月18日开始，8月26日结束: a range written as two dates with start and end words.
-# Also with what opens and closes in between: 8月11日9:00网上报名系统开通,9月19日16:00网上报名系统关闭.
-_STARTS = re.compile(r"[^，,。;:]{0,12}?(?:开始|起|开通|开放|开启)\s*,?\s*")
-_ENDS = re.compile(r"[^，,。;:]{0,12}?(?:结束|截止|止|关闭)")
-_TIME_END = re.compile(rf"\s*(?:至|到|-{{1,2}}|~)\s*{_TIME}")
-
-# keyword → label; None marks dates that are not a candidate's action (exam day, issue date …).
-_LABELS: dict[str, str | None] = {
-    "登记": "登记", "再登记": "登记", "补登记": "登记", "逾期登记": "登记", "定期登记": "登记",
-    "报名": "报名", "报考": "报名",
-    "缴费": "缴费", "交费": "缴费", "网上支付": "缴费", "缴纳": "缴费",
-    "资格审核": "资格审核", "资格审查": "资格审核", "资格核查": "资格审核", "审核": "资格审核", "核查": "资格审核",
-    "现场确认": "现场确认",
-    "准考证": "准考证打印", "打印准考证": "准考证打印",
-    "发票": "电子发票打印",
-    "领取": "领取", "领证": "领取", "发证": "领取", "发放": "领取",
-    "邮寄": "邮寄申请", "邮寄申请": "邮寄申请", "申请邮寄": "邮寄申请",
-    "成绩查询": "成绩查询", "查询成绩": "成绩查询",
-    "复核": "成绩复核", "复查": "成绩复核",
-    "退费": "退费申请", "退还": "退费申请",
-    "预约申领": "邮寄申请", "预约登记": "邮寄申请", "申请快递": "邮寄申请",
-    "考试时间": None, "考试日期": None, "考试于": None, "考试定于": None, "考试将于": None, "举行": None, "开考": None,
-    "笔试": None, "机考": None, "考试安排": None, "发布": None, "印发": None, "公布": None, "施行": None,
-    "实施": None, "成立": None, "出版": None,
-}  # fmt: skip
-_LABEL_RE = re.compile("|".join(sorted(map(re.escape, _LABELS), key=len, reverse=True)))
-_JOINER = re.compile(r"[和及与、/或并\s]{0,2}")
-_CLAUSE_BREAK = re.compile(r"[，,]")
-_ADDRESSEE = re.compile(r"\s*(?:请|考生|持证|合格人员|申请人|报考人员|各位|相关)")
-_BRACKETED = re.compile(r"\([^()]{0,80}\)")
+# A lone date that names an exam (参加5月24日(上半年)考试的考生报名): the exam day, not a window.
+_EXAM_AFTER = re.compile(r"\s*(?:\([^()]{0,6}\))?\s*(?:的)?\s*(?:考试|举行|开考|笔试|机考)")
 # Words after a date that make it an eligibility cut-off (…以后取得证书), not a window.
-_ELIGIBILITY_AFTER = re.compile(r"[^，,。;]{0,6}?(?:取得|获得|考取|考试合格|合格|通过)")
+_ELIGIBILITY_AFTER = re.compile(
+    r"[^，,。;]{0,6}?(?:取得|获得|考取|考试合格|合格|通过(?!EMS|邮|快递|网|线上|微信|短信|电话|现场))"
+)
 _END_BEFORE = re.compile(r"(?:截止|截至|至|到|止|不晚于|最迟)(?:时间|日期)?\s*(?:为|是|:)?\s*(?:于)?\s*$")
 _END_AFTER = re.compile(r"\s*(?:前|之前|以前|截止|为止|止|结束)")
 _START_AFTER = re.compile(r"\s*(?:起|开始|以后|之后|后|开放|开通|开启)")
+# 2024年1月2日起至半年内: the start is a date, the end only relative (no window end).
+_OPEN_END = re.compile(r"\s*起\s*(?:至|到)\s*(?![\s\d一二三四五六七八九十〇])")
 # A separator after a lone date: the range's end was lost (a damaged re-post), so no window.
 _DANGLING = re.compile(r"\s*(?:起|开始)?\s*(?:至|到|-{1,2}|~)")
-# A label right before these words names the date that follows (报名时间：…), whatever comes after.
-_STRONG_AFTER_LABEL = re.compile(r"\s*(?:工作|服务|申请|受理)?\s*(?:时间|日期|截止|起止|期间|:)")
 _TODAY_BEFORE = re.compile(r"(?:即日|发布之日|印发之日)起\s*(?:至|到|-{1,2}|~)?\s*$")
 _SINGLE_BEFORE = re.compile(r"(?:时间|日期|时段)?\s*(?:为|是|:|定于|于)?\s*$")
 _AMENDED_FROM = re.compile(r"原(?:定|计划|来|为|于|通知)")
@@ -139,173 +109,6 @@ class YearContext:
         return None
 
 
-@dataclass(frozen=True)
-class _Moment:
-    start: int
-    end: int
-    year: int | None
-    month: int | None
-    day: int | None
-    hour: int | None
-    minute: int | None
-
-
-def _time_of(match: re.Match[str]) -> tuple[int | None, int | None]:
-    if match.group("h") is None:
-        return None, None
-    hour = to_int(match.group("h"))
-    minute_text = match.group("mi") or match.group("mh")
-    minute = 30 if minute_text == "半" else (to_int(minute_text) if minute_text else 0)
-    if hour is None or minute is None:
-        return None, None
-    if match.group("ap") in ("下午", "晚上") and hour < 12:
-        hour += 12
-    return hour, minute
-
-
-def _moments(norm: str) -> list[_Moment]:
-    found = []
-    for match in _MOMENT.finditer(norm):
-        if match.group("iy"):
-            year, month, day = int(match.group("iy")), int(match.group("im")), int(match.group("id"))
-        else:
-            year = to_int(match.group("y")) if match.group("y") else None
-            month = to_int(match.group("m")) if match.group("m") else None
-            day = to_int(match.group("d"))
-        hour, minute = _time_of(match)
-        found.append(_Moment(match.start(), match.end(), year, month, day, hour, minute))
-    return found
-
-
-def _moment_value(year: int, month: int, day: int, hour: int | None, minute: int | None) -> date | datetime:
-    """A date, or a datetime when a time is given; 24:00 reads as 23:59 of the same day."""
-    if hour is None:
-        return date(year, month, day)
-    if hour == 24 and not minute:
-        return datetime(year, month, day, 23, 59)
-    return datetime(year, month, day, hour, minute or 0)
-
-
-def _next_month(year: int, month: int) -> tuple[int, int]:
-    return (year + 1, 1) if month == 12 else (year, month + 1)
-
-
-@dataclass
-class _Group:
-    """One date or date range found in a sentence, before labelling."""
-
-    first: _Moment
-    last: _Moment | None  # a second date
-    end_time: tuple[int, int] | None  # a bare time after a separator: 3月5日9:00-17:00
-    span_end: int
-    deadline: bool = False  # a lone date that amends a deadline
-
-
-def _month_groups(norm: str, moments: list[_Moment]) -> list[_Group]:
-    """Whole-month periods outside any dated moment, as ranges from the 1st to the month's end.
-
-    Only where the text states the period (报名时间为2021年3月): a month elsewhere (2017年5月内蒙古
-    软考报名时间…, a dateline) is not a window.
-    """
-    groups = []
-    for match in _MONTH_PERIOD.finditer(norm):
-        if any(m.start < match.end() and match.start() < m.end for m in moments):
-            continue
-        if not _STATED_BEFORE.search(norm, 0, match.start()):
-            continue
-        year, first = to_int(match.group("y")), to_int(match.group("m1"))
-        last = to_int(match.group("m2")) if match.group("m2") else first
-        if year is None or first is None or last is None or not 1 <= first <= last <= 12:
-            continue
-        next_year, next_month = _next_month(year, last)
-        end_day = (date(next_year, next_month, 1) - timedelta(days=1)).day
-        start = _Moment(match.start(), match.end(), year, first, 1, None, None)
-        end = _Moment(match.start(), match.end(), year, last, end_day, None, None)
-        groups.append(_Group(start, end, None, match.end()))
-    return groups
-
-
-def _groups(norm: str, moments: list[_Moment]) -> list[_Group]:
-    groups = []
-    i = 0
-    while i < len(moments):
-        first = moments[i]
-        if first.month is None and first.year is None:
-            i += 1  # a bare day (15日内) is only meaningful as the end of a range
-            continue
-        following = moments[i + 1] if i + 1 < len(moments) else None
-        if following is not None and (
-            _SEP.fullmatch(norm, first.end, following.start)
-            or (_STARTS.fullmatch(norm, first.end, following.start) and _ENDS.match(norm, following.end))
-        ):
-            groups.append(_Group(first, following, None, following.end))
-            i += 2
-            continue
-        time_end = _TIME_END.match(norm, first.end) if first.hour is not None else None
-        if time_end is not None:
-            hour, minute = _time_of(time_end)
-            if hour is not None and minute is not None:
-                groups.append(_Group(first, None, (hour, minute), time_end.end()))
-                i += 1
-                continue
-        groups.append(_Group(first, None, None, first.end))
-        i += 1
-    return groups
-
-
-def _labels_in(text: str, *, last: bool) -> list[str | None]:
-    """Labels of the last (or first) keyword in ``text``, together with keywords joined to it
-    by 和/及/、 (报名和缴费时间 → 报名, 缴费)."""
-    matches = list(_LABEL_RE.finditer(text))
-    if not matches:
-        return []
-    return _joined_labels(text, matches, len(matches) - 1 if last else 0)
-
-
-def _joined_labels(text: str, matches: list[re.Match[str]], index: int) -> list[str | None]:
-    chosen = [matches[index]]
-    j = index - 1
-    while j >= 0 and _JOINER.fullmatch(text, matches[j].end(), chosen[0].start()):
-        chosen.insert(0, matches[j])
-        j -= 1
-    j = index + 1
-    while j < len(matches) and _JOINER.fullmatch(text, chosen[-1].end(), matches[j].start()):
-        chosen.append(matches[j])
-        j += 1
-    labels: list[str | None] = []
-    for match in chosen:
-        label = _LABELS[match.group()]
-        if label not in labels:
-            labels.append(label)
-    return labels
-
-
-def _is_strong(text: str, match: re.Match[str]) -> bool:
-    """True when a label directly names what follows it (报名时间：, 缴费截止), rather than
-    being a word in passing (已报名考生, 报名开始至)."""
-    rest = text[match.end() :]
-    return len(rest.strip()) <= 1 or _STRONG_AFTER_LABEL.match(rest) is not None
-
-
-def _labels_before(clause: str) -> tuple[list[str | None], bool]:
-    """Labels for a date from the clause before it: the last label that names what follows,
-    else simply the last label; and whether the label was of the first, strong sort."""
-    matches = list(_LABEL_RE.finditer(clause))
-    for index in range(len(matches) - 1, -1, -1):
-        if _is_strong(clause, matches[index]):
-            return _joined_labels(clause, matches, index), True
-    return (_joined_labels(clause, matches, len(matches) - 1), False) if matches else ([], False)
-
-
-def _column_labels(norm: str) -> list[list[str | None]] | None:
-    """Labels per column of a table header row (考区 | 报名时间 | 缴费时间), or None when the row is
-    not one: rows below it take their labels from the column a date sits in."""
-    if CELL_SEPARATOR not in norm or _MOMENT.search(norm):
-        return None
-    columns = [_labels_in(cell, last=True) for cell in norm.split(CELL_SEPARATOR)]
-    return columns if any(columns) else None
-
-
 class WindowReader(Notes):
     """Reads the windows of one notice, sentence by sentence, collecting warnings."""
 
@@ -318,7 +121,7 @@ class WindowReader(Notes):
         seen: set[tuple[str, object, object]] = set()
         columns: list[list[str | None]] | None = None
         for sentence in sentences:
-            header = _column_labels(sentence.norm)
+            header = column_labels(sentence.norm)
             if header is not None:
                 columns = header
                 continue
@@ -335,8 +138,8 @@ class WindowReader(Notes):
         norm = sentence.norm
         if _EXAMPLE.search(norm):
             return []
-        moments = _moments(norm)
-        groups = sorted(_groups(norm, moments) + _month_groups(norm, moments), key=lambda g: g.first.start)
+        moments = moments_in(norm)
+        groups = sorted(groups_in(norm, moments) + month_groups(norm, moments), key=lambda g: g.first.start)
         if not groups:
             return []
         amended = _AMENDED_FROM.search(norm)
@@ -358,42 +161,44 @@ class WindowReader(Notes):
         return windows
 
     def _label(
-        self, sentence: Sentence, group: _Group, previous_end: int, next_start: int
+        self, sentence: Sentence, group: Group, previous_end: int, next_start: int
     ) -> list[str | None]:
         norm = sentence.norm
         # Commas inside brackets (工作日上午9:00-11:30，下午…) do not end a clause.
-        flat = _BRACKETED.sub(lambda bracketed: " " * len(bracketed.group()), norm)
+        flat = BRACKETED.sub(lambda bracketed: " " * len(bracketed.group()), norm)
         before = norm[previous_end : group.first.start]
-        breaks = list(_CLAUSE_BREAK.finditer(flat, previous_end, group.first.start))
+        breaks = list(CLAUSE_BREAK.finditer(flat, previous_end, group.first.start))
         clause_before = norm[breaks[-1].end() : group.first.start] if breaks else before
         after = norm[group.span_end : next_start]
-        m = _CLAUSE_BREAK.search(flat, group.span_end, next_start)
+        m = CLAUSE_BREAK.search(flat, group.span_end, next_start)
         clause_after = norm[group.span_end : m.start()] if m else after
-        before_labels, strong = _labels_before(clause_before)
+        before_labels, strong = labels_before(clause_before)
         # The action of a clause after the date is its last word (…向报名所在地考试机构提出成绩复核申请).
-        after_labels = _labels_in(clause_after, last=True)
+        after_labels = labels_in(clause_after, last=True)
         if before_labels and (not after_labels or strong):
             return before_labels
         # A date that ends its clause is explained by the next one when that addresses the reader
         # (…至9月6日，考生可登录报名系统…), not when it reports (截至3月25日，报名工作圆满结束).
         next_clause = ""
-        if m is not None and not clause_after.strip() and _ADDRESSEE.match(norm, m.end()):
-            following = _CLAUSE_BREAK.search(flat, m.end(), next_start)
+        if m is not None and not clause_after.strip() and ADDRESSEE.match(norm, m.end()):
+            following = CLAUSE_BREAK.search(flat, m.end(), next_start)
             next_clause = norm[m.end() : following.start() if following else next_start]
         return (
             after_labels
-            or _labels_in(norm[: group.first.start], last=True)
-            or _labels_in(sentence.heading, last=True)
-            or _labels_in(next_clause, last=False)
+            or labels_in(norm[: group.first.start], last=True)
+            or labels_in(sentence.heading, last=True)
+            or labels_in(next_clause, last=False)
         )
 
     def _group_windows(
-        self, sentence: Sentence, group: _Group, previous_end: int, next_start: int, column: list[str | None]
+        self, sentence: Sentence, group: Group, previous_end: int, next_start: int, column: list[str | None]
     ) -> list[Window]:
         """Windows of one date or range; ``column`` holds the labels of its table column's header."""
         norm = sentence.norm
         after = norm[group.span_end : next_start]
         if _ELIGIBILITY_AFTER.match(after) or _DATELINE_AFTER.match(after):
+            return []
+        if group.last is None and group.end_time is None and _EXAM_AFTER.match(after):
             return []
         labels = column or self._label(sentence, group, previous_end, next_start)
         if not labels or None in labels:
@@ -405,7 +210,7 @@ class WindowReader(Notes):
         return [Window(label=label, start=start, end=end, evidence=sentence.raw) for label in labels if label]
 
     def _bounds(
-        self, sentence: Sentence, group: _Group, previous_end: int
+        self, sentence: Sentence, group: Group, previous_end: int
     ) -> tuple[date | datetime | None, date | datetime | None] | None:
         first = group.first
         norm = sentence.norm
@@ -416,7 +221,7 @@ class WindowReader(Notes):
             if group.last is not None:
                 end = self._resolve_second(group.last, start)
             elif group.end_time is not None:
-                end = _moment_value(start.year, start.month, start.day, *group.end_time)
+                end = moment_value(start.year, start.month, start.day, *group.end_time)
             else:
                 before = norm[previous_end : first.start]
                 after = norm[group.span_end :]
@@ -431,6 +236,8 @@ class WindowReader(Notes):
                     or (not before.strip() and _DEADLINE_HEADING.search(sentence.heading))
                 ):
                     return None, start
+                if _OPEN_END.match(after):
+                    return start, None
                 if _DANGLING.match(after):
                     self.warn(WarningCode.DROPPED, "range without a readable end, dropped", sentence.raw)
                     return None
@@ -442,12 +249,12 @@ class WindowReader(Notes):
         except ValueError as error:
             self.warn(WarningCode.DROPPED, f"invalid date ({error})", sentence.raw)
             return None
-        if _as_datetime(end) < _as_datetime(start):
+        if as_datetime(end) < as_datetime(start):
             self.warn(WarningCode.DROPPED, "window ends before it starts, dropped", sentence.raw)
             return None
         return start, end
 
-    def _resolve(self, moment: _Moment, sentence: Sentence) -> date | datetime | None:
+    def _resolve(self, moment: Moment, sentence: Sentence) -> date | datetime | None:
         if moment.month is None or moment.day is None:
             return None
         year = moment.year
@@ -456,10 +263,10 @@ class WindowReader(Notes):
             if year is None:
                 self.warn(WarningCode.MISSING, "year unknown (no published date or session)", sentence.raw)
                 return None
-        return _moment_value(year, moment.month, moment.day, moment.hour, moment.minute)
+        return moment_value(year, moment.month, moment.day, moment.hour, moment.minute)
 
     @staticmethod
-    def _resolve_second(second: _Moment, start: date | datetime) -> date | datetime:
+    def _resolve_second(second: Moment, start: date | datetime) -> date | datetime:
         """The end of a range: a missing year or month comes from the start, rolling forward."""
         if second.day is None:
             raise ValueError("range end without a day")
@@ -469,13 +276,13 @@ class WindowReader(Notes):
             if month is None:
                 month = start.month
                 if second.day < start.day:
-                    year, month = _next_month(year, month)
+                    year, month = next_month(year, month)
             elif (month, second.day) < (start.month, start.day):
                 year += 1
         elif month is None:
             month = start.month
-        end = _moment_value(year, month, second.day, second.hour, second.minute)
-        if second.year is None and (_as_datetime(end) - _as_datetime(start)) > _LONGEST_INFERRED_RANGE:
+        end = moment_value(year, month, second.day, second.hour, second.minute)
+        if second.year is None and (as_datetime(end) - as_datetime(start)) > _LONGEST_INFERRED_RANGE:
             raise ValueError("range end before its start")  # 3月27日至3月20日: a typo, not a year
         return end
 
@@ -493,8 +300,26 @@ def _refined(windows: list[Window]) -> list[Window]:
                 result[index] = Window(window.label, window.start, deadline.end, window.evidence)
                 result.remove(deadline)
                 break
-    return result
+    return _most_precise(result)
 
 
-def _as_datetime(value: date | datetime) -> datetime:
-    return value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
+def _day(value: date | datetime | None) -> date | None:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _most_precise(windows: list[Window]) -> list[Window]:
+    """The same window stated twice, once with times (报名时间:9月3日至24日 … 9月24日11:00截止),
+    is one window: the reading with more times stays."""
+
+    def precision(window: Window) -> int:
+        return isinstance(window.start, datetime) + isinstance(window.end, datetime)
+
+    kept: list[Window] = []
+    for window in windows:
+        key = (window.label, _day(window.start), _day(window.end))
+        twin = next((i for i, k in enumerate(kept) if (k.label, _day(k.start), _day(k.end)) == key), None)
+        if twin is None:
+            kept.append(window)
+        elif precision(window) > precision(kept[twin]):
+            kept[twin] = window
+    return kept

@@ -51,7 +51,7 @@ _ITEMS = {
 _ITEM_RE = re.compile("|".join(sorted(map(re.escape, _ITEMS), key=len, reverse=True)))
 # Words that name the item when no fee word does (登记 … 30元 → 登记费).
 _ITEM_HINTS = (
-    ("登记", "登记费"), ("邮寄", "邮寄费"), ("快递", "邮寄费"), ("到付", "邮寄费"), ("报名", "报名费"), ("考试", "考试费"),
+    ("登记", "登记费"), ("邮寄", "邮寄费"), ("快递", "邮寄费"), ("到付", "邮寄费"), ("报名", "报名费"), ("考试", "考试费"), ("缴费", "考试费"),
 )  # fmt: skip
 # (含上缴国家部分) only says the fee includes the state's share; it is still the fee.
 _REVENUE_SPLIT = re.compile(r"(?<!含)上缴|分成|留成|返还|划拨|拨付|解缴|比例|提取")
@@ -61,7 +61,7 @@ _TOTAL_BEFORE = re.compile(
 )
 _FREE = re.compile(r"免费|不收取[^，,。;]{0,6}?费|免收[^，,。;]{0,6}?费|不收费|不再收取")
 _FREE_SERVICE = re.compile(r"\s*(?:预约|提醒|短信|咨询|下载|获取|查询|服务|学习|试听|资料)")
-_SECTION = re.compile(r"^\s*[一二三四五六七八九十]{1,3}\s*[、.]")
+_SECTION = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.]|\(\s*[一二三四五六七八九十]{1,3}\s*\))")
 _CLAUSE = re.compile(r"[，,;；:]")
 _DIGIT = re.compile(r"\d")
 # 15-20元: the upper end alone would be a wrong fee.

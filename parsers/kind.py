@@ -23,7 +23,7 @@ class KindRule:
 # Explainers, news, guesses and rules ask nothing of anyone, even when they name a kind's words
 # (证书领取时间预计…, 成绩什么时候出, 报考指南之证书有效期, 考试取消的通知, 报名工作圆满结束).
 _EXPLAINER = re.compile(
-    r"预计|吗|\?|什么时候|多久|摘要|如何|怎么|在哪|是什么|知晓|说明|指南|简介|解读|问答|有效期|政策"
+    r"预计|左右|吗|\?|什么时候|多久|摘要|如何|怎么|在哪|是什么|知晓|说明|指南|简介|解读|问答|有效期|政策"
     r"|报考条件|及方式|流程|顺利举行|正式开放|圆满|顺利(?:结束|完成)|工作总结"
     r"|收费标准|联系方式|考试计划|工作计划|管理办法|暂行规定|实施办法"
 )
@@ -63,7 +63,7 @@ _WINDOW_KINDS = (
     ("certificate_collection", ("领取", "邮寄申请")),
     ("registration", ("登记",)),
     ("exam_signup", ("报名", "缴费", "资格审核", "现场确认", "准考证打印", "电子发票打印", "退费申请")),
-    ("results", ("成绩查询", "成绩复核")),
+    ("results", ("成绩查询", "成绩复查")),
 )
 
 
@@ -88,6 +88,8 @@ def settle_kind(kind: str, title: str, labels: list[str]) -> str:
     (a sign-up title that says 报名/报考 excepted: its copy may be cut before the dates). When
     the title says nothing usable (missing, a list item, no kind's words), the windows decide.
     """
+    if _CANCELLED.search(title) and not _SIGNUP_TITLE.search(title):
+        return "other"  # a cancelled exam: its refund window asks for no sign-up
     titled = len(title) >= _MEANINGFUL_TITLE and not _NOT_A_TITLE.match(title)
     by_windows = _by_windows(labels)
     if by_windows is not None and (not titled or _title_kind(title) is None):

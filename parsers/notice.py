@@ -20,6 +20,7 @@ from parsers.fees import FeeReader
 from parsers.kind import classify, is_explainer, settle_kind
 from parsers.notes import Notes
 from parsers.numerals import SMALL_CHARS, YEAR_CHARS, to_int
+from parsers.page import looks_like_html, parse_page
 from parsers.region import find_region
 from parsers.session import read_sessions, sessions_in
 from parsers.text import (
@@ -27,9 +28,7 @@ from parsers.text import (
     MAX_TITLE_CHARS,
     Sentence,
     clean_text,
-    looks_like_html,
     normalise,
-    parse_page,
     split_sentences,
 )
 from parsers.types import EligibleRange, ParsedNotice, ParseWarning, WarningCode
@@ -46,6 +45,7 @@ _SIGNATURE_DATE = re.compile(
     r"^\s*(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})\s*$|"
     rf"^\s*(?P<y>[{YEAR_CHARS}]{{4}})\s*年\s*(?P<m>[{SMALL_CHARS}]{{1,3}})\s*月\s*(?P<d>[{SMALL_CHARS}]{{1,3}})\s*日\s*$"
 )
+_NOTICE_TITLE = re.compile(r"(?:通知|公告|通告|提示|简章|须知|公示)[^\w]{0,3}$")
 _DEFAULT_FEE_ITEM = {"registration": "登记费", "late_registration": "登记费", "exam_signup": "考试费"}
 
 
@@ -118,15 +118,10 @@ def parse_notice(
         )
 
 
-def _parse(
-    document: str,
-    *,
-    title: str | None,
-    published: date | None,
-    region: str | None,
-    is_html: bool | None,
-) -> ParsedNotice:
-    notes = Notes()
+def _document_text(
+    document: str, title: str | None, is_html: bool | None, notes: Notes
+) -> tuple[str, str, str]:
+    """(title, body text, metadata lines) of an HTML page or a plain-text notice."""
     if not isinstance(document, str):
         document = str(document)
     if is_html is None:
@@ -152,17 +147,57 @@ def _parse(
             f"text longer than {MAX_TEXT_CHARS} characters: only the start was searched",
         )
         text = text[:MAX_TEXT_CHARS]
+    return title, text, meta
+
+
+def _read_eligible(
+    reader: EligibleReader, kind: str, title: str, sentences: list[Sentence]
+) -> list[EligibleRange]:
+    if kind == "certificate_collection":
+        # Collection notices often name the ready sessions only in their title.
+        return reader.read(sentences) or reader.read([Sentence(raw=title, norm=normalise(title), heading="")])
+    if kind in ("registration", "late_registration"):
+        return reader.read(sentences)
+    return []
+
+
+def _sessions(
+    notes: Notes, kind: str, title: str, sentences: list[Sentence], eligible: list[EligibleRange]
+) -> list[str]:
+    """The sessions a notice is about; none for ``other``. A collection notice's own eligible
+    sessions (from = to) count as named."""
+    if kind == "other":
+        return []
+    handed_out = (
+        [e.start for e in eligible if e.start is not None and e.start == e.end]
+        if kind == "certificate_collection"
+        else []
+    )
+    return _guarded(notes, "session", lambda: read_sessions(normalise(title), sentences, handed_out))
+
+
+def _parse(
+    document: str,
+    *,
+    title: str | None,
+    published: date | None,
+    region: str | None,
+    is_html: bool | None,
+) -> ParsedNotice:
+    notes = Notes()
+    title, text, meta = _document_text(document, title, is_html, notes)
     if published is None:
         published = _published_from(meta, text)
         if published is None:
             notes.warn(WarningCode.MISSING, "no published date given or found on the page")
     sentences = split_sentences(text)
-    years = _year_context(normalise(title), sentences, published)
+    norm_title = normalise(title)
+    years = _year_context(norm_title, sentences, published)
     # Kind and region read only the body's opening and its last lines (the signature).
     lines = text.splitlines()
     ends = normalise(text[:_OPENING_CHARS] + "\n" + "\n".join(lines[-_CLOSING_LINES:]))
-    kind = classify(normalise(title), ends)
-    region = region or find_region(normalise(title), normalise(meta), ends)
+    kind = classify(norm_title, ends)
+    region = region or find_region(norm_title, normalise(meta), ends)
 
     window_reader = WindowReader(years)
     eligible_reader = EligibleReader(
@@ -170,38 +205,19 @@ def _parse(
     )
     fee_reader = FeeReader(_DEFAULT_FEE_ITEM.get(kind))
     windows = _guarded(notes, "windows", lambda: window_reader.read(sentences))
-
-    def read_eligible() -> list[EligibleRange]:
-        if kind == "certificate_collection":
-            # Collection notices often name the ready sessions only in their title.
-            return eligible_reader.read(sentences) or eligible_reader.read(
-                [Sentence(raw=title, norm=normalise(title), heading="")]
-            )
-        if kind in ("registration", "late_registration"):
-            return eligible_reader.read(sentences)
-        return []
-
-    eligible = _guarded(notes, "eligible", read_eligible)
-    kind = settle_kind(kind, normalise(title), [w.label for w in windows])
-    if kind == "other" and is_explainer(normalise(title)):
+    eligible = _guarded(notes, "eligible", lambda: _read_eligible(eligible_reader, kind, title, sentences))
+    kind = settle_kind(kind, norm_title, [w.label for w in windows])
+    if kind == "other" and is_explainer(norm_title):
         windows = []
     if kind not in ("registration", "late_registration", "certificate_collection"):
         eligible = []
-    sessions = (
-        []
-        if kind == "other"
-        else _guarded(
-            notes,
-            "session",
-            lambda: read_sessions(
-                normalise(title),
-                sentences,
-                [e.start for e in eligible if e.start is not None and e.start == e.end]
-                if kind == "certificate_collection"
-                else [],
-            ),
-        )
-    )
+    sessions = _sessions(notes, kind, title, sentences, eligible)
+    if kind in ("certificate_collection", "results") and not (
+        windows or sessions or _NOTICE_TITLE.search(norm_title)
+    ):
+        # A collection or results notice names its session or a window, or at least calls itself a
+        # notice (历年证书…的温馨提示); a text with none of these explains how things work in general.
+        kind, eligible = "other", []
     fees = _guarded(notes, "fees", lambda: fee_reader.read(sentences))
     for reader in (window_reader, eligible_reader, fee_reader):
         notes.warnings += reader.warnings

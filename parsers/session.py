@@ -64,9 +64,12 @@ def _narrowed(title_sessions: list[str], body: list[str], bare_halves: list[str]
     with or without their year (上半年考试报名时间…)."""
     result: list[str] = []
     for session in title_sessions:
-        halves = [s for s in body if s.startswith(session) and s != session] if session.isdigit() else []
-        if session.isdigit() and not halves:
-            halves = [f"{session}{half}" for half in _HALVES if half in bare_halves]
+        halves = []
+        if session.isdigit():
+            named = [s for s in body if s.startswith(session) and s != session]
+            halves = [
+                f"{session}{half}" for half in _HALVES if f"{session}{half}" in named or half in bare_halves
+            ]
         for name in halves or [session]:
             if name not in result:
                 result.append(name)
@@ -83,4 +86,10 @@ def read_sessions(title: str, sentences: list[Sentence], certificate_sessions: l
         return _narrowed(from_title, body, sorted(bare))
     if certificate_sessions:
         return certificate_sessions
-    return body[:1]
+    # The first session the body names; 2019年度上、下半年考试 names two at once.
+    first = next(
+        (found for sentence in sentences if (found := sessions_in(sentence.norm, exam_only=True))), []
+    )
+    both = len(first) > 1 and first[0][:4] == first[1][:4] and {first[0][4:], first[1][4:]} == set(_HALVES)
+    # A bare year (2025年度…的函) is narrowed by the halves the body names for it, like a title's.
+    return first[:2] if both else _narrowed(first[:1], body, [])

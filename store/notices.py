@@ -17,6 +17,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from core.times import beijing_iso
 from parsers.types import ParsedNotice
 from store.db import dialect_insert
 from store.models import EligibleRange, Notice, NoticeVersion, NoticeWindow
@@ -177,7 +178,7 @@ def notice_summary(notice: Notice) -> dict:
         "fees": parsed.get("fees", []),
         "uncertain": parsed.get("uncertain", []),
         "warnings": parsed.get("warnings", []),
-        "first_seen": notice.first_seen_at.isoformat(),
-        "last_seen": notice.last_seen_at.isoformat(),
+        "first_seen": beijing_iso(notice.first_seen_at),
+        "last_seen": beijing_iso(notice.last_seen_at),
         "attachments": notice.attachments,
     }

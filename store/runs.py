@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from collections import Counter
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.text import mask_addresses
+from core.times import beijing_iso
 from store.models import Mail, Run, SourceState
 from store.push_outbox import push_status
 from store.subscribers import count_by_status
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def _local(moment: datetime | None) -> str | None:
-    """Beijing time with its offset: operators compare it with the sites' notice times.
-
-    The store writes UTC; SQLite hands datetimes back without a zone, so UTC is assumed.
-    """
-    if moment is None:
-        return None
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(SHANGHAI).isoformat(timespec="seconds")
 
 
 def start_run(session: Session, command: str, now: datetime) -> Run:
@@ -51,20 +40,21 @@ def status_report(session: Session, *, runs: int = 5) -> dict:
     sources = session.scalars(select(SourceState).order_by(SourceState.source_id)).all()
     outbox = dict(session.execute(select(Mail.status, func.count()).group_by(Mail.status)).all())
     subscribers = count_by_status(session)
+    waiting, _ = waiting_for_retry(session)
     push = push_status(session)
     for channel in push["channels"]:
-        channel["failing_since"] = _local(channel["failing_since"])
-        channel["last_success_at"] = _local(channel["last_success_at"])
+        channel["failing_since"] = beijing_iso(channel["failing_since"])
+        channel["last_success_at"] = beijing_iso(channel["last_success_at"])
     return {
         "runs": [
             {
                 "id": r.id,
                 "command": r.command,
-                "started_at": _local(r.started_at),
-                "finished_at": _local(r.finished_at),
+                "started_at": beijing_iso(r.started_at),
+                "finished_at": beijing_iso(r.finished_at),
                 "status": r.status,
                 "counts": r.counts,
-                "errors": r.errors,
+                "errors": [mask_addresses(str(e)) for e in r.errors or []],
             }
             for r in last_runs
         ],
@@ -72,18 +62,40 @@ def status_report(session: Session, *, runs: int = 5) -> dict:
             {
                 "source": s.source_id,
                 "healthy": s.healthy,
-                "last_crawl_at": _local(s.last_crawl_at),
-                "last_success_at": _local(s.last_success_at),
+                "last_crawl_at": beijing_iso(s.last_crawl_at),
+                "last_success_at": beijing_iso(s.last_success_at),
                 "last_item_count": s.last_item_count,
                 "problems": s.problems,
-                "failing_since": _local(s.failing_since),
+                "failing_since": beijing_iso(s.failing_since),
             }
             for s in sources
         ],
         "outbox": {k: outbox.get(k, 0) for k in ("pending", "sending", "sent", "failed")},
+        "outbox_waiting_for_retry": waiting,
+        "outbox_reasons": outbox_reasons(session),
         "subscribers": {k: subscribers.get(k, 0) for k in ("pending", "active", "unsubscribed", "bouncing")},
         "push": push,
     }
+
+
+def outbox_reasons(session: Session, *, limit: int = 50) -> list[dict]:
+    """Why mail waits for a retry or failed: ``{"status", "reason", "count"}``, the commonest first.
+
+    Addresses in the servers' answers are masked (``***@example.com``), which also makes
+    one refusal given to many people one reason. Mail that went, or was never tried, has none.
+    """
+    rows = session.execute(
+        select(Mail.status, Mail.last_error, func.count())
+        .where(Mail.status.in_(("pending", "failed")), Mail.last_error.is_not(None), Mail.last_error != "")
+        .group_by(Mail.status, Mail.last_error)
+    )
+    counts: Counter[tuple[str, str]] = Counter()
+    for status, error, count in rows:
+        counts[status, mask_addresses(error)] += count
+    return [
+        {"status": status, "reason": reason, "count": count}
+        for (status, reason), count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    ]
 
 
 def waiting_for_retry(session: Session) -> tuple[int, str | None]:
@@ -95,4 +107,4 @@ def waiting_for_retry(session: Session) -> tuple[int, str | None]:
     waiting = select(Mail).where(Mail.status == "pending", Mail.attempts > 0)
     count = session.scalar(select(func.count()).select_from(waiting.subquery())) or 0
     latest = session.scalars(waiting.order_by(Mail.id.desc()).limit(1)).first()
-    return count, latest.last_error if latest else None
+    return count, mask_addresses(latest.last_error or "") if latest else None

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from core.places import split_region
 from core.qualifications import LEVELS, QUALIFICATIONS
 from core.sessions import latest_session, session_bounds
+from core.times import beijing_iso
 from core.vocab import Topic
 from store.models import Certificate, Subscriber
 
@@ -347,14 +348,10 @@ def subscriber_export(subscriber: Subscriber) -> dict:
         "province": subscriber.province,
         "city": subscriber.city,
         "expiry_reminders": subscriber.expiry_reminders,
-        "confirmed_at": _iso(subscriber.confirmed_at),
-        "unsubscribed_at": _iso(subscriber.unsubscribed_at),
-        "confirmation_sent_at": _iso(subscriber.confirmation_sent_at),
+        "confirmed_at": beijing_iso(subscriber.confirmed_at),
+        "unsubscribed_at": beijing_iso(subscriber.unsubscribed_at),
+        "confirmation_sent_at": beijing_iso(subscriber.confirmation_sent_at),
     }
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
 
 
 def subscriber_summary(subscriber: Subscriber) -> dict:
@@ -367,7 +364,7 @@ def subscriber_summary(subscriber: Subscriber) -> dict:
         "alert_kinds": list(subscriber.alert_kinds),
         "reminder_days": subscriber.reminder_days,
         "digest": subscriber.digest,
-        "created_at": subscriber.created_at.isoformat(),
+        "created_at": beijing_iso(subscriber.created_at),
         "certificates": [
             {
                 "qualification": c.qualification,

@@ -101,6 +101,7 @@ def test_alert_mail_has_every_required_header_and_working_links():
     assert "https://watch.example.org/manage/" in text
     html = message.get_body(("html",)).get_content()
     assert '<a href="https://www.ruankao.org.cn/article/content/1.html">' in html
+    assert "时间均为北京时间" in text and "时间均为北京时间" in html
 
 
 def test_a_digest_carries_every_alert_and_composes_the_same_bytes_twice():

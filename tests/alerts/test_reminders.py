@@ -154,6 +154,26 @@ def test_one_admin_mail_per_broken_source_until_it_recovers(sessions, config, sm
     assert {r.rcpt_tos[0] for r in smtp.handler.received} == {"ops@example.org"}
 
 
+def test_the_admin_mail_says_its_times_in_beijing_time(sessions, config, smtp):
+    with sessions.begin() as s:
+        s.add(
+            SourceState(
+                source_id="tianjin",
+                healthy=False,
+                problems=["0 items from the list page"],
+                failing_since=datetime(2026, 3, 1, 1, 30, tzinfo=UTC),
+                last_success_at=datetime(2026, 2, 28, 17, 5, tzinfo=UTC),
+            )
+        )
+    assert queue_health_mails(sessions, config, NOW) == 1
+    assert send_outbox(sessions, config, now_fn=lambda: NOW)["sent"] == 1
+    message = smtp.handler.received[0].message
+    for body in (message.get_body(("plain",)), message.get_body(("html",))):
+        text = body.get_content()
+        assert "异常开始：2026年3月1日 09:30（北京时间）" in text
+        assert "最近一次成功：2026年3月1日 01:05（北京时间）" in text
+
+
 def test_write_eml_composes_pending_mails_and_changes_nothing(sessions, config, smtp, tmp_path):
     add_notice(sessions, notice())
     add_subscriber(sessions, "zhang@example.com", "2021")

@@ -128,7 +128,7 @@ def spans(text: str, **kwargs) -> list[tuple[str, str | None, str | None]]:
         ("考生可于3月21日至3月28日登录系统申请邮寄。", [("邮寄申请", "2024-03-21", "2024-03-28")]),
         (
             "对成绩有异议的，可于3月21日至3月25日向报名所在地考试机构提出成绩复核申请。",
-            [("成绩复核", "2024-03-21", "2024-03-25")],
+            [("成绩复查", "2024-03-21", "2024-03-25")],
         ),
         # Not windows: exam days, relative periods, signatures, eligibility cut-offs, unlabelled dates.
         ("考试时间：2024年5月25日至28日。", []),

@@ -68,7 +68,7 @@ def test_home_says_what_it_does_lists_notices_with_windows_and_holds_the_form(cl
     text = page.text
     assert "软考通知提醒" in text and '<html lang="zh-CN">' in text
     assert "证书登记的通知" in text
-    assert "2026年3月1日 09:00 至 2026年3月15日 17:00" in text
+    assert "2026年3月1日 09:00 至 2026年3月15日 17:00" in text and "以下时间均为北京时间" in text
     assert 'action="/subscribe"' in text and 'name="email"' in text
     assert "<script" not in text
 
@@ -322,6 +322,7 @@ def test_manage_export_downloads_my_data_and_delete_removes_me(client, sessions,
     assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
     data = json.loads(r.content)
     assert data["email"] == EMAIL and data["certificates"][0]["qualification"] == "程序员"
+    assert data["created_at"] == "2026-03-01T16:00:00+08:00"  # stored at 08:00 UTC: said in Beijing time
     assert client.get(manage + "/delete").status_code == 405
     assert client.post(manage + "/delete", data={}).status_code == 403
     token = form_token(client, manage + "/delete")

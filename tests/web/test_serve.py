@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import time
 
@@ -49,3 +50,21 @@ def test_serve_answers_health_and_pages(cli_env, tmp_path):
     finally:
         server.terminate()
         server.wait(10)
+
+
+def test_serve_on_a_busy_port_exits_2_with_one_line_naming_the_address(cli_env, tmp_path):
+    """Not 3: that code means another run holds the lock."""
+    env = {
+        **cli_env,
+        "RUANKAO_WATCH_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
+        "RUANKAO_WATCH_SECRET": SECRET,
+    }
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [PYTHON, "-m", "app", "serve", "--port", str(port)],
+            env=env, capture_output=True, text=True, check=False, timeout=60,
+        )  # fmt: skip
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert f"127.0.0.1:{port}" in line and "--port" in line and "Address already in use" in line

@@ -1,0 +1,159 @@
+"""Dates and date ranges as notices write them, before anyone says what they are for.
+
+A moment is one written date (full, year-less, month-less, Chinese numerals, ISO) with an
+optional time; a group is one date or range (two moments, a bare end time, a whole-month period).
+Labelling them as windows is ``parsers.dates``'s work.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from parsers.numerals import SMALL_CHARS, YEAR_CHARS, to_int
+
+WEEKDAY = r"(?:\s*\(?\s*(?:星期|周|礼拜)[一二三四五六日天]\s*\)?)?"
+# A time, also alone in brackets after its date (2024年3月25日（9:00）至4月2日（17:00）); brackets
+# holding more (（上午8:30-11:30，下午…）, （9:00-17:00）) give office hours, not the window's time.
+TIME = (
+    rf"(?:\((?=[^()\-~至]{{1,10}}\)))?\s*(?P<ap>上午|下午|中午|晚上|早上|凌晨)?\s*(?P<h>[{SMALL_CHARS}]{{1,3}})\s*"
+    rf"(?::\s*(?P<mi>\d{{2}})|[时点](?:\s*(?P<mh>[{SMALL_CHARS}]{{1,3}}|半)\s*分?)?)\)?"
+)
+MOMENT = re.compile(
+    rf"(?:(?:(?P<y>[{YEAR_CHARS}]{{4}})\s*年\s*)?(?:(?P<m>[{SMALL_CHARS}]{{1,3}})\s*月\s*)?"
+    rf"(?P<d>[{SMALL_CHARS}]{{1,3}})\s*[日号]"
+    rf"|(?<!\d)(?P<iy>\d{{4}})[-/.](?P<im>\d{{1,2}})[-/.](?P<id>\d{{1,2}})(?!\d))"
+    rf"{WEEKDAY}(?:\s*(?:{TIME}))?"
+)
+# A period given in whole months (报名时间为2021年3月, 2024年2-3月): the first to the last day.
+MONTH_PERIOD = re.compile(
+    rf"(?P<y>[{YEAR_CHARS}]{{4}})\s*年\s*(?P<m1>[{SMALL_CHARS}]{{1,3}})\s*(?:月\s*)?"
+    rf"(?:(?:至|到|-{{1,2}}|~)\s*(?P<m2>[{SMALL_CHARS}]{{1,3}})\s*)?月"
+    rf"(?!\s*[{SMALL_CHARS}]{{1,3}}\s*[日号])(?!\s*(?:份|底|初|中|上旬|下旬|末|前|后|以|之|起|日|号))"
+)
+STATED_BEFORE = re.compile(r"(?:为|是|:|于|在|时间)\s*$")
+SEP = re.compile(r"\s*(?:起|开始)?\s*(?:至|到|-{1,2}|~)\s*")
+# 8月18日开始，8月26日结束: a range written as two dates with start and end words.
+# Also with what opens and closes in between: 8月11日9:00网上报名系统开通,9月19日16:00网上报名系统关闭.
+STARTS = re.compile(r"[^，,。;:]{0,12}?(?:开始|起|开通|开放|开启)\s*,?\s*")
+ENDS = re.compile(r"[^，,。;:]{0,12}?(?:结束|截止|止|关闭)")
+TIME_END = re.compile(rf"\s*(?:至|到|-{{1,2}}|~)\s*{TIME}")
+
+
+@dataclass(frozen=True)
+class Moment:
+    start: int
+    end: int
+    year: int | None
+    month: int | None
+    day: int | None
+    hour: int | None
+    minute: int | None
+
+
+def time_of(match: re.Match[str]) -> tuple[int | None, int | None]:
+    if match.group("h") is None:
+        return None, None
+    hour = to_int(match.group("h"))
+    minute_text = match.group("mi") or match.group("mh")
+    minute = 30 if minute_text == "半" else (to_int(minute_text) if minute_text else 0)
+    if hour is None or minute is None:
+        return None, None
+    if match.group("ap") in ("下午", "晚上") and hour < 12:
+        hour += 12
+    return hour, minute
+
+
+def moments_in(norm: str) -> list[Moment]:
+    found = []
+    for match in MOMENT.finditer(norm):
+        if match.group("iy"):
+            year, month, day = int(match.group("iy")), int(match.group("im")), int(match.group("id"))
+        else:
+            year = to_int(match.group("y")) if match.group("y") else None
+            month = to_int(match.group("m")) if match.group("m") else None
+            day = to_int(match.group("d"))
+        hour, minute = time_of(match)
+        found.append(Moment(match.start(), match.end(), year, month, day, hour, minute))
+    return found
+
+
+def moment_value(year: int, month: int, day: int, hour: int | None, minute: int | None) -> date | datetime:
+    """A date, or a datetime when a time is given; 24:00 reads as 23:59 of the same day."""
+    if hour is None:
+        return date(year, month, day)
+    if hour == 24 and not minute:
+        return datetime(year, month, day, 23, 59)
+    return datetime(year, month, day, hour, minute or 0)
+
+
+def next_month(year: int, month: int) -> tuple[int, int]:
+    return (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+@dataclass
+class Group:
+    """One date or date range found in a sentence, before labelling."""
+
+    first: Moment
+    last: Moment | None  # a second date
+    end_time: tuple[int, int] | None  # a bare time after a separator: 3月5日9:00-17:00
+    span_end: int
+    deadline: bool = False  # a lone date that amends a deadline
+
+
+def month_groups(norm: str, moments: list[Moment]) -> list[Group]:
+    """Whole-month periods outside any dated moment, as ranges from the 1st to the month's end.
+
+    Only where the text states the period (报名时间为2021年3月): a month elsewhere (2017年5月内蒙古
+    软考报名时间…, a dateline) is not a window.
+    """
+    groups = []
+    for match in MONTH_PERIOD.finditer(norm):
+        if any(m.start < match.end() and match.start() < m.end for m in moments):
+            continue
+        if not STATED_BEFORE.search(norm, 0, match.start()):
+            continue
+        year, first = to_int(match.group("y")), to_int(match.group("m1"))
+        last = to_int(match.group("m2")) if match.group("m2") else first
+        if year is None or first is None or last is None or not 1 <= first <= last <= 12:
+            continue
+        after_year, after_month = next_month(year, last)
+        end_day = (date(after_year, after_month, 1) - timedelta(days=1)).day
+        start = Moment(match.start(), match.end(), year, first, 1, None, None)
+        end = Moment(match.start(), match.end(), year, last, end_day, None, None)
+        groups.append(Group(start, end, None, match.end()))
+    return groups
+
+
+def groups_in(norm: str, moments: list[Moment]) -> list[Group]:
+    groups = []
+    i = 0
+    while i < len(moments):
+        first = moments[i]
+        if first.month is None and first.year is None:
+            i += 1  # a bare day (15日内) is only meaningful as the end of a range
+            continue
+        following = moments[i + 1] if i + 1 < len(moments) else None
+        if following is not None and (
+            SEP.fullmatch(norm, first.end, following.start)
+            or (STARTS.fullmatch(norm, first.end, following.start) and ENDS.match(norm, following.end))
+        ):
+            groups.append(Group(first, following, None, following.end))
+            i += 2
+            continue
+        time_end = TIME_END.match(norm, first.end) if first.hour is not None else None
+        if time_end is not None:
+            hour, minute = time_of(time_end)
+            if hour is not None and minute is not None:
+                groups.append(Group(first, None, (hour, minute), time_end.end()))
+                i += 1
+                continue
+        groups.append(Group(first, None, None, first.end))
+        i += 1
+    return groups
+
+
+def as_datetime(value: date | datetime) -> datetime:
+    return value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)

@@ -1,0 +1,42 @@
+"""Every time an operator reads is Beijing time, marked with its offset: the store writes UTC."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+
+from tests.conftest import PYTHON
+from tests.factories import NOW, add_notice, add_subscriber, notice
+
+# NOW is 2026-03-01 08:00 UTC: 16:00 in Beijing.
+BEIJING_NOW = "2026-03-01T16:00:00+08:00"
+
+
+@pytest.fixture
+def cli(cli_env, database_url):
+    env = {**cli_env, "RUANKAO_WATCH_DATABASE_URL": database_url}
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        result = subprocess.run(
+            [PYTHON, "-m", "app", *args], env=env, capture_output=True, text=True, check=False, timeout=300
+        )
+        assert result.returncode == 0, result.stderr
+        return result
+
+    return cli
+
+
+def test_notices_show_and_list_say_when_a_notice_was_seen_in_beijing_time(cli, sessions):
+    add_notice(sessions, notice(at=NOW))
+    shown = json.loads(cli("notices", "show", "1").stdout)
+    assert (shown["first_seen"], shown["last_seen"]) == (BEIJING_NOW, BEIJING_NOW)
+    [listed] = json.loads(cli("notices", "list", "--json").stdout)
+    assert listed["first_seen"] == BEIJING_NOW
+
+
+def test_subscribers_list_says_when_each_signed_up_in_beijing_time(cli, sessions):
+    add_subscriber(sessions, "zhang@example.com", "2021")
+    [row] = json.loads(cli("subscribers", "list", "--json").stdout)
+    assert row["created_at"] == BEIJING_NOW
