@@ -27,6 +27,18 @@ if TYPE_CHECKING:
 CHANNEL_FAILING_FOR = timedelta(days=1)
 
 
+def _admin_mail(session: Session, config: Config, now: datetime, detail: dict) -> None:
+    enqueue_mail(
+        session,
+        recipient=config.admin_email,
+        purpose="admin",
+        subscriber_id=None,
+        detail=detail,
+        now=now,
+        domain=config.mail_domain,
+    )
+
+
 def queue_health_mails(sessions: sessionmaker[Session], config: Config, now: datetime) -> int:
     """Queue one admin mail per newly unhealthy source or long-failing channel; returns how many.
 
@@ -37,36 +49,22 @@ def queue_health_mails(sessions: sessionmaker[Session], config: Config, now: dat
     with sessions.begin() as session:
         sources = sources_to_report(session)
         for state in sources:
-            enqueue_mail(
-                session,
-                recipient=config.admin_email,
-                purpose="admin",
-                subscriber_id=None,
-                detail={
-                    "source_id": state.source_id,
-                    "problems": [str(p) for p in state.problems or []],
-                    "failing_since": beijing_iso(state.failing_since),
-                    "last_success_at": beijing_iso(state.last_success_at),
-                },
-                now=now,
-                domain=config.mail_domain,
-            )
+            detail = {
+                "source_id": state.source_id,
+                "problems": [str(p) for p in state.problems or []],
+                "failing_since": beijing_iso(state.failing_since),
+                "last_success_at": beijing_iso(state.last_success_at),
+            }
+            _admin_mail(session, config, now, detail)
             state.admin_alerted_at = now
         channels = channels_to_report(session, now=now, failing_for=CHANNEL_FAILING_FOR)
         for channel in channels:
-            enqueue_mail(
-                session,
-                recipient=config.admin_email,
-                purpose="admin",
-                subscriber_id=None,
-                detail={
-                    "channel": channel.label,
-                    "problems": [channel.last_error or ""],
-                    "failing_since": beijing_iso(channel.failing_since),
-                    "last_success_at": beijing_iso(channel.last_success_at),
-                },
-                now=now,
-                domain=config.mail_domain,
-            )
+            detail = {
+                "channel": channel.label,
+                "problems": [channel.last_error or ""],
+                "failing_since": beijing_iso(channel.failing_since),
+                "last_success_at": beijing_iso(channel.last_success_at),
+            }
+            _admin_mail(session, config, now, detail)
         mark_reported(session, [c.key for c in channels], now)
     return len(sources) + len(channels)

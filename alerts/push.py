@@ -129,6 +129,7 @@ class _Pusher:
         self.domains = official_domains(config)
         self.give_up_after = timedelta(days=config.give_up_after_days)
         self.broken: set[str] = set()  # channels that failed in this run
+        self.kind: str | None = None  # only posts of this kind (the web app's test messages)
 
     def _url(self, post: OutgoingPush) -> str:
         """Where the post goes; raises InvalidTarget when it may not go anywhere any more."""
@@ -200,7 +201,13 @@ class _Pusher:
     def _claim(self) -> list[OutgoingPush]:
         with self.sessions.begin() as session:
             return claim_pushes(
-                session, now=self.now_fn(), lease=LEASE, limit=BATCH, holder=self.holder, skip=self.broken
+                session,
+                now=self.now_fn(),
+                lease=LEASE,
+                limit=BATCH,
+                holder=self.holder,
+                skip=self.broken,
+                kind=self.kind,
             )
 
     def _record(self, outcomes: list[Outcome]) -> dict[str, int]:
@@ -233,6 +240,16 @@ class _Pusher:
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def send_test_messages(
+    sessions: sessionmaker[Session], config: Config, *, now_fn: Callable[[], datetime] = _utcnow
+) -> dict[str, int]:
+    """Post the due test messages of new targets now (the web app, right after one was added)."""
+    with sender_presence(sessions.kw["bind"].url) as holder:
+        pusher = _Pusher(sessions, config, now_fn, holder)
+        pusher.kind = "confirm"
+        return pusher.run(1)
 
 
 def send_pushes(

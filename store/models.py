@@ -188,7 +188,23 @@ class Certificate(Base):
     subscriber: Mapped[Subscriber] = relationship(back_populates="certificates")
 
 
-class Mail(Base):
+class DeliveryState:
+    """The columns of an outbox row's delivery (``store.outbox``): mails and push posts alike."""
+
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|sending|sent|failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The sender holding the claim (random per sender run): an outcome is written only by
+    # it, and a starting sender takes over the claims of holders that are provably dead.
+    claimed_by: Mapped[int | None] = mapped_column(BigInteger)
+    lost_after_data: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Mail(DeliveryState, Base):
     """One outgoing message (the outbox row): one subscriber's alerts of one run, or one alert.
 
     The delivery state lives here rather than on each alert because a digest is one
@@ -208,18 +224,7 @@ class Mail(Base):
     recipient: Mapped[str] = mapped_column(String(320))
     purpose: Mapped[str] = mapped_column(String(16), default="alert")  # alert | confirm | admin
     detail: Mapped[dict] = mapped_column(JSON, default=dict)  # what non-alert mails say
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|sending|sent|failed
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # The sender holding the claim (random per sender run): an outcome is written only by
-    # it, and a starting sender takes over the claims of holders that are provably dead.
-    claimed_by: Mapped[int | None] = mapped_column(BigInteger)
-    lost_after_data: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
-    last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     alerts: Mapped[list[Alert]] = relationship(back_populates="mail", order_by="Alert.id")
     subscriber: Mapped[Subscriber | None] = relationship()
@@ -285,7 +290,7 @@ class PushTarget(Base):
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class Push(Base):
+class Push(DeliveryState, Base):
     """One post to a push channel (the push outbox row), with the delivery state of a mail.
 
     ``channel`` is ``op:<key>`` for an operator channel of the configuration (its URL stays
@@ -311,15 +316,6 @@ class Push(Base):
     version_id: Mapped[int | None] = mapped_column(ForeignKey("notice_version.id", ondelete="CASCADE"))
     alert_id: Mapped[int | None] = mapped_column(ForeignKey("alert.id", ondelete="CASCADE"))
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|sending|sent|failed
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    claimed_by: Mapped[int | None] = mapped_column(BigInteger)
-    lost_after_data: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class PushChannel(Base):

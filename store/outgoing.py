@@ -121,25 +121,41 @@ def _alert_items(session: Session, ids: list[int]) -> dict[int, list[AlertItem]]
     versions = version_rows(session, {row.version_id for row in rows if row.version_id is not None})
     items: dict[int, list[AlertItem]] = {mail_id: [] for mail_id in ids}
     for row in rows:
-        version = versions.get(row.version_id)
-        items[row.mail_id].append(
-            AlertItem(
-                id=row.id,
-                kind=row.kind,
-                about=row.about,
-                detail=row.detail or {},
-                notice_url=version.url if version else None,
-                notice_title=version.title if version else None,
-                source_id=version.source_id if version else None,
-                region=version.region if version else None,
-                parsed=(version.parsed or {}) if version else {},
-                qualification=row.qualification,
-                obtained=row.obtained,
-                obtained_high=row.obtained_high,
-                last_registered=row.last_registered,
-            )
-        )
+        items[row.mail_id].append(alert_item(row, versions.get(row.version_id), row.id))
     return items
+
+
+def alert_item(row: Row, version: Row | None, item_id: int) -> AlertItem:
+    """An alert (or a push about a notice) from its row (kind, about, detail, certificate columns) and version."""
+    return AlertItem(
+        id=item_id,
+        kind=row.kind,
+        about=row.about,
+        detail=row.detail or {},
+        notice_url=version.url if version else None,
+        notice_title=version.title if version else None,
+        source_id=version.source_id if version else None,
+        region=version.region if version else None,
+        parsed=(version.parsed or {}) if version else {},
+        qualification=row.qualification,
+        obtained=row.obtained,
+        obtained_high=row.obtained_high,
+        last_registered=row.last_registered,
+    )
+
+
+def recipient_columns() -> tuple:
+    """The subscriber columns ``recipient_of`` reads, for a query joined to ``subscriber``."""
+    return (
+        Subscriber.id.label("subscriber_id"),
+        Subscriber.email,
+        Subscriber.name,
+        Subscriber.status,
+        Subscriber.link_secret,
+        Subscriber.region,
+        Subscriber.province,
+        Subscriber.city,
+    )
 
 
 def recipient_of(row: Row) -> Recipient | None:
@@ -174,14 +190,7 @@ def load_mails(session: Session, ids: list[int]) -> list[OutgoingMail]:
             Mail.detail,
             Mail.attempts,
             Mail.created_at,
-            Subscriber.id.label("subscriber_id"),
-            Subscriber.email,
-            Subscriber.name,
-            Subscriber.status,
-            Subscriber.link_secret,
-            Subscriber.region,
-            Subscriber.province,
-            Subscriber.city,
+            *recipient_columns(),
         )
         .outerjoin(Subscriber, Subscriber.id == Mail.subscriber_id)
         .where(Mail.id.in_(ids))

@@ -20,7 +20,15 @@ from sqlalchemy.orm import Session, aliased
 from store.matching import insert_into, is_postgres
 from store.models import Alert, Certificate, Push, PushChannel, PushTarget, Subscriber
 from store.outbox import Outcome, claim_ids, record_outcomes
-from store.outgoing import AlertItem, Recipient, aware, recipient_of, version_rows
+from store.outgoing import (
+    AlertItem,
+    Recipient,
+    alert_item,
+    aware,
+    recipient_columns,
+    recipient_of,
+    version_rows,
+)
 
 PUSH_COLUMNS = (
     "channel",
@@ -89,27 +97,9 @@ def insert_pushes(session: Session, query) -> int:
 def _items(session: Session, rows) -> dict[int, AlertItem]:
     """The notice (and, for a subscriber's post, the certificate) each post is about."""
     versions = version_rows(session, {r.version_id for r in rows if r.version_id is not None})
-    items = {}
-    for r in rows:
-        if r.kind == "confirm":
-            continue
-        version = versions.get(r.version_id)
-        items[r.id] = AlertItem(
-            id=r.alert_id or 0,
-            kind=r.kind,
-            about=r.about,
-            detail=r.detail or {},
-            notice_url=version.url if version else None,
-            notice_title=version.title if version else None,
-            source_id=version.source_id if version else None,
-            region=version.region if version else None,
-            parsed=(version.parsed or {}) if version else {},
-            qualification=r.qualification,
-            obtained=r.obtained,
-            obtained_high=r.obtained_high,
-            last_registered=r.last_registered,
-        )
-    return items
+    return {
+        r.id: alert_item(r, versions.get(r.version_id), r.alert_id or 0) for r in rows if r.kind != "confirm"
+    }
 
 
 def load_pushes(session: Session, ids: list[int]) -> list[OutgoingPush]:
@@ -132,14 +122,7 @@ def load_pushes(session: Session, ids: list[int]) -> list[OutgoingPush]:
             target.url,
             target.status.label("target_status"),
             target.confirm_code,
-            Subscriber.id.label("subscriber_id"),
-            Subscriber.email,
-            Subscriber.name,
-            Subscriber.status,
-            Subscriber.link_secret,
-            Subscriber.region,
-            Subscriber.province,
-            Subscriber.city,
+            *recipient_columns(),
             Certificate.qualification,
             Certificate.obtained,
             Certificate.obtained_high,
@@ -180,9 +163,12 @@ def claim_pushes(
     limit: int,
     holder: int,
     skip: set[str] | frozenset[str] = frozenset(),
+    kind: str | None = None,
 ) -> list[OutgoingPush]:
     """Claim up to ``limit`` due posts for ``holder``, none of the channels ``skip`` (``store.outbox.claim_ids``)."""
     where = (Push.channel.not_in(sorted(skip)),) if skip else ()
+    if kind is not None:
+        where = (*where, Push.kind == kind)
     ids = claim_ids(session, Push, now=now, lease=lease, limit=limit, holder=holder, row_id=None, where=where)
     return load_pushes(session, ids)
 

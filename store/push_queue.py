@@ -243,6 +243,16 @@ def queue_test_message(session: Session, target: PushTarget, now: datetime) -> i
     return insert_push_rows(session, [row])
 
 
+def retest_target(session: Session, subscriber_id: int, target_id: int, now: datetime) -> PushTarget | None:
+    """A new code and test message for a pending target of the subscriber's; None if not theirs or confirmed."""
+    target = session.get(PushTarget, target_id)
+    if target is None or target.subscriber_id != subscriber_id or target.status == "confirmed":
+        return None
+    target.confirm_code = secrets.token_urlsafe(24)
+    queue_test_message(session, target, now)
+    return target
+
+
 def targets_of(session: Session, subscriber_id: int) -> list[PushTarget]:
     return list(
         session.scalars(

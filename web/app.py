@@ -21,7 +21,7 @@ from starlette.routing import BaseRoute, Match
 
 from app.config import Config, ConfigError
 from store.db import make_engine, make_sessionmaker
-from web import api, feed_routes, pages
+from web import api, feed_routes, pages, push_routes
 from web.security import BodyLimit, SlidingWindowLimiter, install_log_redaction
 
 # No form or subscription comes near this: a declared larger length is refused before anything is
@@ -91,6 +91,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(push_routes.router)
     app.include_router(feed_routes.router)
     return app
 
