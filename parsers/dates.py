@@ -52,6 +52,8 @@ _END_AFTER = re.compile(r"\s*(?:前|之前|以前|截止|为止|止|结束)")
 _START_AFTER = re.compile(r"\s*(?:起|开始|以后|之后|后|开放|开通|开启)")
 # 2024年1月2日起至半年内: the start is a date, the end only relative (no window end).
 _OPEN_END = re.compile(r"\s*起\s*(?:至|到)\s*(?![\s\d一二三四五六七八九十〇])")
+# A range whose end the copy cut off: nothing but a separator (and a year's first digits) follows.
+_CUT_END = re.compile(r"\s*(?:起|开始)?\s*(?:至|到|-{1,2}|~)\s*\d{0,4}\s*$")
 # A separator after a lone date: the range's end was lost (a damaged re-post), so no window.
 _DANGLING = re.compile(r"\s*(?:起|开始)?\s*(?:至|到|-{1,2}|~)")
 _TODAY_BEFORE = re.compile(r"(?:即日|发布之日|印发之日)起\s*(?:至|到|-{1,2}|~)?\s*$")
@@ -237,6 +239,10 @@ class WindowReader(Notes):
                 ):
                     return None, start
                 if _OPEN_END.match(after):
+                    return start, None
+                if _CUT_END.match(after):
+                    # The copy ends inside the range (…2009年8月15日-2009): the start still stands.
+                    self.unsure("windows", sentence.raw)
                     return start, None
                 if _DANGLING.match(after):
                     self.warn(WarningCode.DROPPED, "range without a readable end, dropped", sentence.raw)

@@ -198,17 +198,21 @@ def _pieces(line: str) -> list[str]:
 def split_sentences(text: str) -> list[Sentence]:
     """Sentences of a notice: split at line breaks and 。！？； (kept on the sentence), trimmed.
 
-    Each line is normalised once and cut the same way as the original, so the normalised
-    sentences pair with the raw ones without normalising anything twice; a line whose two
-    cuts disagree (a normalisation that moved a cut) is normalised piece by piece.
+    The text is normalised once as a whole (one OpenCC call, not one a line) and each line is
+    cut the same way as the original, so the normalised sentences pair with the raw ones; a line
+    whose two cuts disagree (a normalisation that moved a cut) is normalised piece by piece.
     """
     sentences: list[Sentence] = []
     heading = ""
-    for line in text.split("\n"):
+    raw_lines = text.split("\n")
+    norm_lines = normalise(text).split("\n")
+    if len(norm_lines) != len(raw_lines):
+        norm_lines = [normalise(line) for line in raw_lines]
+    for line, norm_whole in zip(raw_lines, norm_lines, strict=True):
         line = line.strip()
         if not line:
             continue
-        norm_line = normalise(line)
+        norm_line = norm_whole.strip()
         raw_pieces, norm_pieces = _pieces(line), _pieces(norm_line)
         if len(raw_pieces) != len(norm_pieces) or len(line) > MAX_SENTENCE_CHARS:
             norm_pieces = [normalise(piece) for piece in raw_pieces]

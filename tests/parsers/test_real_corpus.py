@@ -19,7 +19,6 @@ CASES = load_real("tuned")
 # notice id → why it cannot read as its golden yet.
 EXPECTED_FAILURES: dict[str, str] = {
     "2008-national-fadd4432": "not read yet: windows (网上受理…考生报名 names the ranges after them)",
-    "2009-shanghai-38b29764": "not read yet: windows",
     "2013-national-42794011": "not read yet: windows",
     "2015-dalian-9345c811": "not read yet: windows, session",
     "2015-guangdong-6432eb74": "not read yet: kind, windows, eligible (提交报名资料 for certificates read as sign-up)",
