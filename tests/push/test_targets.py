@@ -138,3 +138,26 @@ def test_the_api_takes_push_targets_for_a_new_subscription_only(client, sessions
     client.post("/api/subscriptions", json=body(push=["wecombot://SOMEONEELSE99"]))
     with sessions() as s:
         assert len(s.scalars(select(PushTarget)).all()) == 1
+
+
+def test_nothing_goes_to_the_targets_of_someone_who_left(client, sessions, config, clock, official_hosts):
+    from store.push_queue import confirm_target
+    from store.subscribers import find_subscriber, unsubscribe
+
+    add_subscriber(sessions, "li@example.org", "2021")
+    add(client, manage_path(sessions, config, clock), KEY)
+    with sessions.begin() as s:
+        target = s.scalars(select(PushTarget)).one()
+        confirm_target(s, target.id, target.confirm_code, NOW)
+    add_notice(sessions, notice(1, region="天津"))
+    queue_alerts(sessions, config, today=TODAY, now=NOW)  # the alert's post is queued …
+    with sessions.begin() as s:
+        unsubscribe(find_subscriber(s, "li@example.org"), NOW)  # … and then they leave
+    counts = send_pushes(sessions, config, now_fn=lambda: NOW)
+    assert counts["skipped"] == 1 and counts["sent"] == 0
+    assert len(texts(official_hosts)) == 1  # the test message only
+    with sessions() as s:
+        assert (
+            s.scalars(select(Push.last_error).where(Push.kind != "confirm")).one()
+            == "subscriber unsubscribed"
+        )
