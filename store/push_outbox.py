@@ -204,6 +204,13 @@ def record_push_outcomes(
     counts = record_outcomes(
         session, outcomes, now=now, holder=holder, give_up_after=give_up_after, model=Push
     )
+    lost = [o.mail_id for o in outcomes if o.result == "unknown"]
+    if lost:  # a post has no DATA: say what happened to it
+        session.execute(
+            update(Push)
+            .where(Push.id.in_(lost), Push.status == "failed")
+            .values(last_error=func.replace(Push.last_error, "connection lost after DATA", "timed out"))
+        )
     tried = [o for o in outcomes if o.result not in ("blocked", "release") and o.mail_id in channels]
     if not tried:
         return counts

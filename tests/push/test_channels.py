@@ -182,3 +182,28 @@ def test_subscribers_get_their_alerts_by_mail_while_a_channel_is_down(sessions, 
     queue_alerts(sessions, cfg, today=TODAY, now=NOW)
     assert send_outbox(sessions, cfg, now_fn=lambda: NOW)["sent"] == 1
     assert send_pushes(sessions, cfg, now_fn=lambda: NOW)["retried"] == 1
+
+
+def test_a_post_that_timed_out_waits_and_gives_up_after_three_tries(
+    sessions, database_url, hook, monkeypatch
+):
+    from alerts import push
+    from store.outbox import LOST_WAIT
+    from testkit.site import Behaviour
+
+    monkeypatch.setattr(push, "POST_TIMEOUT", 0.3)
+    hook.behaviours["/tianjin"] = Behaviour(delay=1.0)
+    add_notice(sessions, notice(1, region="天津"))
+    cfg = channel_config(database_url, hook)
+    queue_alerts(sessions, cfg, today=TODAY, now=NOW)
+    now = NOW
+    for _ in range(3):
+        counts = send_pushes(sessions, cfg, now_fn=lambda now=now: now)
+        assert counts["sent"] == 0
+        assert send_pushes(sessions, cfg, now_fn=lambda now=now: now)["unknown"] == 0  # it waits
+        now += LOST_WAIT + timedelta(seconds=1)
+    with sessions() as s:
+        row = s.scalars(select(Push)).one()
+    assert row.status == "failed" and row.last_error.startswith(
+        "gave up: timed out 3 times (it may have arrived)"
+    )
