@@ -33,7 +33,7 @@ from core.places import region_label
 from core.sessions import registration_expiry
 from core.text import safe_line
 from core.times import beijing_label
-from core.vocab import AlertKind
+from core.vocab import CANDIDATE_KINDS, AlertKind
 from core.wording import fee_line, session_label, window_line
 from store.outgoing import AlertItem, OutgoingMail
 
@@ -110,10 +110,12 @@ def _reason(item: AlertItem, mail: OutgoingMail) -> str:
         scope = "补登记" if item.kind == "late_registration" else "本次"
         return f"您{session_label(item.obtained)}取得的{item.qualification}证书在{scope}范围内。"
     subscriber = mail.subscriber
+    exams = "、".join(session_label(s) for s in item.parsed.get("session", []))
+    exam = f"本通知涉及{exams}的考试。" if exams and item.parsed.get("kind") in CANDIDATE_KINDS else ""
     if item.region in (None, "", "national"):
-        return "这是面向全国的通知。"
+        return "这是面向全国的通知。" + exam
     place = subscriber.region if subscriber and subscriber.region else region_label(item.region)
-    return f"这是{region_label(item.region)}的通知，您登记的地区是{place}。"
+    return f"这是{region_label(item.region)}的通知，您登记的地区是{place}。" + exam
 
 
 def _days_left(window: dict, mail: OutgoingMail) -> str:

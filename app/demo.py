@@ -15,17 +15,21 @@ from pathlib import Path
 
 from app.config import Config
 from app.cycle import CycleOptions, run_cycle
+from app.demo_why import Sample, why_lines
 from testkit.ports import free_port
 from testkit.smtp import MailSink
 
 # A day inside the sample notices' windows (they are written as of early 2026).
 DEMO_TODAY = date(2026, 3, 5)
 
-SAMPLE_SUBSCRIBERS = (
-    ("zhang.wei@example.com", "张伟", "天津市红桥区", "信息系统项目管理师", "高级", "2021下半年"),
-    ("li.na@example.com", "李娜", "天津市河西区", "软件设计师", "中级", "2024上半年"),
-    ("wang.fang@example.com", "王芳", "广东省深圳市", "网络工程师", "中级", "2019"),
-)
+SAMPLES = (
+    Sample("zhang.wei@example.com", "张伟", "天津市红桥区", ("信息系统项目管理师", "高级", "2021下半年")),
+    Sample("li.na@example.com", "李娜", "天津市河西区", ("软件设计师", "中级", "2024上半年")),
+    Sample("wang.fang@example.com", "王芳", "广东省深圳市", ("网络工程师", "中级", "2019")),
+    # People preparing for the exam: no certificate, the exams and kinds they follow.
+    Sample("zhao.min@example.com", "赵敏", "天津市南开区", None, ("exam_signup", "results", "reminders"), ("2026上半年",)),
+    Sample("chen.jie@example.com", "陈杰", "广东省广州市", None, ("exam_signup", "results"), ("2026下半年",)),
+)  # fmt: skip
 
 
 def add_sample_subscribers(config: Config, today: date) -> None:
@@ -36,8 +40,12 @@ def add_sample_subscribers(config: Config, today: date) -> None:
     upgrade(config.database_url)
     engine = make_engine(config.database_url)
     with make_sessionmaker(engine).begin() as session:
-        for email, name, region, qualification, level, obtained in SAMPLE_SUBSCRIBERS:
-            data = SubscriberData(email, region, (CertificateData(qualification, level, obtained),), name)
+        for sample in SAMPLES:
+            certificates = (CertificateData(*sample.certificate),) if sample.certificate else ()
+            data = SubscriberData(
+                sample.email, sample.region, certificates, sample.name,
+                alert_kinds=sample.kinds, exam_sessions=sample.exams,
+            )  # fmt: skip
             upsert_subscriber(session, data.validated(today), status="active", now=utcnow())
     engine.dispose()
 
@@ -111,7 +119,7 @@ def _print_demo_report(
         for w in n["windows"]:
             print(f"      {window_line(w)}")
     print("\n每位订阅者为什么收到或没有收到邮件：")
-    for line in _why(told, notices):
+    for line in why_lines(SAMPLES, told, notices, today):
         print(line)
     mails = sorted(mail_dir.glob("*.eml"))
     print(f"\n收到的邮件（{len(mails)} 封）：")
@@ -127,28 +135,3 @@ def _print_demo_report(
     print(
         "（演示站点在 127.0.0.1 上，不是官方域名，所以邮件把通知地址标为“非官方域名”——这正是对仿冒链接的防护。）"
     )
-
-
-def _why(told: dict[str, list[tuple[str, str]]], notices: list[dict]) -> list[str]:
-    """Per sample subscriber: the alerts they got, or the facts that left them without mail."""
-    from core.vocab import AlertKind
-    from core.wording import eligible_line
-
-    lines = []
-    for email, name, region, qualification, _, obtained in SAMPLE_SUBSCRIBERS:
-        alerts = told.get(email, [])
-        if alerts:
-            lines.append(
-                f"  {name} <{email}>（{region}，{obtained}取得{qualification}）收到 {len(alerts)} 条提醒："
-            )
-            lines += [f"      {AlertKind(kind).label}：{title}" for kind, title in alerts]
-            continue
-        lines.append(
-            f"  {name} <{email}>（{region}，{obtained}取得{qualification}）没有收到邮件："
-            "没有一条通知同时符合其地区和证书的取得时间："
-        )
-        for n in notices:
-            scope = "、".join(eligible_line(e) for e in n["eligible"]) or "不限证书"
-            place = "全国" if n["region"] in (None, "", "national") else n["region"]
-            lines.append(f"      {n['title']}：面向{place}，适用于{scope}")
-    return lines

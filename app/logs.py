@@ -5,6 +5,14 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from datetime import datetime
+
+from core.times import BEIJING
+
+
+def _beijing_time(record: logging.LogRecord) -> str:
+    """When the record was made, in Beijing time with its offset, whatever the machine's zone."""
+    return datetime.fromtimestamp(record.created, BEIJING).isoformat(timespec="milliseconds")
 
 
 class JsonFormatter(logging.Formatter):
@@ -12,7 +20,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         data = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "time": _beijing_time(record),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
@@ -22,12 +30,19 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(data, ensure_ascii=False)
 
 
+class TextFormatter(logging.Formatter):
+    """``2026-03-01T16:00:00.000+08:00 INFO name: message``: the time is Beijing time and says so."""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        return _beijing_time(record)
+
+
 def setup_logging(level: str = "INFO", fmt: str = "text") -> None:
     handler = logging.StreamHandler(sys.stderr)
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(TextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

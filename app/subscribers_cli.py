@@ -189,9 +189,10 @@ def cmd_add(args: argparse.Namespace, config: Config) -> int:
             if len(parts) != 3:
                 raise InvalidSubscription(f"--cert 应为 资格:级别:取得时间（级别可留空）：{spec!r}")
             certificates.append(CertificateData(*parts))
-        data = SubscriberData(args.email, args.region, tuple(certificates), args.name).validated(
-            shanghai_today()
-        )
+        data = SubscriberData(
+            args.email, args.region, tuple(certificates), args.name,
+            alert_kinds=tuple(args.alerts or ()), exam_sessions=tuple(args.sessions or ()),
+        ).validated(shanghai_today())  # fmt: skip
     except InvalidSubscription as exc:
         print(f"subscribers add: {exc}", file=sys.stderr)
         return EXIT_INVALID
@@ -245,6 +246,8 @@ def cmd_list(args: argparse.Namespace, config: Config) -> int:
     else:
         for row in rows:
             certs = ", ".join(f"{c['qualification']}({c['obtained']})" for c in row["certificates"])
+            if row["exam_sessions"]:
+                certs = f"{certs} exams: {','.join(row['exam_sessions'])}".strip()
             print(f"{row['email']:<32} {row['status']:<12} {row['region']:<10} {certs}")
     return EXIT_OK
 
@@ -264,7 +267,7 @@ def cmd_remove(args: argparse.Namespace, config: Config) -> int:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``subscribers add|import|export|list|remove`` to the main parser."""
-    from core.vocab import SubscriberStatus
+    from core.vocab import SubscriberStatus, Topic
 
     p = subparsers.add_parser("subscribers", help="add, import, export, list or remove subscribers")
     sub = p.add_subparsers(dest="subscribers_command", required=True, metavar="COMMAND")
@@ -274,8 +277,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     q.add_argument("--region", default="", help="e.g. 天津市红桥区 (default: national notices only)")
     q.add_argument("--name")
     q.add_argument(
-        "--cert", nargs="+", action="extend", required=True, metavar="QUAL:LEVEL:OBTAINED",
-        help="e.g. 信息系统项目管理师:高级:2021下半年 (LEVEL may be empty)",
+        "--cert", nargs="+", action="extend", default=[], metavar="QUAL:LEVEL:OBTAINED",
+        help="e.g. 信息系统项目管理师:高级:2021下半年 (LEVEL may be empty; none for an exam candidate)",
+    )  # fmt: skip
+    q.add_argument(
+        "--alerts", nargs="+", choices=Topic.values(), metavar="KIND",
+        help=f"what to hear about (default: all): {', '.join(Topic.values())}",
+    )  # fmt: skip
+    q.add_argument(
+        "--sessions", nargs="+", metavar="SESSION",
+        help="exams a candidate follows, e.g. 2026下半年: only their sign-up and results notices (default: every exam)",
     )  # fmt: skip
     q.add_argument(
         "--confirmed", action="store_true", help="they already consented: active, no confirmation mail"

@@ -47,6 +47,50 @@ def latest_session(today: date) -> int:
     return (today.year - 1) * 10 + 2
 
 
+def session_name(ordinal: int) -> str:
+    """``20261`` → ``2026上半年``: the inverse of ``session_bounds`` for one half."""
+    year, half = divmod(ordinal, 10)
+    return f"{year}{'上半年' if half == 1 else '下半年'}"
+
+
+def exam_session(text: str) -> int:
+    """The ordinal of one exam (``2026上半年``); a bare year or anything else raises ValueError."""
+    low, high = session_bounds(text)
+    if low != high:
+        raise ValueError(f"not one exam session: {text!r} (expected 2026上半年 or 2026下半年)")
+    return low
+
+
+def offered_sessions(today: date) -> list[int]:
+    """The exams a candidate may choose on ``today``: the last one held (its results) and the next three."""
+    last = latest_session(today)
+    following = [last]
+    for _ in range(3):
+        year, half = divmod(following[-1], 10)
+        following.append(year * 10 + 2 if half == 1 else (year + 1) * 10 + 1)
+    return following
+
+
+def chosen_sessions(given: tuple[str, ...], today: date) -> tuple[tuple[str, ...], list[str]]:
+    """The exams a candidate chose, oldest first and each once, and what was not a recent exam.
+
+    Any exam from 1990 up to the last ``offered_sessions`` is taken: one chosen long ago
+    still stands on the manage page, it only never matches again.
+    """
+    ordinals, bad = set(), []
+    for text in given:
+        try:
+            ordinal = exam_session(text)
+        except ValueError:
+            bad.append(text)
+            continue
+        if 19901 <= ordinal <= offered_sessions(today)[-1]:
+            ordinals.add(ordinal)
+        else:
+            bad.append(text)
+    return tuple(session_name(o) for o in sorted(ordinals)), bad
+
+
 def shift_years(day: date, years: int) -> date:
     """``day`` moved by whole years; 29 February becomes the 28th in a common year."""
     try:

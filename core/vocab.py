@@ -38,17 +38,21 @@ class NoticeKind(_Labelled):
 
 
 class Topic(_Labelled):
-    """What a subscriber asked to hear about: four notice kinds and deadline reminders."""
+    """What a subscriber asked to hear about: five notice kinds and deadline reminders."""
 
     REGISTRATION = "registration", NoticeKind.REGISTRATION.label
     LATE_REGISTRATION = "late_registration", NoticeKind.LATE_REGISTRATION.label
     EXAM_SIGNUP = "exam_signup", NoticeKind.EXAM_SIGNUP.label
     CERTIFICATE_COLLECTION = "certificate_collection", NoticeKind.CERTIFICATE_COLLECTION.label
+    RESULTS = "results", NoticeKind.RESULTS.label
     REMINDERS = "reminders", "截止前提醒"
 
 
 # Notice kinds that name the certificates they concern; the others concern everyone in the region.
 CERTIFICATE_KINDS = (NoticeKind.REGISTRATION, NoticeKind.LATE_REGISTRATION, NoticeKind.CERTIFICATE_COLLECTION)
+# Notice kinds for people sitting the exam: they name an exam session, and a subscriber who
+# chose sessions hears only of those.
+CANDIDATE_KINDS = (NoticeKind.EXAM_SIGNUP, NoticeKind.RESULTS)
 
 
 class AlertKind(_Labelled):

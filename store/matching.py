@@ -13,7 +13,7 @@ transaction, so an alert is never queued without the mail that will carry it.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import (
     JSON,
@@ -32,8 +32,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from core.places import cities_with_own_office
-from core.sessions import REGISTRATION_YEARS, shift_years
-from core.vocab import CERTIFICATE_KINDS
+from core.sessions import REGISTRATION_YEARS, session_bounds, shift_years
+from core.vocab import CANDIDATE_KINDS, CERTIFICATE_KINDS, NoticeKind
 from store.models import (
     Alert,
     Certificate,
@@ -48,6 +48,8 @@ from store.models import (
 UNSURE_FIELDS = ("eligible", "region")
 # Days before the registration lapses on which a reminder goes out; the first is the earliest.
 EXPIRY_REMINDER_DAYS = (180, 30)
+# A results notice with no window to act in (成绩公布) is news for this many days after publication.
+RESULTS_FRESH_DAYS = 30
 
 _ALERT_COLUMNS = [
     "subscriber_id",
@@ -126,6 +128,31 @@ def open_window(today: date):
     )
 
 
+def fresh_results(today: date):
+    """SQL: a results notice without any window, published in the last ``RESULTS_FRESH_DAYS`` days.
+
+    Results are announced, not applied for: with no window to close, the publication date
+    says how long the notice is news (a results notice with a 成绩复核 window is open while it is).
+    """
+    return and_(
+        NoticeVersion.kind == NoticeKind.RESULTS,
+        ~exists().where(NoticeWindow.version_id == NoticeVersion.id),
+        Notice.published_date > today - timedelta(days=RESULTS_FRESH_DAYS),
+        Notice.published_date <= today,
+    )
+
+
+def chose_session(sessions: tuple[tuple[int, int], ...]):
+    """SQL: the subscriber chose none of the exams (so every one), or one within ``sessions``.
+
+    ``exam_sessions`` holds five-digit ordinals as JSON (``[20261, 20262]``), so a LIKE on
+    its text finds one exactly, as ``wants_topic`` does for topics.
+    """
+    chosen = as_text(Subscriber.exam_sessions)
+    ordinals = {o for low, high in sessions for o in range(low, high + 1) if o % 10 in (1, 2)}
+    return or_(chosen == "[]", *(chosen.like(f"%{o}%") for o in sorted(ordinals)))
+
+
 def as_text(column):
     return cast(column, String)
 
@@ -151,6 +178,7 @@ class OpenNotice:
     opens: date  # when its first window opens (else its publication, else today)
     ranges: tuple[EligibleSpan, ...]
     uncertain: tuple[dict, ...]  # the parser's {"field", "evidence"} for eligible or region
+    sessions: tuple[tuple[int, int], ...] = ()  # the exams it is about, as ordinal ranges; () unknown
 
     def unsure(self, field: str) -> bool:
         return any(u.get("field") == field for u in self.uncertain)
@@ -158,6 +186,8 @@ class OpenNotice:
 
 def open_notices(session: Session, today: date, *where) -> list[OpenNotice]:
     """The current notice versions with a window still open on ``today`` (and ``where``), read once.
+
+    A results notice without a window counts as open while it is fresh (``fresh_results``).
 
     Window, kind and region are properties of the notice, not of the subscriber: deciding
     them here, over a handful of rows, leaves the per-certificate statements only the
@@ -183,7 +213,7 @@ def open_notices(session: Session, today: date, *where) -> list[OpenNotice]:
         )
         .join(NoticeVersion, NoticeVersion.id == Notice.current_version_id)
         .outerjoin(EligibleRange, EligibleRange.version_id == NoticeVersion.id)
-        .where(open_window(today), *where)
+        .where(or_(open_window(today), fresh_results(today)), *where)
         .order_by(NoticeVersion.id, EligibleRange.position)
     )
     notices: dict[int, OpenNotice] = {}
@@ -193,14 +223,28 @@ def open_notices(session: Session, today: date, *where) -> list[OpenNotice]:
         found = notices.setdefault(
             version_id,
             OpenNotice(
-                notice_id, version_id, kind, region, published, starts or published or today, (), uncertain
+                notice_id, version_id, kind, region, published, starts or published or today, (), uncertain,
+                _sessions(parsed),
             ),
-        )
+        )  # fmt: skip
         if low is not None:
             stated = parsed.get("eligible", [])
             condition = stated[position].get("condition") if position < len(stated) else None
             notices[version_id] = replace(found, ranges=(*found.ranges, EligibleSpan(low, high, condition)))
     return list(notices.values())
+
+
+def _sessions(parsed: dict) -> tuple[tuple[int, int], ...]:
+    """The exams a parsed notice names, as ordinal ranges; () when none (or none readable, or unsure)."""
+    if any(u.get("field") == "session" for u in parsed.get("uncertain", [])):
+        return ()
+    ranges = []
+    for name in parsed.get("session", []):
+        try:
+            ranges.append(session_bounds(str(name)))
+        except ValueError:
+            return ()
+    return tuple(ranges)
 
 
 def due_for_registration(opens: date):
@@ -240,15 +284,18 @@ def concerned(notice: OpenNotice, columns=None, statuses: tuple[str, ...] = ("ac
 
     The one statement of the rule (docs/matching.md), for matching (``store.notice_alerts``
     inserts its rows as alerts) and for private feeds (``store.feed_queries`` asks it about
-    one subscriber): the topic, the region (dropped when unsure), and for certificate
-    notices a certificate in an eligible range (``in_range``; every holder when the ranges
-    are unsure; late registration only for holders who have not registered since the notice
-    came out). ``columns(subscriber_id, certificate_id)`` picks what is selected (default
+    one subscriber): the topic, the region (dropped when unsure), for sign-up and results
+    notices the exams the subscriber chose (any, when they chose none or the notice names
+    none), and for certificate notices a certificate in an eligible range (``in_range``;
+    every holder when the ranges are unsure; late registration only for holders who have
+    not registered since the notice came out). ``columns(subscriber_id, certificate_id)`` picks what is selected (default
     both; the certificate is the lowest-numbered eligible one, None for other kinds).
     """
     columns = columns or (lambda subscriber_id, certificate_id: [subscriber_id, certificate_id])
     region = true() if notice.unsure("region") else region_matches(notice.region)
     chose = [Subscriber.status.in_(statuses), region, wants_topic(notice.kind)]
+    if notice.kind in CANDIDATE_KINDS and notice.sessions:
+        chose.append(chose_session(notice.sessions))
     if notice.kind not in CERTIFICATE_KINDS:
         return select(*columns(Subscriber.id, literal(None, Integer))).where(*chose)
     if not notice.ranges and not notice.unsure("eligible"):

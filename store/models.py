@@ -153,6 +153,8 @@ class Subscriber(Base):
     province: Mapped[str] = mapped_column(String(32), default="")  # normalised, e.g. 天津
     city: Mapped[str] = mapped_column(String(32), default="")  # e.g. 天津 for a 直辖市, 深圳
     alert_kinds: Mapped[list] = mapped_column(JSON)  # the topics chosen, spelled out
+    # Exams a candidate follows, as session ordinals (20261 = 2026上半年); empty: every one.
+    exam_sessions: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     reminder_days: Mapped[int] = mapped_column(Integer, default=3)
     expiry_reminders: Mapped[bool] = mapped_column(Boolean, default=True)
     digest: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from core.places import split_region
 from core.qualifications import LEVELS, QUALIFICATIONS
-from core.sessions import latest_session, session_bounds
+from core.sessions import chosen_sessions, exam_session, latest_session, session_bounds, session_name
 from core.times import beijing_iso
 from core.vocab import Topic
 from store.models import Certificate, Subscriber
@@ -132,6 +132,7 @@ class SubscriberData:
     reminder_days: int = 3
     digest: bool = True
     expiry_reminders: bool = True  # mails before a certificate's registration lapses
+    exam_sessions: tuple[str, ...] = ()  # exams a candidate follows (2026上半年); none: every one
 
     def validated(self, today: date) -> SubscriberData:
         """This subscription checked and normalised; every fault found is in the one error raised."""
@@ -154,6 +155,10 @@ class SubscriberData:
         name = (self.name or "").strip() or None
         if name and any(c in name for c in "\r\n\x00"):
             problems["name"] = "姓名中不能含有换行或控制字符"
+        sessions, bad = chosen_sessions(self.exam_sessions, today)
+        if bad:
+            shown = "、".join(_shown(b, 20) for b in bad)
+            problems["exam_sessions"] = f"考试场次应为近期的一次考试，如 2026上半年、2026下半年：{shown}"
         certificates = []
         for n, cert in enumerate(self.certificates):
             try:
@@ -171,6 +176,7 @@ class SubscriberData:
             self.reminder_days,
             self.digest,
             self.expiry_reminders,
+            sessions,
         )
 
 
@@ -225,6 +231,7 @@ def upsert_subscriber(session: Session, data: SubscriberData, *, status: str, no
             province=province,
             city=city,
             alert_kinds=list(data.alert_kinds),
+            exam_sessions=[exam_session(s) for s in data.exam_sessions],
             reminder_days=data.reminder_days,
             expiry_reminders=data.expiry_reminders,
             digest=data.digest,
@@ -272,6 +279,7 @@ def replace_preferences(session: Session, subscriber: Subscriber, data: Subscrib
     subscriber.region = data.region
     subscriber.province, subscriber.city = split_region(data.region)
     subscriber.alert_kinds = list(data.alert_kinds)
+    subscriber.exam_sessions = [exam_session(s) for s in data.exam_sessions]
     subscriber.reminder_days = data.reminder_days
     subscriber.digest = data.digest
     subscriber.expiry_reminders = data.expiry_reminders
@@ -362,6 +370,7 @@ def subscriber_summary(subscriber: Subscriber) -> dict:
         "status": subscriber.status,
         "region": subscriber.region,
         "alert_kinds": list(subscriber.alert_kinds),
+        "exam_sessions": [session_name(o) for o in subscriber.exam_sessions or []],
         "reminder_days": subscriber.reminder_days,
         "digest": subscriber.digest,
         "created_at": beijing_iso(subscriber.created_at),

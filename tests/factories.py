@@ -91,6 +91,7 @@ def add_subscriber(
     kinds: tuple[str, ...] = (),
     reminder_days: int = 3,
     qualification: str = "信息系统项目管理师",
+    exam_sessions: tuple[str, ...] = (),
 ) -> int:
     """A subscriber holding one certificate per ``certificates`` entry (obtained, or (obtained, registered)).
 
@@ -101,8 +102,9 @@ def add_subscriber(
         obtained, registered = cert if isinstance(cert, tuple) else (cert, None)
         certs.append(CertificateData(qualification, "", obtained, registered))
     data = SubscriberData(
-        email, region, tuple(certs), alert_kinds=kinds, reminder_days=reminder_days, digest=digest
-    ).validated(TODAY)
+        email, region, tuple(certs), alert_kinds=kinds, reminder_days=reminder_days, digest=digest,
+        exam_sessions=exam_sessions,
+    ).validated(TODAY)  # fmt: skip
     if isinstance(db, Session):
         return upsert_subscriber(db, data, status=status, now=NOW).subscriber.id
     with db.begin() as s:

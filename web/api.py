@@ -20,7 +20,7 @@ from core.vocab import Topic
 from store.push_queue import MAX_TARGETS
 from store.subscribers import CertificateData, InvalidSubscription, SubscriberData
 from web.flows import local_today, push_now, request_subscription, send_now
-from web.forms import MAX_CERTIFICATES
+from web.forms import MAX_CERTIFICATES, MAX_EXAM_SESSIONS
 from web.security import check_rate
 
 router = APIRouter()
@@ -40,6 +40,8 @@ def _iso_day(value: object) -> object:
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_day)]
+# Checked by SubscriberData.validated (a recent exam), which says in Chinese what is wrong.
+ExamSession = Annotated[str, Field(max_length=16, json_schema_extra={"pattern": "^[0-9]{4}(上半年|下半年)$"})]
 
 
 class CertificateIn(BaseModel):
@@ -83,6 +85,11 @@ class SubscriptionIn(BaseModel):
         default_factory=list, max_length=MAX_CERTIFICATES, description="持有的证书；备考人员可为空"
     )
     alerts: list[TopicValue] | None = Field(None, min_length=1, description="要接收的提醒；省略则全部接收")
+    exam_sessions: list[ExamSession] = Field(
+        default_factory=list,
+        max_length=MAX_EXAM_SESSIONS,
+        description="备考人员关注的考试，如 2026上半年；只接收这些考试的报名和成绩通知，留空则接收每次考试的",
+    )
     digest: bool = Field(True, description="true：汇总发送；false：每条通知即时发送")
     reminder_days: int = Field(3, ge=0, le=60, description="截止日期前几天提醒")
     push: list[Annotated[str, Field(max_length=1000)]] = Field(
@@ -131,6 +138,7 @@ def subscribe(body: SubscriptionIn, request: Request, background: BackgroundTask
             alert_kinds=tuple(body.alerts or ()),
             reminder_days=body.reminder_days,
             digest=body.digest,
+            exam_sessions=tuple(body.exam_sessions),
         ).validated(local_today(now))
     except InvalidSubscription as exc:
         raise HTTPException(422, detail=str(exc)) from None

@@ -15,12 +15,13 @@ from starlette.datastructures import FormData
 
 from core.places import MUNICIPALITIES, PROVINCES
 from core.qualifications import LEVELS, QUALIFICATIONS
-from core.sessions import latest_session
+from core.sessions import latest_session, offered_sessions, session_name
 from core.vocab import Topic
 from store.models import Subscriber
 from store.subscribers import CertificateData, InvalidSubscription, SubscriberData
 
 MAX_CERTIFICATES = 10
+MAX_EXAM_SESSIONS = 8
 FIRST_YEAR = 1990
 
 _FULL_NAMES = {
@@ -68,6 +69,7 @@ class SubscriptionForm:
     reminder_days: str = "3"
     digest: bool = True
     expiry_reminders: bool = True
+    exam_sessions: list[str] = field(default_factory=list)  # exams a candidate follows; none: every one
     honeypot: str = ""
 
     @property
@@ -117,6 +119,7 @@ class SubscriptionForm:
             reminder_days=reminder_days,
             digest=self.digest,
             expiry_reminders=self.expiry_reminders,
+            exam_sessions=tuple(self.exam_sessions),
         )
         try:
             valid = data.validated(today)
@@ -165,6 +168,7 @@ def parse_form(form: FormData) -> SubscriptionForm:
         reminder_days=_text(form, "reminder_days", 4),
         digest=form.get("delivery", "digest") != "instant",
         expiry_reminders=bool(form.get("expiry_reminders")),
+        exam_sessions=[str(v)[:20] for v in form.getlist("exam_sessions")][:MAX_EXAM_SESSIONS],
         honeypot=_text(form, "website", 200),
     )
 
@@ -199,6 +203,7 @@ def form_from_subscriber(subscriber: Subscriber) -> SubscriptionForm:
         reminder_days=str(subscriber.reminder_days),
         digest=subscriber.digest,
         expiry_reminders=subscriber.expiry_reminders,
+        exam_sessions=[session_name(o) for o in subscriber.exam_sessions or []],
     )
 
 
@@ -220,3 +225,9 @@ def region_parts(region: str, province: str) -> tuple[str, str, str]:
 def obtained_years(today: date) -> list[int]:
     """Years a certificate can have been obtained in, newest first."""
     return list(range(latest_session(today) // 10, FIRST_YEAR - 1, -1))
+
+
+def exam_session_choices(today: date, chosen: list[str]) -> list[str]:
+    """The exams the form offers (the last one held, for its results, and the next three), plus any chosen earlier."""
+    offered = [session_name(o) for o in offered_sessions(today)]
+    return offered + [s for s in chosen if s not in offered]

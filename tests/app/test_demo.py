@@ -19,9 +19,17 @@ def test_the_demo_says_why_each_subscriber_got_mail_or_not(cli_env, tmp_path):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     report = result.stdout.split("每位订阅者为什么收到或没有收到邮件：", 1)[1].split("收到的邮件", 1)[0]
-    for name in ("张伟", "李娜", "王芳"):
+    for name in ("张伟", "李娜", "王芳", "赵敏", "陈杰"):
         line = next(line for line in report.splitlines() if name in line)
         assert re.search(r"收到 \d+ 条提醒|没有收到邮件", line), line
+    # An exam candidate gets the sign-up notice of the exam they sit; one who sits another exam
+    # gets nothing, and is told why, notice by notice.
+    assert re.search(
+        r"赵敏 .*备考，关注2026年上半年考试.*收到 1 条提醒：\n\s+新通知：关于2026年上半年", report
+    )
+    chen = report.split("陈杰", 1)[1]
+    assert chen.split("\n", 1)[0].endswith("没有收到邮件：")
+    assert "考试报名工作的通知：涉及2026年上半年的考试，不是您关注的考试" in chen
     assert "ruankao-watch demo --serve" in result.stdout
 
 

@@ -40,3 +40,27 @@ def test_subscribers_list_says_when_each_signed_up_in_beijing_time(cli, sessions
     add_subscriber(sessions, "zhang@example.com", "2021")
     [row] = json.loads(cli("subscribers", "list", "--json").stdout)
     assert row["created_at"] == BEIJING_NOW
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_log_lines_carry_beijing_time_whatever_the_machines_zone(fmt, capsys, monkeypatch):
+    import logging
+    import time
+
+    from app.logs import setup_logging
+
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", list(root.handlers))  # setup_logging replaces them
+    monkeypatch.setattr(root, "level", root.level)
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        setup_logging("INFO", fmt)
+        record = logging.LogRecord("ruankao", logging.INFO, __file__, 1, "hello", None, None)
+        record.created = NOW.timestamp()
+        logging.getLogger().handlers[0].handle(record)
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    line = capsys.readouterr().err
+    assert "2026-03-01T16:00:00.000+08:00" in line, line

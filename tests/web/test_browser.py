@@ -136,6 +136,28 @@ def test_subscribe_confirm_in_a_real_browser(server, smtp, browser):
     assert not any(token in line or token.split(".")[0] in line for line in access_log)
 
 
+def test_an_exam_candidate_subscribes_in_a_real_browser(server, smtp, browser):
+    """No certificate; one exam ticked; sign-up and results only."""
+    base, sessions, _ = server
+    page = browser.new_page(viewport={"width": 1100, "height": 900}, locale="zh-CN")
+    page.goto(base + "/subscribe")
+    page.get_by_label("邮箱地址").fill("han.meimei@example.com")
+    page.get_by_label("省、自治区、直辖市").select_option("天津")
+    exam = page.locator("#exam-session-2")  # the next exam (the first is the last one held)
+    exam.check()
+    chosen = exam.get_attribute("value")
+    for label in ("证书登记", "补登记", "证书领取"):
+        page.get_by_label(label, exact=True).uncheck()
+    page.get_by_label("成绩公布").check()
+    page.screenshot(path=str(OUT / "subscribe-candidate.png"), full_page=True)
+    page.get_by_role("button", name="订阅").last.click()
+    page.get_by_role("heading", name="请查收确认邮件").wait_for()
+    stored = subscriber(sessions, "han.meimei@example.com")
+    assert stored.certificates == [] and stored.region == "天津市"
+    assert stored.alert_kinds == ["exam_signup", "results", "reminders"]
+    assert stored.exam_sessions == [int(chosen[:4]) * 10 + (1 if chosen[4:] == "上半年" else 2)]
+
+
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"  # axe-core from npm, with its licence
 
 
@@ -183,8 +205,10 @@ def test_axe_core_finds_no_violation_on_any_page(server, browser):
     page.get_by_role("button", name="再添加一个证书").click()
     page.locator("#cert-1-qualification").select_option("软件设计师")
     page.locator("#reminder_days").fill("99")
-    press("订阅", "请修改后重新提交")  # no address, a certificate without a year, 99 days
+    page.locator("#exam-session-1").evaluate("box => { box.value = '2099上半年'; box.checked = true; }")
+    press("订阅", "请修改后重新提交")  # no address, a certificate without a year, 99 days, a far exam
     assert page.locator('[aria-invalid="true"]').count() >= 3
+    assert page.locator("#exam_sessions-error").count() == 1
     for url, button, heading in (
         (confirm, "确认订阅", "订阅已确认"),
         (manage, "删除我的订阅和全部数据…", "确定要删除吗？"),
@@ -196,5 +220,12 @@ def test_axe_core_finds_no_violation_on_any_page(server, browser):
     page.goto(base + "/subscribe")
     page.get_by_label("邮箱地址").fill("han.meimei@example.com")
     press("订阅", "请查收确认邮件")
-    assert len(found) == 12
+    page.goto(manage)  # saved, then deleted for good
+    page.get_by_role("button", name="保存").last.click()
+    page.get_by_role("status").get_by_text("已保存。").wait_for()
+    check("manage: saved")
+    page.get_by_role("button", name="删除我的订阅和全部数据…").click()
+    page.get_by_role("heading", name="确定要删除吗？").wait_for()
+    press("确认删除", "已删除")
+    assert len(found) == 14
     assert {name: lines for name, lines in found.items() if lines} == {}

@@ -40,7 +40,7 @@ def form(client, action: str = "/subscribe", **fields) -> dict:
         "cert-0-year": "2020",
         "cert-0-half": "下半年",
         "cert-0-last_registered": "",
-        "alerts": ["registration", "exam_signup", "certificate_collection", "reminders", "late_registration"],
+        "alerts": list(Topic.values()),  # every box ticked
         "reminder_days": "3",
         "delivery": "digest",
     }
