@@ -38,11 +38,8 @@ from core.wording import fee_line, session_label, window_line
 from store.outgoing import AlertItem, OutgoingMail
 
 if TYPE_CHECKING:
-    from app.config import Config
+    from core.config import MailSettings
 
-# Domains whose pages count as official when no source list says otherwise: the national
-# exam office and the Chinese government's own domain (only public bodies can hold one).
-DEFAULT_OFFICIAL_DOMAINS = ("ruankao.org.cn", "gov.cn")
 SUBJECT_LIMIT = 120
 BEIJING = ZoneInfo("Asia/Shanghai")
 
@@ -55,12 +52,6 @@ def clean_header(value: str | None, limit: int = SUBJECT_LIMIT) -> str:
     Capped at ``limit`` characters (code points, never half of one).
     """
     return safe_line((value or "").replace("=?", "= ?"), limit=limit)
-
-
-def official_domains(config: Config) -> tuple[str, ...]:
-    """The defaults plus every ``allowed_domains`` entry of the configured sources."""
-    extra = [d for source in config.sources for d in source.get("allowed_domains", [])]
-    return tuple(dict.fromkeys([*DEFAULT_OFFICIAL_DOMAINS, *extra]))
 
 
 def is_official(url: str | None, domains: tuple[str, ...]) -> bool:
@@ -207,7 +198,7 @@ def _from_parts(mail_from: str) -> tuple[str, str, str]:
     return name, username, domain
 
 
-def _sender(config: Config, display_name: str, mail_from: str | None = None) -> Address:
+def _sender(config: MailSettings, display_name: str, mail_from: str | None = None) -> Address:
     _, username, domain = _from_parts(mail_from or config.mail_from)
     return Address(display_name=clean_header(display_name, 60), username=username, domain=domain)
 
@@ -219,11 +210,11 @@ def _recipient(address: str, name: str | None = None) -> Address:
     return Address(display_name=clean_header(name, 60), username=username, domain=domain)
 
 
-def _display_name(config: Config) -> str:
+def _display_name(config: MailSettings) -> str:
     return _from_parts(config.mail_from)[0] or "软考提醒"
 
 
-def _link(config: Config, purpose: str, mail: OutgoingMail) -> str:
+def _link(config: MailSettings, purpose: str, mail: OutgoingMail) -> str:
     subscriber = mail.subscriber
     assert subscriber is not None
     token = make_token(
@@ -309,9 +300,9 @@ def _message_bytes(
     return message.as_bytes()
 
 
-def _alert_bytes(mail: OutgoingMail, config: Config) -> bytes:
+def _alert_bytes(mail: OutgoingMail, config: MailSettings) -> bytes:
     """The alert mail: one alert (instant) or all of a subscriber's alerts of one run (digest)."""
-    domains = official_domains(config)
+    domains = config.official_domains
     views = tuple(alert_view(item, mail, domains) for item in mail.alerts)
     manage, unsubscribe = _link(config, "manage", mail), _link(config, "unsubscribe", mail)
     if len(views) == 1:
@@ -333,7 +324,7 @@ def _alert_bytes(mail: OutgoingMail, config: Config) -> bytes:
     return _message_bytes(mail, subject=subject, sender=sender, text=text, html=html, extra=extra)
 
 
-def _confirmation_bytes(mail: OutgoingMail, config: Config) -> bytes:
+def _confirmation_bytes(mail: OutgoingMail, config: MailSettings) -> bytes:
     """The double-opt-in mail: a link to ``/confirm/<token>``, which shows a button to press.
 
     It carries no List-Unsubscribe: the person is not on the list yet, and ignoring the
@@ -341,13 +332,13 @@ def _confirmation_bytes(mail: OutgoingMail, config: Config) -> bytes:
     """
     confirm = _link(config, "confirm", mail)
     text, html = _render("confirm", confirm_url=confirm, detail=mail.detail)
-    # Confirmations may come from their own address (RELIABILITY A6): a complaint about an
+    # Confirmations may come from their own address: a complaint about an
     # unwanted confirmation then does not count against the alert list's reputation.
     sender = _sender(config, f"{_display_name(config)}（订阅确认）", config.confirm_from)
     return _message_bytes(mail, subject="请确认订阅软考提醒", sender=sender, text=text, html=html)
 
 
-def _admin_bytes(mail: OutgoingMail, config: Config) -> bytes:
+def _admin_bytes(mail: OutgoingMail, config: MailSettings) -> bytes:
     """The operator's mail about a source that stopped working, or a push channel failing for a day."""
     detail = mail.detail
     # Stored as ISO times (UTC, or naive UTC from older rows); the operator reads Beijing time.
@@ -363,12 +354,12 @@ def _admin_bytes(mail: OutgoingMail, config: Config) -> bytes:
     return _message_bytes(mail, subject=subject, sender=sender, text=text, html=html)
 
 
-def message_bytes(mail: OutgoingMail, config: Config) -> bytes:
+def message_bytes(mail: OutgoingMail, config: MailSettings) -> bytes:
     """The message for any outbox row, chosen by its purpose, as sent (and as .eml files hold it)."""
     builders = {"alert": _alert_bytes, "confirm": _confirmation_bytes, "admin": _admin_bytes}
     return builders[mail.purpose](mail, config)
 
 
-def compose(mail: OutgoingMail, config: Config) -> EmailMessage:
+def compose(mail: OutgoingMail, config: MailSettings) -> EmailMessage:
     """The same message as an ``EmailMessage``, parsed back from ``message_bytes``, as a client reads it."""
     return message_from_bytes(message_bytes(mail, config), policy=policy.default)

@@ -21,13 +21,13 @@ from store.outbox import enqueue_mail, sources_to_report
 from store.push_outbox import channels_to_report, mark_reported
 
 if TYPE_CHECKING:
-    from app.config import Config
+    from core.config import AlertSettings
 
 
 CHANNEL_FAILING_FOR = timedelta(days=1)
 
 
-def _admin_mail(session: Session, config: Config, now: datetime, detail: dict) -> None:
+def _admin_mail(session: Session, config: AlertSettings, now: datetime, detail: dict) -> None:
     enqueue_mail(
         session,
         recipient=config.admin_email,
@@ -39,7 +39,7 @@ def _admin_mail(session: Session, config: Config, now: datetime, detail: dict) -
     )
 
 
-def queue_health_mails(sessions: sessionmaker[Session], config: Config, now: datetime) -> int:
+def queue_health_mails(sessions: sessionmaker[Session], config: AlertSettings, now: datetime) -> int:
     """Queue one admin mail per newly unhealthy source or long-failing channel; returns how many.
 
     Nothing without ``admin_email``.

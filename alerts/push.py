@@ -23,13 +23,13 @@ from typing import TYPE_CHECKING
 import apprise
 from sqlalchemy.orm import Session, sessionmaker
 
-from alerts.compose import official_domains
 from alerts.push_services import InvalidTarget, check_target_url, mask_url, redact, service_of
 from alerts.push_text import push_text
 from core.wording import describe_changes
+from store.claims import claim_holders, release_claims
 from store.locks import dead_holders, sender_lock, sender_presence
 from store.models import Push
-from store.outbox import Outcome, claim_holders, empty_counts, release_claims
+from store.outbox import Outcome, empty_counts
 from store.push_outbox import OutgoingPush, claim_pushes, record_push_outcomes
 from store.push_queue import (
     channel_changes,
@@ -40,7 +40,8 @@ from store.push_queue import (
 )
 
 if TYPE_CHECKING:
-    from app.config import Config
+    from core.channels import ChannelSettings, PushSettings
+    from core.config import AlertSettings
 
 log = logging.getLogger("ruankao_watch.push")
 
@@ -66,11 +67,11 @@ class Channel:
     reminder_days: int
 
 
-def operator_channels(config: Config) -> list[Channel]:
+def operator_channels(configured: tuple[ChannelSettings, ...]) -> list[Channel]:
     """The configured channels (validated by the configuration) with their keys and masked labels."""
     channels = []
-    for table in config.channels:
-        url, name = table["url"], table.get("name") or ""
+    for table in configured:
+        url, name = table.url, table.name
         key = "op:" + (name or hashlib.sha256(url.encode()).hexdigest()[:16])
         label = f"{name} {mask_url(url)}".strip()
         channels.append(
@@ -78,22 +79,22 @@ def operator_channels(config: Config) -> list[Channel]:
                 key,
                 url,
                 label,
-                tuple(table.get("regions") or ()),
-                tuple(table.get("kinds") or ()),
-                int(table.get("reminder_days", 3)),
+                table.regions,
+                table.kinds,
+                table.reminder_days,
             )
         )
     return channels
 
 
-def queue_pushes(session: Session, config: Config, *, today: date, now: datetime) -> dict[str, int]:
+def queue_pushes(session: Session, config: AlertSettings, *, today: date, now: datetime) -> dict[str, int]:
     """Fill the push outbox in the caller's transaction (before alerts are bundled into mails).
 
     For each operator channel: changes to notices it was sent, then new notices, then
     closing-soon reminders; then every new alert to its subscriber's confirmed targets.
     """
     counts = {"channel_posts": 0, "target_posts": 0}
-    for channel in operator_channels(config):
+    for channel in operator_channels(config.channels):
         for change in channel_changes(session, channel.key, today):
             lines = describe_changes(change.before, change.after)
             if lines:
@@ -119,14 +120,18 @@ class _Pusher:
     """One push run: claimed posts grouped by channel, each channel in a thread of its own."""
 
     def __init__(
-        self, sessions: sessionmaker[Session], config: Config, now_fn: Callable[[], datetime], holder: int
+        self,
+        sessions: sessionmaker[Session],
+        config: PushSettings,
+        now_fn: Callable[[], datetime],
+        holder: int,
     ):
         self.sessions = sessions
         self.config = config
         self.now_fn = now_fn
         self.holder = holder
-        self.channels = {c.key: c for c in operator_channels(config)}
-        self.domains = official_domains(config)
+        self.channels = {c.key: c for c in operator_channels(config.channels)}
+        self.domains = config.official_domains
         self.give_up_after = timedelta(days=config.give_up_after_days)
         self.broken: set[str] = set()  # channels that failed in this run
         self.kind: str | None = None  # only posts of this kind (the web app's test messages)
@@ -243,7 +248,7 @@ def _utcnow() -> datetime:
 
 
 def send_test_messages(
-    sessions: sessionmaker[Session], config: Config, *, now_fn: Callable[[], datetime] = _utcnow
+    sessions: sessionmaker[Session], config: PushSettings, *, now_fn: Callable[[], datetime] = _utcnow
 ) -> dict[str, int]:
     """Post the due test messages of new targets now (the web app, right after one was added)."""
     with sender_presence(sessions.kw["bind"].url) as holder:
@@ -253,7 +258,7 @@ def send_test_messages(
 
 
 def send_pushes(
-    sessions: sessionmaker[Session], config: Config, *, now_fn: Callable[[], datetime] = _utcnow
+    sessions: sessionmaker[Session], config: PushSettings, *, now_fn: Callable[[], datetime] = _utcnow
 ) -> dict[str, int]:
     """Deliver every due post; returns counts as ``store.outbox.empty_counts``.
 

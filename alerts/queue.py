@@ -20,10 +20,12 @@ from store.outbox import bundle_alerts_into_mails
 from store.reminders import queue_closing_alerts, queue_expiry_alerts
 
 if TYPE_CHECKING:
-    from app.config import Config
+    from core.config import AlertSettings
 
 
-def queue_alerts(sessions: sessionmaker[Session], config: Config, *, today: date, now: datetime) -> dict:
+def queue_alerts(
+    sessions: sessionmaker[Session], config: AlertSettings, *, today: date, now: datetime
+) -> dict:
     """Match notices and reminders for ``today`` and bundle them into mails; returns counts by kind and ``mails``.
 
     Changes are looked for first, so a notice amended since the last run is announced as

@@ -24,21 +24,21 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.compose import message_bytes
 from alerts.smtp import Connection, DeliveryError, Envelope, RateLimiter, SmtpSettings
+from store.claims import claim_holders, release_claims
 from store.locks import dead_holders, sender_lock, sender_presence
+from store.models import Mail
 from store.outbox import (
     Outcome,
-    claim_holders,
     claim_mails,
     count_due,
     empty_counts,
     pending_mails,
     record_outcomes,
-    release_claims,
 )
 from store.outgoing import OutgoingMail
 
 if TYPE_CHECKING:
-    from app.config import Config
+    from core.config import MailSettings
 
 # How long a claim holds a mail: far longer than a batch takes at the configured rate,
 # short enough that a crashed sender's mails go out again within the hour.
@@ -60,7 +60,11 @@ class _Delivery:
     """One sender run: a pool of SMTP connections fed from claimed batches."""
 
     def __init__(
-        self, sessions: sessionmaker[Session], config: Config, now_fn: Callable[[], datetime], holder: int
+        self,
+        sessions: sessionmaker[Session],
+        config: MailSettings,
+        now_fn: Callable[[], datetime],
+        holder: int,
     ):
         self.sessions = sessions
         self.config = config
@@ -115,8 +119,8 @@ class _Delivery:
     def _take_over_and_count(self) -> int:
         """Release the claims of senders that died, so they go out now; returns how many mails are due."""
         with self.sessions.begin() as session:
-            holders = [h for h in claim_holders(session) if h != self.holder]
-            release_claims(session, dead_holders(session, holders), now=self.now_fn())
+            holders = [h for h in claim_holders(session, Mail) if h != self.holder]
+            release_claims(session, dead_holders(session, holders), now=self.now_fn(), model=Mail)
             return count_due(session, self.now_fn())
 
     async def run(self, limit: int | None, progress: bool) -> dict[str, int]:
@@ -218,7 +222,7 @@ def _progress_bar(wanted: bool, total: int) -> _Bar | None:
 
 def send_outbox(
     sessions: sessionmaker[Session],
-    config: Config,
+    config: MailSettings,
     *,
     now_fn: Callable[[], datetime] = _utcnow,
     progress: bool = False,
@@ -240,7 +244,7 @@ def send_outbox(
             return asyncio.run(_Delivery(sessions, config, now_fn, holder).run(limit, progress))
 
 
-async def send_mail_now(sessions: sessionmaker[Session], config: Config, mail_id: int) -> str:
+async def send_mail_now(sessions: sessionmaker[Session], config: MailSettings, mail_id: int) -> str:
     """Deliver one mail right away (the web app's confirmation mail), through the same claim and record.
 
     Returns the outcome: ``sent``, ``retry`` (a sender will try again later), ``failed``,
@@ -261,7 +265,9 @@ async def send_mail_now(sessions: sessionmaker[Session], config: Config, mail_id
         return outcome.result
 
 
-def write_eml(sessions: sessionmaker[Session], config: Config, out_dir: Path, *, now: datetime) -> list[Path]:
+def write_eml(
+    sessions: sessionmaker[Session], config: MailSettings, out_dir: Path, *, now: datetime
+) -> list[Path]:
     """Write every pending mail due by ``now`` as an .eml file; sends nothing and changes no status."""
     out_dir.mkdir(parents=True, exist_ok=True)
     with sessions() as session:

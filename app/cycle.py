@@ -10,24 +10,16 @@ import logging
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
-from app.config import Config, ConfigError, require_secret
-from store.db import make_engine, make_sessionmaker, upgrade
+from app.wiring import EXIT_OK, EXIT_PARTIAL, upgrade_store, utcnow
+from core.config import ConfigError, Settings
+from store.db import make_engine, make_sessionmaker
 from store.locks import run_lock
 from store.runs import finish_run, start_run
 
 log = logging.getLogger("ruankao_watch.run")
-
-EXIT_OK = 0
-EXIT_PARTIAL = 1
-EXIT_CONFIG = 2
-EXIT_LOCKED = 3
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass
@@ -54,7 +46,7 @@ class CycleResult:
         return EXIT_PARTIAL if self.problems else EXIT_OK
 
 
-def check_source(config: Config, source: str | None) -> None:
+def check_source(config: Settings, source: str | None) -> None:
     """Refuse an unknown ``--source`` (or a broken ``[[sources]]`` table) before anything runs.
 
     Otherwise ``run --source nosuch`` crawls nothing and goes on to alert and send.
@@ -69,7 +61,7 @@ def check_source(config: Config, source: str | None) -> None:
         raise ConfigError(f"--source: no source {source!r}; known: {', '.join(known)}")
 
 
-def crawl_step(config: Config, options: CycleOptions, result: CycleResult) -> None:
+def crawl_step(config: Settings, options: CycleOptions, result: CycleResult) -> None:
     """Run the spiders in a child process (Scrapy's reactor cannot be restarted in this one)."""
     from crawler.runner import crawl_in_subprocess
 
@@ -77,13 +69,7 @@ def crawl_step(config: Config, options: CycleOptions, result: CycleResult) -> No
 
     with _terminal_status("正在抓取通知页面…", enabled=options.progress):
         code, report = crawl_in_subprocess(
-            config.database_url,
-            source=options.source,
-            url=options.url,
-            sources=config.sources or None,
-            contact_url=config.contact_url,
-            download_delay=config.download_delay,
-            cache_dir=options.cache_dir,
+            config.crawl(cache_dir=options.cache_dir), source=options.source, url=options.url
         )
     result.counts["crawl"] = {k: report.get(k, 0) for k in ("new", "changed", "unchanged")}
     result.counts["sources"] = report.get("sources", {})
@@ -101,24 +87,24 @@ def _terminal_status(message: str, *, enabled: bool):
     return Console(stderr=True).status(message)
 
 
-def alert_step(config: Config, sessions, options: CycleOptions, result: CycleResult) -> None:
+def alert_step(config: Settings, sessions, options: CycleOptions, result: CycleResult) -> None:
     from alerts.health import queue_health_mails
     from alerts.queue import queue_alerts
 
-    result.counts["alerts"] = queue_alerts(sessions, config, today=options.today, now=utcnow())
-    result.counts["health_mails"] = queue_health_mails(sessions, config, now=utcnow())
+    result.counts["alerts"] = queue_alerts(sessions, config.alerting, today=options.today, now=utcnow())
+    result.counts["health_mails"] = queue_health_mails(sessions, config.alerting, now=utcnow())
 
 
-def send_step(config: Config, sessions, options: CycleOptions, result: CycleResult) -> None:
+def send_step(config: Settings, sessions, options: CycleOptions, result: CycleResult) -> None:
     from alerts.send import send_outbox, write_eml
 
-    require_secret(config)
+    config.mail.require_secret()
     if options.dry_run:
         out = options.eml_out or Path("dry-run-mail")
-        result.emls = write_eml(sessions, config, out, now=utcnow())
+        result.emls = write_eml(sessions, config.mail, out, now=utcnow())
         result.counts["send"] = {"would_send": len(result.emls)}
         return
-    counts = send_outbox(sessions, config, progress=options.progress)
+    counts = send_outbox(sessions, config.mail, progress=options.progress)
     result.counts["send"] = counts
     if counts.get("failed"):
         result.problems.append(f"send: {counts['failed']} mail(s) failed (see `status`)")
@@ -139,14 +125,14 @@ def send_step(config: Config, sessions, options: CycleOptions, result: CycleResu
         )
 
 
-def push_step(config: Config, sessions, options: CycleOptions, result: CycleResult) -> None:
+def push_step(config: Settings, sessions, options: CycleOptions, result: CycleResult) -> None:
     """Deliver the push outbox (operator channels, subscribers' targets); after the mail, apart from it."""
     from alerts.push import send_pushes
 
     if options.dry_run:
         return
     try:
-        counts = send_pushes(sessions, config)
+        counts = send_pushes(sessions, config.push)
     except Exception as exc:  # `send` runs this after the mail: recorded, as `run` records a step
         log.exception("push step failed")
         result.problems.append(f"push: {type(exc).__name__}: {exc}")
@@ -159,7 +145,7 @@ def push_step(config: Config, sessions, options: CycleOptions, result: CycleResu
         result.problems.append(f"push: {waiting} post(s) could not be sent now and will be retried")
 
 
-def feeds_step(config: Config, sessions, options: CycleOptions, result: CycleResult) -> None:
+def feeds_step(config: Settings, sessions, options: CycleOptions, result: CycleResult) -> None:
     from feeds.publish import write_feeds
 
     if options.feeds_out is None:
@@ -179,16 +165,16 @@ STEPS: tuple[tuple[str, Callable], ...] = (
 )
 
 
-def run_cycle(config: Config, options: CycleOptions) -> CycleResult:
+def run_cycle(config: Settings, options: CycleOptions) -> CycleResult:
     """One full cycle; raises store.locks.AlreadyRunning when another cycle holds the lock,
     and ConfigError before doing anything when mails could not be signed.
 
     A failing step is recorded and the next steps still run: a source being down must not
     stop the reminders for windows we already know about.
     """
-    require_secret(config)
+    config.mail.require_secret()
     check_source(config, options.source)
-    upgrade(config.database_url)
+    upgrade_store(config.database_url)
     result = CycleResult()
     with run_lock(config.database_url):
         engine = make_engine(config.database_url)

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import secrets
 import tempfile
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from app.config import Config
 from app.cycle import CycleOptions, run_cycle
 from app.demo_why import Sample, why_lines
+from core.config import Settings
 from testkit.ports import free_port
 from testkit.smtp import MailSink
 
@@ -32,8 +31,9 @@ SAMPLES = (
 )  # fmt: skip
 
 
-def add_sample_subscribers(config: Config, today: date) -> None:
-    from app.cycle import utcnow
+def add_sample_subscribers(config: Settings, today: date) -> None:
+    from app.wiring import utcnow
+    from core.vocab import SubscriberStatus
     from store.db import make_engine, make_sessionmaker, upgrade
     from store.subscribers import CertificateData, SubscriberData, upsert_subscriber
 
@@ -46,7 +46,7 @@ def add_sample_subscribers(config: Config, today: date) -> None:
                 sample.email, sample.region, certificates, sample.name,
                 alert_kinds=sample.kinds, exam_sessions=sample.exams,
             )  # fmt: skip
-            upsert_subscriber(session, data.validated(today), status="active", now=utcnow())
+            upsert_subscriber(session, data.validated(today), status=SubscriberStatus.ACTIVE, now=utcnow())
     engine.dispose()
 
 
@@ -60,8 +60,7 @@ def run_demo(out: Path | None = None, today: date | None = None, *, serve: bool 
     mail_dir, feeds_dir = workdir / "mail", workdir / "feeds"
     port = free_port() if serve else 8000
     with LocalSite(sample_site_root()) as site, MailSink(mail_dir) as sink:
-        config = replace(
-            Config(),
+        config = Settings(
             database_url=f"sqlite:///{workdir / 'demo.sqlite3'}",
             smtp_url=f"smtp://127.0.0.1:{sink.port}",
             mail_from="ruankao-watch 演示 <demo@ruankao-watch.example>",
@@ -92,16 +91,17 @@ def run_demo(out: Path | None = None, today: date | None = None, *, serve: bool 
     return result.exit_code
 
 
-def _serve(config: Config, port: int) -> None:
+def _serve(config: Settings, port: int) -> None:
     """The demo's web app on loopback until Ctrl-C: the links in the demo's mails open here."""
+    from app.wiring import open_store
     from web import serve
 
     print(f"\n演示网页：{config.base_url}/ （邮件中的链接可以直接打开；按 Ctrl-C 结束）", flush=True)
-    serve(config, "127.0.0.1", port)
+    serve(config.web, open_store(config.database_url), "127.0.0.1", port)
 
 
 def _print_demo_report(
-    config: Config, result, workdir: Path, mail_dir: Path, feeds_dir: Path, today: date
+    config: Settings, result, workdir: Path, mail_dir: Path, feeds_dir: Path, today: date
 ) -> None:
     from core.wording import window_line
     from store.db import make_engine, make_sessionmaker

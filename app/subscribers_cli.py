@@ -19,14 +19,12 @@ import io
 import json
 import sys
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # imported by the commands only: ``ruankao-watch parse`` must start fast
-    from sqlalchemy.orm import Session
-
-    from app.config import Config
+    from core.config import Settings
     from store.subscribers import SubscriberData
 
 CSV_HEADER = ("email", "name", "region", "qualification", "level", "obtained", "last_registered")
@@ -119,29 +117,9 @@ def _date(text: str) -> date | None:
         raise InvalidSubscription(f"last_registered 应为 YYYY-MM-DD：{text!r}") from None
 
 
-def _save(
-    session: Session, person: SubscriberData, *, confirmed: bool, config: Config, now: datetime
-) -> tuple[bool, bool]:
-    """Upsert one validated person; (created, confirmation queued).
-
-    ``--confirmed`` asserts consent given elsewhere, so a pending address becomes active;
-    an unsubscribed one stays unsubscribed whatever the file says.
-    """
-    from store.subscribers import activate, upsert_subscriber
-    from web.flows import queue_confirmation
-
-    result = upsert_subscriber(session, person, status="active" if confirmed else "pending", now=now)
-    subscriber = result.subscriber
-    if confirmed:
-        activate(subscriber, now)
-    if subscriber.status != "pending":
-        return result.created, False
-    return result.created, queue_confirmation(session, subscriber, config=config, now=now) is not None
-
-
-def cmd_import(args: argparse.Namespace, config: Config) -> int:
-    from app.cli import _sessions, shanghai_today
-    from app.cycle import utcnow
+def cmd_import(args: argparse.Namespace, config: Settings) -> int:
+    from app.wiring import open_store, shanghai_today, utcnow
+    from web.subscriptions import add_subscriber
 
     try:
         text, encoding = decode_csv(Path(args.file).read_bytes())
@@ -162,11 +140,13 @@ def cmd_import(args: argparse.Namespace, config: Config) -> int:
         return EXIT_INVALID
     created = queued = 0
     now = utcnow()
-    sessions = _sessions(config)
+    sessions = open_store(config.database_url)
     for start in range(0, len(read.people), IMPORT_BATCH):
         with sessions.begin() as session:
             for person in read.people[start : start + IMPORT_BATCH]:
-                new, mailed = _save(session, person, confirmed=args.confirmed, config=config, now=now)
+                new, mailed = add_subscriber(
+                    session, person, confirmed=args.confirmed, config=config.web, now=now
+                )
                 created += new
                 queued += mailed
     skipped = f", {len(read.errors)} bad line(s) skipped" if read.errors else ""
@@ -177,10 +157,10 @@ def cmd_import(args: argparse.Namespace, config: Config) -> int:
     return EXIT_OK
 
 
-def cmd_add(args: argparse.Namespace, config: Config) -> int:
-    from app.cli import _sessions, shanghai_today
-    from app.cycle import utcnow
+def cmd_add(args: argparse.Namespace, config: Settings) -> int:
+    from app.wiring import open_store, shanghai_today, utcnow
     from store.subscribers import CertificateData, InvalidSubscription, SubscriberData
+    from web.subscriptions import add_subscriber
 
     try:
         certificates = []
@@ -196,23 +176,25 @@ def cmd_add(args: argparse.Namespace, config: Config) -> int:
     except InvalidSubscription as exc:
         print(f"subscribers add: {exc}", file=sys.stderr)
         return EXIT_INVALID
-    with _sessions(config).begin() as session:
-        created, queued = _save(session, data, confirmed=args.confirmed, config=config, now=utcnow())
+    with open_store(config.database_url).begin() as session:
+        created, queued = add_subscriber(
+            session, data, confirmed=args.confirmed, config=config.web, now=utcnow()
+        )
     print(
         f"{'added' if created else 'updated'} {data.email}" + (", confirmation mail queued" if queued else "")
     )
     return EXIT_OK
 
 
-def cmd_export(args: argparse.Namespace, config: Config) -> int:
-    from app.cli import _sessions
+def cmd_export(args: argparse.Namespace, config: Settings) -> int:
+    from app.wiring import open_store
     from core.text import strip_unsafe
     from store.subscribers import list_subscribers
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER)
-    with _sessions(config)() as session:
+    with open_store(config.database_url)() as session:
         for s in list_subscribers(session, status=args.status):
             rows = [
                 (
@@ -235,11 +217,11 @@ def cmd_export(args: argparse.Namespace, config: Config) -> int:
     return EXIT_OK
 
 
-def cmd_list(args: argparse.Namespace, config: Config) -> int:
-    from app.cli import _sessions
+def cmd_list(args: argparse.Namespace, config: Settings) -> int:
+    from app.wiring import open_store
     from store.subscribers import list_subscribers, subscriber_summary
 
-    with _sessions(config)() as session:
+    with open_store(config.database_url)() as session:
         rows = [subscriber_summary(s) for s in list_subscribers(session, status=args.status)]
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -252,11 +234,11 @@ def cmd_list(args: argparse.Namespace, config: Config) -> int:
     return EXIT_OK
 
 
-def cmd_remove(args: argparse.Namespace, config: Config) -> int:
-    from app.cli import _sessions
+def cmd_remove(args: argparse.Namespace, config: Settings) -> int:
+    from app.wiring import open_store
     from store.subscribers import remove_subscriber
 
-    with _sessions(config).begin() as session:
+    with open_store(config.database_url).begin() as session:
         removed = remove_subscriber(session, args.email.strip())
     if not removed:
         print(f"subscribers remove: no subscriber {args.email}", file=sys.stderr)

@@ -19,11 +19,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from feedgen.feed import FeedGenerator
 
+from core.windows import Window
 from feeds.calendar import render_ics
 from feeds.entries import SHANGHAI, FeedMeta, entries_from_notices
 from feeds.publish import write_feeds
 from feeds.render import render_atom, render_json_feed, render_rss
-from parsers.types import EligibleRange, Fee, ParsedNotice, Window
+from parsers.types import EligibleRange, Fee, ParsedNotice
 from store.db import make_engine, make_sessionmaker, upgrade
 from store.notices import FetchedNotice, list_notices, record_fetch
 

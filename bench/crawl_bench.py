@@ -22,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from core.config import CrawlSettings
 from crawler.runner import crawl_in_subprocess
 from testkit.site import LocalSite
 
@@ -104,14 +105,13 @@ def main() -> None:
 
             def crawl() -> tuple[float, dict]:
                 started = time.perf_counter()
-                code, report = crawl_in_subprocess(
-                    database_url,
-                    source="ruankao",
-                    url=site.url("index/work.html"),
+                crawl = CrawlSettings(
+                    database_url=database_url,
                     sources=overrides,
                     download_delay=0,
                     cache_dir=str(tmpdir / "cache"),
                 )
+                code, report = crawl_in_subprocess(crawl, source="ruankao", url=site.url("index/work.html"))
                 if code != 0:
                     raise SystemExit(f"crawl failed ({code}): {json.dumps(report, ensure_ascii=False)}")
                 return time.perf_counter() - started, report

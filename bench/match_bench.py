@@ -31,7 +31,8 @@ from sqlalchemy import create_engine, text
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.vocab import Topic
-from parsers.types import EligibleRange, ParsedNotice, Window
+from core.windows import Window
+from parsers.types import EligibleRange, ParsedNotice
 from store.db import make_engine, make_sessionmaker, upgrade
 from store.notice_alerts import queue_notice_alerts
 from store.notices import FetchedNotice, record_fetch

@@ -34,7 +34,7 @@ from match_bench import NOW, TODAY, _fill
 from alerts.compose import message_bytes
 from alerts.queue import queue_alerts
 from alerts.send import send_outbox
-from app.config import Config
+from core.config import Settings
 from store.db import make_engine, make_sessionmaker, upgrade
 from store.outbox import pending_mails
 from testkit.ports import free_port
@@ -84,24 +84,24 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             url = f"sqlite:///{tmp}/bench.sqlite3"
-            config = Config(
+            config = Settings(
                 database_url=url,
                 smtp_url=f"smtp://127.0.0.1:{port}",
                 mail_from="软考提醒 <alerts@example.org>",
                 base_url="https://watch.example.org",
                 secret="bench",
                 send_concurrency=args.concurrency,
-                send_rate_per_second=0,
+                send_rate_per_second=1e6,
                 send_rate_per_hour=10**9,
             )
             upgrade(url)
             engine = make_engine(url)
             sessions = make_sessionmaker(engine)
             _fill(sessions, args.mails, postgres=False)
-            counts = queue_alerts(sessions, config, today=TODAY, now=NOW)
+            counts = queue_alerts(sessions, config.alerting, today=TODAY, now=NOW)
             assert counts["mails"] == args.mails, counts
             with sessions() as s:
-                messages = [(m.recipient, message_bytes(m, config)) for m in pending_mails(s, now=NOW)]
+                messages = [(m.recipient, message_bytes(m, config.mail)) for m in pending_mails(s, now=NOW)]
             size = sum(len(data) for _, data in messages) / len(messages)
 
             bare = ours = bare_cpu = ours_cpu = float("inf")
@@ -113,7 +113,7 @@ def main() -> None:
                 with sessions.begin() as s:  # the outbox back to pending: the yardstick's SQL, here
                     s.execute(text("UPDATE mail SET status = 'pending', attempts = 0, sent_at = NULL"))
                 started, cpu = time.perf_counter(), time.process_time()
-                result = send_outbox(sessions, config)
+                result = send_outbox(sessions, config.mail)
                 ours = min(ours, time.perf_counter() - started)
                 ours_cpu = min(ours_cpu, time.process_time() - cpu)
                 assert result["sent"] == args.mails, result

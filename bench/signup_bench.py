@@ -26,6 +26,7 @@ from scrapy import Request
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
+from core.config import CrawlSettings
 from crawler.pipelines import ParseNoticePipeline
 from crawler.runner import crawl_in_subprocess
 from crawler.sources import load_sources
@@ -90,11 +91,9 @@ def main() -> int:
             def crawl() -> tuple[dict, float]:
                 start = time.perf_counter()
                 code, report = crawl_in_subprocess(
-                    database,
+                    CrawlSettings(database_url=database, download_delay=0, cache_dir=str(tmp / "cache")),
                     source="ruankao-signup",
                     url=site.url("sign/welcome.html"),
-                    download_delay=0,
-                    cache_dir=str(tmp / "cache"),
                     timeout=120,
                 )
                 if code != 0:

@@ -1,25 +1,26 @@
 """Scrapy settings for the notice crawler: politeness, safety caps, revalidation, the pipeline order.
 
 Every value that matters is set here explicitly rather than left to Scrapy's defaults, which
-are tuned for speed (8 requests per domain, no delay, 1 GiB bodies, no robots.txt). The
-runner (``crawler.runner``) overrides the database URL, contact URL, delay and cache dir
-from the operator's config; ``scrapy crawl ID`` from the repository root uses these values
-and the environment.
+are tuned for speed (8 requests per domain, no delay, 1 GiB bodies, no robots.txt). What the
+operator configures reaches Scrapy through one function, ``scrapy_settings``, from the narrow
+``CrawlSettings``; nothing here reads the environment.
 """
 
 from __future__ import annotations
 
-import os
+from collections.abc import Mapping
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
 
-from store.db import DEFAULT_SQLITE_URL
+from scrapy.settings import Settings
+
+from core.config import DEFAULT_CONTACT_URL, DEFAULT_SQLITE_URL, CrawlSettings
 
 try:
     VERSION = version("ruankao-watch")
 except PackageNotFoundError:  # running from a checkout
     VERSION = "dev"
-
-DEFAULT_CONTACT_URL = "https://github.com/ruankao-watch/ruankao-watch"
 
 
 def user_agent(contact_url: str) -> str:
@@ -30,13 +31,15 @@ def user_agent(contact_url: str) -> str:
 BOT_NAME = "ruankao-watch"
 SPIDER_LOADER_CLASS = "crawler.spiderloader.SourceSpiderLoader"
 
-# Where notices go, and the operator's source overrides (a list of [[sources]] tables).
-NOTICES_DATABASE_URL = os.environ.get("RUANKAO_WATCH_DATABASE_URL", DEFAULT_SQLITE_URL)
+# Where notices go, and the operator's source overrides (a list of [[sources]] tables); both
+# come from ``scrapy_settings``; a bare ``scrapy crawl ID`` from a checkout writes to the default
+# SQLite file (``-s NOTICES_DATABASE_URL=...`` to change it).
+NOTICES_DATABASE_URL: str | None = DEFAULT_SQLITE_URL
 NOTICES_SOURCES: list[dict] = []
 # A smoke check (``sources check``): one notice per source, no pagination, nothing stored.
 NOTICES_CHECK = False
 
-USER_AGENT = user_agent(os.environ.get("RUANKAO_WATCH_CONTACT_URL", DEFAULT_CONTACT_URL))
+USER_AGENT = user_agent(DEFAULT_CONTACT_URL)
 ROBOTSTXT_OBEY = True
 
 # One request at a time per host, DOWNLOAD_DELAY apart (±50 % jitter),
@@ -98,3 +101,41 @@ EXTENSIONS = {
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
+
+
+def scrapy_settings(
+    crawl: CrawlSettings,
+    *,
+    check: bool = False,
+    log_level: str = "INFO",
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """The Scrapy settings of one crawl: this module, then what the operator configured.
+
+    ``check`` is the smoke check (``sources check``): parse but never store, record no health,
+    and ask the site itself rather than the cache. ``overrides`` are raw Scrapy settings for
+    tests and benchmarks (shorter back-off waits on loopback), applied last.
+    """
+    settings = Settings()
+    settings.setmodule(__name__, priority="project")
+    values: dict[str, Any] = {
+        "NOTICES_DATABASE_URL": crawl.database_url,
+        "NOTICES_SOURCES": list(crawl.sources),
+        "USER_AGENT": user_agent(crawl.contact_url),
+        "LOG_LEVEL": log_level,
+        "DOWNLOAD_DELAY": crawl.download_delay,
+        "AUTOTHROTTLE_START_DELAY": max(crawl.download_delay, 1.0),
+        "AUTOTHROTTLE_ENABLED": crawl.download_delay > 0,
+    }
+    if check:
+        values.update(
+            NOTICES_CHECK=True,
+            ITEM_PIPELINES={**ITEM_PIPELINES, "crawler.pipelines.StoreNoticePipeline": None},
+            EXTENSIONS={**EXTENSIONS, "crawler.extensions.SourceHealthExtension": None},
+            HTTPCACHE_ENABLED=False,
+        )
+    if crawl.cache_dir:
+        values["HTTPCACHE_DIR"] = str(Path(crawl.cache_dir, "httpcache").resolve())
+    values.update(overrides or {})
+    settings.setdict(values, priority="cmdline")
+    return settings

@@ -8,12 +8,15 @@ calendar app updates an extended deadline in place instead of adding a second ev
 
 from __future__ import annotations
 
+import uuid
+from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 
 from icalendar import Alarm, Calendar, Event, Timezone
 
-from feeds.entries import SHANGHAI, EntryWindow, FeedEntry, FeedMeta
+from core.windows import Window
+from feeds.entries import SHANGHAI, FeedEntry, FeedMeta
 
 DEFAULT_ALARM_DAYS = 3
 # All-day deadlines remind at this local hour rather than at midnight.
@@ -27,7 +30,7 @@ def _vtimezone() -> Timezone:
     return Timezone.from_tzid("Asia/Shanghai")
 
 
-def _bounds(window: EntryWindow) -> tuple[date | datetime, date | datetime | None, datetime] | None:
+def _bounds(window: Window) -> tuple[date | datetime, date | datetime | None, datetime] | None:
     """(DTSTART, DTEND or None, the moment the window closes), or None for a window with no dates.
 
     Timed only when every given bound has a time; a deadline-only window is an event at
@@ -44,13 +47,27 @@ def _bounds(window: EntryWindow) -> tuple[date | datetime, date | datetime | Non
     return first, last + timedelta(days=1), datetime.combine(last, time(ALARM_HOUR), SHANGHAI)
 
 
-def _event(entry: FeedEntry, window: EntryWindow, alarm_days: int) -> Event | None:
+def window_uids(entry: FeedEntry) -> list[str]:
+    """One stable UID per window: the entry's id and the window's label with its occurrence.
+
+    A corrected date keeps its UID, so a calendar updates the event rather than adding one.
+    """
+    entry_id = uuid.UUID(entry.id.removeprefix("urn:uuid:"))
+    seen: Counter[str] = Counter()
+    uids = []
+    for window in entry.windows:
+        uids.append(f"{uuid.uuid5(entry_id, f'{window.label}#{seen[window.label]}')}@ruankao-watch")
+        seen[window.label] += 1
+    return uids
+
+
+def _event(entry: FeedEntry, window: Window, uid: str, alarm_days: int) -> Event | None:
     bounds = _bounds(window)
     if bounds is None:
         return None
     start, end, closes = bounds
     event = Event()
-    event.add("uid", window.uid)
+    event.add("uid", uid)
     event.add("dtstamp", entry.updated.astimezone(UTC))
     event.add("last-modified", entry.updated.astimezone(UTC))
     event.add("sequence", entry.revision)
@@ -88,8 +105,8 @@ def render_ics(entries: list[FeedEntry], meta: FeedMeta, *, alarm_days: int = DE
     calendar.add("x-wr-timezone", "Asia/Shanghai")
     calendar.add_component(_vtimezone())
     for entry in entries:
-        for window in entry.windows:
-            event = _event(entry, window, alarm_days)
+        for window, uid in zip(entry.windows, window_uids(entry), strict=True):
+            event = _event(entry, window, uid, alarm_days)
             if event is not None:
                 calendar.add_component(event)
     return calendar.to_ical()

@@ -3,19 +3,19 @@
 A ``FeedEntry`` is made once per notice from its current version (and the one before,
 to say what an amendment changed), already cleaned, so that the renderers only format
 and never decide. Its id derives from the notice URL alone: a re-crawl, an amendment or
-a rebuilt database keep it, and readers do not show the notice twice (RELIABILITY G4).
+a rebuilt database keep it, and readers do not show the notice twice.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 from core.places import region_label
 from core.vocab import NoticeKind
+from core.windows import Window
 from core.wording import describe_changes, eligible_line, fee_line, window_line
 from feeds.text import link_host, official_link, safe_line, safe_text
 from store.models import Notice
@@ -23,16 +23,6 @@ from store.models import Notice
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # The "last updated" of a feed with no entries: fixed, so an empty feed is byte-stable too.
 EPOCH = datetime(2000, 1, 1, tzinfo=SHANGHAI)
-
-
-@dataclass(frozen=True)
-class EntryWindow:
-    """One action window; ``start``/``end`` are naive Asia/Shanghai times, or dates when no time was given."""
-
-    uid: str
-    label: str
-    start: date | datetime | None
-    end: date | datetime | None
 
 
 @dataclass(frozen=True)
@@ -47,7 +37,7 @@ class FeedEntry:
     kind: str
     region: str
     summary: str
-    windows: tuple[EntryWindow, ...]
+    windows: tuple[Window, ...]
     revision: int  # 0 for the first version; the calendar's SEQUENCE
 
     @property
@@ -72,16 +62,6 @@ class FeedMeta:
 
 def latest_update(entries: list[FeedEntry]) -> datetime:
     return max((e.updated for e in entries), default=EPOCH)
-
-
-def _moment(text: str | None) -> date | datetime | None:
-    """A stored window bound (``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM``); None when absent or unreadable."""
-    if not text:
-        return None
-    try:
-        return datetime.fromisoformat(text) if "T" in text else date.fromisoformat(text)
-    except ValueError:
-        return None
 
 
 def change_lines(previous: dict, current: dict) -> list[str]:
@@ -148,19 +128,10 @@ def entry_from_notice(notice: Notice) -> FeedEntry | None:
         datetime.combine(notice.published_date, time(), SHANGHAI) if notice.published_date else seen_at
     )
     updated = max(published, _local(version.fetched_at) if previous else seen_at)
-    labels: Counter = Counter()
-    windows = []
-    for window in parsed.get("windows", []):
-        label = safe_line(window.get("label"), limit=40)
-        windows.append(
-            EntryWindow(
-                uid=f"{uuid.uuid5(entry_id, f'{label}#{labels[label]}')}@ruankao-watch",
-                label=label,
-                start=_moment(window.get("start")),
-                end=_moment(window.get("end")),
-            )
-        )
-        labels[label] += 1
+    windows = [
+        Window(safe_line(w.label, limit=40), w.start, w.end, safe_line(w.evidence))
+        for w in map(Window.from_dict, parsed.get("windows", []))
+    ]
     return FeedEntry(
         id=f"urn:uuid:{entry_id}",
         title=safe_line(notice.title) or "（无标题通知）",

@@ -6,7 +6,7 @@ otherwise, so every date is set from the data, and entries are added in a fixed 
 the same entries give the same bytes.
 
 Scraped text is published as text: titles go in as plain text (lxml escapes them, so a
-``<script>`` or ``]]>`` in a title stays characters, RELIABILITY G2), and where a format
+``<script>`` or ``]]>`` in a title stays characters), and where a format
 reads its body as HTML the text is HTML-escaped first and only ``<br />`` is added (G3).
 """
 

@@ -5,7 +5,7 @@ holds (older parser versions, hand-edited rows), with the stricter set of ``core
 that every output (terminal, mail, feed) shares.
 
 Every string that reaches a feed or calendar passes through here first, because lxml
-refuses C0 controls outright (RELIABILITY G1) and bidi overrides can reorder what a reader
+refuses C0 controls outright and bidi overrides can reorder what a reader
 shows (H5). Links are kept only when they are plain http(s) URLs on the notice's own host
 (G4, H4): a feed must never carry a link the official page did not.
 """

@@ -4,7 +4,7 @@ The table is not a notice: it is a grid of 报名 and 缴费 windows, one row pe
 for the session selected in its ``<select>``. The spider selects the cells; this module
 reads them, so a change of wording or date format never needs a spider change. The two
 window cells carry the same class, so only their order says which is 报名 and which 缴费
-(SITE.md §1): a row with any other number of cells is refused rather than guessed, because
+(docs/architecture.md, "The source sites"): a row with any other number of cells is refused rather than guessed, because
 a 缴费 window read as 报名 is the worst wrong answer this source could give.
 """
 

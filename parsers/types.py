@@ -8,54 +8,12 @@ nothing but the standard library. ``to_dict()`` gives exactly the JSON that
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
 from core.sessions import session_bounds
-
-
-def format_moment(value: date | datetime | None) -> str | None:
-    """``YYYY-MM-DD`` for a date, ``YYYY-MM-DDTHH:MM`` for a local (Asia/Shanghai) time."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%dT%H:%M")
-    return value.isoformat()
-
-
-@dataclass(frozen=True)
-class Window:
-    """A period in which a person must act (登记, 报名, 缴费, 领取 …).
-
-    ``start``/``end`` are naive Asia/Shanghai local times (datetime) when the notice
-    gives a time, dates otherwise; None is an open bound.
-    """
-
-    label: str
-    start: date | datetime | None
-    end: date | datetime | None
-    evidence: str
-
-    @property
-    def end_date(self) -> date | None:
-        if isinstance(self.end, datetime):
-            return self.end.date()
-        return self.end
-
-    @property
-    def start_date(self) -> date | None:
-        if isinstance(self.start, datetime):
-            return self.start.date()
-        return self.start
-
-    def to_dict(self) -> dict:
-        return {
-            "label": self.label,
-            "start": format_moment(self.start),
-            "end": format_moment(self.end),
-            "evidence": self.evidence,
-        }
+from core.windows import Window
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,12 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from core.vocab import SubscriberStatus
 from store.matching import concerned, open_notices
 from store.models import Alert, Notice, NoticeVersion, Subscriber
 
 # A bouncing address still reads its feed: the feed is the way round a mailbox that refuses mail.
-FEED_STATUSES = ("active", "bouncing")
+FEED_STATUSES = (SubscriberStatus.ACTIVE, SubscriberStatus.BOUNCING)
 
 
 def feed_subscriber(session: Session, subscriber_id: int) -> Subscriber | None:

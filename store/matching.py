@@ -33,12 +33,12 @@ from sqlalchemy.orm import Session
 
 from core.places import cities_with_own_office
 from core.sessions import REGISTRATION_YEARS, session_bounds, shift_years
-from core.vocab import CANDIDATE_KINDS, CERTIFICATE_KINDS, NoticeKind
+from core.vocab import CANDIDATE_KINDS, CERTIFICATE_KINDS, NoticeKind, SubscriberStatus
 from store.models import (
     Alert,
     Certificate,
-    EligibleRange,
     Notice,
+    NoticeEligibility,
     NoticeVersion,
     NoticeWindow,
     Subscriber,
@@ -207,14 +207,14 @@ def open_notices(session: Session, today: date, *where) -> list[OpenNotice]:
             Notice.published_date,
             first_start,
             NoticeVersion.parsed,
-            EligibleRange.position,
-            EligibleRange.low,
-            EligibleRange.high,
+            NoticeEligibility.position,
+            NoticeEligibility.low,
+            NoticeEligibility.high,
         )
         .join(NoticeVersion, NoticeVersion.id == Notice.current_version_id)
-        .outerjoin(EligibleRange, EligibleRange.version_id == NoticeVersion.id)
+        .outerjoin(NoticeEligibility, NoticeEligibility.version_id == NoticeVersion.id)
         .where(or_(open_window(today), fresh_results(today)), *where)
-        .order_by(NoticeVersion.id, EligibleRange.position)
+        .order_by(NoticeVersion.id, NoticeEligibility.position)
     )
     notices: dict[int, OpenNotice] = {}
     for notice_id, version_id, kind, region, published, starts, parsed, position, low, high in rows:
@@ -279,7 +279,7 @@ def in_range(notice: OpenNotice, rng: EligibleSpan):
     return and_(overlaps, due)
 
 
-def concerned(notice: OpenNotice, columns=None, statuses: tuple[str, ...] = ("active",)):
+def concerned(notice: OpenNotice, columns=None, statuses: tuple[str, ...] = (SubscriberStatus.ACTIVE,)):
     """SQL: who ``notice`` concerns, one row per subscriber; None when it can name nobody.
 
     The one statement of the rule (docs/matching.md), for matching (``store.notice_alerts``

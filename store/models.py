@@ -98,8 +98,8 @@ class NoticeVersion(Base):
     windows: Mapped[list[NoticeWindow]] = relationship(
         cascade="all, delete-orphan", order_by="NoticeWindow.position"
     )
-    eligible: Mapped[list[EligibleRange]] = relationship(
-        cascade="all, delete-orphan", order_by="EligibleRange.position"
+    eligible: Mapped[list[NoticeEligibility]] = relationship(
+        cascade="all, delete-orphan", order_by="NoticeEligibility.position"
     )
 
 
@@ -118,7 +118,7 @@ class NoticeWindow(Base):
     end_date: Mapped[date | None] = mapped_column(Date, index=True)
 
 
-class EligibleRange(Base):
+class NoticeEligibility(Base):
     """An eligible range of a version as session ordinals (see core.sessions.session_bounds)."""
 
     __tablename__ = "eligible_range"

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
-from core.vocab import CERTIFICATE_KINDS, NOTICE_ALERT_KINDS
+from core.vocab import CERTIFICATE_KINDS, NOTICE_ALERT_KINDS, SubscriberStatus
 from store.matching import (
     OpenNotice,
     concerned,
@@ -158,7 +158,7 @@ def queue_change_alerts(
         .where(
             last.c.notice_id == change.notice_id,
             last.c.version_id == change.from_version_id,
-            Subscriber.status == "active",
+            Subscriber.status == SubscriberStatus.ACTIVE,
             open_window(today),
         )
     )

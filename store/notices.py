@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from core.times import beijing_iso
 from parsers.types import ParsedNotice
 from store.db import dialect_insert
-from store.models import EligibleRange, Notice, NoticeVersion, NoticeWindow
+from store.models import Notice, NoticeEligibility, NoticeVersion, NoticeWindow
 
 _SPACE = re.compile(r"\s+")
 
@@ -126,7 +126,7 @@ def _new_version(notice: Notice, fetched: FetchedNotice, digest: str) -> NoticeV
         )
     for position, rng in enumerate(parsed.eligible):
         low, high = rng.bounds()
-        version.eligible.append(EligibleRange(position=position, low=low, high=high))
+        version.eligible.append(NoticeEligibility(position=position, low=low, high=high))
     return version
 
 

@@ -18,10 +18,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, or_, select, text, update
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from core.vocab import MailPurpose
+from core.vocab import MailPurpose, MailStatus, SubscriberStatus
+from store.claims import claim_ids, due
 from store.models import Alert, Mail, SourceState, Subscriber
 from store.outgoing import OutgoingMail, aware, load_mails
 
@@ -65,7 +66,7 @@ def enqueue_mail(
         recipient=recipient,
         purpose=purpose,
         detail=detail or {},
-        status="pending",
+        status=MailStatus.PENDING,
         attempts=0,
         next_attempt_at=now,
         message_id=new_message_id(purpose, domain),
@@ -104,7 +105,7 @@ def bundle_alerts_into_mails(session: Session, *, now: datetime, domain: str) ->
             "subscriber_id": subscriber_id,
             "recipient": emails[subscriber_id],
             "purpose": "alert",
-            "status": "pending",
+            "status": MailStatus.PENDING,
             "attempts": 0,
             "next_attempt_at": now,
             "message_id": new_message_id("alert", domain),
@@ -125,21 +126,14 @@ def bundle_alerts_into_mails(session: Session, *, now: datetime, domain: str) ->
     return len(mail_ids)
 
 
-def _due(now: datetime, model=Mail):
-    return or_(
-        (model.status == "pending") & (model.next_attempt_at <= now),
-        (model.status == "sending") & (model.lease_until < now),
-    )
-
-
 def _hourly_allowance(session: Session, now: datetime, per_hour: int) -> int:
     """Mails that may still be claimed under the hourly cap: sent in the past hour or in flight count."""
     if _is_postgres(session):
         session.execute(_CAP_LOCK)  # held to the end of the claim's transaction
     used = session.scalar(
         select(func.count(Mail.id)).where(
-            ((Mail.status == "sent") & (Mail.sent_at >= now - timedelta(hours=1)))
-            | (Mail.status == "sending")
+            ((Mail.status == MailStatus.SENT) & (Mail.sent_at >= now - timedelta(hours=1)))
+            | (Mail.status == MailStatus.SENDING)
         )
     )
     return per_hour - (used or 0)
@@ -168,75 +162,19 @@ def claim_mails(
     return load_mails(session, ids)
 
 
-def claim_ids(
-    session: Session,
-    model,
-    *,
-    now: datetime,
-    lease: timedelta,
-    limit: int,
-    holder: int,
-    row_id: int | None,
-    where: tuple = (),
-) -> list[int]:
-    """Claim up to ``limit`` due rows of an outbox table (``Mail`` or ``Push``) for ``holder``; their ids.
-
-    Due: pending and its next attempt has come, or ``sending`` with an expired lease;
-    ``row_id`` names one row instead, if it is neither sent nor failed; ``where`` narrows
-    further. Claimed rows are
-    ``sending`` until ``now + lease``; rows another sender holds locked are skipped
-    (PostgreSQL). The caller commits before it delivers anything.
-    """
-    if limit <= 0:
-        return []
-    query = select(model.id).where(*where).order_by(model.next_attempt_at, model.id).limit(limit)
-    if row_id is None:
-        query = query.where(_due(now, model))
-    else:
-        query = query.where(
-            model.id == row_id,
-            or_(model.status == "pending", (model.status == "sending") & (model.lease_until < now)),
-        )
-    if _is_postgres(session):
-        query = query.with_for_update(skip_locked=True)
-    ids = list(session.scalars(query))
-    if ids:
-        session.execute(
-            update(model)
-            .where(model.id.in_(ids))
-            .values(status="sending", lease_until=now + lease, claimed_by=holder)
-        )
-    return ids
-
-
-def claim_holders(session: Session, model=Mail) -> list[int]:
-    """The senders that hold claims right now (to be checked for life by ``store.locks.dead_holders``)."""
-    query = (
-        select(model.claimed_by).where(model.status == "sending", model.claimed_by.is_not(None)).distinct()
-    )
-    return list(session.scalars(query))
-
-
-def release_claims(session: Session, holders: list[int], *, now: datetime, model=Mail) -> int:
-    """Put the claims of ``holders`` (dead senders) back in the queue, due now; returns how many."""
-    if not holders:
-        return 0
-    return session.execute(
-        update(model)
-        .where(model.status == "sending", model.claimed_by.in_(holders))
-        .values(status="pending", claimed_by=None, lease_until=None, next_attempt_at=now)
-    ).rowcount
-
-
 def pending_mails(session: Session, *, now: datetime) -> list[OutgoingMail]:
     """Pending mails due by ``now``, oldest first, without claiming (``run --dry-run`` writes them out)."""
-    query = select(Mail.id).where(Mail.status == "pending", Mail.next_attempt_at <= now).order_by(Mail.id)
+    query = (
+        select(Mail.id)
+        .where(Mail.status == MailStatus.PENDING, Mail.next_attempt_at <= now)
+        .order_by(Mail.id)
+    )
     return load_mails(session, list(session.scalars(query)))
 
 
 def count_due(session: Session, now: datetime) -> int:
     """How many mails a sender would take now (for its progress bar)."""
-    return session.scalar(select(func.count(Mail.id)).where(_due(now))) or 0
+    return session.scalar(select(func.count(Mail.id)).where(due(now, Mail))) or 0
 
 
 @dataclass(frozen=True)
@@ -273,7 +211,7 @@ class _Claimed:
 def _claimed(session: Session, holder: int, ids: list[int], model=Mail) -> dict[int, _Claimed]:
     """Those of ``ids`` still claimed by ``holder``: the others were taken over and are not ours to write."""
     query = select(model.id, model.created_at, model.attempts, model.lost_after_data).where(
-        model.id.in_(ids), model.status == "sending", model.claimed_by == holder
+        model.id.in_(ids), model.status == MailStatus.SENDING, model.claimed_by == holder
     )
     return {
         row.id: _Claimed(aware(row.created_at), row.attempts, row.lost_after_data)
@@ -290,7 +228,10 @@ def _new_state(
     attempts = row.attempts + 1 if tried else row.attempts
     values: dict = {"attempts": attempts, "last_error": error, "lease_until": None, "claimed_by": None}
     if outcome.result in ("failed", "blocked"):
-        return ("skipped" if outcome.result == "blocked" else "failed"), {**values, "status": "failed"}
+        return ("skipped" if outcome.result == "blocked" else "failed"), {
+            **values,
+            "status": MailStatus.FAILED,
+        }
     too_old = now - row.created_at >= give_up_after
     lost = row.lost_after_data + (outcome.result == "unknown")
     if too_old or lost >= MAX_LOST_AFTER_DATA:
@@ -299,14 +240,23 @@ def _new_state(
             if too_old
             else f"connection lost after DATA {lost} times (it may have arrived)"
         )
-        return "failed", {**values, "status": "failed", "last_error": f"gave up: {why}; last error: {error}"}
+        return "failed", {
+            **values,
+            "status": MailStatus.FAILED,
+            "last_error": f"gave up: {why}; last error: {error}",
+        }
     if outcome.result == "unknown":
         wait, count = LOST_WAIT, "unknown"
     elif outcome.result == "release":
         wait, count = timedelta(0), "released"
     else:
         wait, count = backoff(attempts), "retried"
-    return count, {**values, "status": "pending", "next_attempt_at": now + wait, "lost_after_data": lost}
+    return count, {
+        **values,
+        "status": MailStatus.PENDING,
+        "next_attempt_at": now + wait,
+        "lost_after_data": lost,
+    }
 
 
 def empty_counts() -> dict[str, int]:
@@ -339,7 +289,7 @@ def record_outcomes(
             update(model)
             .where(model.id.in_(sent))
             .values(
-                status="sent",
+                status=MailStatus.SENT,
                 sent_at=now,
                 attempts=model.attempts + 1,
                 lease_until=None,
@@ -371,9 +321,9 @@ def _count_bounce(session: Session, mail_id: int) -> None:
         .where(
             Subscriber.id == subscriber_id,
             Subscriber.hard_bounces >= BOUNCE_LIMIT,
-            Subscriber.status == "active",
+            Subscriber.status == SubscriberStatus.ACTIVE,
         )
-        .values(status="bouncing")
+        .values(status=SubscriberStatus.BOUNCING)
     )
 
 

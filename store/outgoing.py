@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
+from core.vocab import MailPurpose, SubscriberStatus
 from store.models import Alert, Certificate, Mail, Notice, NoticeVersion, Subscriber
 
 
@@ -71,7 +72,11 @@ class OutgoingMail:
         """
         if self.subscriber is None:
             return None
-        allowed = ("active",) if self.purpose == "alert" else ("pending", "active")
+        allowed = (
+            (SubscriberStatus.ACTIVE,)
+            if self.purpose == MailPurpose.ALERT
+            else (SubscriberStatus.PENDING, SubscriberStatus.ACTIVE)
+        )
         return None if self.subscriber.status in allowed else self.subscriber.status
 
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from core.vocab import MailPurpose, MailStatus
 from store.models import Alert, Mail, Notice, NoticeVersion, Run
 
 
@@ -31,7 +32,11 @@ def prune(session: Session, *, older_than_days: int, now: datetime) -> dict[str,
     ).all()
     mails = session.execute(
         delete(Mail)
-        .where(Mail.purpose != "alert", Mail.status.in_(("sent", "failed")), Mail.created_at < cutoff)
+        .where(
+            Mail.purpose != MailPurpose.ALERT,
+            Mail.status.in_((MailStatus.SENT, MailStatus.FAILED)),
+            Mail.created_at < cutoff,
+        )
         .returning(Mail.id)
     ).all()
     runs = session.execute(delete(Run).where(Run.started_at < cutoff).returning(Run.id)).all()

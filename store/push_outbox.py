@@ -17,9 +17,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, aliased
 
+from store.claims import claim_ids
 from store.matching import insert_into, is_postgres
 from store.models import Alert, Certificate, Push, PushChannel, PushTarget, Subscriber
-from store.outbox import Outcome, claim_ids, record_outcomes
+from store.outbox import Outcome, record_outcomes
 from store.outgoing import (
     AlertItem,
     Recipient,
@@ -165,7 +166,7 @@ def claim_pushes(
     skip: set[str] | frozenset[str] = frozenset(),
     kind: str | None = None,
 ) -> list[OutgoingPush]:
-    """Claim up to ``limit`` due posts for ``holder``, none of the channels ``skip`` (``store.outbox.claim_ids``)."""
+    """Claim up to ``limit`` due posts for ``holder``, none of the channels ``skip`` (``store.claims.claim_ids``)."""
     where = (Push.channel.not_in(sorted(skip)),) if skip else ()
     if kind is not None:
         where = (*where, Push.kind == kind)

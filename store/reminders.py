@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from core.sessions import REGISTRATION_YEARS, registration_basis, shift_years
-from core.vocab import NOTICE_ALERT_KINDS
+from core.vocab import NOTICE_ALERT_KINDS, SubscriberStatus
 from store.matching import (
     EXPIRY_REMINDER_DAYS,
     as_text,
@@ -75,7 +75,7 @@ def queue_closing_alerts(session: Session, *, today: date, now: datetime) -> int
         .join(NoticeVersion, NoticeVersion.id == Notice.current_version_id)
         .join(NoticeWindow, NoticeWindow.version_id == NoticeVersion.id)
         .where(
-            Subscriber.status == "active",
+            Subscriber.status == SubscriberStatus.ACTIVE,
             wants_topic("reminders"),
             NoticeWindow.end_date >= today,
             days_from(session, today, NoticeWindow.end_date) <= Subscriber.reminder_days,
@@ -135,7 +135,7 @@ def queue_expiry_alerts(
             .select_from(Certificate)
             .join(Subscriber, Subscriber.id == Certificate.subscriber_id)
             .where(
-                Subscriber.status == "active",
+                Subscriber.status == SubscriberStatus.ACTIVE,
                 Subscriber.expiry_reminders.is_(True),  # its own switch, not 截止前提醒 (deadlines)
                 in_stage,
             )

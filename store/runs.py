@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from core.text import mask_addresses
 from core.times import beijing_iso
+from core.vocab import MailStatus, SubscriberStatus
 from store.models import Mail, Run, SourceState
 from store.push_outbox import push_status
 from store.subscribers import count_by_status
@@ -70,10 +71,10 @@ def status_report(session: Session, *, runs: int = 5) -> dict:
             }
             for s in sources
         ],
-        "outbox": {k: outbox.get(k, 0) for k in ("pending", "sending", "sent", "failed")},
+        "outbox": {k: outbox.get(k, 0) for k in MailStatus},
         "outbox_waiting_for_retry": waiting,
         "outbox_reasons": outbox_reasons(session),
-        "subscribers": {k: subscribers.get(k, 0) for k in ("pending", "active", "unsubscribed", "bouncing")},
+        "subscribers": {k: subscribers.get(k, 0) for k in SubscriberStatus},
         "push": push,
     }
 
@@ -86,7 +87,11 @@ def outbox_reasons(session: Session, *, limit: int = 50) -> list[dict]:
     """
     rows = session.execute(
         select(Mail.status, Mail.last_error, func.count())
-        .where(Mail.status.in_(("pending", "failed")), Mail.last_error.is_not(None), Mail.last_error != "")
+        .where(
+            Mail.status.in_((MailStatus.PENDING, MailStatus.FAILED)),
+            Mail.last_error.is_not(None),
+            Mail.last_error != "",
+        )
         .group_by(Mail.status, Mail.last_error)
     )
     counts: Counter[tuple[str, str]] = Counter()
@@ -104,7 +109,7 @@ def waiting_for_retry(session: Session) -> tuple[int, str | None]:
     A run whose send step had nothing due (the retries are backed off) would otherwise end
     well while mail is stuck.
     """
-    waiting = select(Mail).where(Mail.status == "pending", Mail.attempts > 0)
+    waiting = select(Mail).where(Mail.status == MailStatus.PENDING, Mail.attempts > 0)
     count = session.scalar(select(func.count()).select_from(waiting.subquery())) or 0
     latest = session.scalars(waiting.order_by(Mail.id.desc()).limit(1)).first()
     return count, mask_addresses(latest.last_error or "") if latest else None

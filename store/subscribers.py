@@ -19,7 +19,7 @@ from core.places import split_region
 from core.qualifications import LEVELS, QUALIFICATIONS
 from core.sessions import chosen_sessions, exam_session, latest_session, session_bounds, session_name
 from core.times import beijing_iso
-from core.vocab import Topic
+from core.vocab import SubscriberStatus, Topic
 from store.models import Certificate, Subscriber
 
 # What email-validator's complaint is about, said in Chinese (its own messages are English).
@@ -236,7 +236,7 @@ def upsert_subscriber(session: Session, data: SubscriberData, *, status: str, no
             expiry_reminders=data.expiry_reminders,
             digest=data.digest,
             created_at=now,
-            confirmed_at=now if status == "active" else None,
+            confirmed_at=now if status == SubscriberStatus.ACTIVE else None,
             hard_bounces=0,
         )
         try:
@@ -299,18 +299,18 @@ def replace_preferences(session: Session, subscriber: Subscriber, data: Subscrib
 
 def activate(subscriber: Subscriber, now: datetime) -> bool:
     """Pending → active (the double opt-in's second step); False when there was nothing to do."""
-    if subscriber.status != "pending":
+    if subscriber.status != SubscriberStatus.PENDING:
         return False
-    subscriber.status = "active"
+    subscriber.status = SubscriberStatus.ACTIVE
     subscriber.confirmed_at = now
     return True
 
 
 def unsubscribe(subscriber: Subscriber, now: datetime) -> bool:
     """Stop all mail to the subscriber; False when they were already unsubscribed (idempotent)."""
-    if subscriber.status == "unsubscribed":
+    if subscriber.status == SubscriberStatus.UNSUBSCRIBED:
         return False
-    subscriber.status = "unsubscribed"
+    subscriber.status = SubscriberStatus.UNSUBSCRIBED
     subscriber.unsubscribed_at = now
     return True
 
@@ -320,7 +320,7 @@ def reopen(session: Session, subscriber: Subscriber, data: SubscriberData) -> No
 
     They must confirm again before any alert, exactly like a new address.
     """
-    subscriber.status = "pending"
+    subscriber.status = SubscriberStatus.PENDING
     subscriber.confirmed_at = None
     subscriber.unsubscribed_at = None
     subscriber.hard_bounces = 0

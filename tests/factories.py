@@ -11,8 +11,9 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.config import Config
-from parsers.types import EligibleRange, Fee, ParsedNotice, Window
+from core.config import Settings
+from core.windows import Window
+from parsers.types import EligibleRange, Fee, ParsedNotice
 from store.notices import FetchedNotice, record_fetch
 from store.subscribers import CertificateData, SubscriberData, upsert_subscriber
 from testkit.ports import free_port
@@ -111,7 +112,7 @@ def add_subscriber(
         return upsert_subscriber(s, data, status=status, now=NOW).subscriber.id
 
 
-def config(database_url: str, smtp_port: int = 9, **changes: object) -> Config:
+def config(database_url: str, smtp_port: int = 9, **changes: object) -> Settings:
     """A test configuration: a secret, example addresses, no rate limit (tests run at loopback speed).
 
     The default SMTP port 9 (discard) has no listener: a send attempt fails fast and the mail stays queued.
@@ -124,7 +125,7 @@ def config(database_url: str, smtp_port: int = 9, **changes: object) -> Config:
         "secret": "test-secret",
         "admin_email": "ops@example.org",
         "send_concurrency": 2,
-        "send_rate_per_second": 0,
+        "send_rate_per_second": 1e6,  # no pacing at loopback speed
         "send_rate_per_hour": 100000,
     }
-    return Config(**{**values, **changes})
+    return Settings(**{**values, **changes})

@@ -8,8 +8,12 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from typing import TYPE_CHECKING
 
-from app.config import Config
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from core.config import WebSettings
 
 
 class CannotListen(Exception):
@@ -33,7 +37,9 @@ def listen(host: str, port: int) -> socket.socket:
         ) from None
 
 
-def serve(config: Config, host: str = "127.0.0.1", port: int = 8000) -> None:
+def serve(
+    config: WebSettings, sessions: sessionmaker[Session], host: str = "127.0.0.1", port: int = 8000
+) -> None:
     """Run the app with uvicorn until interrupted; the access log never shows link tokens.
 
     Raises ``CannotListen`` when the address cannot be had (a port in use, a privileged port).
@@ -42,7 +48,7 @@ def serve(config: Config, host: str = "127.0.0.1", port: int = 8000) -> None:
 
     from web.app import create_app
 
-    app = create_app(config)
+    app = create_app(config, sessions)
     sock = listen(host, port)
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, proxy_headers=True))
     shown = f"[{host}]" if ":" in host else host

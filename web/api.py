@@ -19,9 +19,9 @@ from core.qualifications import LEVELS, QUALIFICATIONS
 from core.vocab import Topic
 from store.push_queue import MAX_TARGETS
 from store.subscribers import CertificateData, InvalidSubscription, SubscriberData
-from web.flows import local_today, push_now, request_subscription, send_now
 from web.forms import MAX_CERTIFICATES, MAX_EXAM_SESSIONS
 from web.security import check_rate
+from web.subscriptions import local_today, push_now, request_subscription, send_now
 
 router = APIRouter()
 

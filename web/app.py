@@ -19,8 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Match
 
-from app.config import Config, ConfigError
-from store.db import make_engine, make_sessionmaker
+from core.config import ConfigError, WebSettings
 from web import api, feed_routes, pages, push_routes
 from web.security import BodyLimit, SlidingWindowLimiter, install_log_redaction
 
@@ -45,15 +44,13 @@ def utcnow() -> datetime:
 
 
 def create_app(
-    config: Config, sessions: sessionmaker[Session] | None = None, *, clock: Callable[[], datetime] = utcnow
+    config: WebSettings, sessions: sessionmaker[Session], *, clock: Callable[[], datetime] = utcnow
 ) -> FastAPI:
-    """The web app on ``sessions`` (default: an engine for ``config.database_url``)."""
+    """The web app on ``sessions``, the store ``app/`` opened for it."""
     if not config.secret:
         raise ConfigError(
             "secret: RUANKAO_WATCH_SECRET must be set to serve the web app (it signs every link)"
         )
-    if sessions is None:
-        sessions = make_sessionmaker(make_engine(config.database_url))
     install_log_redaction()
     app = FastAPI(
         title="ruankao-watch",

@@ -12,17 +12,17 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.config import Config
+from core.config import WebSettings
 
 
 def get_sessions(request: Request) -> sessionmaker[Session]:
     return request.app.state.sessions
 
 
-def get_config(request: Request) -> Config:
+def get_config(request: Request) -> WebSettings:
     return request.app.state.config
 
 
 # What route signatures say: ``sessions: Sessions, config: AppConfig``.
 Sessions = Annotated[sessionmaker[Session], Depends(get_sessions)]
-AppConfig = Annotated[Config, Depends(get_config)]
+AppConfig = Annotated[WebSettings, Depends(get_config)]

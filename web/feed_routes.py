@@ -15,7 +15,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from fastapi import APIRouter, HTTPException, Request, Response
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.config import Config
+from core.config import WebSettings
 from feeds.private import read_feed_token
 from feeds.publish import (
     CALENDAR_PATH,
@@ -29,7 +29,7 @@ from feeds.publish import (
 from store.feed_queries import feed_subscriber
 from store.models import Subscriber
 from web.deps import AppConfig, Sessions
-from web.flows import local_today
+from web.subscriptions import local_today
 
 RSS = "application/rss+xml; charset=utf-8"
 ATOM = "application/atom+xml; charset=utf-8"
@@ -78,13 +78,13 @@ def _respond(request: Request, document: Document, content_type: str, headers: d
     return Response(document.body, media_type=content_type, headers=headers)
 
 
-def _public(request: Request, sessions: sessionmaker[Session], config: Config, path: str) -> Response:
+def _public(request: Request, sessions: sessionmaker[Session], config: WebSettings, path: str) -> Response:
     with sessions() as session:
         entries = load_entries(session)
     spec = feed_specs(entries).get(path)
     if spec is None:
         raise HTTPException(status_code=404, detail="没有这个订阅源")
-    document = render_spec(spec, entries, base_url=config.base_url, limit=config.feed_limit)
+    document = render_spec(spec, entries, base_url=config.base_url, limit=config.feeds.feed_limit)
     return _respond(request, document, CONTENT_TYPES.get(path, RSS), {"Cache-Control": PUBLIC_CACHE})
 
 
@@ -125,7 +125,7 @@ def calendar(request: Request, sessions: Sessions, config: AppConfig) -> Respons
 
 
 def _private(
-    request: Request, sessions: sessionmaker[Session], config: Config, token: str, *, calendar: bool
+    request: Request, sessions: sessionmaker[Session], config: WebSettings, token: str, *, calendar: bool
 ) -> Response:
     with sessions() as session:
         found: dict[int, Subscriber | None] = {}
@@ -144,7 +144,7 @@ def _private(
             calendar=calendar,
             self_url=private_url(config.base_url, token, calendar=calendar),
             base_url=config.base_url,
-            limit=config.feed_limit,
+            limit=config.feeds.feed_limit,
             today=local_today(request.app.state.clock()),
         )
     return _respond(request, document, ICS if calendar else RSS, PRIVATE_HEADERS)

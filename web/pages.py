@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, object_session
 from starlette.datastructures import FormData
 
 from alerts.push_services import SERVICES
-from app.config import Config
+from core.config import WebSettings
 from core.vocab import NoticeKind, SubscriberStatus, Topic
 from core.wording import span_label
 from feeds import discovery_links
@@ -33,15 +33,6 @@ from store.subscribers import (
     subscriber_export,
     unsubscribe,
 )
-from web.flows import (
-    link,
-    local_today,
-    private_feed_links,
-    request_subscription,
-    send_now,
-    subscriber_for_token,
-    target_rows,
-)
 from web.forms import (
     MAX_CERTIFICATES,
     PROVINCE_CHOICES,
@@ -54,6 +45,15 @@ from web.forms import (
     parse_form,
 )
 from web.security import CSRF_COOKIE, CSRF_FIELD, check_rate, csrf_ok, csrf_token, new_csrf_cookie
+from web.subscriptions import (
+    link,
+    local_today,
+    private_feed_links,
+    request_subscription,
+    send_now,
+    subscriber_for_token,
+    target_rows,
+)
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -108,7 +108,7 @@ def render(
     return response
 
 
-def operator_details(config: Config) -> dict[str, str]:
+def operator_details(config: WebSettings) -> dict[str, str]:
     """Who runs this instance and how to reach them, for every page's footer and the privacy page."""
     if config.contact_email:
         contact_href, contact = f"mailto:{config.contact_email}", config.contact_email

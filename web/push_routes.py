@@ -16,10 +16,10 @@ from fastapi.responses import HTMLResponse
 from alerts.push_services import InvalidTarget, check_target_url, mask_url
 from store.models import PushTarget, Subscriber
 from store.push_queue import TooManyTargets, add_target, confirm_target, remove_target, retest_target
-from web.flows import push_now
 from web.forms import form_from_subscriber
 from web.pages import PostedForm, manage_render, render, require_csrf, subscriber_by_token
 from web.security import check_rate
+from web.subscriptions import push_now
 
 router = APIRouter(include_in_schema=False)
 

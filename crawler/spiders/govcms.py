@@ -1,6 +1,6 @@
 """The spider for the gov.cn CMS family of provincial and municipal personnel-exam offices.
 
-Guangdong (rsks.gd.gov.cn) and Shenzhen (hrss.sz.gov.cn/szksy) share it, per SITE.md §2:
+Guangdong (rsks.gd.gov.cn) and Shenzhen (hrss.sz.gov.cn/szksy) share it, per docs/architecture.md ("The source sites"):
 details at ``…/content/post_<id>.html``, the date in ``div.property`` ("发布时间：…") or an
 "信息提供日期" line, the body in ``div.conTxt #fontzoom``. Their list markup is not recorded,
 so the list selectors cover the usual class names of this CMS and each source can override

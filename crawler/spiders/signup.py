@@ -1,6 +1,6 @@
 """The spider for the national sign-up table (bm.ruankao.org.cn/sign/welcome): one page, one item per row.
 
-Markup as recorded in SITE.md §1 (a parser headed "2026-10 实测"): the current session is
+Markup as recorded in docs/architecture.md ("The source sites") (a parser headed "2026-10 实测"): the current session is
 the ``option[selected]`` of the page's ``<select>``; each examining institution is a
 ``div.selectorg`` row holding ``.col1`` (the institution) and two ``.col2.timeW`` cells
 (报名, then 缴费). There are no detail pages: the table itself is the notice list and every

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from app.config import Config
+from core.config import Settings
 from tests.factories import config as make_config
 
 
 @pytest.fixture
-def config(smtp, database_url) -> Config:
+def config(smtp, database_url) -> Settings:
     return make_config(database_url, smtp.port)

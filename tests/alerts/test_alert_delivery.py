@@ -26,14 +26,14 @@ def test_one_eligible_subscriber_gets_exactly_one_mail_and_a_rerun_sends_nothing
     add_subscriber(sessions, "in@example.com", "2021下半年")
     add_subscriber(sessions, "out@example.com", "2024上半年")
 
-    counts = queue_alerts(sessions, config, today=TODAY, now=NOW)
+    counts = queue_alerts(sessions, config.alerting, today=TODAY, now=NOW)
     assert counts["new_window"] == 1 and counts["mails"] == 1
-    assert send_outbox(sessions, config, now_fn=clock()) == {
+    assert send_outbox(sessions, config.mail, now_fn=clock()) == {
         "sent": 1, "failed": 0, "retried": 0, "released": 0, "skipped": 0, "unknown": 0,
     }  # fmt: skip
 
-    assert queue_alerts(sessions, config, today=TODAY, now=NOW + timedelta(hours=1))["mails"] == 0
-    assert send_outbox(sessions, config, now_fn=clock(NOW + timedelta(hours=1)))["sent"] == 0
+    assert queue_alerts(sessions, config.alerting, today=TODAY, now=NOW + timedelta(hours=1))["mails"] == 0
+    assert send_outbox(sessions, config.mail, now_fn=clock(NOW + timedelta(hours=1)))["sent"] == 0
 
     [received] = smtp.handler.received
     assert received.rcpt_tos == ["in@example.com"]
@@ -54,8 +54,8 @@ def test_confirmation_mail_carries_a_working_confirm_link(sessions, config, smtp
             now=NOW, domain=config.mail_domain,
         )  # fmt: skip
         mail_id = mail.id
-    assert asyncio.run(send_mail_now(sessions, config, mail_id)) == "sent"
-    assert asyncio.run(send_mail_now(sessions, config, mail_id)) == "not-due"
+    assert asyncio.run(send_mail_now(sessions, config.mail, mail_id)) == "sent"
+    assert asyncio.run(send_mail_now(sessions, config.mail, mail_id)) == "not-due"
 
     [received] = smtp.handler.received
     body = received.message.get_body(("plain",)).get_content()
@@ -82,7 +82,7 @@ def test_message_ids_are_unique_across_databases_and_fixed_per_mail(tmp_path, co
         sessions = make_sessionmaker(engine)
         add_notice(sessions, notice())
         add_subscriber(sessions, "in@example.com", "2021")
-        queue_alerts(sessions, config, today=TODAY, now=NOW)
+        queue_alerts(sessions, config.alerting, today=TODAY, now=NOW)
         with sessions() as s:
             ids.append(s.scalars(select(Mail.message_id)).one())
         engine.dispose()

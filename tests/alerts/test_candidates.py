@@ -47,9 +47,9 @@ def test_a_candidate_gets_the_signup_notice_of_their_region_and_no_registration_
     add_notice(sessions, notice(4, kind="registration", region="天津"))
     add_subscriber(sessions, "candidate@example.com", region="天津市红桥区", kinds=("exam_signup", "results"))
     add_subscriber(sessions, "everything@example.com", region="天津市红桥区")  # no certificate, every kind
-    queue_alerts(sessions, config, today=TODAY, now=NOW)
+    queue_alerts(sessions, config.alerting, today=TODAY, now=NOW)
     assert told(sessions) == {("candidate@example.com", 1), ("everything@example.com", 1)}
-    assert send_outbox(sessions, config, now_fn=lambda: NOW)["sent"] == 2
+    assert send_outbox(sessions, config.mail, now_fn=lambda: NOW)["sent"] == 2
     [mail] = [r for r in smtp.handler.received if r.rcpt_tos == ["candidate@example.com"]]
     text = mail.message.get_body(("plain",)).get_content()
     assert (
@@ -66,7 +66,7 @@ def test_a_candidate_who_chose_exams_hears_only_of_those(sessions, config):
     add_notice(sessions, exam_notice(4, "exam_signup", "national", ("2026",)))  # both halves of 2026
     add_subscriber(sessions, "autumn@example.com", kinds=("exam_signup",), exam_sessions=("2026下半年",))
     add_subscriber(sessions, "any@example.com", kinds=("exam_signup",))
-    queue_alerts(sessions, config, today=TODAY, now=NOW)
+    queue_alerts(sessions, config.alerting, today=TODAY, now=NOW)
     assert told(sessions) == {
         ("autumn@example.com", 2), ("autumn@example.com", 3), ("autumn@example.com", 4),
         ("any@example.com", 1), ("any@example.com", 2), ("any@example.com", 3), ("any@example.com", 4),
@@ -85,7 +85,7 @@ def test_a_results_notice_without_a_window_is_news_for_a_month(sessions, config)
         add_notice(sessions, fetched)
     add_subscriber(sessions, "sat@example.com", kinds=("results",), exam_sessions=("2025下半年",))
     add_subscriber(sessions, "signup-only@example.com", kinds=("exam_signup",))
-    queue_alerts(sessions, config, today=TODAY, now=NOW)
+    queue_alerts(sessions, config.alerting, today=TODAY, now=NOW)
     assert told(sessions) == {("sat@example.com", 1)}
     with sessions() as s:
         assert s.scalar(select(Notice.id).where(Notice.id == 2)) == 2  # stored, just no longer news
@@ -98,5 +98,5 @@ def test_a_results_notice_with_a_review_window_is_news_while_it_is_open(sessions
                     published=date(2025, 12, 19)),
     )  # fmt: skip
     add_subscriber(sessions, "sat@example.com", kinds=("results",))
-    queue_alerts(sessions, config, today=TODAY, now=NOW)
+    queue_alerts(sessions, config.alerting, today=TODAY, now=NOW)
     assert told(sessions) == {("sat@example.com", 1)}

@@ -11,14 +11,14 @@ import pytest
 
 from alerts.compose import clean_header, compose, is_official, message_bytes
 from alerts.tokens import read_token
-from app.config import Config
+from core.config import Settings
 from store.outgoing import AlertItem, OutgoingMail, Recipient
 
-CONFIG = Config(
+CONFIG = Settings(
     mail_from="软考提醒 <alerts@example.org>",
     base_url="https://watch.example.org",
     secret="s",
-)
+).mail
 CREATED = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 PARSED = {
     "windows": [
@@ -84,7 +84,9 @@ def test_alert_mail_has_every_required_header_and_working_links():
         r"<([^>]+)>", str(message["List-Unsubscribe"])
     )  # mail_from's mailbox is read by nobody
     assert https.startswith("https://watch.example.org/unsubscribe/")
-    named = reparse(compose(mail(), replace(CONFIG, unsubscribe_email="unsubscribe@example.org")))
+    named = reparse(
+        compose(mail(), CONFIG.model_copy(update=dict(unsubscribe_email="unsubscribe@example.org")))
+    )
     assert re.findall(r"<([^>]+)>", str(named["List-Unsubscribe"]))[1].startswith(
         "mailto:unsubscribe@example.org?subject=unsubscribe%20"
     )
@@ -220,7 +222,7 @@ def test_confirmations_can_come_from_their_own_address():
         reparse(compose(confirm, CONFIG))["From"].addresses[0].addr_spec
         == reparse(compose(mail(item()), CONFIG))["From"].addresses[0].addr_spec
     )
-    separate = replace(CONFIG, confirm_from="confirm@watch.example.org")
+    separate = CONFIG.model_copy(update=dict(confirm_from="confirm@watch.example.org"))
     assert reparse(compose(confirm, separate))["From"].addresses[0].addr_spec == "confirm@watch.example.org"
     assert (
         reparse(compose(mail(item()), separate))["From"].addresses[0].addr_spec != "confirm@watch.example.org"
@@ -228,7 +230,7 @@ def test_confirmations_can_come_from_their_own_address():
 
 
 def test_list_unsubscribe_is_written_verbatim_and_every_line_fits():
-    raw = message_bytes(mail(), replace(CONFIG, unsubscribe_email="unsubscribe@example.org"))
+    raw = message_bytes(mail(), CONFIG.model_copy(update=dict(unsubscribe_email="unsubscribe@example.org")))
     head = raw.split(b"\r\n\r\n", 1)[0].decode("ascii")
     [line] = [h for h in re.split(r"\r\n(?! )", head) if h.startswith("List-Unsubscribe:")]
     assert "=?" not in line and line.startswith("List-Unsubscribe: <https://watch.example.org/unsubscribe/")

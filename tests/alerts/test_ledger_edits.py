@@ -44,7 +44,7 @@ def _counts(sessions, subscriber_id: int) -> tuple[int, int]:
 def test_removing_a_certificate_or_changing_region_and_topics_never_requeues_what_was_sent(sessions, config):
     add_notice(sessions, notice(1, eligible=((None, "2022"),)))
     sid = add_subscriber(sessions, "li@example.com", "2021下半年", "2023上半年")  # a notice, an expiry
-    first = queue_alerts(sessions, config, today=TODAY, now=NOW)
+    first = queue_alerts(sessions, config.alerting, today=TODAY, now=NOW)
     assert (first["new_window"], first["expiry"], first["mails"]) == (1, 1, 1)
     _send_everything(sessions)
     before = _counts(sessions, sid)
@@ -61,7 +61,7 @@ def test_removing_a_certificate_or_changing_region_and_topics_never_requeues_wha
         ("信息系统项目管理师", "2021下半年"),
         ("信息系统项目管理师", "2023上半年"),
     )
-    again = queue_alerts(sessions, config, today=TODAY, now=NOW + timedelta(hours=2))
+    again = queue_alerts(sessions, config.alerting, today=TODAY, now=NOW + timedelta(hours=2))
 
     assert again == dict.fromkeys(again, 0)
     assert _counts(sessions, sid) == before
@@ -70,7 +70,7 @@ def test_removing_a_certificate_or_changing_region_and_topics_never_requeues_wha
 def test_what_is_new_after_an_edit_is_still_sent(sessions, config):
     add_notice(sessions, notice(1, eligible=((None, "2022"),)))
     sid = add_subscriber(sessions, "li@example.com", "2021下半年")
-    queue_alerts(sessions, config, today=TODAY, now=NOW)
+    queue_alerts(sessions, config.alerting, today=TODAY, now=NOW)
     _send_everything(sessions)
 
     # 广州: a 广东 notice concerns it (深圳 has its own examining institution, so it would not).
@@ -85,7 +85,7 @@ def test_what_is_new_after_an_edit_is_still_sent(sessions, config):
             end=date(2026, 3, 28),
         ),
     )
-    again = queue_alerts(sessions, config, today=TODAY, now=NOW + timedelta(hours=2))
+    again = queue_alerts(sessions, config.alerting, today=TODAY, now=NOW + timedelta(hours=2))
 
     assert (again["new_window"], again["expiry"], again["mails"]) == (1, 1, 1)
 

@@ -77,7 +77,7 @@ def test_every_subscriber_gets_exactly_the_alerts_written_down(sessions, config)
     for email, certs, region, options, _ in TABLE:
         add_subscriber(sessions, email, *certs, region=region, **options)
 
-    queue_alerts(sessions, config, today=TODAY, now=NOW)
+    queue_alerts(sessions, config.alerting, today=TODAY, now=NOW)
 
     names = {f.url: name for name, f in NOTICES.items()}
     with sessions() as s:
@@ -97,7 +97,7 @@ def test_a_second_run_queues_nothing(sessions, config):
         add_notice(sessions, fetched)
     for email, certs, region, options, _ in TABLE:
         add_subscriber(sessions, email, *certs, region=region, **options)
-    first = queue_alerts(sessions, config, today=TODAY, now=NOW)
-    again = queue_alerts(sessions, config, today=TODAY, now=NOW)
+    first = queue_alerts(sessions, config.alerting, today=TODAY, now=NOW)
+    again = queue_alerts(sessions, config.alerting, today=TODAY, now=NOW)
     assert first["mails"] == 12  # h@x.cn, registered last month, gets none
     assert again == dict.fromkeys(again, 0)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from email import message_from_string, policy
 
 import pytest
@@ -25,7 +24,7 @@ def queue(sessions, config, odd: str, count: int = 6) -> list[str]:
     emails.insert(count // 2, odd)
     for email in emails:
         add_subscriber(sessions, email, "2021")
-    assert queue_alerts(sessions, config, today=TODAY, now=NOW)["mails"] == len(emails)
+    assert queue_alerts(sessions, config.alerting, today=TODAY, now=NOW)["mails"] == len(emails)
     return emails
 
 
@@ -48,7 +47,7 @@ def ascii_smtp():
 
 def test_an_internationalised_domain_goes_out_idna_encoded_among_many(sessions, config, smtp):
     emails = queue(sessions, config, IDNA)
-    counts = send_outbox(sessions, config, now_fn=lambda: NOW)
+    counts = send_outbox(sessions, config.mail, now_fn=lambda: NOW)
     assert counts["sent"] == len(emails)
     envelopes = sorted(r.rcpt_tos[0] for r in smtp.handler.accepted())
     assert "li@xn--fsqu00a.xn--fiqs8s" in envelopes and len(envelopes) == len(emails)
@@ -58,9 +57,9 @@ def test_an_internationalised_domain_goes_out_idna_encoded_among_many(sessions, 
 
 
 def test_a_non_ascii_local_part_fails_clearly_when_the_relay_lacks_smtputf8(sessions, config, ascii_smtp):
-    config = dataclasses.replace(config, smtp_url=f"smtp://127.0.0.1:{ascii_smtp.port}?timeout=2")
+    config = config.model_copy(update=dict(smtp_url=f"smtp://127.0.0.1:{ascii_smtp.port}?timeout=2"))
     emails = queue(sessions, config, UTF8_LOCAL)
-    counts = send_outbox(sessions, config, now_fn=lambda: NOW)
+    counts = send_outbox(sessions, config.mail, now_fn=lambda: NOW)
     assert (counts["sent"], counts["failed"]) == (len(emails) - 1, 1)
     status, error = statuses(sessions)[UTF8_LOCAL]
     assert status == "failed" and "SMTPUTF8" in error and "用户@example.com" in error
@@ -69,7 +68,7 @@ def test_a_non_ascii_local_part_fails_clearly_when_the_relay_lacks_smtputf8(sess
 
 def test_a_non_ascii_local_part_goes_out_when_the_relay_offers_smtputf8(sessions, config, smtp):
     emails = queue(sessions, config, UTF8_LOCAL)
-    assert send_outbox(sessions, config, now_fn=lambda: NOW)["sent"] == len(emails)
+    assert send_outbox(sessions, config.mail, now_fn=lambda: NOW)["sent"] == len(emails)
     [mail] = [r for r in smtp.handler.accepted() if r.rcpt_tos == [UTF8_LOCAL]]
     message = message_from_string(mail.data.decode("utf-8"), policy=policy.default)  # SMTPUTF8: raw UTF-8
     assert message["To"].addresses[0].addr_spec == UTF8_LOCAL
@@ -81,7 +80,7 @@ def test_an_address_no_relay_could_take_fails_that_mail_alone(sessions, config, 
     emails = queue(sessions, config, "placeholder@example.com")
     with sessions.begin() as s:  # as an old row or a hand edit could leave it
         s.execute(update(Mail).where(Mail.recipient == "placeholder@example.com").values(recipient=bad))
-    counts = send_outbox(sessions, config, now_fn=lambda: NOW)
+    counts = send_outbox(sessions, config.mail, now_fn=lambda: NOW)
     assert (counts["sent"], counts["failed"]) == (len(emails) - 1, 1)
     status, error = statuses(sessions)[bad]
     assert status == "failed" and error

@@ -54,7 +54,7 @@ def _people(sessions) -> None:
 def test_a_registration_notice_concerns_only_certificates_due_for_registration(sessions, config):
     add_notice(sessions, _notice())
     _people(sessions)
-    queue_alerts(sessions, config, today=TODAY, now=NOW)
+    queue_alerts(sessions, config.alerting, today=TODAY, now=NOW)
     # Due: registered 2022-03-01, or obtained 2020下半年 (counted from 2021-01-01), both
     # three years or more before the window opens on 2026-03-02.
     assert set(_told(sessions)) == {"registered-2022@x.cn", "obtained-2020@x.cn"}
@@ -63,7 +63,7 @@ def test_a_registration_notice_concerns_only_certificates_due_for_registration(s
 def test_never_registered_in_the_condition_takes_in_holders_without_a_registration_date(sessions, config):
     add_notice(sessions, _notice(ranges=((None, "2024", "登记有效期已满或从未登记"),)))
     _people(sessions)
-    queue_alerts(sessions, config, today=TODAY, now=NOW)
+    queue_alerts(sessions, config.alerting, today=TODAY, now=NOW)
     assert set(_told(sessions)) == {"registered-2022@x.cn", "obtained-2020@x.cn", "obtained-2023@x.cn"}
 
 
@@ -71,13 +71,13 @@ def test_an_unsure_eligible_range_tells_every_holder_and_the_mail_quotes_the_sen
     sentence = "凡2019年度（含补考人员）以前取得证书且未登记的人员"
     add_notice(sessions, _notice(ranges=(), uncertain=(("eligible", sentence),)))
     _people(sessions)
-    queue_alerts(sessions, config, today=TODAY, now=NOW)
+    queue_alerts(sessions, config.alerting, today=TODAY, now=NOW)
     told = _told(sessions)
     assert len(told) == 4
     assert all(d["uncertain"] == [{"field": "eligible", "evidence": sentence}] for d in told.values())
     with sessions() as s:
         mails = load_mails(s, list(s.scalars(select(Mail.id))))
-    text = compose(mails[0], config).get_body(("plain",)).get_content()
+    text = compose(mails[0], config.mail).get_body(("plain",)).get_content()
     assert "未能确认本通知的适用范围" in text and sentence in text
 
 
@@ -85,5 +85,5 @@ def test_an_unsure_region_reaches_holders_elsewhere(sessions, config):
     add_notice(sessions, _notice(region="天津", uncertain=(("region", "本市及周边地区持证人员"),)))
     add_subscriber(sessions, "beijing@x.cn", "2019", region="北京市朝阳区", kinds=("registration",))
     add_subscriber(sessions, "too-new@x.cn", "2025上半年", region="北京市", kinds=("registration",))
-    queue_alerts(sessions, config, today=TODAY, now=NOW)
+    queue_alerts(sessions, config.alerting, today=TODAY, now=NOW)
     assert set(_told(sessions)) == {"beijing@x.cn"}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import UTC, date, datetime, timedelta
 from email import message_from_bytes, policy
 
@@ -20,8 +19,8 @@ def day(d: date) -> datetime:
 
 
 def run(sessions, config, today: date) -> dict:
-    counts = queue_alerts(sessions, config, today=today, now=day(today))
-    counts["sent"] = send_outbox(sessions, config, now_fn=lambda: day(today))["sent"]
+    counts = queue_alerts(sessions, config.alerting, today=today, now=day(today))
+    counts["sent"] = send_outbox(sessions, config.mail, now_fn=lambda: day(today))["sent"]
     return counts
 
 
@@ -116,9 +115,10 @@ def test_the_expiry_switch_alone_decides_expiry_reminders_not_the_deadline_remin
 
 def test_expiry_reminder_days_come_from_the_config_and_an_empty_list_turns_them_off(sessions, config, smtp):
     add_subscriber(sessions, "zhang@example.com", ("2021", date(2023, 6, 10)))  # lapses 2026-06-10
-    ninety = dataclasses.replace(config, expiry_reminder_days=[90])
+    ninety = config.model_copy(update=dict(expiry_reminder_days=[90]))
     assert (
-        run(sessions, dataclasses.replace(config, expiry_reminder_days=[]), date(2026, 3, 12))["expiry"] == 0
+        run(sessions, config.model_copy(update=dict(expiry_reminder_days=[])), date(2026, 3, 12))["expiry"]
+        == 0
     )
     assert run(sessions, ninety, date(2025, 12, 12))["expiry"] == 0  # 180 days ahead is not a stage now
     assert run(sessions, ninety, date(2026, 3, 11))["expiry"] == 0
@@ -141,16 +141,16 @@ def test_instant_subscribers_get_one_mail_per_alert_digest_subscribers_one_in_al
 def test_one_admin_mail_per_broken_source_until_it_recovers(sessions, config, smtp):
     with sessions.begin() as s:
         s.add(SourceState(source_id="tianjin", healthy=False, problems=["0 items from the list page"]))
-    assert queue_health_mails(sessions, config, NOW) == 1
-    assert queue_health_mails(sessions, config, NOW) == 0
-    assert queue_health_mails(sessions, dataclasses.replace(config, admin_email=""), NOW) == 0
+    assert queue_health_mails(sessions, config.alerting, NOW) == 1
+    assert queue_health_mails(sessions, config.alerting, NOW) == 0
+    assert queue_health_mails(sessions, config.model_copy(update=dict(admin_email="")).alerting, NOW) == 0
     with sessions.begin() as s:
         s.execute(update(SourceState).values(healthy=True))
-    assert queue_health_mails(sessions, config, NOW) == 0
+    assert queue_health_mails(sessions, config.alerting, NOW) == 0
     with sessions.begin() as s:
         s.execute(update(SourceState).values(healthy=False))
-    assert queue_health_mails(sessions, config, NOW) == 1
-    assert send_outbox(sessions, config, now_fn=lambda: NOW)["sent"] == 2
+    assert queue_health_mails(sessions, config.alerting, NOW) == 1
+    assert send_outbox(sessions, config.mail, now_fn=lambda: NOW)["sent"] == 2
     assert {r.rcpt_tos[0] for r in smtp.handler.received} == {"ops@example.org"}
 
 
@@ -165,8 +165,8 @@ def test_the_admin_mail_says_its_times_in_beijing_time(sessions, config, smtp):
                 last_success_at=datetime(2026, 2, 28, 17, 5, tzinfo=UTC),
             )
         )
-    assert queue_health_mails(sessions, config, NOW) == 1
-    assert send_outbox(sessions, config, now_fn=lambda: NOW)["sent"] == 1
+    assert queue_health_mails(sessions, config.alerting, NOW) == 1
+    assert send_outbox(sessions, config.mail, now_fn=lambda: NOW)["sent"] == 1
     message = smtp.handler.received[0].message
     for body in (message.get_body(("plain",)), message.get_body(("html",))):
         text = body.get_content()
@@ -177,11 +177,11 @@ def test_the_admin_mail_says_its_times_in_beijing_time(sessions, config, smtp):
 def test_write_eml_composes_pending_mails_and_changes_nothing(sessions, config, smtp, tmp_path):
     add_notice(sessions, notice())
     add_subscriber(sessions, "zhang@example.com", "2021")
-    queue_alerts(sessions, config, today=TODAY, now=NOW)
-    [path] = write_eml(sessions, config, tmp_path / "out", now=NOW)
+    queue_alerts(sessions, config.alerting, today=TODAY, now=NOW)
+    [path] = write_eml(sessions, config.mail, tmp_path / "out", now=NOW)
     message = message_from_bytes(path.read_bytes(), policy=policy.default)
     assert message["To"].addresses[0].addr_spec == "zhang@example.com"
     with sessions() as s:
         assert s.scalar(select(func.count()).where(Mail.status == "pending")) == 1
-    assert send_outbox(sessions, config, now_fn=lambda: NOW + timedelta(minutes=1))["sent"] == 1
+    assert send_outbox(sessions, config.mail, now_fn=lambda: NOW + timedelta(minutes=1))["sent"] == 1
     assert smtp.handler.received[0].data.replace(b"\r\n", b"\n") == path.read_bytes().replace(b"\r\n", b"\n")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import json
 import os
 import signal
@@ -12,7 +11,6 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict
 from datetime import timedelta
 from pathlib import Path
 
@@ -34,18 +32,18 @@ ROOT = Path(__file__).resolve().parents[2]
 GIVE_UP = timedelta(days=3)
 SENDER = """
 import json, sys
-from app.config import Config
+from core.config import Settings
 from alerts.send import send_outbox
 from store.db import make_engine, make_sessionmaker
-config = Config(**json.loads(sys.argv[1]))
-print(json.dumps(send_outbox(make_sessionmaker(make_engine(config.database_url)), config)), flush=True)
+config = Settings.model_validate_json(sys.argv[1])
+print(json.dumps(send_outbox(make_sessionmaker(make_engine(config.database_url)), config.mail)), flush=True)
 """
 
 
 def start_sender(config) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen(
-        [sys.executable, "-c", SENDER, json.dumps(asdict(config))], env=env, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", SENDER, config.model_dump_json()], env=env, stdout=subprocess.PIPE, text=True
     )
 
 
@@ -77,7 +75,7 @@ def queue_many(sessions, config, count: int) -> list[str]:
     emails = [f"user{i:03d}@example.com" for i in range(count)]
     for email in emails:
         add_subscriber(sessions, email, "2021")
-    queue_alerts(sessions, config, today=TODAY, now=NOW)
+    queue_alerts(sessions, config.alerting, today=TODAY, now=NOW)
     return emails
 
 
@@ -99,7 +97,7 @@ def test_a_sender_killed_mid_batch_is_taken_over_at_once_with_the_same_message_i
     statuses = message_ids(sessions)
     assert set(statuses.values()) <= {"sending", "sent"} and "sending" in statuses.values()
 
-    send_outbox(sessions, config)  # right away: the dead sender's lease has not expired
+    send_outbox(sessions, config.mail)  # right away: the dead sender's lease has not expired
 
     statuses = message_ids(sessions)
     assert set(statuses.values()) == {"sent"}
@@ -113,8 +111,10 @@ def test_a_live_senders_claims_are_left_alone_until_their_lease_ends(sessions, c
     with sender_presence(config.database_url) as alive:
         with sessions.begin() as s:
             assert len(claim_mails(s, now=NOW, lease=LEASE, limit=5, holder=alive)) == 1
-        assert send_outbox(sessions, config, now_fn=lambda: NOW)["sent"] == 0  # its holder lives
-        assert send_outbox(sessions, config, now_fn=lambda: NOW + LEASE + timedelta(seconds=1))["sent"] == 1
+        assert send_outbox(sessions, config.mail, now_fn=lambda: NOW)["sent"] == 0  # its holder lives
+        assert (
+            send_outbox(sessions, config.mail, now_fn=lambda: NOW + LEASE + timedelta(seconds=1))["sent"] == 1
+        )
 
 
 def test_sigkill_of_send_mid_batch_then_one_plain_send_delivers_everything(
@@ -180,7 +180,7 @@ def test_the_hourly_cap_is_shared_by_senders_in_several_processes(pg_schema_url)
         upgrade(pg_schema_url)
         engine = make_engine(pg_schema_url)
         sessions = make_sessionmaker(engine)
-        config = dataclasses.replace(make_config(pg_schema_url, controller.port), send_rate_per_hour=50)
+        config = make_config(pg_schema_url, controller.port, send_rate_per_hour=50)
         queue_many(sessions, config, 120)
         senders = [start_sender(config) for _ in range(2)]
         results = [json.loads(p.communicate(timeout=60)[0]) for p in senders]
@@ -217,9 +217,9 @@ def test_a_second_sqlite_sender_finds_the_lock_taken_and_sends_nothing(tmp_path,
     queue_many(sessions, config, 1)
     with sender_lock(url) as first:
         assert first
-        assert send_outbox(sessions, config, now_fn=lambda: NOW)["locked"] == 1
+        assert send_outbox(sessions, config.mail, now_fn=lambda: NOW)["locked"] == 1
     assert smtp.handler.received == []
-    assert send_outbox(sessions, config, now_fn=lambda: NOW)["sent"] == 1
+    assert send_outbox(sessions, config.mail, now_fn=lambda: NOW)["sent"] == 1
 
 
 @pytest.mark.postgres
@@ -235,7 +235,7 @@ def test_two_overlapping_alert_runs_on_postgresql_queue_each_mail_once(pg_schema
 
     def run() -> dict:
         start.wait(timeout=10)
-        return queue_alerts(sessions, config, today=TODAY, now=NOW)
+        return queue_alerts(sessions, config.alerting, today=TODAY, now=NOW)
 
     with ThreadPoolExecutor(2) as pool:
         results = [f.result(timeout=60) for f in [pool.submit(run) for _ in range(2)]]

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from app.config import ConfigError, load_config
+from core.config import ConfigError, load_config
 from tests.conftest import cli
 
 
@@ -21,11 +21,11 @@ def test_environment_overrides_the_file(tmp_path):
 def test_expiry_reminder_days_from_file_or_environment(tmp_path):
     path = tmp_path / "c.toml"
     path.write_text("expiry_reminder_days = [120, 14]\n", encoding="utf-8")
-    assert load_config(path, environ={}).expiry_reminder_days == [120, 14]
+    assert load_config(path, environ={}).expiry_reminder_days == (120, 14)
     assert load_config(
         path, environ={"RUANKAO_WATCH_EXPIRY_REMINDER_DAYS": "60, 7"}
-    ).expiry_reminder_days == [60, 7]
-    assert load_config(path, environ={"RUANKAO_WATCH_EXPIRY_REMINDER_DAYS": ""}).expiry_reminder_days == []
+    ).expiry_reminder_days == (60, 7)
+    assert load_config(path, environ={"RUANKAO_WATCH_EXPIRY_REMINDER_DAYS": ""}).expiry_reminder_days == ()
 
 
 @pytest.mark.parametrize(

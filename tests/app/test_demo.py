@@ -60,3 +60,4 @@ def test_demo_serve_keeps_the_web_app_up_so_the_mail_links_open(cli_env, tmp_pat
     finally:
         demo.terminate()
         demo.wait(30)
+        demo.stdout.close()

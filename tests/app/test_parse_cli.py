@@ -1,4 +1,4 @@
-"""``ruankao-watch parse``: HTML and text files, GBK bytes, several paths, the DESIGN.md JSON."""
+"""``ruankao-watch parse``: HTML and text files, GBK bytes, several paths, the JSON shape in docs/architecture.md."""
 
 from __future__ import annotations
 

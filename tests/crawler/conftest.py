@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from core.config import CrawlSettings
 from crawler.runner import crawl_in_subprocess
 from testkit.site import LocalSite
 
@@ -30,12 +31,10 @@ def crawl(tmp_path) -> Callable[..., tuple[int, dict]]:
 
     def run(database_url: str, site: LocalSite, **settings: object) -> tuple[int, dict]:
         return crawl_in_subprocess(
-            database_url,
+            CrawlSettings(database_url=database_url, download_delay=0, cache_dir=str(tmp_path / "cache")),
             source="ruankao",
             url=site.url("index/work.html"),
-            download_delay=0,
-            cache_dir=str(tmp_path / "cache"),
-            settings={**FAST, **settings},
+            overrides={**FAST, **settings},
             timeout=60,
         )
 

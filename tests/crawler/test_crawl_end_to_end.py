@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import io
 import ipaddress
 import itertools
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -20,6 +20,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from core.config import CrawlSettings
+from crawler.runner import CrawlPlan
 from crawler.runner import main as runner_main
 from store.db import make_engine, make_sessionmaker
 from store.models import Notice, SourceState
@@ -225,15 +227,16 @@ def test_a_long_retry_after_ends_the_run_for_that_host(tmp_path, crawl):
 
 
 @pytest.mark.parametrize(
-    ("argv", "message"),
+    ("choice", "message"),
     [
-        (["--source", "ruankao", "--url", "ftp://127.0.0.1/x"], "--url must be an http(s) URL"),
-        (["--url", "http://127.0.0.1/x"], "--url needs --source"),
-        (["--source", "nowhere"], "unknown source 'nowhere'"),
+        ({"source": "ruankao", "url": "ftp://127.0.0.1/x"}, "--url must be an http(s) URL"),
+        ({"url": "http://127.0.0.1/x"}, "--url needs --source"),
+        ({"source": "nowhere"}, "unknown source 'nowhere'"),
     ],
 )
-def test_a_usage_error_is_reported_before_any_crawl(tmp_path, capsys, argv, message):
-    assert runner_main(["--database-url", f"sqlite:///{tmp_path / 'db.sqlite3'}", *argv]) == 2
+def test_a_usage_error_is_reported_before_any_crawl(tmp_path, capsys, choice, message):
+    plan = CrawlPlan(crawl=CrawlSettings(database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}"), **choice)
+    assert runner_main(io.StringIO(plan.model_dump_json())) == 2
     report = json.loads(capsys.readouterr().out)
     assert message in report["problems"][0]
 
@@ -250,11 +253,11 @@ def test_scrapy_crawl_from_the_repository_root(tmp_path):
             "DOWNLOAD_DELAY": 0,
             "AUTOTHROTTLE_ENABLED": False,
             "HTTPCACHE_DIR": tmp_path / "c",
+            "NOTICES_DATABASE_URL": database_url,
         }
         subprocess.run(
             [sys.executable, "-m", "scrapy", "crawl", "ruankao", *(f"-s{k}={v}" for k, v in options.items())],
             cwd=root,
-            env={**os.environ, "RUANKAO_WATCH_DATABASE_URL": database_url},
             check=True,
             capture_output=True,
         )

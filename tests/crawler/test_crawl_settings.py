@@ -16,16 +16,17 @@ from scrapy.http import HtmlResponse
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
+from core.config import CrawlSettings
 from crawler.httpcache import RevalidatePolicy
 from crawler.middlewares import AllowedHostsMiddleware, RetryAfterMiddleware, retry_after_seconds
-from crawler.runner import build_parser, crawl_settings
+from crawler.settings import scrapy_settings
 from crawler.spiders import NoticeListSpider
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def settings(*argv: str) -> Settings:
-    return crawl_settings(build_parser().parse_args(["--database-url", "sqlite://", *argv]), [])
+def settings(**crawl: object) -> Settings:
+    return scrapy_settings(CrawlSettings(database_url="sqlite://", **crawl))
 
 
 def test_polite_and_safe_defaults():
@@ -46,13 +47,11 @@ def test_polite_and_safe_defaults():
 
 
 def test_the_operator_config_reaches_the_settings(tmp_path):
-    s = settings(
-        "--contact-url", "https://example.org/bot", "--download-delay", "5", "--cache-dir", str(tmp_path)
-    )
+    s = settings(contact_url="https://example.org/bot", download_delay=5, cache_dir=str(tmp_path))
     assert s.get("USER_AGENT").endswith("(+https://example.org/bot)")
     assert s.getfloat("DOWNLOAD_DELAY") == 5.0
     assert s.get("HTTPCACHE_DIR") == str(tmp_path.resolve() / "httpcache")
-    assert not settings("--download-delay", "0").getbool("AUTOTHROTTLE_ENABLED")
+    assert not settings(download_delay=0).getbool("AUTOTHROTTLE_ENABLED")
 
 
 def cached(**headers: str) -> HtmlResponse:

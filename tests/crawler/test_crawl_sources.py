@@ -23,7 +23,7 @@ def test_the_shipped_sources():
 
 
 def test_the_examining_institutions_are_all_recorded():
-    # The national site's 各地考试机构 list (SITE.md §1) names about 35; 山西, 浙江 and 西藏 link
+    # The national site's 各地考试机构 list (docs/architecture.md, "The source sites") names about 35; 山西, 浙江 and 西藏 link
     # to no office site of their own, and 厦门 and 青岛 are only known from the sign-up table.
     regional = [s.region for s in SHIPPED if s.region != "national"]
     assert len(regional) == 32

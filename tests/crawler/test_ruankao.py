@@ -1,4 +1,4 @@
-"""ruankao (中国计算机技术职业资格网) on its saved pages (tests/crawler/pages/ruankao/), modelled on SITE.md §1."""
+"""ruankao (中国计算机技术职业资格网) on its saved pages (tests/crawler/pages/ruankao/), modelled on"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""shenzhen (深圳市考试院) on its saved pages (tests/crawler/pages/shenzhen/), modelled on SITE.md §2."""
+"""shenzhen (深圳市考试院) on its saved pages (tests/crawler/pages/shenzhen/), modelled on docs/architecture.md ("The source sites")."""
 
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from core.config import CrawlSettings
 from crawler.runner import crawl_in_subprocess
 from store.db import make_engine, make_sessionmaker
 from store.diff import version_diff
@@ -25,12 +26,10 @@ def table_dir(tmp_path) -> Path:
 
 def crawl(database_url: str, url: str, cache: Path) -> tuple[int, dict]:
     return crawl_in_subprocess(
-        database_url,
+        CrawlSettings(database_url=database_url, download_delay=0, cache_dir=str(cache)),
         source="ruankao-signup",
         url=url,
-        download_delay=0,
-        cache_dir=str(cache),
-        settings=FAST,
+        overrides=FAST,
         timeout=60,
     )
 

@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 from icalendar import Calendar
 from lxml import etree
 
+from core.windows import Window
 from feeds import discovery_links
-from feeds.calendar import render_ics
-from feeds.entries import SHANGHAI, EntryWindow, FeedEntry, FeedMeta, change_lines
+from feeds.calendar import render_ics, window_uids
+from feeds.entries import SHANGHAI, FeedEntry, FeedMeta, change_lines
 from feeds.private import feed_token, read_feed_token
 from feeds.render import render_atom, render_json_feed, render_rss
 from feeds.text import official_link, safe_line, safe_text
@@ -41,10 +42,10 @@ def entry(title: str = HOSTILE, summary: str = f"登记：2026-03-02 至 2026-03
         region="national",
         summary=summary,
         windows=(
-            EntryWindow("w1@ruankao-watch", "登记", datetime(2026, 3, 2, 9, 0), datetime(2026, 3, 20, 17, 0)),
-            EntryWindow("w2@ruankao-watch", "领取", date(2026, 4, 1), date(2026, 4, 10)),
-            EntryWindow("w3@ruankao-watch", "截止", None, date(2026, 4, 30)),
-            EntryWindow("w4@ruankao-watch", "待定", None, None),
+            Window("登记", datetime(2026, 3, 2, 9, 0), datetime(2026, 3, 20, 17, 0)),
+            Window("领取", date(2026, 4, 1), date(2026, 4, 10)),
+            Window("截止", None, date(2026, 4, 30)),
+            Window("待定", None, None),
         ),
         revision=1,
     )
@@ -88,18 +89,20 @@ def test_same_entries_give_the_same_bytes(render):
 
 def test_calendar_events_alarms_and_all_day_windows():
     calendar = Calendar.from_ical(render_ics([entry()], META, alarm_days=3))
+    w1, w2, w3, w4 = window_uids(entry())
+    assert len({w1, w2, w3, w4}) == 4 and all(uid.endswith("@ruankao-watch") for uid in (w1, w2, w3, w4))
     events = {str(e["uid"]): e for e in calendar.walk("VEVENT")}
-    assert set(events) == {"w1@ruankao-watch", "w2@ruankao-watch", "w3@ruankao-watch"}  # no dates, no event
-    timed = events["w1@ruankao-watch"]
+    assert set(events) == {w1, w2, w3}  # the fourth window has no dates: no event
+    timed = events[w1]
     assert timed["dtstart"].params["TZID"] == "Asia/Shanghai"
     assert timed.decoded("dtend") == datetime(2026, 3, 20, 17, 0, tzinfo=SHANGHAI)
     assert str(timed["summary"]) == f"登记：{HOSTILE}"
     [alarm] = timed.walk("VALARM")
     assert alarm.decoded("trigger") == datetime(2026, 3, 17, 17, 0, tzinfo=SHANGHAI)
-    all_day = events["w2@ruankao-watch"]
+    all_day = events[w2]
     assert all_day.decoded("dtstart") == date(2026, 4, 1)
     assert all_day.decoded("dtend") == date(2026, 4, 11)  # exclusive end: the 10th is included
-    assert events["w3@ruankao-watch"].decoded("dtstart") == date(2026, 4, 30)
+    assert events[w3].decoded("dtstart") == date(2026, 4, 30)
     assert timed["sequence"] == 1
     assert calendar.walk("VTIMEZONE")[0]["tzid"] == "Asia/Shanghai"
     assert not Calendar.from_ical(render_ics([entry()], META, alarm_days=0)).walk("VALARM")

@@ -11,7 +11,7 @@ import pytest
 from fastapi import FastAPI
 from icalendar import Calendar
 
-from app.config import Config
+from core.config import Settings
 from feeds.private import feed_token
 from feeds.publish import feed_specs, load_entries, render_spec
 from store.subscribers import find_subscriber
@@ -48,7 +48,7 @@ def client(notices) -> Client:
     app = FastAPI()
     app.include_router(router)
     app.state.sessions = notices
-    app.state.config = Config(base_url=BASE, secret=SECRET, feed_limit=50)
+    app.state.config = Settings(base_url=BASE, secret=SECRET, feed_limit=50)
     app.state.clock = lambda: NOW  # as web.app.create_app sets it: private feeds ask what is open today
     return Client(app)
 

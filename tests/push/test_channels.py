@@ -29,8 +29,8 @@ def posted(hook, path: str = "/tianjin") -> list[dict]:
 
 
 def cycle(sessions, cfg, today=TODAY, now=NOW):
-    counts = queue_alerts(sessions, cfg, today=today, now=now)
-    return counts, send_pushes(sessions, cfg, now_fn=lambda: now)
+    counts = queue_alerts(sessions, cfg.alerting, today=today, now=now)
+    return counts, send_pushes(sessions, cfg.push, now_fn=lambda: now)
 
 
 def test_a_tianjin_group_gets_the_tianjin_registration_window_once(sessions, database_url, hook):
@@ -162,10 +162,10 @@ def test_a_channel_failing_for_a_day_is_one_admin_mail(sessions, database_url, h
     cfg = channel_config(database_url, hook)
     add_notice(sessions, notice(1, region="天津"))
     cycle(sessions, cfg)
-    assert queue_health_mails(sessions, cfg, NOW + timedelta(hours=2)) == 0  # an hour is not news
+    assert queue_health_mails(sessions, cfg.alerting, NOW + timedelta(hours=2)) == 0  # an hour is not news
     cycle(sessions, cfg, now=NOW + timedelta(days=1, hours=1))
-    assert queue_health_mails(sessions, cfg, NOW + timedelta(days=1, hours=1)) == 1
-    assert queue_health_mails(sessions, cfg, NOW + timedelta(days=2)) == 0  # once per streak
+    assert queue_health_mails(sessions, cfg.alerting, NOW + timedelta(days=1, hours=1)) == 1
+    assert queue_health_mails(sessions, cfg.alerting, NOW + timedelta(days=2)) == 0  # once per streak
     with sessions() as s:
         [mail] = s.scalars(select(Mail).where(Mail.purpose == "admin")).all()
         assert mail.detail["channel"].startswith("json://127.0.0.1:")
@@ -179,9 +179,9 @@ def test_subscribers_get_their_alerts_by_mail_while_a_channel_is_down(sessions, 
     add_subscriber(sessions, "li@example.org", "2021")
     add_notice(sessions, notice(1, region="天津"))
     cfg = config(database_url, sink.port, channels=channel_config(database_url, hook).channels)
-    queue_alerts(sessions, cfg, today=TODAY, now=NOW)
-    assert send_outbox(sessions, cfg, now_fn=lambda: NOW)["sent"] == 1
-    assert send_pushes(sessions, cfg, now_fn=lambda: NOW)["retried"] == 1
+    queue_alerts(sessions, cfg.alerting, today=TODAY, now=NOW)
+    assert send_outbox(sessions, cfg.mail, now_fn=lambda: NOW)["sent"] == 1
+    assert send_pushes(sessions, cfg.push, now_fn=lambda: NOW)["retried"] == 1
 
 
 def test_a_post_that_timed_out_waits_and_gives_up_after_three_tries(
@@ -195,12 +195,12 @@ def test_a_post_that_timed_out_waits_and_gives_up_after_three_tries(
     hook.behaviours["/tianjin"] = Behaviour(delay=1.0)
     add_notice(sessions, notice(1, region="天津"))
     cfg = channel_config(database_url, hook)
-    queue_alerts(sessions, cfg, today=TODAY, now=NOW)
+    queue_alerts(sessions, cfg.alerting, today=TODAY, now=NOW)
     now = NOW
     for _ in range(3):
-        counts = send_pushes(sessions, cfg, now_fn=lambda now=now: now)
+        counts = send_pushes(sessions, cfg.push, now_fn=lambda now=now: now)
         assert counts["sent"] == 0
-        assert send_pushes(sessions, cfg, now_fn=lambda now=now: now)["unknown"] == 0  # it waits
+        assert send_pushes(sessions, cfg.push, now_fn=lambda now=now: now)["unknown"] == 0  # it waits
         now += LOST_WAIT + timedelta(seconds=1)
     with sessions() as s:
         row = s.scalars(select(Push)).one()

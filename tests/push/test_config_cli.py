@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from app.config import ConfigError, load_config
+from app.cli import readable_channels
+from core.config import ConfigError, load_config
 from tests.conftest import cli
 from tests.factories import add_notice, notice
 
@@ -16,21 +17,21 @@ from tests.factories import add_notice, notice
 def _load(tmp_path, toml: str):
     path = tmp_path / "c.toml"
     path.write_text(toml, encoding="utf-8")
-    return load_config(path, environ={})
+    return readable_channels(load_config(path, environ={}))
 
 
 @pytest.mark.parametrize(
     ("table", "message"),
     [
-        ('url = "nonsense"', "channels[0].url: expected an Apprise URL"),
-        ('url = "nosuchservice://abc"', "channels[0].url: Apprise cannot read nosuchservice://****"),
-        ('url = "wecombot://KEY123"\nregions = ["火星"]', "channels[0].regions: unknown place '火星'"),
+        ('url = "nonsense"', "channels.0.url: expected an Apprise URL"),
+        ('url = "nosuchservice://abc"', "channels.0.url: Apprise cannot read nosuchservice://****"),
+        ('url = "wecombot://KEY123"\nregions = ["火星"]', "channels.0.regions: unknown place '火星'"),
         (
             'url = "wecombot://KEY123"\nkinds = ["gossip"]',
-            "channels[0].kinds: expected a list of registration",
+            "channels.0.kinds: expected notice kinds among registration",
         ),
-        ('url = "wecombot://KEY123"\nreminder_days = 99', "channels[0].reminder_days"),
-        ('url = "wecombot://KEY123"\ncolour = "red"', "channels[0]: unknown key(s): colour"),
+        ('url = "wecombot://KEY123"\nreminder_days = 99', "channels.0.reminder_days"),
+        ('url = "wecombot://KEY123"\ncolour = "red"', "channels.0.colour: unknown key"),
     ],
 )
 def test_channel_errors_name_the_key_and_never_the_url_key(tmp_path, table, message):
@@ -41,13 +42,13 @@ def test_channel_errors_name_the_key_and_never_the_url_key(tmp_path, table, mess
 
 
 def test_two_channels_may_not_share_a_url(tmp_path):
-    with pytest.raises(ConfigError, match=r"channels\[1\]\.url: the same as channels\[0\]\.url"):
+    with pytest.raises(ConfigError, match=r"channels: .*two channels have the same URL"):
         _load(tmp_path, '[[channels]]\nurl = "wecombot://K1"\n[[channels]]\nurl = "wecombot://K1"\n')
 
 
 def test_regions_are_read_as_places(tmp_path):
     config = _load(tmp_path, '[[channels]]\nurl = "wecombot://K1"\nregions = ["天津市", "广东"]\n')
-    assert config.channels[0]["regions"] == ["天津", "广东"]
+    assert config.channels[0].regions == ("天津", "广东")
     assert config.masked()["channels"][0]["url"] == "wecombot://****"
 
 

@@ -21,7 +21,7 @@ from tests.factories import NOW, TODAY, add_notice, add_subscriber, notice
 from tests.factories import config as make_config
 from tests.web.helpers import SECRET, Clock, body, form_token
 from web.app import create_app
-from web.flows import link
+from web.subscriptions import link
 
 KEY = "wecombot://TJKEY1234567890"
 WECOM = "/qyapi.weixin.qq.com/cgi-bin/webhook/send"
@@ -39,7 +39,7 @@ def clock():
 
 @pytest.fixture
 def client(config, sessions, clock):
-    with TestClient(create_app(config, sessions, clock=clock)) as c:
+    with TestClient(create_app(config.web, sessions, clock=clock)) as c:
         yield c
 
 
@@ -47,7 +47,7 @@ def manage_path(sessions, config, clock, email="li@example.org") -> str:
     from store.subscribers import find_subscriber
 
     with sessions() as s:
-        return link(find_subscriber(s, email), "manage", config=config, now=clock()).removeprefix(
+        return link(find_subscriber(s, email), "manage", config=config.web, now=clock()).removeprefix(
             "http://testserver"
         )
 
@@ -74,8 +74,8 @@ def test_a_target_is_tested_confirmed_by_its_link_and_then_gets_the_alerts(
     confirm = re.search(r"http://testserver(/push/confirm/\S+)", test).group(1)
 
     add_notice(sessions, notice(1, region="天津"))
-    queue_alerts(sessions, config, today=TODAY, now=NOW)
-    send_pushes(sessions, config, now_fn=lambda: NOW)
+    queue_alerts(sessions, config.alerting, today=TODAY, now=NOW)
+    send_pushes(sessions, config.push, now_fn=lambda: NOW)
     assert len(texts(official_hosts)) == 1  # pending: nothing but the test message
 
     assert "确认推送" in client.get(confirm).text  # a link preview (GET) changes nothing
@@ -88,12 +88,12 @@ def test_a_target_is_tested_confirmed_by_its_link_and_then_gets_the_alerts(
         sessions,
         notice(2, region="national", title="关于2026年证书领取的通知", kind="certificate_collection"),
     )
-    queue_alerts(sessions, config, today=TODAY, now=NOW)
-    send_pushes(sessions, config, now_fn=lambda: NOW)
+    queue_alerts(sessions, config.alerting, today=TODAY, now=NOW)
+    send_pushes(sessions, config.push, now_fn=lambda: NOW)
     alert = texts(official_hosts)[-1]
     assert "证书领取" in alert and "您2021年取得的信息系统项目管理师证书在本次范围内" in alert
-    queue_alerts(sessions, config, today=TODAY, now=NOW)
-    assert send_pushes(sessions, config, now_fn=lambda: NOW)["sent"] == 0  # a re-run posts nothing
+    queue_alerts(sessions, config.alerting, today=TODAY, now=NOW)
+    assert send_pushes(sessions, config.push, now_fn=lambda: NOW)["sent"] == 0  # a re-run posts nothing
     assert len(texts(official_hosts)) == 2
 
     export = client.get(f"{path}/export").json()
@@ -150,10 +150,10 @@ def test_nothing_goes_to_the_targets_of_someone_who_left(client, sessions, confi
         target = s.scalars(select(PushTarget)).one()
         confirm_target(s, target.id, target.confirm_code, NOW)
     add_notice(sessions, notice(1, region="天津"))
-    queue_alerts(sessions, config, today=TODAY, now=NOW)  # the alert's post is queued …
+    queue_alerts(sessions, config.alerting, today=TODAY, now=NOW)  # the alert's post is queued …
     with sessions.begin() as s:
         unsubscribe(find_subscriber(s, "li@example.org"), NOW)  # … and then they leave
-    counts = send_pushes(sessions, config, now_fn=lambda: NOW)
+    counts = send_pushes(sessions, config.push, now_fn=lambda: NOW)
     assert counts["skipped"] == 1 and counts["sent"] == 0
     assert len(texts(official_hosts)) == 1  # the test message only
     with sessions() as s:

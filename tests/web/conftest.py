@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from app.config import Config
+from core.config import Settings
 from tests.factories import config as make_config
 from tests.web.helpers import SECRET, Clock
 from web.app import create_app
 
 
 @pytest.fixture
-def config(database_url) -> Config:
+def config(database_url) -> Settings:
     # Nothing listens on port 9 (discard): a confirmation is queued, the attempt to send it
     # at once fails fast, and the mail stays queued for the send step.
     return make_config(database_url, secret=SECRET, base_url="http://testserver")
@@ -25,7 +25,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def app(config, sessions, clock):
-    return create_app(config, sessions, clock=clock)
+    return create_app(config.web, sessions, clock=clock)
 
 
 @pytest.fixture

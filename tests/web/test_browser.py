@@ -49,7 +49,7 @@ class Records(logging.Handler):
 @pytest.fixture
 def server(tmp_path, smtp):
     """The app under uvicorn in a thread; yields (base URL, sessionmaker, access-log lines)."""
-    from app.config import Config
+    from core.config import Settings
     from web.app import create_app
 
     url = f"sqlite:///{tmp_path / 'browser.sqlite3'}"
@@ -60,12 +60,12 @@ def server(tmp_path, smtp):
         record_fetch(session, notice(start=datetime(2026, 3, 1, 9, 0), end=datetime(2026, 3, 15, 17, 0)))
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    config = Config(
+    config = Settings(
         database_url=url, secret=SECRET, base_url=base, smtp_url=f"smtp://127.0.0.1:{smtp.port}",
         mail_from="软考提醒 <noreply@example.org>",
     )  # fmt: skip
     records = Records()
-    with serve_app(create_app(config, sessions), port=port, log_level="info"):
+    with serve_app(create_app(config.web, sessions), port=port, log_level="info"):
         logging.getLogger("uvicorn.access").addHandler(records)
         yield base, sessions, records.lines
         logging.getLogger("uvicorn.access").removeHandler(records)
@@ -173,18 +173,18 @@ def _axe_violations(page) -> list[str]:
 
 
 def test_axe_core_finds_no_violation_on_any_page(server, browser):
-    from app.config import Config
+    from core.config import Settings
     from store.subscribers import CertificateData, SubscriberData, upsert_subscriber
-    from web.flows import link
+    from web.subscriptions import link
 
     base, sessions, _ = server
-    config = Config(secret=SECRET, base_url=base)
+    config = Settings(secret=SECRET, base_url=base)
     now = datetime.now(UTC)
     data = SubscriberData("li.lei@example.com", "天津市红桥区", (CertificateData("软件设计师", "", "2018"),))
     with sessions.begin() as session:
         stored = upsert_subscriber(session, data.validated(now.date()), status="pending", now=now).subscriber
         confirm, manage, unsubscribe = (
-            link(stored, p, config=config, now=now) for p in ("confirm", "manage", "unsubscribe")
+            link(stored, p, config=config.web, now=now) for p in ("confirm", "manage", "unsubscribe")
         )
     # The pages' CSP forbids inline scripts, which is how Playwright injects axe: let the test's through.
     page = browser.new_page(viewport={"width": 1100, "height": 900}, locale="zh-CN", bypass_csp=True)

@@ -18,8 +18,8 @@ from store.subscribers import (
 )
 from tests.web.helpers import START, form_token, subscriber
 from tests.web.test_pages import EMAIL, make_subscriber, url
-from web.flows import private_feed_links
 from web.security import CSRF_FIELD
+from web.subscriptions import private_feed_links
 
 TODAY = date(2026, 3, 2)
 
@@ -44,7 +44,7 @@ def test_a_deleted_subscribers_links_stay_dead_even_if_their_id_comes_back(clien
     links = [
         url(sessions, config, purpose, "gone@example.com") for purpose in ("confirm", "manage", "unsubscribe")
     ]
-    feeds = private_feed_links(subscriber(sessions, "gone@example.com"), config=config)
+    feeds = private_feed_links(subscriber(sessions, "gone@example.com"), config=config.web)
     links += [link.removeprefix("http://testserver") for link in feeds.values()]
     with sessions.begin() as s:
         remove_subscriber(s, "gone@example.com")

@@ -1,4 +1,4 @@
-"""The links in the mails the alerts engineer composes lead to working pages here (RELIABILITY A3).
+"""The links in the mails the alerts engineer composes lead to working pages here.
 
 Each mail is composed by ``alerts.compose`` exactly as the sender would, then its links
 are followed: the confirmation mail's button confirms, the alert mail's List-Unsubscribe
@@ -31,7 +31,7 @@ def test_the_confirmation_mail_link_confirms(client, sessions, config):
     with sessions() as s:
         mail_id = s.scalar(select(Mail.id).where(Mail.purpose == "confirm"))
         [outgoing] = load_mails(s, [mail_id])
-    [confirm] = _links(compose(outgoing, config), "confirm")
+    [confirm] = _links(compose(outgoing, config.mail), "confirm")
     assert client.get(confirm).status_code == 200
     assert subscriber(sessions, "li.lei@example.com").status == "pending"
     r = client.post(confirm, data={CSRF_FIELD: form_token(client, confirm)})
@@ -45,7 +45,7 @@ def test_an_alert_mails_one_click_unsubscribe_and_manage_links_work(app, client,
     recipient = Recipient(s.id, s.email, s.name, "active", s.link_secret, s.region, s.province, s.city)
     item = AlertItem(id=1, kind="new_window", about="notice:1", detail={}, notice_title="关于证书登记的通知")
     outgoing = OutgoingMail(1, "<a@example.org>", s.email, "alert", {}, 0, clock(), recipient, (item,))
-    message = compose(outgoing, config)
+    message = compose(outgoing, config.mail)
     [manage] = set(_links(message, "manage"))
     assert client.get(manage).status_code == 200
     unsubscribe = re.search(r"<(http://[^>]+)>", message["List-Unsubscribe"]).group(1).removeprefix(BASE)

@@ -22,8 +22,8 @@ from tests.web.helpers import (
     subscriber,
     subscriber_count,
 )
-from web.flows import link
 from web.security import CSRF_FIELD
+from web.subscriptions import link
 
 EMAIL = "han.meimei@example.com"
 
@@ -55,7 +55,7 @@ def make_subscriber(sessions, email=EMAIL, status="pending") -> int:
 
 
 def url(sessions, config, purpose: str, email=EMAIL) -> str:
-    return link(subscriber(sessions, email), purpose, config=config, now=START).removeprefix(
+    return link(subscriber(sessions, email), purpose, config=config.web, now=START).removeprefix(
         "http://testserver"
     )
 
@@ -382,14 +382,14 @@ def test_every_page_names_the_operator_and_links_the_privacy_terms(client):
 def test_the_operator_named_in_config_and_their_own_privacy_terms_are_shown(database_url, sessions):
     from fastapi.testclient import TestClient
 
-    from app.config import Config
+    from core.config import Settings
     from web.app import create_app
 
-    config = Config(
+    config = Settings(
         database_url=database_url, secret=SECRET, base_url="http://testserver", operator_name="某某人事考试服务中心",
         contact_email="privacy@watch.example.cn", privacy_url="https://watch.example.cn/privacy",
     )  # fmt: skip
-    with TestClient(create_app(config, sessions)) as client:
+    with TestClient(create_app(config.web, sessions)) as client:
         page = client.get("/").text
     assert "某某人事考试服务中心" in page and 'href="mailto:privacy@watch.example.cn"' in page
     assert 'href="https://watch.example.cn/privacy"' in page

@@ -9,16 +9,16 @@ import time
 import httpx
 import pytest
 
-from app.config import Config, ConfigError
+from core.config import ConfigError, Settings
 from tests.conftest import PYTHON
 from tests.factories import free_port
 from tests.web.helpers import SECRET
 from web.app import create_app
 
 
-def test_the_app_needs_a_secret():
+def test_the_app_needs_a_secret(sessions):
     with pytest.raises(ConfigError, match="secret"):
-        create_app(Config(secret=""))
+        create_app(Settings(secret="").web, sessions)
 
 
 def test_serve_answers_health_and_pages(cli_env, tmp_path):
@@ -50,6 +50,7 @@ def test_serve_answers_health_and_pages(cli_env, tmp_path):
     finally:
         server.terminate()
         server.wait(10)
+        server.stdout.close()
 
 
 def test_serve_on_a_busy_port_exits_2_with_one_line_naming_the_address(cli_env, tmp_path):

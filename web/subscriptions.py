@@ -1,8 +1,8 @@
-"""What each subscription step does (subscribe, confirm, manage, unsubscribe), whatever door it came by.
+"""The subscription service: subscribe, import, confirm, manage, unsubscribe, whatever door it came by.
 
-The HTML pages, the JSON API and the operators' CLI call these, so the double opt-in,
-the cool-down on confirmation mails and the link checks are written once. Functions take
-a Session and never commit: the caller owns the transaction.
+The HTML pages, the JSON API and the operators' CLI (``subscribers add|import``) call these,
+so the double opt-in, the cool-down on confirmation mails and the link checks are written
+once. Functions take a Session and never commit: the caller owns the transaction.
 """
 
 from __future__ import annotations
@@ -18,13 +18,21 @@ from alerts.push import send_test_messages
 from alerts.push_services import SERVICES, check_target_url, mask_url
 from alerts.send import send_mail_now
 from alerts.tokens import epoch_day, make_token, read_token
-from app.config import Config
+from core.config import WebSettings
+from core.vocab import SubscriberStatus
 from feeds.private import feed_token
 from feeds.publish import private_url
 from store.models import Subscriber
 from store.outbox import enqueue_mail
 from store.push_queue import TooManyTargets, add_target, targets_of
-from store.subscribers import SubscriberData, find_subscriber, get_subscriber, reopen, upsert_subscriber
+from store.subscribers import (
+    SubscriberData,
+    activate,
+    find_subscriber,
+    get_subscriber,
+    reopen,
+    upsert_subscriber,
+)
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +53,7 @@ def _aware(value: datetime) -> datetime:
 
 
 def request_subscription(
-    session: Session, data: SubscriberData, *, config: Config, now: datetime, push: tuple[str, ...] = ()
+    session: Session, data: SubscriberData, *, config: WebSettings, now: datetime, push: tuple[str, ...] = ()
 ) -> int | None:
     """Record a request to subscribe (``data`` validated); the id of a confirmation mail to send, or None.
 
@@ -56,9 +64,12 @@ def request_subscription(
     reopened subscription, for the same reason.
     """
     subscriber = find_subscriber(session, data.email)
-    fresh = subscriber is None or subscriber.status in ("unsubscribed", "bouncing")
+    fresh = subscriber is None or subscriber.status in (
+        SubscriberStatus.UNSUBSCRIBED,
+        SubscriberStatus.BOUNCING,
+    )
     if subscriber is None:
-        subscriber = upsert_subscriber(session, data, status="pending", now=now).subscriber
+        subscriber = upsert_subscriber(session, data, status=SubscriberStatus.PENDING, now=now).subscriber
     elif fresh:
         reopen(session, subscriber, data)
     for url in push if fresh else ():
@@ -69,15 +80,35 @@ def request_subscription(
     return queue_confirmation(session, subscriber, config=config, now=now)
 
 
+def add_subscriber(
+    session: Session, data: SubscriberData, *, confirmed: bool, config: WebSettings, now: datetime
+) -> tuple[bool, bool]:
+    """An operator adds or imports one validated person; (created, confirmation queued).
+
+    ``confirmed`` asserts consent given elsewhere, so a pending address becomes active; an
+    unsubscribed one stays unsubscribed whatever the file says. Without it the person gets the
+    same confirmation mail the web form sends: importing a list must not bypass double opt-in.
+    """
+    result = upsert_subscriber(
+        session, data, status=SubscriberStatus.ACTIVE if confirmed else SubscriberStatus.PENDING, now=now
+    )
+    subscriber = result.subscriber
+    if confirmed:
+        activate(subscriber, now)
+    if subscriber.status != SubscriberStatus.PENDING:
+        return result.created, False
+    return result.created, queue_confirmation(session, subscriber, config=config, now=now) is not None
+
+
 def queue_confirmation(
-    session: Session, subscriber: Subscriber, *, config: Config, now: datetime
+    session: Session, subscriber: Subscriber, *, config: WebSettings, now: datetime
 ) -> int | None:
     """Queue the confirmation mail unless one went out within the cool-down; its id or None.
 
     An active subscriber gets it too: its link shows "already confirmed" and their
     manage link, which is how someone who lost their mails gets back in.
     """
-    if subscriber.status not in ("pending", "active"):
+    if subscriber.status not in (SubscriberStatus.PENDING, SubscriberStatus.ACTIVE):
         return None
     sent = subscriber.confirmation_sent_at
     if sent is not None and now - _aware(sent) < CONFIRM_COOLDOWN:
@@ -89,24 +120,24 @@ def queue_confirmation(
         subscriber_id=subscriber.id,
         detail={},
         now=now,
-        domain=config.mail_domain,
+        domain=config.mail.mail_domain,
     )
     subscriber.confirmation_sent_at = now
     return mail.id
 
 
-async def send_now(sessions: sessionmaker[Session], config: Config, mail_id: int) -> None:
+async def send_now(sessions: sessionmaker[Session], config: WebSettings, mail_id: int) -> None:
     """Deliver a queued confirmation at once; on failure it stays queued for the ``send`` step."""
     try:
-        await send_mail_now(sessions, config, mail_id)
+        await send_mail_now(sessions, config.mail, mail_id)
     except Exception:
         log.exception("confirmation mail %s not sent now; the send step will retry it", mail_id)
 
 
-async def push_now(sessions: sessionmaker[Session], config: Config) -> None:
+async def push_now(sessions: sessionmaker[Session], config: WebSettings) -> None:
     """Post the test messages of newly added push targets at once; what fails waits for the ``send`` step."""
     try:
-        await asyncio.to_thread(send_test_messages, sessions, config)
+        await asyncio.to_thread(send_test_messages, sessions, config.push)
     except Exception:
         log.exception("test messages not posted now; the send step will retry them")
 
@@ -126,7 +157,7 @@ def target_rows(session: Session | None, subscriber_id: int) -> list[dict]:
 
 
 def subscriber_for_token(
-    session: Session, token: str, purpose: str, *, config: Config, now: datetime
+    session: Session, token: str, purpose: str, *, config: WebSettings, now: datetime
 ) -> Subscriber | None:
     """The subscriber a valid, unexpired, unrevoked link names; None for every kind of bad link."""
     found: dict[int, Subscriber | None] = {}
@@ -141,12 +172,12 @@ def subscriber_for_token(
     return found[claims.subscriber_id] if claims else None
 
 
-def link(subscriber: Subscriber, purpose: str, *, config: Config, now: datetime) -> str:
+def link(subscriber: Subscriber, purpose: str, *, config: WebSettings, now: datetime) -> str:
     """The absolute URL of the subscriber's confirm, manage or unsubscribe page."""
     return f"{config.base_url.rstrip('/')}/{purpose}/{_token(subscriber, purpose, config, now)}"
 
 
-def private_feed_links(subscriber: Subscriber, *, config: Config) -> dict[str, str]:
+def private_feed_links(subscriber: Subscriber, *, config: WebSettings) -> dict[str, str]:
     """The subscriber's own feed and calendar URLs; one non-expiring feed token serves both."""
     token = feed_token(subscriber.id, subscriber.link_secret, config.secret)
     return {
@@ -155,7 +186,7 @@ def private_feed_links(subscriber: Subscriber, *, config: Config) -> dict[str, s
     }
 
 
-def _token(subscriber: Subscriber, purpose: str, config: Config, now: datetime) -> str:
+def _token(subscriber: Subscriber, purpose: str, config: WebSettings, now: datetime) -> str:
     return make_token(
         subscriber.id, subscriber.link_secret, purpose, today_day=epoch_day(now), secret=config.secret
     )

@@ -1,0 +1,74 @@
+"""What every command shares: the exit codes, Beijing "today", and the store opened with a clear error.
+
+A database that cannot be opened is an operator's configuration problem far more often
+than a bug, so it ends the command with exit 2 and one line naming ``database_url``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+EXIT_OK = 0
+EXIT_PARTIAL = 1
+EXIT_CONFIG = 2
+EXIT_LOCKED = 3
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def shanghai_today() -> date:
+    """Windows are announced in Beijing time, so "today" is the date in Asia/Shanghai."""
+    return datetime.now(SHANGHAI).date()
+
+
+def iso_date(value: str) -> date:
+    """An argparse type: ``YYYY-MM-DD``."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def positive_int(value: str) -> int:
+    """A whole number of at least 1 (``--older-than 0`` would delete everything just stored)."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {value!r}")
+    return number
+
+
+def upgrade_store(database_url: str) -> None:
+    """Create or upgrade the schema; a database that cannot be opened is a ``database_url`` error."""
+    from sqlalchemy.exc import ArgumentError, OperationalError
+
+    from core.config import ConfigError, mask_password
+    from store.db import upgrade
+
+    try:
+        upgrade(database_url)
+    except (OperationalError, ArgumentError, ImportError, ValueError) as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        if isinstance(exc, ImportError):
+            reason = f"the database driver is not installed ({reason})"
+        raise ConfigError(f"database_url: cannot open {mask_password(database_url)}: {reason}") from exc
+
+
+def open_store(database_url: str) -> sessionmaker[Session]:
+    """Sessions on the configured database, its schema brought up to date first."""
+    from store.db import make_engine, make_sessionmaker
+
+    upgrade_store(database_url)
+    return make_sessionmaker(make_engine(database_url))
