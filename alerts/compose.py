@@ -339,7 +339,7 @@ def _confirmation_bytes(mail: OutgoingMail, config: MailSettings) -> bytes:
 
 
 def _admin_bytes(mail: OutgoingMail, config: MailSettings) -> bytes:
-    """The operator's mail about a source that stopped working."""
+    """The operator's mail about a source that stopped working, or a push channel failing for a day."""
     detail = mail.detail
     # Stored as ISO times (UTC, or naive UTC from older rows); the operator reads Beijing time.
     times = {
@@ -347,7 +347,10 @@ def _admin_bytes(mail: OutgoingMail, config: MailSettings) -> bytes:
     }
     text, html = _render("admin", detail=detail, times=times)
     sender = _sender(config, f"{_display_name(config)}（运行状态）")
-    subject = f"ruankao-watch：来源 {detail.get('source_id', '?')} 异常"
+    if detail.get("channel"):
+        subject = f"ruankao-watch：推送渠道 {detail['channel']} 发送失败"
+    else:
+        subject = f"ruankao-watch：来源 {detail.get('source_id', '?')} 异常"
     return _message_bytes(mail, subject=subject, sender=sender, text=text, html=html)
 
 

@@ -1,4 +1,4 @@
-"""Filling the outbox: matching, reminders and bundling into mails, in one transaction.
+"""Filling the outbox: matching, reminders, pushes and bundling into mails, in one transaction.
 
 Either every alert of a run is queued together with the mails that carry it, or none
 is; a crash half-way leaves nothing half-done, and the next run starts over. Re-running
@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from alerts.push import queue_pushes
 from core.vocab import AlertKind
 from core.wording import describe_changes
 from store.notice_alerts import changed_notices, queue_change_alerts, queue_notice_alerts
@@ -41,5 +42,7 @@ def queue_alerts(
         counts["expiry"] = queue_expiry_alerts(
             session, today=today, now=now, days_ahead=tuple(config.expiry_reminder_days)
         )
+        # Pushes first: a subscriber's targets are sent the alerts not yet in a mail (this run's).
+        counts.update(queue_pushes(session, config, today=today, now=now))
         counts["mails"] = bundle_alerts_into_mails(session, now=now, domain=config.mail_domain)
     return counts

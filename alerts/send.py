@@ -24,16 +24,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.compose import message_bytes
 from alerts.smtp import Connection, DeliveryError, Envelope, RateLimiter, SmtpSettings
+from store.claims import claim_holders, release_claims
 from store.locks import dead_holders, sender_lock, sender_presence
+from store.models import Mail
 from store.outbox import (
     Outcome,
-    claim_holders,
     claim_mails,
     count_due,
     empty_counts,
     pending_mails,
     record_outcomes,
-    release_claims,
 )
 from store.outgoing import OutgoingMail
 
@@ -119,8 +119,8 @@ class _Delivery:
     def _take_over_and_count(self) -> int:
         """Release the claims of senders that died, so they go out now; returns how many mails are due."""
         with self.sessions.begin() as session:
-            holders = [h for h in claim_holders(session) if h != self.holder]
-            release_claims(session, dead_holders(session, holders), now=self.now_fn())
+            holders = [h for h in claim_holders(session, Mail) if h != self.holder]
+            release_claims(session, dead_holders(session, holders), now=self.now_fn(), model=Mail)
             return count_due(session, self.now_fn())
 
     async def run(self, limit: int | None, progress: bool) -> dict[str, int]:

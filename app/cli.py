@@ -70,6 +70,20 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout, sys.stderr = streams
 
 
+def readable_channels(config):
+    """The configuration, once Apprise can read every ``[[channels]]`` URL (core checks only its form)."""
+    if config.channels:
+        from alerts.push_services import mask_url, plugin
+        from core.config import ConfigError
+
+        for n, channel in enumerate(config.channels):
+            if plugin(channel.url) is None:
+                raise ConfigError(
+                    f"channels.{n}.url: Apprise cannot read {mask_url(channel.url)} (see docs/push.md)"
+                )
+    return config
+
+
 def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     setup_logging(args.log_level, args.log_format)
@@ -78,7 +92,7 @@ def _main(argv: list[str] | None) -> int:
     from core.config import ConfigError, load_config
 
     try:
-        return args.func(args, load_config(args.config))
+        return args.func(args, readable_channels(load_config(args.config)))
     except ConfigError as exc:
         if args.debug:
             traceback.print_exc()

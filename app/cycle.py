@@ -125,6 +125,26 @@ def send_step(config: Settings, sessions, options: CycleOptions, result: CycleRe
         )
 
 
+def push_step(config: Settings, sessions, options: CycleOptions, result: CycleResult) -> None:
+    """Deliver the push outbox (operator channels, subscribers' targets); after the mail, apart from it."""
+    from alerts.push import send_pushes
+
+    if options.dry_run:
+        return
+    try:
+        counts = send_pushes(sessions, config.push)
+    except Exception as exc:  # `send` runs this after the mail: recorded, as `run` records a step
+        log.exception("push step failed")
+        result.problems.append(f"push: {type(exc).__name__}: {exc}")
+        return
+    result.counts["push"] = counts
+    if counts.get("failed"):
+        result.problems.append(f"push: {counts['failed']} post(s) failed (see `status`)")
+    waiting = counts.get("retried", 0) + counts.get("released", 0) + counts.get("unknown", 0)
+    if waiting:
+        result.problems.append(f"push: {waiting} post(s) could not be sent now and will be retried")
+
+
 def feeds_step(config: Settings, sessions, options: CycleOptions, result: CycleResult) -> None:
     from feeds.publish import write_feeds
 
@@ -140,6 +160,7 @@ def feeds_step(config: Settings, sessions, options: CycleOptions, result: CycleR
 STEPS: tuple[tuple[str, Callable], ...] = (
     ("alert", alert_step),
     ("send", send_step),
+    ("push", push_step),
     ("feeds", feeds_step),
 )
 

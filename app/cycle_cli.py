@@ -87,6 +87,9 @@ def cmd_alert(args, config: Settings) -> int:
 def cmd_send(args, config: Settings) -> int:
     result = _one_step("send", args, config)
     print(f"send: {json.dumps(result.counts['send'], ensure_ascii=False)}")
+    pushed = _one_step("push", args, config)  # after the mail, apart from it (docs/push.md)
+    print(f"push: {json.dumps(pushed.counts.get('push', {}), ensure_ascii=False)}")
+    result.problems += pushed.problems
     return _report(result)
 
 

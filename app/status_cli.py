@@ -33,6 +33,7 @@ def status_lines(report: dict) -> list[str]:
         lines.append("  none crawled yet")
     lines.append("outbox: " + ", ".join(f"{k} {v}" for k, v in report["outbox"].items()))
     lines += _outbox_reasons(report)
+    lines += _push_lines(report["push"])
     lines.append("subscribers: " + ", ".join(f"{k} {v}" for k, v in report["subscribers"].items()))
     return lines
 
@@ -42,4 +43,17 @@ def _outbox_reasons(report: dict) -> list[str]:
     for reason in report["outbox_reasons"]:
         state = "waiting for a retry" if reason["status"] == "pending" else MailStatus(reason["status"]).value
         lines.append(f"  {state} ×{reason['count']}: {reason['reason']}")
+    return lines
+
+
+def _push_lines(push: dict) -> list[str]:
+    """The push outbox, and each channel's health by its masked label (the URLs are secret)."""
+    lines = ["push outbox: " + ", ".join(f"{k} {v}" for k, v in push["outbox"].items())]
+    for channel in push["channels"]:
+        state = (
+            "ok"
+            if channel["healthy"]
+            else f"FAILING since {channel['failing_since']}: {channel['last_error']}"
+        )
+        lines.append(f"  {channel['label']}: {state}; last success {channel['last_success_at']}")
     return lines

@@ -26,6 +26,8 @@ from pydantic_settings import (
     SettingsError,
 )
 
+from core.channels import ChannelSettings, PushSettings, mask_channel_url
+
 ENV_PREFIX = "RUANKAO_WATCH_"
 DEFAULT_FILE = "ruankao-watch.toml"
 DEFAULT_SQLITE_URL = "sqlite:///ruankao-watch.sqlite3"
@@ -77,11 +79,12 @@ class MailSettings(_Narrow):
 
 
 class AlertSettings(_Narrow):
-    """What filling the outbox needs: reminder days, the operator's address, the Message-ID domain."""
+    """What filling the outbox needs: reminder days, the operator's address, the Message-ID domain, channels."""
 
     expiry_reminder_days: tuple[int, ...]
     admin_email: str
     mail_domain: str
+    channels: tuple[ChannelSettings, ...] = ()
 
 
 class FeedSettings(_Narrow):
@@ -103,6 +106,7 @@ class WebSettings(_Narrow):
     privacy_url: str
     mail: MailSettings
     feeds: FeedSettings
+    push: PushSettings
 
 
 class CrawlSettings(_Narrow):
@@ -172,6 +176,7 @@ class Settings(BaseSettings):
     # Days before a registration lapses; ``180,30`` in the environment; empty turns the reminders off.
     expiry_reminder_days: Annotated[tuple[int, ...], NoDecode] = (180, 30)
     sources: tuple[dict[str, Any], ...] = ()  # overrides of the shipped source list ([[sources]])
+    channels: tuple[ChannelSettings, ...] = ()  # the operator's push channels ([[channels]])
 
     @field_validator("smtp_url")
     @classmethod
@@ -237,6 +242,18 @@ class Settings(BaseSettings):
             raise ValueError("expected a list of tables ([[sources]] in TOML)")
         return value
 
+    @field_validator("channels")
+    @classmethod
+    def _distinct_channels(cls, value: tuple[ChannelSettings, ...]) -> tuple[ChannelSettings, ...]:
+        seen: set[str] = set()
+        for channel in value:
+            for ident in (f"the name {channel.name!r}" if channel.name else "", "the same URL"):
+                key = ident if ident != "the same URL" else channel.url
+                if ident and key in seen:
+                    raise ValueError(f"two channels have {ident}; each needs its own")
+                seen.add(key)
+        return value
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -269,6 +286,17 @@ class Settings(BaseSettings):
             expiry_reminder_days=self.expiry_reminder_days,
             admin_email=self.admin_email,
             mail_domain=self.mail_domain,
+            channels=self.channels,
+        )
+
+    @property
+    def push(self) -> PushSettings:
+        return PushSettings(
+            channels=self.channels,
+            base_url=self.base_url,
+            give_up_after_days=self.give_up_after_days,
+            send_concurrency=self.send_concurrency,
+            official_domains=self.mail.official_domains,
         )
 
     @property
@@ -277,8 +305,10 @@ class Settings(BaseSettings):
 
     @property
     def web(self) -> WebSettings:
-        fields = set(WebSettings.model_fields) - {"mail", "feeds"}
-        return WebSettings(mail=self.mail, feeds=self.feeds, **self.model_dump(include=fields))
+        fields = set(WebSettings.model_fields) - {"mail", "feeds", "push"}
+        return WebSettings(
+            mail=self.mail, feeds=self.feeds, push=self.push, **self.model_dump(include=fields)
+        )
 
     def crawl(self, *, cache_dir: str | None = None) -> CrawlSettings:
         return CrawlSettings(
@@ -295,6 +325,7 @@ class Settings(BaseSettings):
         out["secret"] = "***" if self.secret else ""
         for name in ("smtp_url", "database_url"):
             out[name] = mask_password(out[name])
+        out["channels"] = [{**c, "url": mask_channel_url(c["url"])} for c in out["channels"]]
         return out
 
 

@@ -79,8 +79,10 @@ def run_lock(url: str) -> Iterator[None]:
 
 
 @contextmanager
-def sender_lock(url: str) -> Iterator[bool]:
+def sender_lock(url: str, name: str = "send") -> Iterator[bool]:
     """Hold the one-sender lock of an SQLite database; yields False if another sender holds it.
+
+    ``name`` names the outbox: mail (``send``) and pushes (``push``) have a sender each.
 
     SQLite cannot skip locked rows, so two senders could claim the same expired lease; a
     lock file beside the database keeps the second one out. On PostgreSQL this yields
@@ -91,7 +93,7 @@ def sender_lock(url: str) -> Iterator[bool]:
         yield True
         return
     lock = _lock_file(url)
-    with _flock(lock.with_name(lock.name.removesuffix(".lock") + ".send.lock")) as held:
+    with _flock(lock.with_name(lock.name.removesuffix(".lock") + f".{name}.lock")) as held:
         yield held
 
 

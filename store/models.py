@@ -190,7 +190,23 @@ class Certificate(Base):
     subscriber: Mapped[Subscriber] = relationship(back_populates="certificates")
 
 
-class Mail(Base):
+class DeliveryState:
+    """The columns of an outbox row's delivery (``store.outbox``): mails and push posts alike."""
+
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|sending|sent|failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The sender holding the claim (random per sender run): an outcome is written only by
+    # it, and a starting sender takes over the claims of holders that are provably dead.
+    claimed_by: Mapped[int | None] = mapped_column(BigInteger)
+    lost_after_data: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Mail(DeliveryState, Base):
     """One outgoing message (the outbox row): one subscriber's alerts of one run, or one alert.
 
     The delivery state lives here rather than on each alert because a digest is one
@@ -210,18 +226,7 @@ class Mail(Base):
     recipient: Mapped[str] = mapped_column(String(320))
     purpose: Mapped[str] = mapped_column(String(16), default="alert")  # alert | confirm | admin
     detail: Mapped[dict] = mapped_column(JSON, default=dict)  # what non-alert mails say
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|sending|sent|failed
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # The sender holding the claim (random per sender run): an outcome is written only by
-    # it, and a starting sender takes over the claims of holders that are provably dead.
-    claimed_by: Mapped[int | None] = mapped_column(BigInteger)
-    lost_after_data: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
-    last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     alerts: Mapped[list[Alert]] = relationship(back_populates="mail", order_by="Alert.id")
     subscriber: Mapped[Subscriber | None] = relationship()
@@ -263,3 +268,66 @@ class Run(Base):
     status: Mapped[str] = mapped_column(String(16), default="running")  # running|ok|partial|failed
     counts: Mapped[dict] = mapped_column(JSON, default=dict)
     errors: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class PushTarget(Base):
+    """A subscriber's push target: an Apprise URL of an allow-listed service, used once confirmed.
+
+    The URL carries the service's key, so it is shown masked everywhere. A target starts
+    ``pending``; the test message it is sent carries a link with ``confirm_code``, and only
+    following it makes the target ``confirmed``. Ids are never reused (a post keyed by a
+    removed target must never go to someone else's).
+    """
+
+    __tablename__ = "push_target"
+    __table_args__ = (UniqueConstraint("subscriber_id", "url"), {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscriber.id", ondelete="CASCADE"), index=True)
+    service: Mapped[str] = mapped_column(String(32))  # the Apprise scheme: wecombot, dingtalk, …
+    url: Mapped[str] = mapped_column(String(1000))
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | confirmed
+    confirm_code: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Push(DeliveryState, Base):
+    """One post to a push channel (the push outbox row), with the delivery state of a mail.
+
+    ``channel`` is ``op:<key>`` for an operator channel of the configuration (its URL stays
+    in the configuration) or ``sub:<target id>`` for a subscriber's target. Unique on
+    (channel, kind, about), so a re-run posts nothing twice; claims, leases, retries by age
+    and outcomes follow the mail's rules (``store.outbox``).
+    """
+
+    __tablename__ = "push"
+    __table_args__ = (
+        UniqueConstraint("channel", "kind", "about"),
+        Index("ix_push_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(80), index=True)
+    target_id: Mapped[int | None] = mapped_column(
+        ForeignKey("push_target.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(32))  # an alert kind, or confirm (a target's test message)
+    about: Mapped[str] = mapped_column(String(200))
+    notice_id: Mapped[int | None] = mapped_column(ForeignKey("notice.id", ondelete="CASCADE"))
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("notice_version.id", ondelete="CASCADE"))
+    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alert.id", ondelete="CASCADE"))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class PushChannel(Base):
+    """A push channel's health: since when it fails, why, and whether the operator was told."""
+
+    __tablename__ = "push_channel"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    label: Mapped[str] = mapped_column(String(300), default="")  # the URL masked, never the key
+    last_success_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    failing_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    admin_alerted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

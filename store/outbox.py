@@ -18,10 +18,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, or_, select, text, update
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from core.vocab import MailPurpose, MailStatus, SubscriberStatus
+from store.claims import claim_ids, due
 from store.models import Alert, Mail, SourceState, Subscriber
 from store.outgoing import OutgoingMail, aware, load_mails
 
@@ -125,13 +126,6 @@ def bundle_alerts_into_mails(session: Session, *, now: datetime, domain: str) ->
     return len(mail_ids)
 
 
-def _due(now: datetime):
-    return or_(
-        (Mail.status == MailStatus.PENDING) & (Mail.next_attempt_at <= now),
-        (Mail.status == MailStatus.SENDING) & (Mail.lease_until < now),
-    )
-
-
 def _hourly_allowance(session: Session, now: datetime, per_hour: int) -> int:
     """Mails that may still be claimed under the hourly cap: sent in the past hour or in flight count."""
     if _is_postgres(session):
@@ -164,51 +158,8 @@ def claim_mails(
     """
     if per_hour is not None:
         limit = min(limit, _hourly_allowance(session, now, per_hour))
-    if limit <= 0:
-        return []
-    query = select(Mail.id).order_by(Mail.next_attempt_at, Mail.id).limit(limit)
-    if mail_id is None:
-        query = query.where(_due(now))
-    else:
-        query = query.where(
-            Mail.id == mail_id,
-            or_(
-                Mail.status == MailStatus.PENDING,
-                (Mail.status == MailStatus.SENDING) & (Mail.lease_until < now),
-            ),
-        )
-    if _is_postgres(session):
-        query = query.with_for_update(skip_locked=True)
-    ids = list(session.scalars(query))
-    if not ids:
-        return []
-    session.execute(
-        update(Mail)
-        .where(Mail.id.in_(ids))
-        .values(status=MailStatus.SENDING, lease_until=now + lease, claimed_by=holder)
-    )
+    ids = claim_ids(session, Mail, now=now, lease=lease, limit=limit, holder=holder, row_id=mail_id)
     return load_mails(session, ids)
-
-
-def claim_holders(session: Session) -> list[int]:
-    """The senders that hold claims right now (to be checked for life by ``store.locks.dead_holders``)."""
-    query = (
-        select(Mail.claimed_by)
-        .where(Mail.status == MailStatus.SENDING, Mail.claimed_by.is_not(None))
-        .distinct()
-    )
-    return list(session.scalars(query))
-
-
-def release_claims(session: Session, holders: list[int], *, now: datetime) -> int:
-    """Put the claims of ``holders`` (dead senders) back in the queue, due now; returns how many."""
-    if not holders:
-        return 0
-    return session.execute(
-        update(Mail)
-        .where(Mail.status == MailStatus.SENDING, Mail.claimed_by.in_(holders))
-        .values(status=MailStatus.PENDING, claimed_by=None, lease_until=None, next_attempt_at=now)
-    ).rowcount
 
 
 def pending_mails(session: Session, *, now: datetime) -> list[OutgoingMail]:
@@ -223,7 +174,7 @@ def pending_mails(session: Session, *, now: datetime) -> list[OutgoingMail]:
 
 def count_due(session: Session, now: datetime) -> int:
     """How many mails a sender would take now (for its progress bar)."""
-    return session.scalar(select(func.count(Mail.id)).where(_due(now))) or 0
+    return session.scalar(select(func.count(Mail.id)).where(due(now, Mail))) or 0
 
 
 @dataclass(frozen=True)
@@ -257,10 +208,10 @@ class _Claimed:
     lost_after_data: int
 
 
-def _claimed(session: Session, holder: int, ids: list[int]) -> dict[int, _Claimed]:
+def _claimed(session: Session, holder: int, ids: list[int], model=Mail) -> dict[int, _Claimed]:
     """Those of ``ids`` still claimed by ``holder``: the others were taken over and are not ours to write."""
-    query = select(Mail.id, Mail.created_at, Mail.attempts, Mail.lost_after_data).where(
-        Mail.id.in_(ids), Mail.status == MailStatus.SENDING, Mail.claimed_by == holder
+    query = select(model.id, model.created_at, model.attempts, model.lost_after_data).where(
+        model.id.in_(ids), model.status == MailStatus.SENDING, model.claimed_by == holder
     )
     return {
         row.id: _Claimed(aware(row.created_at), row.attempts, row.lost_after_data)
@@ -314,26 +265,33 @@ def empty_counts() -> dict[str, int]:
 
 
 def record_outcomes(
-    session: Session, outcomes: list[Outcome], *, now: datetime, holder: int, give_up_after: timedelta
+    session: Session,
+    outcomes: list[Outcome],
+    *,
+    now: datetime,
+    holder: int,
+    give_up_after: timedelta,
+    model=Mail,
 ) -> dict[str, int]:
     """Store the outcomes of one batch; returns counts as ``empty_counts``.
 
     Only rows still claimed by ``holder`` are written (a row taken over by another sender
     is theirs now). A retry, a release or an unknown outcome on a mail older than
     ``give_up_after`` fails it with the reason. A 5.1.x refusal counts against the
-    subscriber, who becomes ``bouncing`` after ``BOUNCE_LIMIT`` of them.
+    subscriber, who becomes ``bouncing`` after ``BOUNCE_LIMIT`` of them. ``model`` is the
+    outbox table (``Push`` rows follow the same rules; ``mail_id`` then names a push).
     """
     counts = empty_counts()
-    claimed = _claimed(session, holder, [o.mail_id for o in outcomes])
+    claimed = _claimed(session, holder, [o.mail_id for o in outcomes], model)
     sent = [o.mail_id for o in outcomes if o.result == "sent" and o.mail_id in claimed]
     if sent:
         session.execute(
-            update(Mail)
-            .where(Mail.id.in_(sent))
+            update(model)
+            .where(model.id.in_(sent))
             .values(
                 status=MailStatus.SENT,
                 sent_at=now,
-                attempts=Mail.attempts + 1,
+                attempts=model.attempts + 1,
                 lease_until=None,
                 claimed_by=None,
                 last_error=None,
@@ -345,8 +303,8 @@ def record_outcomes(
             continue
         count, values = _new_state(outcome, claimed[outcome.mail_id], now=now, give_up_after=give_up_after)
         counts[count] += 1
-        session.execute(update(Mail).where(Mail.id == outcome.mail_id).values(**values))
-        if outcome.bounced:
+        session.execute(update(model).where(model.id == outcome.mail_id).values(**values))
+        if outcome.bounced and model is Mail:
             _count_bounce(session, outcome.mail_id)
     return counts
 

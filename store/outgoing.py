@@ -85,7 +85,7 @@ def aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _versions(session: Session, version_ids: set[int]) -> dict[int, Row]:
+def version_rows(session: Session, version_ids: set[int]) -> dict[int, Row]:
     """Each notice version's parsed fields and notice, read once however many alerts mention it."""
     if not version_ids:
         return {}
@@ -123,31 +123,47 @@ def _alert_items(session: Session, ids: list[int]) -> dict[int, list[AlertItem]]
         .where(Alert.mail_id.in_(ids))
         .order_by(Alert.id)
     ).all()
-    versions = _versions(session, {row.version_id for row in rows if row.version_id is not None})
+    versions = version_rows(session, {row.version_id for row in rows if row.version_id is not None})
     items: dict[int, list[AlertItem]] = {mail_id: [] for mail_id in ids}
     for row in rows:
-        version = versions.get(row.version_id)
-        items[row.mail_id].append(
-            AlertItem(
-                id=row.id,
-                kind=row.kind,
-                about=row.about,
-                detail=row.detail or {},
-                notice_url=version.url if version else None,
-                notice_title=version.title if version else None,
-                source_id=version.source_id if version else None,
-                region=version.region if version else None,
-                parsed=(version.parsed or {}) if version else {},
-                qualification=row.qualification,
-                obtained=row.obtained,
-                obtained_high=row.obtained_high,
-                last_registered=row.last_registered,
-            )
-        )
+        items[row.mail_id].append(alert_item(row, versions.get(row.version_id), row.id))
     return items
 
 
-def _recipient(row: Row) -> Recipient | None:
+def alert_item(row: Row, version: Row | None, item_id: int) -> AlertItem:
+    """An alert (or a push about a notice) from its row (kind, about, detail, certificate columns) and version."""
+    return AlertItem(
+        id=item_id,
+        kind=row.kind,
+        about=row.about,
+        detail=row.detail or {},
+        notice_url=version.url if version else None,
+        notice_title=version.title if version else None,
+        source_id=version.source_id if version else None,
+        region=version.region if version else None,
+        parsed=(version.parsed or {}) if version else {},
+        qualification=row.qualification,
+        obtained=row.obtained,
+        obtained_high=row.obtained_high,
+        last_registered=row.last_registered,
+    )
+
+
+def recipient_columns() -> tuple:
+    """The subscriber columns ``recipient_of`` reads, for a query joined to ``subscriber``."""
+    return (
+        Subscriber.id.label("subscriber_id"),
+        Subscriber.email,
+        Subscriber.name,
+        Subscriber.status,
+        Subscriber.link_secret,
+        Subscriber.region,
+        Subscriber.province,
+        Subscriber.city,
+    )
+
+
+def recipient_of(row: Row) -> Recipient | None:
     if row.subscriber_id is None:
         return None  # operator mail
     return Recipient(
@@ -179,14 +195,7 @@ def load_mails(session: Session, ids: list[int]) -> list[OutgoingMail]:
             Mail.detail,
             Mail.attempts,
             Mail.created_at,
-            Subscriber.id.label("subscriber_id"),
-            Subscriber.email,
-            Subscriber.name,
-            Subscriber.status,
-            Subscriber.link_secret,
-            Subscriber.region,
-            Subscriber.province,
-            Subscriber.city,
+            *recipient_columns(),
         )
         .outerjoin(Subscriber, Subscriber.id == Mail.subscriber_id)
         .where(Mail.id.in_(ids))
@@ -201,7 +210,7 @@ def load_mails(session: Session, ids: list[int]) -> list[OutgoingMail]:
             detail=row.detail or {},
             attempts=row.attempts,
             created_at=aware(row.created_at),
-            subscriber=_recipient(row),
+            subscriber=recipient_of(row),
             alerts=tuple(items[row.id]),
         )
         for row in session.execute(query)

@@ -12,6 +12,7 @@ from core.text import mask_addresses
 from core.times import beijing_iso
 from core.vocab import MailStatus, SubscriberStatus
 from store.models import Mail, Run, SourceState
+from store.push_outbox import push_status
 from store.subscribers import count_by_status
 
 
@@ -41,6 +42,10 @@ def status_report(session: Session, *, runs: int = 5) -> dict:
     outbox = dict(session.execute(select(Mail.status, func.count()).group_by(Mail.status)).all())
     subscribers = count_by_status(session)
     waiting, _ = waiting_for_retry(session)
+    push = push_status(session)
+    for channel in push["channels"]:
+        channel["failing_since"] = beijing_iso(channel["failing_since"])
+        channel["last_success_at"] = beijing_iso(channel["last_success_at"])
     return {
         "runs": [
             {
@@ -70,6 +75,7 @@ def status_report(session: Session, *, runs: int = 5) -> dict:
         "outbox_waiting_for_retry": waiting,
         "outbox_reasons": outbox_reasons(session),
         "subscribers": {k: subscribers.get(k, 0) for k in SubscriberStatus},
+        "push": push,
     }
 
 

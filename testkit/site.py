@@ -59,6 +59,8 @@ class RecordedRequest:
     headers: dict[str, str]
     at: float
     status: int
+    method: str = "GET"
+    body: bytes = b""
 
     @property
     def conditional(self) -> bool:
@@ -122,9 +124,16 @@ class LocalSite:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def _record(self, path: str, headers: dict[str, str], status: int) -> None:
+    def _record(
+        self, path: str, headers: dict[str, str], status: int, method: str = "GET", body: bytes = b""
+    ) -> None:
         with self._lock:
-            self.requests.append(RecordedRequest(path, headers, time.monotonic(), status))
+            self.requests.append(RecordedRequest(path, headers, time.monotonic(), status, method, body))
+
+    def posts(self, path: str | None = None) -> list[RecordedRequest]:
+        """The POST requests received (to ``path``, or anywhere), in order: webhooks under test."""
+        with self._lock:
+            return [r for r in self.requests if r.method == "POST" and path in (None, r.path)]
 
     def _next_status(self, behaviour: Behaviour) -> int | None:
         with self._lock:
@@ -146,6 +155,27 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self._answer_unless_gone(send_body=True)
+
+    def do_POST(self) -> None:
+        """A webhook: the body is recorded; the answer is the scripted status, else 200 with
+        ``behaviour.body`` or a JSON that every chat service's client reads as success."""
+        path = unquote(urlsplit(self.path).path)
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        behaviour = self.site.behaviours.get(path, Behaviour())
+        if behaviour.delay:
+            time.sleep(behaviour.delay)
+        status = self.site._next_status(behaviour) or 200
+        answer = behaviour.body if behaviour.body is not None else _WEBHOOK_OK
+        self.site._record(path, headers, status, "POST", body)
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", behaviour.content_type or "application/json")
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
 
     def _answer_unless_gone(self, send_body: bool) -> None:
         try:
@@ -263,6 +293,10 @@ class _Handler(BaseHTTPRequestHandler):
                 time.sleep(chunk_delay)
         else:
             self.wfile.write(body)
+
+
+# What WeCom, DingTalk, Feishu, PushPlus, Telegram, ntfy … answer when they took a message.
+_WEBHOOK_OK = b'{"errcode": 0, "errmsg": "ok", "code": 200, "msg": "ok", "ok": true, "StatusCode": 0}'
 
 
 @contextmanager

@@ -14,12 +14,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from alerts.push_services import InvalidTarget, check_target_url
 from core.qualifications import LEVELS, QUALIFICATIONS
 from core.vocab import Topic
+from store.push_queue import MAX_TARGETS
 from store.subscribers import CertificateData, InvalidSubscription, SubscriberData
 from web.forms import MAX_CERTIFICATES, MAX_EXAM_SESSIONS
 from web.security import check_rate
-from web.subscriptions import local_today, request_subscription, send_now
+from web.subscriptions import local_today, push_now, request_subscription, send_now
 
 router = APIRouter()
 
@@ -90,6 +92,12 @@ class SubscriptionIn(BaseModel):
     )
     digest: bool = Field(True, description="true：汇总发送；false：每条通知即时发送")
     reminder_days: int = Field(3, ge=0, le=60, description="截止日期前几天提醒")
+    push: list[Annotated[str, Field(max_length=1000)]] = Field(
+        default_factory=list,
+        max_length=MAX_TARGETS,
+        description="推送地址（可选），只限企业微信、钉钉、飞书/Lark 群机器人、Server酱、PushPlus、Bark、Telegram、ntfy"
+        " 的官方服务，如 wecombot://机器人key；每个地址会先收到一条测试消息，点击其中的链接确认后才会推送",
+    )
 
 
 class Accepted(BaseModel):
@@ -134,11 +142,19 @@ def subscribe(body: SubscriptionIn, request: Request, background: BackgroundTask
         ).validated(local_today(now))
     except InvalidSubscription as exc:
         raise HTTPException(422, detail=str(exc)) from None
+    for n, url in enumerate(body.push):
+        try:
+            check_target_url(url)
+        except InvalidTarget as exc:
+            raise HTTPException(422, detail=f"push.{n}：{exc}") from None
     check_rate(request, data.email)
+    push = tuple(url.strip() for url in body.push)
     with state.sessions.begin() as session:
-        mail_id = request_subscription(session, data, config=state.config, now=now)
+        mail_id = request_subscription(session, data, config=state.config, now=now, push=push)
     if mail_id is not None:
         background.add_task(send_now, state.sessions, state.config, mail_id)
+    if push:
+        background.add_task(push_now, state.sessions, state.config)
     return Accepted()
 
 

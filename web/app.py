@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Match
 
 from core.config import ConfigError, WebSettings
-from web import api, feed_routes, pages
+from web import api, feed_routes, pages, push_routes
 from web.security import BodyLimit, SlidingWindowLimiter, install_log_redaction
 
 # No form or subscription comes near this: a declared larger length is refused before anything is
@@ -88,6 +88,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(push_routes.router)
     app.include_router(feed_routes.router)
     return app
 

@@ -15,9 +15,10 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 from starlette.datastructures import FormData
 
+from alerts.push_services import SERVICES
 from core.config import WebSettings
 from core.vocab import NoticeKind, SubscriberStatus, Topic
 from core.wording import span_label
@@ -51,6 +52,7 @@ from web.subscriptions import (
     request_subscription,
     send_now,
     subscriber_for_token,
+    target_rows,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -146,7 +148,7 @@ async def posted_form(request: Request) -> FormData:
 PostedForm = Annotated[FormData, Depends(posted_form)]
 
 
-def _require_csrf(request: Request, form: FormData) -> None:
+def require_csrf(request: Request, form: FormData) -> None:
     given = form.get(CSRF_FIELD)
     ok = csrf_ok(
         request.app.state.config.secret,
@@ -158,7 +160,7 @@ def _require_csrf(request: Request, form: FormData) -> None:
         raise HTTPException(403, detail="表单已失效：请返回上一页刷新后重新提交（需要允许 Cookie）")
 
 
-def _subscriber(request: Request, session: Session, token: str, purpose: str) -> Subscriber:
+def subscriber_by_token(request: Request, session: Session, token: str, purpose: str) -> Subscriber:
     subscriber = subscriber_for_token(
         session, token, purpose, config=request.app.state.config, now=request.app.state.clock()
     )
@@ -191,7 +193,7 @@ def subscribe_page(request: Request) -> HTMLResponse:
 
 @router.post("/subscribe", response_class=HTMLResponse)
 def subscribe(request: Request, background: BackgroundTasks, posted: PostedForm) -> HTMLResponse:
-    _require_csrf(request, posted)
+    require_csrf(request, posted)
     form = parse_form(posted)
     if posted.get("add_certificate"):
         return render(request, "subscribe.html", {"form": _with_extra_row(form), "errors": {}})
@@ -213,7 +215,7 @@ def subscribe(request: Request, background: BackgroundTasks, posted: PostedForm)
 @router.get("/confirm/{token}", response_class=HTMLResponse)
 def confirm_page(request: Request, token: str) -> HTMLResponse:
     with request.app.state.sessions() as session:
-        subscriber = _subscriber(request, session, token, "confirm")
+        subscriber = subscriber_by_token(request, session, token, "confirm")
         return _confirm_render(request, subscriber, done=False)
 
 
@@ -221,8 +223,8 @@ def confirm_page(request: Request, token: str) -> HTMLResponse:
 def confirm(request: Request, token: str, posted: PostedForm) -> HTMLResponse:
     state = request.app.state
     with state.sessions.begin() as session:
-        subscriber = _subscriber(request, session, token, "confirm")
-        _require_csrf(request, posted)
+        subscriber = subscriber_by_token(request, session, token, "confirm")
+        require_csrf(request, posted)
         done = activate(subscriber, state.clock())
     return _confirm_render(request, subscriber, done=done)
 
@@ -240,7 +242,7 @@ def _confirm_render(request: Request, subscriber: Subscriber, *, done: bool) -> 
 @router.get("/unsubscribe/{token}", response_class=HTMLResponse)
 def unsubscribe_page(request: Request, token: str) -> HTMLResponse:
     with request.app.state.sessions() as session:
-        subscriber = _subscriber(request, session, token, "unsubscribe")
+        subscriber = subscriber_by_token(request, session, token, "unsubscribe")
         return render(
             request, "unsubscribe.html", {"subscriber": subscriber, "done": False, "action": request.url.path}
         )
@@ -251,7 +253,7 @@ def unsubscribe_now(request: Request, token: str) -> HTMLResponse:
     """RFC 8058 one-click (``List-Unsubscribe=One-Click``) and the page's button alike: no cookie, no CSRF token."""
     state = request.app.state
     with state.sessions.begin() as session:
-        subscriber = _subscriber(request, session, token, "unsubscribe")
+        subscriber = subscriber_by_token(request, session, token, "unsubscribe")
         unsubscribe(subscriber, state.clock())
     return render(
         request, "unsubscribe.html", {"subscriber": subscriber, "done": True, "action": request.url.path}
@@ -261,29 +263,29 @@ def unsubscribe_now(request: Request, token: str) -> HTMLResponse:
 @router.get("/manage/{token}", response_class=HTMLResponse)
 def manage_page(request: Request, token: str) -> HTMLResponse:
     with request.app.state.sessions() as session:
-        subscriber = _subscriber(request, session, token, "manage")
-        return _manage_render(request, subscriber, form_from_subscriber(subscriber))
+        subscriber = subscriber_by_token(request, session, token, "manage")
+        return manage_render(request, subscriber, form_from_subscriber(subscriber))
 
 
 @router.post("/manage/{token}", response_class=HTMLResponse)
 def manage(request: Request, token: str, posted: PostedForm) -> HTMLResponse:
     state = request.app.state
     with state.sessions.begin() as session:
-        subscriber = _subscriber(request, session, token, "manage")
-        _require_csrf(request, posted)
+        subscriber = subscriber_by_token(request, session, token, "manage")
+        require_csrf(request, posted)
         form = parse_form(posted)
         form.email = subscriber.email
         if posted.get("add_certificate"):
-            return _manage_render(request, subscriber, _with_extra_row(form))
+            return manage_render(request, subscriber, _with_extra_row(form))
         try:
             data = form.validated(local_today(state.clock()))
         except InvalidSubscription as exc:
-            return _manage_render(request, subscriber, form, errors=exc.problems, status_code=422)
+            return manage_render(request, subscriber, form, errors=exc.problems, status_code=422)
         replace_preferences(session, subscriber, data)
-        return _manage_render(request, subscriber, form_from_subscriber(subscriber), saved=True)
+        return manage_render(request, subscriber, form_from_subscriber(subscriber), saved=True)
 
 
-def _manage_render(
+def manage_render(
     request: Request,
     subscriber: Subscriber,
     form: SubscriptionForm,
@@ -291,7 +293,10 @@ def _manage_render(
     errors: Mapping[str, str] | None = None,
     saved: bool = False,
     status_code: int = 200,
+    push_message: str = "",
+    action: str | None = None,
 ) -> HTMLResponse:
+    """The manage page; ``action`` is its own path (when rendered for a post to one of its sub-paths)."""
     state = request.app.state
     now = state.clock()
     return render(
@@ -303,7 +308,10 @@ def _manage_render(
             "form": form,
             "errors": dict(errors or {}),
             "saved": saved,
-            "action": request.url.path,
+            "action": action or request.url.path,
+            "push_targets": target_rows(object_session(subscriber), subscriber.id),
+            "push_services": SERVICES,
+            "push_message": push_message,
             "private": private_feed_links(subscriber, config=state.config),
             "unsubscribe_url": link(subscriber, "unsubscribe", config=state.config, now=now),
         },
@@ -315,7 +323,8 @@ def _manage_render(
 def export(request: Request, token: str) -> Response:
     """Everything stored about me, as a JSON download."""
     with request.app.state.sessions() as session:
-        data = subscriber_export(_subscriber(request, session, token, "manage"))
+        subscriber = subscriber_by_token(request, session, token, "manage")
+        data = {**subscriber_export(subscriber), "push_targets": target_rows(session, subscriber.id)}
     return Response(
         json.dumps(data, ensure_ascii=False, indent=2),
         media_type="application/json",
@@ -327,8 +336,8 @@ def export(request: Request, token: str) -> Response:
 def delete(request: Request, token: str, posted: PostedForm) -> HTMLResponse:
     """Two steps: the manage page's button asks "are you sure?", and only that page's button deletes."""
     with request.app.state.sessions.begin() as session:
-        subscriber = _subscriber(request, session, token, "manage")
-        _require_csrf(request, posted)
+        subscriber = subscriber_by_token(request, session, token, "manage")
+        require_csrf(request, posted)
         if posted.get("confirm") != "yes":
             manage = request.url.path.removesuffix("/delete")
             return render(

@@ -82,9 +82,9 @@ class SlidingWindowLimiter:
                 del self._hits[key]
 
 
-# /confirm/<t>, /manage/<t>[/…], /unsubscribe/<t>, /feeds/private/<t>.xml, /calendar/private/<t>.ics
+# /confirm/<t>, /manage/<t>[/…], /unsubscribe/<t>, /push/confirm/<id>/<code>, /feeds/private/<t>.xml, /calendar/private/<t>.ics
 _TOKEN_PATH = re.compile(
-    r"(/(?:confirm|manage|unsubscribe|feeds/private|calendar/private)/)[^/?#\s\"]+?(?=\.xml|\.ics|[/?#\s\"]|$)"
+    r"(/(?:push/confirm/\d+|confirm|manage|unsubscribe|feeds/private|calendar/private)/)[^/?#\s\"]+?(?=\.xml|\.ics|[/?#\s\"]|$)"
 )
 
 

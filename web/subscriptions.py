@@ -7,12 +7,15 @@ once. Functions take a Session and never commit: the caller owns the transaction
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from alerts.push import send_test_messages
+from alerts.push_services import SERVICES, check_target_url, mask_url
 from alerts.send import send_mail_now
 from alerts.tokens import epoch_day, make_token, read_token
 from core.config import WebSettings
@@ -21,6 +24,7 @@ from feeds.private import feed_token
 from feeds.publish import private_url
 from store.models import Subscriber
 from store.outbox import enqueue_mail
+from store.push_queue import TooManyTargets, add_target, targets_of
 from store.subscribers import (
     SubscriberData,
     activate,
@@ -49,19 +53,30 @@ def _aware(value: datetime) -> datetime:
 
 
 def request_subscription(
-    session: Session, data: SubscriberData, *, config: WebSettings, now: datetime
+    session: Session, data: SubscriberData, *, config: WebSettings, now: datetime, push: tuple[str, ...] = ()
 ) -> int | None:
     """Record a request to subscribe (``data`` validated); the id of a confirmation mail to send, or None.
 
     A known address keeps what it has: only its own links may change a subscription, so
     a request naming someone else's address can at most send them a confirmation mail,
-    once per cool-down. An unsubscribed address starts again as pending.
+    once per cool-down. An unsubscribed address starts again as pending. ``push`` targets
+    (checked against the allow-list by the caller) are added, pending, only to a new or
+    reopened subscription, for the same reason.
     """
     subscriber = find_subscriber(session, data.email)
+    fresh = subscriber is None or subscriber.status in (
+        SubscriberStatus.UNSUBSCRIBED,
+        SubscriberStatus.BOUNCING,
+    )
     if subscriber is None:
         subscriber = upsert_subscriber(session, data, status=SubscriberStatus.PENDING, now=now).subscriber
-    elif subscriber.status in (SubscriberStatus.UNSUBSCRIBED, SubscriberStatus.BOUNCING):
+    elif fresh:
         reopen(session, subscriber, data)
+    for url in push if fresh else ():
+        try:
+            add_target(session, subscriber, service=check_target_url(url), url=url, now=now)
+        except TooManyTargets:  # a reopened subscription that kept its targets: the rest are ignored
+            break
     return queue_confirmation(session, subscriber, config=config, now=now)
 
 
@@ -117,6 +132,28 @@ async def send_now(sessions: sessionmaker[Session], config: WebSettings, mail_id
         await send_mail_now(sessions, config.mail, mail_id)
     except Exception:
         log.exception("confirmation mail %s not sent now; the send step will retry it", mail_id)
+
+
+async def push_now(sessions: sessionmaker[Session], config: WebSettings) -> None:
+    """Post the test messages of newly added push targets at once; what fails waits for the ``send`` step."""
+    try:
+        await asyncio.to_thread(send_test_messages, sessions, config.push)
+    except Exception:
+        log.exception("test messages not posted now; the send step will retry them")
+
+
+def target_rows(session: Session | None, subscriber_id: int) -> list[dict]:
+    """What the manage page and the data export show of each push target: the URL masked, never whole."""
+    return [
+        {
+            "id": t.id,
+            "service": SERVICES[t.service].label if t.service in SERVICES else t.service,
+            "url": mask_url(t.url),
+            "status": t.status,
+            "created_at": t.created_at.isoformat(),
+        }
+        for t in (targets_of(session, subscriber_id) if session is not None else [])
+    ]
 
 
 def subscriber_for_token(
