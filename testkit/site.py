@@ -166,7 +166,9 @@ class _Handler(BaseHTTPRequestHandler):
         if behaviour.delay:
             time.sleep(behaviour.delay)
         status = self.site._next_status(behaviour) or 200
-        answer = behaviour.body if behaviour.body is not None else _WEBHOOK_OK
+        answer = behaviour.body
+        if answer is None:
+            answer = _WEBHOOK_OK_CODE_0 if path.startswith(_CODE_0_HOSTS) else _WEBHOOK_OK
         self.site._record(path, headers, status, "POST", body)
         try:
             self.send_response(status)
@@ -295,8 +297,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
 
-# What WeCom, DingTalk, Feishu, PushPlus, Telegram, ntfy … answer when they took a message.
+# What WeCom, DingTalk, PushPlus, Telegram, ntfy … answer when they took a message. Feishu and Lark
+# say success with ``code: 0`` where PushPlus says it with 200 (Apprise 2.3 reads both), so their
+# hosts get their own answer.
 _WEBHOOK_OK = b'{"errcode": 0, "errmsg": "ok", "code": 200, "msg": "ok", "ok": true, "StatusCode": 0}'
+_WEBHOOK_OK_CODE_0 = b'{"code": 0, "msg": "success", "StatusCode": 0}'
+_CODE_0_HOSTS = ("/open.feishu.cn/", "/open.larksuite.com/")
 
 
 @contextmanager
