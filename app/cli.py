@@ -19,7 +19,7 @@ from typing import TextIO
 
 from app import cycle_cli, inspect_cli, subscribers_cli
 from app.logs import setup_logging
-from app.wiring import EXIT_CONFIG, EXIT_OK
+from app.wiring import EXIT_CONFIG, EXIT_OK, close_stores
 from core.text import strip_unsafe
 
 
@@ -100,6 +100,8 @@ def _main(argv: list[str] | None) -> int:
         return EXIT_CONFIG
     except KeyboardInterrupt:
         return 130
+    finally:
+        close_stores()
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
 EXIT_OK = 0
@@ -20,6 +21,7 @@ EXIT_CONFIG = 2
 EXIT_LOCKED = 3
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+_OPEN_ENGINES: list[Engine] = []
 
 
 def utcnow() -> datetime:
@@ -67,8 +69,20 @@ def upgrade_store(database_url: str) -> None:
 
 
 def open_store(database_url: str) -> sessionmaker[Session]:
-    """Sessions on the configured database, its schema brought up to date first."""
+    """Sessions on the configured database, its schema brought up to date first.
+
+    The engine is closed by ``close_stores`` when the command ends, so a command run in-process
+    (tests, the demo) leaves no pooled connection for the garbage collector.
+    """
     from store.db import make_engine, make_sessionmaker
 
     upgrade_store(database_url)
-    return make_sessionmaker(make_engine(database_url))
+    engine = make_engine(database_url)
+    _OPEN_ENGINES.append(engine)
+    return make_sessionmaker(engine)
+
+
+def close_stores() -> None:
+    """Dispose of every engine ``open_store`` made (their pooled connections close now)."""
+    while _OPEN_ENGINES:
+        _OPEN_ENGINES.pop().dispose()
