@@ -87,7 +87,7 @@ def readable_channels(config):
 def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     setup_logging(args.log_level, args.log_format)
-    if args.func is inspect_cli.cmd_parse:  # reads files only: no configuration, and a fast start
+    if not getattr(args, "needs_config", True):
         return args.func(args, None)
     from core.config import ConfigError, load_config
 

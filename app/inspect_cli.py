@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.wiring import EXIT_OK, EXIT_PARTIAL, iso_date, open_store
+from app.wiring import EXIT_OK, EXIT_PARTIAL, database_error, iso_date, open_store
 
 if TYPE_CHECKING:
     from core.config import Settings
@@ -153,8 +153,7 @@ def _connect(config: Settings) -> int:
         engine.dispose()
         print("database_url: connected", file=sys.stderr)
     except (SQLAlchemyError, ImportError, ValueError) as exc:
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        print(f"database_url: cannot connect: {reason}", file=sys.stderr)
+        print(f"database_url: cannot connect: {database_error(exc)}", file=sys.stderr)
         status = EXIT_PARTIAL
 
     async def greet() -> bool:
@@ -180,7 +179,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="one JSON object per file, one per line")
     p.add_argument("--published", type=iso_date, help="publication date when the file cannot say")
     p.add_argument("--region", help="region when the file cannot say (national, 天津, …)")
-    p.set_defaults(func=cmd_parse)
+    p.set_defaults(func=cmd_parse, needs_config=False)  # reads files only: a fast start
 
     p = sub.add_parser("notices", help="list or show stored notices")
     nsub = p.add_subparsers(dest="notices_command", required=True)

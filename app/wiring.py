@@ -62,10 +62,15 @@ def upgrade_store(database_url: str) -> None:
     try:
         upgrade(database_url)
     except (OperationalError, ArgumentError, ImportError, ValueError) as exc:
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        reason = database_error(exc)
         if isinstance(exc, ImportError):
             reason = f"the database driver is not installed ({reason})"
         raise ConfigError(f"database_url: cannot open {mask_password(database_url)}: {reason}") from exc
+
+
+def database_error(exc: Exception) -> str:
+    """The first line of what the driver said (SQLAlchemy wraps it in ``orig``), for one-line errors."""
+    return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
 
 
 def open_store(database_url: str) -> sessionmaker[Session]:

@@ -134,7 +134,7 @@ def mask_password(url: str) -> str:
     return url
 
 
-def _address(name: str, value: str, *, plain: bool) -> str:
+def _address(value: str, *, plain: bool) -> str:
     if value and ("@" not in value or (plain and any(c in value for c in "<>\r\n ?"))):
         shape = "a plain address (name@example.cn)" if plain else "an address"
         raise ValueError(f"must be {shape}, got {value!r}")
@@ -207,12 +207,12 @@ class Settings(BaseSettings):
     @field_validator("confirm_from")
     @classmethod
     def _confirm_from(cls, value: str) -> str:
-        return _address("confirm_from", value, plain=False)
+        return _address(value, plain=False)
 
     @field_validator("contact_email", "unsubscribe_email", "admin_email")
     @classmethod
     def _plain_addresses(cls, value: str) -> str:
-        return _address("", value, plain=True)
+        return _address(value, plain=True)
 
     @field_validator("database_url")
     @classmethod
