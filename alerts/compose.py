@@ -29,13 +29,13 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import escape
 
 from alerts.tokens import epoch_day, make_token
-from core.places import region_label
+from core.places import place_concerned, region_label, split_region
 from core.sessions import registration_expiry
 from core.text import safe_line
 from core.times import beijing_label
 from core.vocab import CANDIDATE_KINDS, AlertKind
 from core.wording import fee_line, session_label, window_line
-from store.outgoing import AlertItem, OutgoingMail
+from store.outgoing import AlertItem, OutgoingMail, Recipient
 
 if TYPE_CHECKING:
     from core.config import MailSettings
@@ -105,8 +105,14 @@ def _reason(item: AlertItem, mail: OutgoingMail) -> str:
     exam = f"本通知涉及{exams}的考试。" if exams and item.parsed.get("kind") in CANDIDATE_KINDS else ""
     if item.region in (None, "", "national"):
         return "这是面向全国的通知。" + exam
-    place = subscriber.region if subscriber and subscriber.region else region_label(item.region)
-    return f"这是{region_label(item.region)}的通知，您登记的地区是{place}。" + exam
+    return f"这是{region_label(item.region)}的通知，您登记的地区是{_their_place(item, subscriber)}。" + exam
+
+
+def _their_place(item: AlertItem, subscriber: Recipient | None) -> str:
+    """Which of the subscriber's regions the notice is for (天津市红桥区 of 北京市 and 天津市红桥区)."""
+    regions = subscriber.regions if subscriber else ()
+    concerned = [r for r in regions if place_concerned(item.region, *split_region(r))]
+    return "、".join(concerned or regions) or region_label(item.region)
 
 
 def _days_left(window: dict, mail: OutgoingMail) -> str:

@@ -22,12 +22,12 @@ from testkit.smtp import MailSink
 DEMO_TODAY = date(2026, 3, 5)
 
 SAMPLES = (
-    Sample("zhang.wei@example.com", "张伟", "天津市红桥区", ("信息系统项目管理师", "高级", "2021下半年")),
-    Sample("li.na@example.com", "李娜", "天津市河西区", ("软件设计师", "中级", "2024上半年")),
-    Sample("wang.fang@example.com", "王芳", "广东省深圳市", ("网络工程师", "中级", "2019")),
-    # People preparing for the exam: no certificate, the exams and kinds they follow.
-    Sample("zhao.min@example.com", "赵敏", "天津市南开区", None, ("exam_signup", "results", "reminders"), ("2026上半年",)),
-    Sample("chen.jie@example.com", "陈杰", "广东省广州市", None, ("exam_signup", "results"), ("2026下半年",)),
+    Sample("zhang.wei@example.com", "张伟", ("天津市红桥区",), ("信息系统项目管理师", "高级", "2021下半年")),
+    Sample("li.na@example.com", "李娜", ("天津市河西区",), ("软件设计师", "中级", "2024上半年")),
+    Sample("wang.fang@example.com", "王芳", ("广东省深圳市",), ("网络工程师", "中级", "2019")),
+    # People preparing for the exam: no certificate, where they may sit it, the exams and kinds they follow.
+    Sample("zhao.min@example.com", "赵敏", ("北京市", "天津市南开区"), None, ("exam_signup", "results", "reminders"), ("2026上半年",)),
+    Sample("chen.jie@example.com", "陈杰", ("广东省广州市",), None, ("exam_signup", "results"), ("2026下半年",)),
 )  # fmt: skip
 
 
@@ -43,7 +43,7 @@ def add_sample_subscribers(config: Settings, today: date) -> None:
         for sample in SAMPLES:
             certificates = (CertificateData(*sample.certificate),) if sample.certificate else ()
             data = SubscriberData(
-                sample.email, sample.region, certificates, sample.name,
+                sample.email, sample.regions, certificates, sample.name,
                 alert_kinds=sample.kinds, exam_sessions=sample.exams,
             )  # fmt: skip
             upsert_subscriber(session, data.validated(today), status=SubscriberStatus.ACTIVE, now=utcnow())

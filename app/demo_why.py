@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from core.places import place_concerned, split_region
 from core.sessions import session_bounds
 from core.vocab import CANDIDATE_KINDS, CERTIFICATE_KINDS, AlertKind, NoticeKind, Topic
 from core.wording import eligible_line, session_label
@@ -22,20 +23,19 @@ class Sample:
 
     email: str
     name: str
-    region: str
+    regions: tuple[str, ...]  # where they live, or may sit the exam
     certificate: tuple[str, str, str] | None = None
     kinds: tuple[str, ...] = ()  # none: every topic
     exams: tuple[str, ...] = ()  # none: every exam
 
     def describe(self) -> str:
+        places = "、".join(self.regions) or "全国"
         if self.certificate:
             qualification, _, obtained = self.certificate
-            return (
-                f"{self.name} <{self.email}>（{self.region}，{session_label(obtained)}取得{qualification}）"
-            )
+            return f"{self.name} <{self.email}>（{places}，{session_label(obtained)}取得{qualification}）"
         exams = "、".join(session_label(e) for e in self.exams) or "每次"
         kinds = "、".join(Topic(k).label for k in self.kinds) or "全部提醒"
-        return f"{self.name} <{self.email}>（{self.region}，备考，关注{exams}考试的{kinds}）"
+        return f"{self.name} <{self.email}>（{places}，备考，关注{exams}考试的{kinds}）"
 
 
 def why_lines(samples: tuple[Sample, ...], told: dict, notices: list[dict], today: date) -> list[str]:
@@ -69,8 +69,8 @@ def _not_for(sample: Sample, n: dict, today: date) -> list[str]:
             reasons.append(f"发布已超过 {RESULTS_FRESH_DAYS} 天")
     elif not ends:
         reasons.append("没有需要办理的时间")
-    if n["region"] not in (None, "", "national") and n["region"] not in sample.region:
-        reasons.append(f"面向{n['region']}，不是您所在的{sample.region}")
+    if not any(place_concerned(n["region"], *split_region(r)) for r in sample.regions or ("",)):
+        reasons.append(f"面向{n['region']}，不是您选择的{'、'.join(sample.regions) or '全国'}")
     if (
         n["kind"] in CANDIDATE_KINDS
         and sample.exams

@@ -1,7 +1,9 @@
 """The operators' ``subscribers`` commands: add, import, export, list and remove.
 
-CSV (import and export): header ``email,name,region,qualification,level,obtained,last_registered``,
-one row per certificate, several rows per address. Every row is validated before anything
+CSV (import and export): header ``email,name,region,qualification,level,obtained,last_registered,
+alert_kinds,exam_sessions`` (the last two may be left out, as in files written before they
+existed), one row per certificate, several rows per address; ``region``, ``alert_kinds`` and
+``exam_sessions`` cells list several values separated by 、 (or ; , ，；). Every row is validated before anything
 is written, so a bad file imports nothing unless ``--skip-invalid`` says otherwise. The valid
 people are then written ``IMPORT_BATCH`` to a transaction, so a 100,000-row import never holds
 SQLite's write lock (or PostgreSQL's row locks) for long and the web app keeps answering; a
@@ -17,6 +19,7 @@ import argparse
 import csv
 import io
 import json
+import re
 import sys
 from dataclasses import dataclass, replace
 from datetime import date
@@ -27,8 +30,21 @@ if TYPE_CHECKING:  # imported by the commands only: ``ruankao-watch parse`` must
     from core.config import Settings
     from store.subscribers import SubscriberData
 
-CSV_HEADER = ("email", "name", "region", "qualification", "level", "obtained", "last_registered")
-EXIT_OK, EXIT_INVALID = 0, 1
+CSV_HEADER = (
+    "email", "name", "region", "qualification", "level", "obtained", "last_registered",
+    "alert_kinds", "exam_sessions",
+)  # fmt: skip
+# The columns every file has; files written before topics and exams were carried lack the rest.
+CSV_REQUIRED = CSV_HEADER[:7]
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+# What separates several values in one cell or one option: 、 as Chinese lists are written,
+# and the separators people type in a spreadsheet or a shell.
+_LIST_SEPARATORS = re.compile(r"[、,，;；]")
+# Which option of ``subscribers add`` gave each field ``SubscriberData`` checks.
+_ADD_ARGUMENTS = {
+    "email": "EMAIL", "regions": "--region", "certificates": "--cert", "name": "--name",
+    "alert_kinds": "--alerts", "exam_sessions": "--sessions",
+}  # fmt: skip
 IMPORT_BATCH = 500  # people per transaction: a fraction of a second of write lock each
 
 
@@ -68,15 +84,32 @@ def _restore_cell(value: str) -> str:
     return value[1:] if value.startswith("'") and value[1:].startswith(_FORMULA_START) else value
 
 
+def split_list(text: str) -> list[str]:
+    """``天津、北京`` (or ``天津,北京``, ``天津；北京``) → ``["天津", "北京"]``; empty items dropped."""
+    return [item.strip() for item in _LIST_SEPARATORS.split(text) if item.strip()]
+
+
+def _topics(cell: str) -> tuple[str, ...]:
+    """Topics by label (成绩公布, as exported) or by value (results); an unknown one is left for validation."""
+    from core.vocab import Topic
+
+    by_label = {topic.label: topic.value for topic in Topic}
+    return tuple(by_label.get(item, item) for item in split_list(cell))
+
+
 def read_subscriber_csv(text: str, today: date) -> CsvRead:
-    """Validate every row; rows of one address are merged, and must agree on name and region."""
+    """Validate every row; rows of one address are merged, and must agree on all but the certificate."""
     from store.subscribers import CertificateData, InvalidSubscription, SubscriberData
 
     reader = csv.DictReader(io.StringIO(text))
     fields = [f.strip() for f in reader.fieldnames or []]
-    if sorted(fields) != sorted(CSV_HEADER):
+    if len(set(fields)) != len(fields) or not set(CSV_REQUIRED) <= set(fields) <= set(CSV_HEADER):
         return CsvRead(
-            [], [f"line 1: the header must be {','.join(CSV_HEADER)} (got {','.join(fields) or 'nothing'})"]
+            [],
+            [
+                f"line 1: the header must be {','.join(CSV_HEADER)}, the last two optional"
+                f" (got {','.join(fields) or 'nothing'})"
+            ],
         )
     people: dict[str, SubscriberData] = {}
     errors: list[str] = []
@@ -91,13 +124,19 @@ def read_subscriber_csv(text: str, today: date) -> CsvRead:
                         row["qualification"], row["level"], row["obtained"], _date(row["last_registered"])
                     ),
                 )
-            data = SubscriberData(row["email"], row["region"], certificates, row["name"] or None).validated(
-                today
-            )
+            data = SubscriberData(
+                row["email"], tuple(split_list(row["region"])), certificates, row["name"] or None,
+                alert_kinds=_topics(row.get("alert_kinds", "")),
+                exam_sessions=tuple(split_list(row.get("exam_sessions", ""))),
+            ).validated(today)  # fmt: skip
             known = people.get(data.email)
             if known is not None:
-                if known.region != data.region or (data.name and known.name and data.name != known.name):
-                    raise InvalidSubscription(f"{data.email} 的姓名或地区与前面的行不一致")
+                if (known.regions, known.alert_kinds, known.exam_sessions) != (
+                    data.regions,
+                    data.alert_kinds,
+                    data.exam_sessions,
+                ) or (data.name and known.name and data.name != known.name):
+                    raise InvalidSubscription(f"{data.email} 的姓名、地区、提醒类型或考试与前面的行不一致")
                 data = replace(
                     known, name=known.name or data.name, certificates=known.certificates + certificates
                 )
@@ -167,15 +206,17 @@ def cmd_add(args: argparse.Namespace, config: Settings) -> int:
         for spec in args.cert:
             parts = spec.split(":")
             if len(parts) != 3:
-                raise InvalidSubscription(f"--cert 应为 资格:级别:取得时间（级别可留空）：{spec!r}")
+                raise InvalidSubscription(
+                    f"应为 资格:级别:取得时间（级别可留空）：{spec!r}", field="certificates"
+                )
             certificates.append(CertificateData(*parts))
         data = SubscriberData(
-            args.email, args.region, tuple(certificates), args.name,
-            alert_kinds=tuple(args.alerts or ()), exam_sessions=tuple(args.sessions or ()),
+            args.email, tuple(r for given in args.region for r in split_list(given)), tuple(certificates),
+            args.name, alert_kinds=tuple(args.alerts or ()), exam_sessions=tuple(args.sessions or ()),
         ).validated(shanghai_today())  # fmt: skip
     except InvalidSubscription as exc:
-        print(f"subscribers add: {exc}", file=sys.stderr)
-        return EXIT_INVALID
+        print(f"subscribers add: {_by_argument(exc.problems)}", file=sys.stderr)
+        return EXIT_USAGE
     with open_store(config.database_url).begin() as session:
         created, queued = add_subscriber(
             session, data, confirmed=args.confirmed, config=config.web, now=utcnow()
@@ -186,9 +227,18 @@ def cmd_add(args: argparse.Namespace, config: Settings) -> int:
     return EXIT_OK
 
 
+def _by_argument(problems: dict[str, str]) -> str:
+    """``--region: 无法识别的地区：「火星」；EMAIL: 邮箱地址无效…``: each problem named by the argument that gave it."""
+    return "；".join(
+        f"{_ADD_ARGUMENTS.get(key.split('.')[0], key)}: {message}" for key, message in problems.items()
+    )
+
+
 def cmd_export(args: argparse.Namespace, config: Settings) -> int:
     from app.wiring import open_store
+    from core.sessions import session_name
     from core.text import strip_unsafe
+    from core.vocab import Topic
     from store.subscribers import list_subscribers
 
     out = io.StringIO()
@@ -205,8 +255,11 @@ def cmd_export(args: argparse.Namespace, config: Settings) -> int:
                 )
                 for c in s.certificates
             ] or [("", "", "", "")]
+            topics = "、".join(Topic(k).label for k in s.alert_kinds if k in Topic.values())
+            exams = "、".join(session_name(o) for o in s.exam_sessions or [])
+            person = (s.email, s.name or "", "、".join(s.region_names))
             for row in rows:
-                writer.writerow([neutralise_cell(cell) for cell in (s.email, s.name or "", s.region, *row)])
+                writer.writerow([neutralise_cell(cell) for cell in (*person, *row, topics, exams)])
     if args.out:
         Path(args.out).write_text(out.getvalue(), encoding=args.encoding)
     elif args.encoding == "utf-8":
@@ -230,7 +283,7 @@ def cmd_list(args: argparse.Namespace, config: Settings) -> int:
             certs = ", ".join(f"{c['qualification']}({c['obtained']})" for c in row["certificates"])
             if row["exam_sessions"]:
                 certs = f"{certs} exams: {','.join(row['exam_sessions'])}".strip()
-            print(f"{row['email']:<32} {row['status']:<12} {row['region']:<10} {certs}")
+            print(f"{row['email']:<32} {row['status']:<12} {row['region'] or '全国':<10} {certs}")
     return EXIT_OK
 
 
@@ -249,6 +302,7 @@ def cmd_remove(args: argparse.Namespace, config: Settings) -> int:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``subscribers add|import|export|list|remove`` to the main parser."""
+    from core.places import MAX_REGIONS
     from core.vocab import SubscriberStatus, Topic
 
     p = subparsers.add_parser("subscribers", help="add, import, export, list or remove subscribers")
@@ -256,7 +310,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     q = sub.add_parser("add", help="add one subscriber (or certificates to a known one)")
     q.add_argument("email")
-    q.add_argument("--region", default="", help="e.g. 天津市红桥区 (default: national notices only)")
+    q.add_argument(
+        "--region", action="append", default=[], metavar="REGION",
+        help="e.g. 天津市红桥区; repeat it or list several (天津市,北京市) for several regions,"
+        f" at most {MAX_REGIONS} (default: national notices only)",
+    )  # fmt: skip
     q.add_argument("--name")
     q.add_argument(
         "--cert", nargs="+", action="extend", default=[], metavar="QUAL:LEVEL:OBTAINED",

@@ -16,6 +16,10 @@ PROVINCES = (
     "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门", "兵团",
 )  # fmt: skip
 
+# Regions one subscriber may choose: a candidate choosing where to sit, a holder who moved.
+# More is a mistake (or every province, which the national notices already cover).
+MAX_REGIONS = 5
+
 MUNICIPALITIES = frozenset({"北京", "天津", "上海", "重庆"})
 
 # Cities that run their own personnel-exam office and post their own notices.
@@ -88,6 +92,21 @@ def split_region(region: str | None) -> tuple[str, str]:
     rest = _PROVINCE_SUFFIX.sub("", text[len(province) :], count=1)
     m = _CITY.match(rest)
     return province, (m.group(1) if m else "")
+
+
+def place_concerned(notice_region: str | None, province: str, city: str) -> bool:
+    """Whether a notice of ``notice_region`` is for someone living at (``province``, ``city``).
+
+    The rule ``store.matching.region_matches`` states in SQL, for the few places that need it
+    in Python (a mail naming which of a subscriber's regions a notice is for): a national
+    notice concerns everyone, a city's its city, a province's the province except its cities
+    with an examining institution of their own.
+    """
+    if notice_region in (None, "", NATIONAL):
+        return True
+    if city == notice_region:
+        return True
+    return province == notice_region and city not in cities_with_own_office(notice_region)
 
 
 def region_label(region: str | None) -> str:

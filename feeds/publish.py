@@ -127,10 +127,10 @@ def render_private(
 ) -> Document:
     """A subscriber's private RSS feed or calendar (reminders ``reminder_days`` before each deadline).
 
-    Its title names the subscriber's region, never their address: a feed URL gets shared.
+    Its description names the subscriber's regions, never their address: a feed URL gets shared.
     """
     entries = entries_from_notices(notices_for_subscriber(session, subscriber, today=today, limit=limit))
-    region = safe_line(subscriber.region, limit=32) or "全国"
+    region = safe_line("、".join(subscriber.region_names), limit=64) or "全国"
     meta = FeedMeta(
         title=f"我的{SITE_TITLE}{'日程' if calendar else ''}",
         description=f"与您的证书和地区（{region}）相关的{SITE_TITLE}",

@@ -42,6 +42,7 @@ from store.models import (
     NoticeVersion,
     NoticeWindow,
     Subscriber,
+    SubscriberRegion,
 )
 
 # Parsed fields whose uncertainty widens whom a notice may concern (the alert then says so).
@@ -110,14 +111,22 @@ def wants_topic(kind: str):
 def region_matches(region: str):
     """SQL: a national notice concerns everyone; a city one its city; a provincial one its province,
     except the cities there with an examining institution of their own (a 辽宁 notice is not
-    for 大连, whose own institution has its own row and notices)."""
+    for 大连, whose own institution has its own row and notices).
+
+    A subscriber with several regions is concerned when any one matches; one with none
+    gets national notices only. ``core.places.place_concerned`` is the same rule in Python.
+    The subquery does not depend on the subscriber, so the database reads the few
+    matching region rows once rather than once per subscriber.
+    """
     if region == "national":
         return true()
     own = cities_with_own_office(region)
-    province = Subscriber.province == region
+    province = SubscriberRegion.province == region
     if own:
-        province = and_(province, Subscriber.city.not_in(own))
-    return or_(province, Subscriber.city == region)
+        province = and_(province, SubscriberRegion.city.not_in(own))
+    return Subscriber.id.in_(
+        select(SubscriberRegion.subscriber_id).where(or_(province, SubscriberRegion.city == region))
+    )
 
 
 def open_window(today: date):

@@ -149,9 +149,6 @@ class Subscriber(Base):
     email: Mapped[str] = mapped_column(String(320), unique=True)  # normalised: trimmed, lower-case
     name: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
-    region: Mapped[str] = mapped_column(String(64), default="")  # as given, e.g. 天津市红桥区
-    province: Mapped[str] = mapped_column(String(32), default="")  # normalised, e.g. 天津
-    city: Mapped[str] = mapped_column(String(32), default="")  # e.g. 天津 for a 直辖市, 深圳
     alert_kinds: Mapped[list] = mapped_column(JSON)  # the topics chosen, spelled out
     # Exams a candidate follows, as session ordinals (20261 = 2026上半年); empty: every one.
     exam_sessions: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
@@ -169,6 +166,35 @@ class Subscriber(Base):
     certificates: Mapped[list[Certificate]] = relationship(
         back_populates="subscriber", cascade="all, delete-orphan", order_by="Certificate.id"
     )
+    # Where they live or may sit the exam; none: national notices only (see SubscriberRegion).
+    regions: Mapped[list[SubscriberRegion]] = relationship(
+        cascade="all, delete-orphan", order_by="SubscriberRegion.position"
+    )
+
+    @property
+    def region_names(self) -> list[str]:
+        """The regions as they were given, in their order (``天津市红桥区``, ``北京市``)."""
+        return [r.region for r in self.regions]
+
+
+class SubscriberRegion(Base):
+    """One region a subscriber chose: a holder's home, or a place a candidate may sit the exam.
+
+    A subscriber may have several (a candidate choosing between 天津 and 北京, a holder who
+    moved); a notice concerns them when it is for any one (``store.matching.region_matches``).
+    ``province`` and ``city`` are the short names matching compares, kept beside the text
+    as given so that the SQL never parses place names.
+    """
+
+    __tablename__ = "subscriber_region"
+    __table_args__ = (UniqueConstraint("subscriber_id", "region"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscriber.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)  # the order they were given in
+    region: Mapped[str] = mapped_column(String(64))  # as given, e.g. 天津市红桥区
+    province: Mapped[str] = mapped_column(String(32), index=True)  # normalised, e.g. 天津
+    city: Mapped[str] = mapped_column(String(32), index=True)  # e.g. 天津 for a 直辖市, 深圳
 
 
 class Certificate(Base):

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.vocab import MailPurpose, SubscriberStatus
 from store.models import Alert, Certificate, Mail, Notice, NoticeVersion, Subscriber
+from store.subscriber_regions import regions_by_subscriber
 
 
 @dataclass(frozen=True)
@@ -25,9 +26,7 @@ class Recipient:
     name: str | None
     status: str
     link_secret: str  # signs their links (alerts.tokens)
-    region: str
-    province: str
-    city: str
+    regions: tuple[str, ...] = ()  # as they gave them; none: national notices only
 
 
 @dataclass(frozen=True)
@@ -157,13 +156,11 @@ def recipient_columns() -> tuple:
         Subscriber.name,
         Subscriber.status,
         Subscriber.link_secret,
-        Subscriber.region,
-        Subscriber.province,
-        Subscriber.city,
     )
 
 
-def recipient_of(row: Row) -> Recipient | None:
+def recipient_of(row: Row, regions: dict[int, tuple[str, ...]]) -> Recipient | None:
+    """The recipient of a row read with ``recipient_columns``; ``regions`` from ``regions_by_subscriber``."""
     if row.subscriber_id is None:
         return None  # operator mail
     return Recipient(
@@ -172,9 +169,7 @@ def recipient_of(row: Row) -> Recipient | None:
         row.name,
         row.status,
         row.link_secret,
-        row.region,
-        row.province,
-        row.city,
+        regions.get(row.subscriber_id, ()),
     )
 
 
@@ -201,6 +196,8 @@ def load_mails(session: Session, ids: list[int]) -> list[OutgoingMail]:
         .where(Mail.id.in_(ids))
         .order_by(Mail.id)
     )
+    rows = session.execute(query).all()
+    regions = regions_by_subscriber(session, (row.subscriber_id for row in rows))
     return [
         OutgoingMail(
             id=row.id,
@@ -210,8 +207,8 @@ def load_mails(session: Session, ids: list[int]) -> list[OutgoingMail]:
             detail=row.detail or {},
             attempts=row.attempts,
             created_at=aware(row.created_at),
-            subscriber=recipient_of(row),
+            subscriber=recipient_of(row, regions),
             alerts=tuple(items[row.id]),
         )
-        for row in session.execute(query)
+        for row in rows
     ]

@@ -30,6 +30,7 @@ from store.outgoing import (
     recipient_of,
     version_rows,
 )
+from store.subscriber_regions import regions_by_subscriber
 
 PUSH_COLUMNS = (
     "channel",
@@ -137,6 +138,7 @@ def load_pushes(session: Session, ids: list[int]) -> list[OutgoingPush]:
         .order_by(Push.id)
     ).all()
     items = _items(session, rows)
+    regions = regions_by_subscriber(session, (r.subscriber_id for r in rows))
     return [
         OutgoingPush(
             id=r.id,
@@ -149,7 +151,7 @@ def load_pushes(session: Session, ids: list[int]) -> list[OutgoingPush]:
             target_id=r.target_id,
             target_status=r.target_status,
             confirm_code=r.confirm_code,
-            subscriber=recipient_of(r),
+            subscriber=recipient_of(r, regions),
             item=items.get(r.id),
         )
         for r in rows

@@ -15,12 +15,12 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from core.places import split_region
 from core.qualifications import LEVELS, QUALIFICATIONS
 from core.sessions import chosen_sessions, exam_session, latest_session, session_bounds, session_name
 from core.times import beijing_iso
 from core.vocab import SubscriberStatus, Topic
 from store.models import Certificate, Subscriber
+from store.subscriber_regions import checked_regions, set_regions
 
 # What email-validator's complaint is about, said in Chinese (its own messages are English).
 _EMAIL_PROBLEMS = (
@@ -125,7 +125,7 @@ class CertificateData:
 @dataclass(frozen=True)
 class SubscriberData:
     email: str
-    region: str = ""
+    regions: tuple[str, ...] = ()  # places as people write them (天津市红桥区); none: national notices only
     certificates: tuple[CertificateData, ...] = ()
     name: str | None = None
     alert_kinds: tuple[str, ...] = ()  # none chosen: every kind (``validated`` spells them out)
@@ -149,9 +149,8 @@ class SubscriberData:
         alert_kinds = tuple(k for k in Topic.values() if k in self.alert_kinds or not self.alert_kinds)
         if not 0 <= self.reminder_days <= 60:
             problems["reminder_days"] = "提前提醒天数应在 0 到 60 之间"
-        region = (self.region or "").strip()
-        if region and not split_region(region)[0]:
-            problems["region"] = f"无法识别的地区：{_shown(region, 40)}"
+        regions, wrong = checked_regions(self.regions)
+        problems.update(wrong)
         name = (self.name or "").strip() or None
         if name and any(c in name for c in "\r\n\x00"):
             problems["name"] = "姓名中不能含有换行或控制字符"
@@ -169,7 +168,7 @@ class SubscriberData:
             raise InvalidSubscription(problems=problems)
         return SubscriberData(
             email,
-            region,
+            regions,
             tuple(certificates),
             name,
             alert_kinds,
@@ -202,6 +201,10 @@ def _certificate_row(cert: CertificateData) -> Certificate:
     )
 
 
+# A subscriber is read with both lists: pages, exports and edits use them after the query.
+_WITH_LISTS = (selectinload(Subscriber.certificates), selectinload(Subscriber.regions))
+
+
 def find_subscriber(session: Session, email: str) -> Subscriber | None:
     """The subscriber of ``email`` in any of its look-alike spellings (see ``normalise_email``)."""
     try:
@@ -209,7 +212,7 @@ def find_subscriber(session: Session, email: str) -> Subscriber | None:
     except InvalidSubscription:
         email = email.strip().lower()  # stored before addresses were normalised this way
     return session.scalars(
-        select(Subscriber).options(selectinload(Subscriber.certificates)).where(Subscriber.email == email)
+        select(Subscriber).options(*_WITH_LISTS).where(Subscriber.email == email)
     ).one_or_none()
 
 
@@ -222,14 +225,10 @@ def upsert_subscriber(session: Session, data: SubscriberData, *, status: str, no
     subscriber = find_subscriber(session, data.email)
     created = subscriber is None
     if subscriber is None:
-        province, city = split_region(data.region)
         subscriber = Subscriber(
             email=data.email,
             name=data.name,
             status=status,
-            region=data.region,
-            province=province,
-            city=city,
             alert_kinds=list(data.alert_kinds),
             exam_sessions=[exam_session(s) for s in data.exam_sessions],
             reminder_days=data.reminder_days,
@@ -239,6 +238,7 @@ def upsert_subscriber(session: Session, data: SubscriberData, *, status: str, no
             confirmed_at=now if status == SubscriberStatus.ACTIVE else None,
             hard_bounces=0,
         )
+        set_regions(subscriber, data.regions)
         try:
             with session.begin_nested():
                 session.add(subscriber)
@@ -264,20 +264,17 @@ def upsert_subscriber(session: Session, data: SubscriberData, *, status: str, no
 def get_subscriber(session: Session, subscriber_id: int) -> Subscriber | None:
     """The subscriber a link token names, with certificates loaded."""
     return session.scalars(
-        select(Subscriber)
-        .options(selectinload(Subscriber.certificates))
-        .where(Subscriber.id == subscriber_id)
+        select(Subscriber).options(*_WITH_LISTS).where(Subscriber.id == subscriber_id)
     ).one_or_none()
 
 
 def replace_preferences(session: Session, subscriber: Subscriber, data: SubscriberData) -> None:
-    """Make the subscriber's region, preferences and certificates what ``data`` (validated) says.
+    """Make the subscriber's regions, preferences and certificates what ``data`` (validated) says.
 
     A certificate kept (same qualification and session) keeps its row, so the alerts
     already queued about it are not deleted and re-queued.
     """
-    subscriber.region = data.region
-    subscriber.province, subscriber.city = split_region(data.region)
+    set_regions(subscriber, data.regions)
     subscriber.alert_kinds = list(data.alert_kinds)
     subscriber.exam_sessions = [exam_session(s) for s in data.exam_sessions]
     subscriber.reminder_days = data.reminder_days
@@ -328,7 +325,7 @@ def reopen(session: Session, subscriber: Subscriber, data: SubscriberData) -> No
 
 
 def list_subscribers(session: Session, *, status: str | None = None) -> list[Subscriber]:
-    query = select(Subscriber).options(selectinload(Subscriber.certificates)).order_by(Subscriber.id)
+    query = select(Subscriber).options(*_WITH_LISTS).order_by(Subscriber.id)
     if status:
         query = query.where(Subscriber.status == status)
     return list(session.scalars(query))
@@ -353,8 +350,6 @@ def subscriber_export(subscriber: Subscriber) -> dict:
     """Everything stored about a subscriber, for the "export my data" download."""
     return {
         **subscriber_summary(subscriber),
-        "province": subscriber.province,
-        "city": subscriber.city,
         "expiry_reminders": subscriber.expiry_reminders,
         "confirmed_at": beijing_iso(subscriber.confirmed_at),
         "unsubscribed_at": beijing_iso(subscriber.unsubscribed_at),
@@ -368,7 +363,8 @@ def subscriber_summary(subscriber: Subscriber) -> dict:
         "email": subscriber.email,
         "name": subscriber.name,
         "status": subscriber.status,
-        "region": subscriber.region,
+        "regions": subscriber.region_names,
+        "region": "、".join(subscriber.region_names),  # one string, as before several regions
         "alert_kinds": list(subscriber.alert_kinds),
         "exam_sessions": [session_name(o) for o in subscriber.exam_sessions or []],
         "reminder_days": subscriber.reminder_days,

@@ -86,7 +86,7 @@ def add_subscriber(
     db: Session | sessionmaker,
     email: str,
     *certificates: str | tuple[str, date],
-    region: str = "天津市红桥区",
+    region: str | tuple[str, ...] = "天津市红桥区",  # one region, or several; "" or (): none
     status: str = "active",
     digest: bool = True,
     kinds: tuple[str, ...] = (),
@@ -102,8 +102,9 @@ def add_subscriber(
     for cert in certificates:
         obtained, registered = cert if isinstance(cert, tuple) else (cert, None)
         certs.append(CertificateData(qualification, "", obtained, registered))
+    regions = (region,) if isinstance(region, str) and region else tuple(region)
     data = SubscriberData(
-        email, region, tuple(certs), alert_kinds=kinds, reminder_days=reminder_days, digest=digest,
+        email, regions, tuple(certs), alert_kinds=kinds, reminder_days=reminder_days, digest=digest,
         exam_sessions=exam_sessions,
     ).validated(TODAY)  # fmt: skip
     if isinstance(db, Session):

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from alerts.push_services import InvalidTarget, check_target_url
+from core.places import MAX_REGIONS
 from core.qualifications import LEVELS, QUALIFICATIONS
 from core.vocab import Topic
 from store.push_queue import MAX_TARGETS
@@ -80,7 +81,15 @@ class SubscriptionIn(BaseModel):
     model_config = ConfigDict(strict=True)
 
     email: str = Field(max_length=320, description="邮箱地址", json_schema_extra={"format": "email"})
-    region: str = Field("", max_length=64, description="所在地区，如 天津市红桥区；留空则只接收全国通知")
+    region: str = Field(
+        "", max_length=64, description="所在地区，如 天津市红桥区；留空则只接收全国通知。多个地区请用 regions"
+    )
+    regions: list[Annotated[str, Field(max_length=64)]] | None = Field(
+        None,
+        max_length=MAX_REGIONS,
+        description=f'所在地区（可多个，最多 {MAX_REGIONS} 个），如 ["天津市红桥区", "北京市"]；'
+        "任一地区的通知都会发送；不能与 region 同时填写",
+    )
     certificates: list[CertificateIn] = Field(
         default_factory=list, max_length=MAX_CERTIFICATES, description="持有的证书；备考人员可为空"
     )
@@ -130,7 +139,7 @@ def subscribe(body: SubscriptionIn, request: Request, background: BackgroundTask
     try:
         data = SubscriberData(
             email=body.email,
-            region=body.region,
+            regions=_regions(body),
             certificates=tuple(
                 CertificateData(c.qualification, c.level, c.obtained, c.last_registered)
                 for c in body.certificates
@@ -156,6 +165,17 @@ def subscribe(body: SubscriptionIn, request: Request, background: BackgroundTask
     if push:
         background.add_task(push_now, state.sessions, state.config)
     return Accepted()
+
+
+def _regions(body: SubscriptionIn) -> tuple[str, ...]:
+    """``regions``, or the one ``region`` of clients written before several regions; never both."""
+    if body.regions is None:
+        return (body.region,) if body.region.strip() else ()
+    if body.region.strip():
+        raise InvalidSubscription(
+            "region 与 regions 不能同时填写：多个地区请都写在 regions 中", field="region"
+        )
+    return tuple(body.regions)
 
 
 @router.get("/healthz", summary="健康检查", responses={503: {"model": Problem}})
@@ -214,6 +234,9 @@ async def validation_error(request: Request, exc: RequestValidationError) -> Res
     items = []
     for e in errors:
         loc = ".".join(str(p) for p in e.get("loc", ()) if p != "body") or "请求体"
-        items.append({"field": loc, "message": _FIELD_ERRORS.get(e.get("type", ""), "格式不正确")})
+        message = _FIELD_ERRORS.get(e.get("type", ""), "格式不正确")
+        if e.get("type") == "too_long" and "max_length" in e.get("ctx", {}):
+            message += f"（最多 {e['ctx']['max_length']} 项）"
+        items.append({"field": loc, "message": message})
     detail = "请求字段有误：" + "；".join(f"{i['field']}：{i['message']}" for i in items[:10])
     return JSONResponse({"detail": detail, "errors": items[:50]}, status_code=422)

@@ -1,8 +1,8 @@
 """The subscribe and manage forms: their fields, what they offer, and turning a post into SubscriberData.
 
 Without JavaScript a form cannot grow rows or cascade selects, so the server does it:
-the certificate rows are numbered fields re-rendered with one more row on request, and
-the region is a province list plus free text for city and district.
+the certificate and region rows are numbered fields re-rendered with one more row on
+request, and each region is a province list plus free text for city and district.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from datetime import date
 
 from starlette.datastructures import FormData
 
-from core.places import MUNICIPALITIES, PROVINCES
+from core.places import MAX_REGIONS, MUNICIPALITIES, PROVINCES
 from core.qualifications import LEVELS, QUALIFICATIONS
 from core.sessions import latest_session, offered_sessions, session_name
 from core.vocab import Topic
@@ -57,13 +57,34 @@ class CertificateRow:
 
 
 @dataclass
+class RegionRow:
+    """One region row of the form, as typed: a province from the list, city and district as text."""
+
+    province: str = ""
+    city: str = ""
+    district: str = ""
+
+    @property
+    def blank(self) -> bool:
+        return not (self.province or self.city.strip() or self.district.strip())
+
+    @property
+    def region(self) -> str:
+        """``天津`` + ``红桥区`` → ``天津市红桥区``; a 直辖市 typed again as the city is not doubled."""
+        full = _FULL_NAMES.get(self.province, f"{self.province}省")
+        parts = [full]
+        for part in (self.city.strip(), self.district.strip()):
+            if part and part not in (full, self.province) and not full.endswith(part):
+                parts.append(part)
+        return "".join(parts)
+
+
+@dataclass
 class SubscriptionForm:
     """Every field of the subscribe/manage form as typed."""
 
     email: str = ""
-    province: str = ""
-    city: str = ""
-    district: str = ""
+    regions: list[RegionRow] = field(default_factory=lambda: [RegionRow()])
     certificates: list[CertificateRow] = field(default_factory=lambda: [CertificateRow()])
     alerts: list[str] = field(default_factory=lambda: list(Topic.values()))
     reminder_days: str = "3"
@@ -72,18 +93,6 @@ class SubscriptionForm:
     exam_sessions: list[str] = field(default_factory=list)  # exams a candidate follows; none: every one
     honeypot: str = ""
 
-    @property
-    def region(self) -> str:
-        """``天津`` + ``红桥区`` → ``天津市红桥区``; a 直辖市 typed again as the city is not doubled."""
-        if not self.province:
-            return ""
-        full = _FULL_NAMES.get(self.province, f"{self.province}省")
-        parts = [full]
-        for part in (self.city.strip(), self.district.strip()):
-            if part and part not in (full, self.province) and not full.endswith(part):
-                parts.append(part)
-        return "".join(parts)
-
     def validated(self, today: date) -> SubscriberData:
         """The subscription this form asks for, checked; every fault is raised at once.
 
@@ -91,8 +100,11 @@ class SubscriptionForm:
         ``cert-0-year``…), so the page can show each message beside its field.
         """
         problems: dict[str, str] = {}
-        if self.province and self.province not in PROVINCES:
-            problems["province"] = "请从列表中选择省份"
+        regions = []
+        for n, row in enumerate(r for r in self.regions if not r.blank):
+            if row.province not in PROVINCES:
+                problems[f"region-{n}-province"] = "请从列表中选择省份" if row.province else "请先选择省份"
+            regions.append(row.region if row.province in PROVINCES else "")
         if not self.alerts:
             problems["alerts"] = "请至少选择一种提醒"
         try:
@@ -113,7 +125,7 @@ class SubscriptionForm:
             certificates.append(CertificateData(row.qualification, row.level, row.obtained, registered))
         data = SubscriberData(
             email=self.email,
-            region=self.region if "province" not in problems else "",
+            regions=tuple(regions),
             certificates=tuple(certificates),
             alert_kinds=tuple(self.alerts),
             reminder_days=reminder_days,
@@ -136,15 +148,22 @@ def _form_field(key: str) -> str:
     if key.startswith("certificates."):
         _, n, name = key.split(".", 2)
         return f"cert-{n}-{'year' if name == 'obtained' else name}"
+    if key.startswith("regions."):
+        return f"region-{key.split('.')[1]}-province"
     return _FIELD_IDS.get(key, key)
 
 
 # The stored fields the form shows under another id.
-_FIELD_IDS = {"region": "province", "alert_kinds": "alerts"}
+_FIELD_IDS = {"alert_kinds": "alerts"}
 
 
 def parse_form(form: FormData) -> SubscriptionForm:
-    """Read a posted form; certificate rows are ``cert-N-<field>``, a ticked ``cert-N-remove`` drops one."""
+    """Read a posted form; rows are ``cert-N-<field>`` and ``region-N-<field>``, a ticked ``…-remove`` drops one."""
+    regions = [
+        RegionRow(*(_text(form, f"region-{n}-{name}", 30) for name in ("province", "city", "district")))
+        for n in range(MAX_REGIONS)
+        if not form.get(f"region-{n}-remove")
+    ]
     rows = []
     for n in range(MAX_CERTIFICATES):
         prefix = f"cert-{n}-"
@@ -160,9 +179,7 @@ def parse_form(form: FormData) -> SubscriptionForm:
             rows.append(row)
     return SubscriptionForm(
         email=_text(form, "email", 320),
-        province=_text(form, "province", 20),
-        city=_text(form, "city", 30),
-        district=_text(form, "district", 30),
+        regions=[r for r in regions if not r.blank] or [RegionRow()],
         certificates=rows or [CertificateRow()],
         alerts=[str(v) for v in form.getlist("alerts")][: len(Topic)],
         reminder_days=_text(form, "reminder_days", 4),
@@ -182,12 +199,9 @@ def _text(form: FormData, name: str, limit: int) -> str:
 
 def form_from_subscriber(subscriber: Subscriber) -> SubscriptionForm:
     """The manage form filled in with what is stored."""
-    province, city, district = region_parts(subscriber.region, subscriber.province)
     return SubscriptionForm(
         email=subscriber.email,
-        province=province,
-        city=city,
-        district=district,
+        regions=[RegionRow(*region_parts(r.region, r.province)) for r in subscriber.regions] or [RegionRow()],
         certificates=[
             CertificateRow(
                 c.qualification,
@@ -220,6 +234,19 @@ def region_parts(region: str, province: str) -> tuple[str, str, str]:
     if m is None or province in MUNICIPALITIES:
         return province, "", rest
     return province, m.group(1), rest[m.end() :]
+
+
+def with_extra_row(form: SubscriptionForm, posted: FormData) -> bool:
+    """Add the row a 再添加 button asked for (within the caps); False when the post was no such request."""
+    if posted.get("add_certificate"):
+        if len(form.certificates) < MAX_CERTIFICATES:
+            form.certificates.append(CertificateRow())
+        return True
+    if posted.get("add_region"):
+        if len(form.regions) < MAX_REGIONS:
+            form.regions.append(RegionRow())
+        return True
+    return False
 
 
 def obtained_years(today: date) -> list[int]:

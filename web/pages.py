@@ -20,6 +20,7 @@ from starlette.datastructures import FormData
 
 from alerts.push_services import SERVICES
 from core.config import WebSettings
+from core.places import MAX_REGIONS
 from core.vocab import NoticeKind, SubscriberStatus, Topic
 from core.wording import span_label
 from feeds import discovery_links
@@ -34,15 +35,14 @@ from store.subscribers import (
     unsubscribe,
 )
 from web.forms import (
-    MAX_CERTIFICATES,
     PROVINCE_CHOICES,
     QUALIFICATIONS_BY_LEVEL,
-    CertificateRow,
     SubscriptionForm,
     exam_session_choices,
     form_from_subscriber,
     obtained_years,
     parse_form,
+    with_extra_row,
 )
 from web.security import CSRF_COOKIE, CSRF_FIELD, check_rate, csrf_ok, csrf_token, new_csrf_cookie
 from web.subscriptions import (
@@ -86,6 +86,7 @@ def render(
             "csrf": lambda action: csrf_token(state.config.secret, cookie, action),
             "feeds": discovery_links(state.config.base_url),
             "provinces": PROVINCE_CHOICES,
+            "max_regions": MAX_REGIONS,
             "qualifications": QUALIFICATIONS_BY_LEVEL,
             "years": obtained_years(today),
             "exam_sessions": lambda chosen: exam_session_choices(today, chosen),
@@ -169,12 +170,6 @@ def subscriber_by_token(request: Request, session: Session, token: str, purpose:
     return subscriber
 
 
-def _with_extra_row(form: SubscriptionForm) -> SubscriptionForm:
-    if len(form.certificates) < MAX_CERTIFICATES:
-        form.certificates.append(CertificateRow())
-    return form
-
-
 @router.get("/", response_class=HTMLResponse)
 def index(request: Request) -> HTMLResponse:
     with request.app.state.sessions() as session:
@@ -195,8 +190,8 @@ def subscribe_page(request: Request) -> HTMLResponse:
 def subscribe(request: Request, background: BackgroundTasks, posted: PostedForm) -> HTMLResponse:
     require_csrf(request, posted)
     form = parse_form(posted)
-    if posted.get("add_certificate"):
-        return render(request, "subscribe.html", {"form": _with_extra_row(form), "errors": {}})
+    if with_extra_row(form, posted):
+        return render(request, "subscribe.html", {"form": form, "errors": {}})
     state = request.app.state
     now = state.clock()
     try:
@@ -275,8 +270,8 @@ def manage(request: Request, token: str, posted: PostedForm) -> HTMLResponse:
         require_csrf(request, posted)
         form = parse_form(posted)
         form.email = subscriber.email
-        if posted.get("add_certificate"):
-            return manage_render(request, subscriber, _with_extra_row(form))
+        if with_extra_row(form, posted):
+            return manage_render(request, subscriber, form)
         try:
             data = form.validated(local_today(state.clock()))
         except InvalidSubscription as exc:

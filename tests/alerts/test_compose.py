@@ -62,7 +62,7 @@ def mail(*items: AlertItem, name: str | None = "张三") -> OutgoingMail:
         detail={},
         attempts=0,
         created_at=CREATED,
-        subscriber=Recipient(3, "zhang@example.com", name, "active", "k3", "天津市红桥区", "天津", "天津"),
+        subscriber=Recipient(3, "zhang@example.com", name, "active", "k3", ("天津市红桥区",)),
         alerts=items or (item(),),
     )
 
@@ -158,12 +158,26 @@ def test_control_and_bidi_characters_from_titles_and_subscriber_fields_leave_no_
         parsed={**PARSED, "windows": [{**PARSED["windows"][0], "evidence": f"登记时间{dirty}为3月2日"}]},
     )
     message = reparse(
-        compose(replace(mail(hostile), subscriber=replace(mail().subscriber, region=f"天津{dirty}")), CONFIG)
+        compose(
+            replace(mail(hostile), subscriber=replace(mail().subscriber, regions=(f"天津{dirty}",))), CONFIG
+        )
     )
     for subtype in ("plain", "html"):
         body = message.get_body((subtype,)).get_content()
         assert "关于证书登记的通知" in body and "登记时间为3月2日" in body and "天津" in body
         assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", body), subtype
+
+
+@pytest.mark.parametrize(
+    ("notice_region", "named"),
+    [("天津", "天津市红桥区"), ("北京", "北京市"), ("广东", "北京市、天津市红桥区")],
+)
+def test_a_mail_names_the_region_of_theirs_the_notice_is_for(notice_region, named):
+    """With several regions, the reason names the one the notice is for (all of them if none is)."""
+    regional = item(region=notice_region, qualification=None)
+    subscriber = replace(mail().subscriber, regions=("北京市", "天津市红桥区"))
+    body = reparse(compose(replace(mail(regional), subscriber=subscriber), CONFIG)).get_body(("plain",))
+    assert f"您登记的地区是{named}。" in body.get_content()
 
 
 def test_subscriber_names_cannot_inject_headers():

@@ -21,7 +21,7 @@ from tests.factories import NOW, TODAY, add_notice, add_subscriber, notice
 def _edit(sessions, subscriber_id: int, region: str, *certificates: tuple[str, str], kinds=()) -> None:
     data = SubscriberData(
         "li@example.com",
-        region,
+        (region,),
         tuple(CertificateData(q, "", obtained) for q, obtained in certificates),
         alert_kinds=kinds,
     ).validated(TODAY)

@@ -70,7 +70,7 @@ def test_the_cli_add_and_import_normalise_and_refuse_alike(app_env, sessions, tm
 
     assert run("add", "ｌｉ＠例子．中国", "--cert", "程序员::2019").returncode == 0
     r = run("add", "li@-bad-.com", "--cert", "程序员::2019")
-    assert r.returncode == 1 and "邮箱地址无效" in r.stderr
+    assert r.returncode == 2 and "EMAIL: 邮箱地址无效" in r.stderr  # a bad argument
     (tmp_path / "people.csv").write_text(
         "email,name,region,qualification,level,obtained,last_registered\n"
         "LI@xn--fsqu00a.xn--fiqs8s,,,网络工程师,,2022,\n"

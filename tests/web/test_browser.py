@@ -137,12 +137,15 @@ def test_subscribe_confirm_in_a_real_browser(server, smtp, browser):
 
 
 def test_an_exam_candidate_subscribes_in_a_real_browser(server, smtp, browser):
-    """No certificate; one exam ticked; sign-up and results only."""
+    """No certificate; may sit the exam in 天津 or 北京; one exam ticked; sign-up and results only."""
     base, sessions, _ = server
     page = browser.new_page(viewport={"width": 1100, "height": 900}, locale="zh-CN")
     page.goto(base + "/subscribe")
     page.get_by_label("邮箱地址").fill("han.meimei@example.com")
     page.get_by_label("省、自治区、直辖市").select_option("天津")
+    page.get_by_role("button", name="再添加一个地区").click()
+    page.locator("#region-1-province").select_option("北京")
+    page.locator("#region-1-district").fill("海淀区")
     exam = page.locator("#exam-session-2")  # the next exam (the first is the last one held)
     exam.check()
     chosen = exam.get_attribute("value")
@@ -153,7 +156,7 @@ def test_an_exam_candidate_subscribes_in_a_real_browser(server, smtp, browser):
     page.get_by_role("button", name="订阅").last.click()
     page.get_by_role("heading", name="请查收确认邮件").wait_for()
     stored = subscriber(sessions, "han.meimei@example.com")
-    assert stored.certificates == [] and stored.region == "天津市"
+    assert stored.certificates == [] and stored.region_names == ["天津市", "北京市海淀区"]
     assert stored.alert_kinds == ["exam_signup", "results", "reminders"]
     assert stored.exam_sessions == [int(chosen[:4]) * 10 + (1 if chosen[4:] == "上半年" else 2)]
 
@@ -180,7 +183,9 @@ def test_axe_core_finds_no_violation_on_any_page(server, browser):
     base, sessions, _ = server
     config = Settings(secret=SECRET, base_url=base)
     now = datetime.now(UTC)
-    data = SubscriberData("li.lei@example.com", "天津市红桥区", (CertificateData("软件设计师", "", "2018"),))
+    data = SubscriberData(
+        "li.lei@example.com", ("天津市红桥区",), (CertificateData("软件设计师", "", "2018"),)
+    )
     with sessions.begin() as session:
         stored = upsert_subscriber(session, data.validated(now.date()), status="pending", now=now).subscriber
         confirm, manage, unsubscribe = (
@@ -202,13 +207,21 @@ def test_axe_core_finds_no_violation_on_any_page(server, browser):
         page.goto(base + path)
         check(path)
     page.goto(base + "/subscribe")
+    page.get_by_label("省、自治区、直辖市").select_option("天津")
+    page.get_by_role("button", name="再添加一个地区").click()
+    page.locator("#region-1-province").select_option("北京")
     page.get_by_role("button", name="再添加一个证书").click()
+    page.locator("#region-1-province").evaluate(
+        "box => { box.add(new Option('火星', '火星')); box.value = '火星'; }"
+    )
     page.locator("#cert-1-qualification").select_option("软件设计师")
     page.locator("#reminder_days").fill("99")
     page.locator("#exam-session-1").evaluate("box => { box.value = '2099上半年'; box.checked = true; }")
-    press("订阅", "请修改后重新提交")  # no address, a certificate without a year, 99 days, a far exam
-    assert page.locator('[aria-invalid="true"]').count() >= 3
+    # No address, a certificate without a year, 99 days, a far exam, a region not in the list.
+    press("订阅", "请修改后重新提交")
+    assert page.locator('[aria-invalid="true"]').count() >= 4
     assert page.locator("#exam_sessions-error").count() == 1
+    assert page.locator("#region-1-province").get_attribute("aria-describedby") == "region-1-province-error"
     for url, button, heading in (
         (confirm, "确认订阅", "订阅已确认"),
         (manage, "删除我的订阅和全部数据…", "确定要删除吗？"),

@@ -31,7 +31,7 @@ def test_a_candidate_subscribes_to_signup_and_results_of_the_exam_they_sit(clien
     r = client.post("/subscribe", data=form(client, **fields))
     assert r.status_code == 200 and "请查收确认邮件" in r.text
     stored = subscriber(sessions, EMAIL)
-    assert stored.certificates == [] and stored.region == "天津市红桥区"
+    assert stored.certificates == [] and stored.region_names == ["天津市红桥区"]
     assert (stored.alert_kinds, stored.exam_sessions) == (["exam_signup", "results"], [20262])
 
 
@@ -95,4 +95,4 @@ def test_subscribers_add_takes_a_candidate_without_a_certificate(cli_env, databa
         [], ["exam_signup", "results"], ["2026下半年"],
     )  # fmt: skip
     bad = cli("subscribers", "add", "other@example.com", "--sessions", "明年")
-    assert bad.returncode == 1 and "考试场次" in bad.stderr
+    assert bad.returncode == 2 and "--sessions: 考试场次" in bad.stderr

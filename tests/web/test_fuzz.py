@@ -61,6 +61,12 @@ subscriptions = st.fixed_dictionaries(
     {"email": emails, "certificates": st.lists(certificates, max_size=12)},
     optional={
         "region": st.one_of(st.sampled_from(["天津市红桥区", "广东省深圳市", "national", ""]), nasty_text),
+        "regions": st.one_of(
+            st.lists(
+                st.one_of(st.sampled_from(["天津市红桥区", "北京市", "national", ""]), nasty_text), max_size=7
+            ),
+            json_values,
+        ),
         "alerts": st.one_of(st.lists(st.sampled_from(Topic.values()), max_size=6), json_values),
         "digest": json_values,
         "reminder_days": st.one_of(st.integers(-1000, 1000), json_values),
@@ -101,9 +107,10 @@ def test_raw_bodies_never_get_5xx(fuzz_client, raw, media_type):
 @given(
     fields=st.dictionaries(
         st.sampled_from(
-            ["email", "province", "city", "district", "cert-0-qualification", "cert-0-level", "cert-0-year",
+            ["email", "region-0-province", "region-0-city", "region-0-district", "cert-0-qualification", "cert-0-level", "cert-0-year",
              "cert-0-half", "cert-0-last_registered", "cert-3-year", "alerts", "reminder_days", "delivery",
-             "add_certificate", "website"]
+             "add_certificate", "website", "region-1-province", "region-1-district", "region-4-city",
+             "region-0-remove", "add_region"]
         ),
         nasty_text,
     )

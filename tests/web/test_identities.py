@@ -33,7 +33,9 @@ def test_subscriber_and_certificate_ids_are_never_reused(sessions):
     with sessions.begin() as s:
         person = s.get(Subscriber, second)
         [old] = [c.id for c in person.certificates]
-        data = SubscriberData(person.email, person.region, (CertificateData("网络工程师", "", "2022"),))
+        data = SubscriberData(
+            person.email, tuple(person.region_names), (CertificateData("网络工程师", "", "2022"),)
+        )
         replace_preferences(s, person, data.validated(TODAY))
         [new] = [c.id for c in person.certificates]
     assert new > old
@@ -48,8 +50,8 @@ def test_a_deleted_subscribers_links_stay_dead_even_if_their_id_comes_back(clien
     links += [link.removeprefix("http://testserver") for link in feeds.values()]
     with sessions.begin() as s:
         remove_subscriber(s, "gone@example.com")
-    with sessions.begin() as s:  # no certificates yet, so that its id can be moved below
-        data = SubscriberData(EMAIL, "天津市").validated(TODAY)
+    with sessions.begin() as s:  # no certificates or regions yet, so that its id can be moved below
+        data = SubscriberData(EMAIL).validated(TODAY)
         newcomer = upsert_subscriber(s, data, status="pending", now=START).subscriber.id
     with sessions.begin() as s:  # the worst case: the next subscriber gets the same id
         s.execute(update(Subscriber).where(Subscriber.id == newcomer).values(id=gone))
@@ -93,9 +95,9 @@ def test_the_migration_keeps_every_row_and_gives_each_subscriber_its_own_secret(
         conn.execute(text("DELETE FROM subscriber WHERE id = 2"))
         conn.execute(
             text(
-                "INSERT INTO subscriber (email, status, region, province, city, alert_kinds, reminder_days,"
+                "INSERT INTO subscriber (email, status, alert_kinds, reminder_days,"
                 " expiry_reminders, digest, link_secret, created_at, hard_bounces)"
-                " VALUES ('p3@example.com', 'active', '', '', '', '[]', 3, 1, 1, 'x', '2026-01-01', 0)"
+                " VALUES ('p3@example.com', 'active', '[]', 3, 1, 1, 'x', '2026-01-01', 0)"
             )
         )
         assert conn.execute(text("SELECT max(id) FROM subscriber")).scalar() == 3

@@ -42,7 +42,7 @@ def test_the_confirmation_mail_link_confirms(client, sessions, config):
 def test_an_alert_mails_one_click_unsubscribe_and_manage_links_work(app, client, sessions, config, clock):
     client.post("/api/subscriptions", json=body())
     s = subscriber(sessions, "li.lei@example.com")
-    recipient = Recipient(s.id, s.email, s.name, "active", s.link_secret, s.region, s.province, s.city)
+    recipient = Recipient(s.id, s.email, s.name, "active", s.link_secret, tuple(s.region_names))
     item = AlertItem(id=1, kind="new_window", about="notice:1", detail={}, notice_title="关于证书登记的通知")
     outgoing = OutgoingMail(1, "<a@example.org>", s.email, "alert", {}, 0, clock(), recipient, (item,))
     message = compose(outgoing, config.mail)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from app import subscribers_cli
 from app.cli import main as cli_main
+from core.vocab import Topic
 from store.models import Subscriber
 from tests.conftest import PYTHON
 from tests.web.helpers import SECRET, body, confirm_mails, subscriber, subscriber_count
@@ -113,8 +114,15 @@ def test_export_writes_the_import_format_and_round_trips(run, tmp_path):
     r = run("export")
     assert r.returncode == 0
     lines = r.stdout.splitlines()
-    assert lines[0] == "email,name,region,qualification,level,obtained,last_registered"
-    assert "li.lei@example.com,李雷,天津市红桥区,信息系统项目管理师,高级,2021下半年,2024-03-05" in lines
+    # A file of the old header imports; the export adds the topics and exams (every topic: none was given).
+    assert (
+        lines[0] == "email,name,region,qualification,level,obtained,last_registered,alert_kinds,exam_sessions"
+    )
+    every = "、".join(topic.label for topic in Topic)
+    assert (
+        f"li.lei@example.com,李雷,天津市红桥区,信息系统项目管理师,高级,2021下半年,2024-03-05,{every},"
+        in lines
+    )
     assert len(lines) == 4
     assert run("export", "--out", "again.csv").returncode == 0
     assert (tmp_path / "again.csv").read_text(encoding="utf-8") == r.stdout
@@ -132,7 +140,7 @@ def test_add_list_json_and_remove(run, sessions):
     )
     assert r.returncode == 0 and "added zhang@example.com, confirmation mail queued" in r.stdout
     r = run("add", "bad@example.com", "--cert", "网络工程师-2022")
-    assert r.returncode == 1 and "资格:级别:取得时间" in r.stderr
+    assert r.returncode == 2 and "--cert: 应为 资格:级别:取得时间" in r.stderr
     listed = json.loads(run("list", "--json").stdout)
     assert listed[0]["email"] == "zhang@example.com" and listed[0]["status"] == "pending"
     assert listed[0]["region"] == "广东省深圳市"
