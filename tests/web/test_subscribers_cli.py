@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import threading
 
 import pytest
@@ -14,7 +13,6 @@ from app import subscribers_cli
 from app.cli import main as cli_main
 from core.vocab import Topic
 from store.models import Subscriber
-from tests.conftest import PYTHON
 from tests.web.helpers import SECRET, body, confirm_mails, subscriber, subscriber_count
 
 GOOD = """email,name,region,qualification,level,obtained,last_registered
@@ -22,23 +20,6 @@ li.lei@example.com,李雷,天津市红桥区,信息系统项目管理师,高级,
 li.lei@example.com,,天津市红桥区,系统集成项目管理工程师,中级,2019,
 Han.Meimei@Example.com,,广东省深圳市,程序员,,2018上半年,
 """
-
-
-@pytest.fixture
-def run(cli_env, database_url):
-    env = {
-        **cli_env,
-        "RUANKAO_WATCH_DATABASE_URL": database_url,
-        "RUANKAO_WATCH_SECRET": SECRET,
-        "RUANKAO_WATCH_SMTP_URL": "smtp://127.0.0.1:9",
-    }
-
-    def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [PYTHON, "-m", "app", "subscribers", *args], env=env, capture_output=True, text=True, check=False
-        )
-
-    return run
 
 
 def test_import_without_confirmed_makes_pending_subscribers_and_queues_their_confirmations(

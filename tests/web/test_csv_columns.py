@@ -1,0 +1,96 @@
+"""The CSV carries several regions, the topics and the exams: export → import loses none of them.
+
+``region``, ``alert_kinds`` and ``exam_sessions`` cells list values separated by 、 (what
+export writes; ; , ，； are read too); topics by their Chinese label (as exported) or their
+stored value. Files with the old seven columns import as before: every topic, every exam.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import delete
+
+from store.models import Subscriber
+from tests.web.helpers import subscriber, subscriber_count
+
+HEADER = "email,name,region,qualification,level,obtained,last_registered,alert_kinds,exam_sessions"
+CANDIDATE = (
+    "zhao@example.com,赵敏,天津市南开区、北京市,,,,,考试报名、成绩公布、截止前提醒,2026上半年、2026下半年"
+)
+HOLDER_ROWS = (
+    "li@example.com,李雷,天津市红桥区,信息系统项目管理师,高级,2021下半年,2024-03-05,registration；reminders,",
+    "li@example.com,,天津市红桥区,程序员,初级,2019,,证书登记;截止前提醒,",
+)
+
+
+def _stored(sessions, email: str) -> tuple:
+    s = subscriber(sessions, email)
+    return (
+        s.name,
+        s.region_names,
+        s.alert_kinds,
+        s.exam_sessions,
+        [(c.qualification, c.obtained, c.last_registered) for c in s.certificates],
+    )
+
+
+def test_regions_topics_and_exams_import_and_survive_an_export_import_round_trip(run, sessions, tmp_path):
+    (tmp_path / "people.csv").write_text(
+        "\n".join([HEADER, CANDIDATE, *HOLDER_ROWS]) + "\n", encoding="utf-8"
+    )
+    r = run("import", "people.csv", "--confirmed")
+    assert r.returncode == 0, r.stderr
+    candidate = _stored(sessions, "zhao@example.com")
+    assert candidate[1:4] == (
+        ["天津市南开区", "北京市"],
+        ["exam_signup", "results", "reminders"],
+        [20261, 20262],
+    )
+    holder = _stored(sessions, "li@example.com")
+    assert holder[1:3] == (["天津市红桥区"], ["registration", "reminders"]) and len(holder[4]) == 2
+
+    exported = run("export")
+    assert exported.returncode == 0
+    lines = exported.stdout.splitlines()
+    assert lines[0] == HEADER and CANDIDATE in lines
+    assert "li@example.com,李雷,天津市红桥区,程序员,初级,2019,,证书登记、截止前提醒," in lines
+    (tmp_path / "out.csv").write_text(exported.stdout, encoding="utf-8")
+    with sessions.begin() as s:
+        s.execute(delete(Subscriber))
+    assert run("import", "out.csv", "--confirmed").returncode == 0
+    assert (_stored(sessions, "zhao@example.com"), _stored(sessions, "li@example.com")) == (candidate, holder)
+    assert run("export").stdout == exported.stdout
+
+
+def test_bad_regions_topics_exams_or_rows_that_disagree_are_named_by_line(run, sessions, tmp_path):
+    bad = [
+        HEADER,
+        "a@example.com,,天津市、火星,,,,,,",
+        "b@example.com,,天津市,,,,,考试报名、打卡,",
+        "c@example.com,,天津市,,,,,,2099上半年",
+        "d@example.com,,北京、天津、上海、重庆、河北、山西,,,,,,",
+        "e@example.com,,天津市,程序员,初级,2019,,考试报名,",
+        "e@example.com,,天津市,网络工程师,中级,2020,,成绩公布,",
+    ]
+    (tmp_path / "people.csv").write_text("\n".join(bad) + "\n", encoding="utf-8")
+    r = run("import", "people.csv")
+    assert r.returncode == 1
+    for line, words in (
+        (2, "无法识别的地区：「火星」"),
+        (3, "未知的提醒类型：「打卡」"),
+        (4, "考试场次应为近期的一次考试"),
+        (5, "最多选择 5 个地区（收到 6 个）"),
+        (7, "e@example.com 的姓名、地区、提醒类型或考试与前面的行不一致"),
+    ):
+        assert f"line {line}: {words}" in r.stderr, (line, r.stderr)
+    assert subscriber_count(sessions) == 0
+
+
+def test_a_header_with_a_column_twice_or_unknown_is_refused(run, tmp_path):
+    for header in (HEADER + ",alert_kinds", HEADER + ",topics"):
+        (tmp_path / "people.csv").write_text(header + "\n", encoding="utf-8")
+        r = run("import", "people.csv")
+        assert (
+            r.returncode == 1
+            and "line 1: the header must be" in r.stderr
+            and "the last two optional" in r.stderr
+        )
