@@ -55,12 +55,19 @@ def _fill(sessions, count: int, postgres: bool) -> None:
     with sessions.begin() as s:
         s.execute(
             text(
-                "INSERT INTO subscriber (id, email, status, region, province, city, alert_kinds, reminder_days,"
+                "INSERT INTO subscriber (id, email, status, alert_kinds, reminder_days,"
                 " expiry_reminders, digest, link_secret, created_at, hard_bounces)"
-                f" SELECT n, 'user' || n || '@example.com', 'active', {region}, {region}, {region}, '{TOPICS}', 3,"
+                f" SELECT n, 'user' || n || '@example.com', 'active', '{TOPICS}', 3,"
                 f" true, true, 'secret' || n, :now, 0 FROM ({series}) AS seq"
             ),
             {"n": count, "now": NOW},
+        )
+        s.execute(  # one region each, but for every fifth subscriber (national notices only)
+            text(
+                "INSERT INTO subscriber_region (subscriber_id, position, region, province, city)"
+                f" SELECT n, 0, {region}, {region}, {region} FROM ({series}) AS seq WHERE n % 5 <> 4"
+            ),
+            {"n": count},
         )
         s.execute(
             text(
