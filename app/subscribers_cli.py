@@ -207,7 +207,7 @@ def cmd_add(args: argparse.Namespace, config: Settings) -> int:
             parts = spec.split(":")
             if len(parts) != 3:
                 raise InvalidSubscription(
-                    f"应为 资格:级别:取得时间（级别可留空）：{spec!r}", field="certificates"
+                    f"应为 资格:级别:取得时间（级别可留空）：「{spec}」", field="certificates"
                 )
             certificates.append(CertificateData(*parts))
         data = SubscriberData(
