@@ -114,14 +114,43 @@ def _days_left(window: dict, mail: OutgoingMail) -> str:
 
     The queueing time, not the sending time, so that the same mail composes to the same bytes.
     """
-    try:
-        end = date.fromisoformat(str(window.get("end") or "")[:10])
-    except ValueError:
+    end = _last_day(window)
+    if end is None:
         return ""
     left = (end - mail.created_at.astimezone(BEIJING).date()).days
     if left < 0:
         return ""
     return "（今天截止）" if left == 0 else f"（还剩 {left} 天）"
+
+
+def _last_day(window: dict) -> date | None:
+    try:
+        return date.fromisoformat(str(window.get("end") or "")[:10])
+    except ValueError:
+        return None
+
+
+def expired_reason(items: tuple[AlertItem, ...], today: date) -> str | None:
+    """Why a message should not go out at all, ``today`` (Beijing) being the day it would be sent.
+
+    Only reminders expire: when every item is a 即将截止 reminder whose window closed before
+    ``today`` (no sender ran for days), sending it would tell people to hurry for a deadline that
+    has passed, under a "还剩 N 天" counted from the day it was queued. New-notice and change
+    alerts never expire: learning of a notice late is still worth a mail.
+    """
+    ends = []
+    for item in items:
+        windows = item.parsed.get("windows", [])
+        position = item.detail.get("window", 0)
+        end = (
+            _last_day(windows[position]) if item.kind == "closing_soon" and position < len(windows) else None
+        )
+        if end is None or end >= today:
+            return None
+        ends.append(end)
+    if not ends:
+        return None
+    return f"expired: the reminder's deadline {max(ends).isoformat()} passed before it could be sent"
 
 
 def alert_view(item: AlertItem, mail: OutgoingMail, domains: tuple[str, ...]) -> AlertView:

@@ -23,8 +23,10 @@ from typing import TYPE_CHECKING
 import apprise
 from sqlalchemy.orm import Session, sessionmaker
 
+from alerts.compose import expired_reason
 from alerts.push_services import InvalidTarget, check_target_url, mask_url, redact, service_of
 from alerts.push_text import push_text
+from core.times import in_beijing
 from core.wording import describe_changes
 from store.claims import claim_holders, release_claims
 from store.locks import dead_holders, sender_lock, sender_presence
@@ -150,6 +152,9 @@ class _Pusher:
         """Post one claimed message and say what became of it; never raises."""
         if post.blocked_reason:
             return Outcome(post.id, "blocked", post.blocked_reason)
+        expired = post.item and expired_reason((post.item,), in_beijing(self.now_fn()).date())
+        if expired:
+            return Outcome(post.id, "failed", expired)
         try:
             url = self._url(post)
             title, body = push_text(

@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from alerts.compose import message_bytes
+from alerts.compose import expired_reason, message_bytes
 from alerts.smtp import Connection, DeliveryError, Envelope, RateLimiter, SmtpSettings
+from core.times import in_beijing
 from store.claims import claim_holders, release_claims
 from store.locks import dead_holders, sender_lock, sender_presence
 from store.models import Mail
@@ -81,6 +82,9 @@ class _Delivery:
         """Send one claimed mail and say what became of it; never raises for anything about this mail."""
         if mail.blocked_reason:
             return Outcome(mail.id, "blocked", f"subscriber {mail.blocked_reason}")
+        expired = expired_reason(mail.alerts, in_beijing(self.now_fn()).date())
+        if expired:
+            return Outcome(mail.id, "failed", expired)
         if self.broken:
             return Outcome(mail.id, "release", f"not tried: {self.broken}")
         try:

@@ -8,14 +8,26 @@ Run: ``python bench/parse_speed.py``. Two page sets, each timed against the base
 - large gov-CMS-like pages of 30–80 KB (head with scripts and styles, menus, breadcrumb, a
   sidebar of related links, footer, and a notice body built from the corpus' sentences).
 The goal is a ratio of at most 2 on both.
+
+``--instructions`` counts CPU instructions instead (valgrind's callgrind, Debian package
+``valgrind``): the same pages are handled by three child processes, one doing only the set-up,
+one the baseline, one the parser; set-up is subtracted. The counts repeat to within a fraction
+of a percent whatever else the machine runs, where wall times on a shared 2-core machine
+wander by ±20 %.
 """
 
 from __future__ import annotations
 
+import argparse
 import html
+import os
 import random
+import re
+import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -118,12 +130,82 @@ def compare(name: str, pages: list[str]) -> None:
     print(f"  ratio: {mine / base:.2f}× (goal ≤ 2×)")
 
 
+def page_sets(rng: random.Random, only: str | None = None) -> dict[str, list[str]]:
+    """Both sets from one random stream (small first), or just ``only`` (a child needs one)."""
+    sets = {"small notice pages": small_pages(rng)}
+    if only != "small notice pages":
+        lines = body_lines()
+        sets["large CMS pages"] = [page(rng, lines, rng.randint(30_000, 80_000)) for _ in range(PAGES)]
+    return sets
+
+
+RUNNERS = {
+    "setup": lambda page: None,
+    "baseline": lambda page: BeautifulSoup(page, "lxml").get_text(),
+    "parser": parse_notice,
+}
+# Under callgrind Python runs ~50× slower: a slice of each set keeps the run to a few minutes.
+INSTRUCTION_PAGES = {"small notice pages": 60, "large CMS pages": 8}
+
+
+def run_child(runner: str, page_set: str) -> None:
+    """One callgrind child: warm both sides up (imports, OpenCC's dictionaries), then run one side."""
+    parse_notice("<p>warm-up</p>")
+    BeautifulSoup("<p>warm-up</p>", "lxml").get_text()
+    pages = page_sets(random.Random(20261128), only=page_set)[page_set][: INSTRUCTION_PAGES[page_set]]
+    for document in pages:
+        RUNNERS[runner](document)
+
+
+def instructions(runner: str, page_set: str) -> int:
+    with tempfile.TemporaryDirectory() as folder:
+        result = subprocess.run(
+            [
+                "valgrind",
+                "--tool=callgrind",
+                f"--callgrind-out-file={folder}/out",
+                sys.executable,
+                __file__,
+                "--child",
+                runner,
+                page_set,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": "0"},
+        )
+    return int(re.search(r"Collected : (\d+)", result.stderr).group(1))
+
+
+def compare_instructions(page_set: str) -> None:
+    counts = {runner: instructions(runner, page_set) for runner in RUNNERS}
+    base = counts["baseline"] - counts["setup"]
+    mine = counts["parser"] - counts["setup"]
+    pages = INSTRUCTION_PAGES[page_set]
+    print(f"{page_set}: first {pages} pages, CPU instructions (callgrind), set-up subtracted")
+    print(f"  baseline BeautifulSoup(html, 'lxml').get_text(): {base / pages / 1e6:.1f} M/page")
+    print(f"  parse_notice(html):                              {mine / pages / 1e6:.1f} M/page")
+    print(f"  ratio: {mine / base:.2f}× (goal ≤ 2×)")
+
+
 def main() -> None:
-    rng = random.Random(20261128)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--instructions", action="store_true", help="count instructions with callgrind")
+    parser.add_argument("--child", nargs=2, metavar=("RUNNER", "SET"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        run_child(*args.child)
+        return
+    if args.instructions:
+        if shutil.which("valgrind") is None:
+            sys.exit("--instructions needs valgrind (apt-get install valgrind)")
+        for page_set in INSTRUCTION_PAGES:
+            compare_instructions(page_set)
+        return
     parse_notice("<p>warm-up: OpenCC's dictionaries load on first use</p>")
-    compare("small notice pages", small_pages(rng))
-    lines = body_lines()
-    compare("large CMS pages", [page(rng, lines, rng.randint(30_000, 80_000)) for _ in range(PAGES)])
+    for name, pages in page_sets(random.Random(20261128)).items():
+        compare(name, pages)
 
 
 if __name__ == "__main__":

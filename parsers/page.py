@@ -101,11 +101,13 @@ _TITLE_MARKS = (
     ("tag", "h3"),
 )
 _WANTED_MARKS = frozenset(_BODY_MARKS + _TITLE_MARKS)
+_WANTED_TAGS = frozenset(value for key, value in _WANTED_MARKS if key == "tag")
+_WANTED_IDS = frozenset(value for key, value in _WANTED_MARKS if key == "id")
+_WANTED_CLASSES = frozenset(value for key, value in _WANTED_MARKS if key == "class")
 # Chrome that a fallback (whole-body) extraction skips by id/class name.
 _CHROME = re.compile(
     r"nav|menu|foot|header|bottom|breadcrumb|crumb|sidebar|share|toolbar|links|copyright", re.I
 )
-_SOURCE_NEWLINES = str.maketrans("\r\n", "  ")
 
 
 @dataclass(frozen=True)
@@ -131,14 +133,18 @@ def _landmarks(soup: BeautifulSoup) -> tuple[dict[tuple[str, str], Tag], list[Na
             continue
         if not isinstance(node, Tag):
             continue
-        marks = [("tag", node.name)]
-        tag_id = node.get("id")
-        if isinstance(tag_id, str):
-            marks.append(("id", tag_id))
-        marks.extend(("class", name) for name in node.get("class") or ())
-        for mark in marks:
-            if mark in _WANTED_MARKS and mark not in found:
-                found[mark] = node
+        # Three set look-ups per tag, no tuples built: this loop is most of what parsing adds.
+        if node.name in _WANTED_TAGS:
+            found.setdefault(("tag", node.name), node)
+        attrs = node.attrs
+        if not attrs:
+            continue
+        tag_id = attrs.get("id")
+        if tag_id in _WANTED_IDS:
+            found.setdefault(("id", tag_id), node)
+        for name in attrs.get("class") or ():
+            if name in _WANTED_CLASSES:
+                found.setdefault(("class", name), node)
     return found, meta
 
 
@@ -146,9 +152,19 @@ def _body_container(landmarks: dict[tuple[str, str], Tag]) -> Tag | None:
     """The first known body container (by priority) that holds some text."""
     for mark in _BODY_MARKS:
         tag = landmarks.get(mark)
-        if tag is not None and len(tag.get_text(strip=True)) >= 20:
+        if tag is not None and _holds_text(tag, 20):
             return tag
     return None
+
+
+def _holds_text(tag: Tag, chars: int) -> bool:
+    """True when the tag's strings hold at least ``chars`` non-space characters; stops there
+    instead of joining a whole container's text only to measure it."""
+    for string in tag.strings:
+        chars -= len(string.strip())
+        if chars <= 0:
+            return True
+    return False
 
 
 def _is_chrome(tag: Tag) -> bool:
@@ -189,7 +205,7 @@ def _tag_text(root: Tag, skip_chrome: bool) -> str:
             else:
                 stack.append((iter(node.contents), "", False))
         elif type(node) is NavigableString or isinstance(node, CData):
-            parts.append(node.translate(_SOURCE_NEWLINES))  # in HTML a newline is only a space
+            parts.append(node.replace("\n", " ").replace("\r", " "))  # in HTML a newline is only a space
     return clean_lines("".join(parts))
 
 

@@ -96,6 +96,13 @@ def _build_normal_map() -> dict[int, str]:
 
 
 _NORMAL_MAP = _build_normal_map()
+# A regex over the map's keys replaces only what is there: str.translate with a dict looks up
+# every character of a Chinese text in Python's slow path (about 7× slower on the corpus).
+_NORMAL_CHARS = re.compile("[" + "".join(re.escape(chr(code)) for code in _NORMAL_MAP) + "]")
+
+
+def _normal_char(match: re.Match[str]) -> str:
+    return _NORMAL_MAP[ord(match.group())]
 
 
 # Re-post mirrors annotate characters with their pinyin: 關(guān)于, 計(jì)算機(jī).
@@ -119,7 +126,7 @@ def normalise(text: str) -> str:
     """
     if not text.isascii():
         text = _to_simplified()(_PINYIN.sub("", text))
-    return text.translate(_NORMAL_MAP)
+    return _NORMAL_CHARS.sub(_normal_char, text)
 
 
 CELL_MARK = "\x1f"

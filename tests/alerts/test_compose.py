@@ -9,7 +9,7 @@ from email import message_from_bytes, policy
 
 import pytest
 
-from alerts.compose import clean_header, compose, is_official, message_bytes
+from alerts.compose import clean_header, compose, expired_reason, is_official, message_bytes
 from alerts.tokens import read_token
 from core.config import Settings
 from store.outgoing import AlertItem, OutgoingMail, Recipient
@@ -237,3 +237,16 @@ def test_list_unsubscribe_is_written_verbatim_and_every_line_fits():
     assert ",\r\n <mailto:unsubscribe@example.org?subject=unsubscribe%20" in line
     assert all(len(row) <= 998 for row in raw.split(b"\r\n"))
     assert b"\n" not in raw.replace(b"\r\n", b"")  # CRLF throughout
+
+
+def test_only_reminders_whose_every_deadline_passed_expire():
+    """The deadline is 2026-03-20: a reminder expires from the 21st; alerts about notices never do."""
+    reminder = item(kind="closing_soon", detail={"window": 0})
+    news = item(id=2, kind="new_window")
+    assert expired_reason((reminder,), date(2026, 3, 20)) is None  # 今天截止 is still worth sending
+    assert "2026-03-20" in (expired_reason((reminder,), date(2026, 3, 21)) or "")
+    assert expired_reason((news,), date(2026, 4, 30)) is None
+    assert expired_reason((reminder, news), date(2026, 3, 21)) is None  # the digest still has news
+    no_end = item(kind="closing_soon", detail={"window": 0}, parsed={"windows": [{"start": "2026-03-02"}]})
+    assert expired_reason((no_end,), date(2027, 1, 1)) is None  # unknown deadline: send, never guess
+    assert expired_reason((), date(2026, 3, 21)) is None

@@ -77,6 +77,36 @@ def test_closing_soon_follows_reminder_days_and_fires_once(sessions, config, smt
     assert "【即将截止（今天截止）】" in today.get_body(("plain",)).get_content()
 
 
+def test_a_reminder_no_sender_sent_before_its_deadline_fails_with_the_reason_instead(sessions, config, smtp):
+    """Queued on the 17th (还剩 3 天) while the relay or the scheduler was down for days: sent on the
+    21st it would urge people towards a deadline that passed, so it fails, visibly, with why."""
+    add_notice(sessions, notice(end=date(2026, 3, 20)))
+    add_subscriber(sessions, "late@example.com", "2021", reminder_days=3)
+    add_subscriber(sessions, "ontime@example.com", "2021", reminder_days=3)
+    run(sessions, config, TODAY)
+    assert (
+        queue_alerts(sessions, config.alerting, today=date(2026, 3, 17), now=day(date(2026, 3, 17)))[
+            "closing_soon"
+        ]
+        == 2
+    )
+    with sessions.begin() as s:  # a sender runs on the deadline day, when only one of them is due
+        s.execute(
+            update(Mail)
+            .where(Mail.recipient == "late@example.com")
+            .values(next_attempt_at=day(date(2026, 3, 21)))
+        )
+    assert send_outbox(sessions, config.mail, now_fn=lambda: day(date(2026, 3, 20)))["sent"] == 1
+    counts = send_outbox(sessions, config.mail, now_fn=lambda: day(date(2026, 3, 21)))
+    assert (counts["sent"], counts["failed"]) == (0, 1)
+    with sessions() as s:
+        late = s.scalars(
+            select(Mail).where(Mail.recipient == "late@example.com").order_by(Mail.id.desc())
+        ).first()
+    assert late.status == "failed" and "deadline 2026-03-20 passed" in late.last_error
+    assert smtp.handler.received[-1].rcpt_tos == ["ontime@example.com"]
+
+
 def test_a_notice_found_late_gets_no_separate_closing_reminder_in_the_same_run(sessions, config, smtp):
     add_notice(sessions, notice(end=date(2026, 3, 20)))
     add_subscriber(sessions, "zhang@example.com", "2021")

@@ -103,6 +103,23 @@ def test_a_change_and_a_closing_reminder_are_posted_once_each(sessions, database
     assert len(hook.posts("/tianjin")) == 3
 
 
+def test_a_closing_reminder_that_could_not_be_posted_before_its_deadline_expires(
+    sessions, database_url, hook
+):
+    add_notice(sessions, notice(1, region="天津", end=date(2026, 3, 20)))
+    cfg = channel_config(database_url, hook, regions=["天津"])
+    cycle(sessions, cfg)
+    near = date(2026, 3, 18)
+    counts = queue_alerts(sessions, cfg.alerting, today=near, now=NOW + timedelta(days=17))
+    assert counts["channel_posts"] == 1
+    sent = send_pushes(sessions, cfg.push, now_fn=lambda: NOW + timedelta(days=21))  # the 22nd, Beijing
+    assert (sent["sent"], sent["failed"]) == (0, 1)
+    assert len(hook.posts("/tianjin")) == 1  # only the new-notice post of the first cycle
+    with sessions() as s:
+        reminder = s.scalars(select(Push).order_by(Push.id.desc())).first()
+    assert reminder.status == "failed" and "deadline 2026-03-20 passed" in reminder.last_error
+
+
 def test_a_failing_channel_is_retried_by_age_and_then_fails_with_its_reason(sessions, database_url, hook):
     from testkit.site import Behaviour
 
