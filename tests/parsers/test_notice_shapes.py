@@ -1,6 +1,6 @@
 """Shapes real notices write windows, fees and certificate sessions in, one small case each.
 
-Written from the reading rules (``../shared/domain/ANNOTATION.md``) and the forms seen on the tuned
+Written from the reading rules (docs/architecture.md, "How a notice is read") and the forms seen on the tuned
 real notices, to cover what unseen notices are likely to use: separators (至/到/—/～/－), times
 (9时, 17:00, 24:00, 下午5点), ranges across the new year, a label heading over a list of dates,
 tables by row and by column, fee tables with several rows, units written several ways.
