@@ -59,7 +59,7 @@ _REVENUE_SPLIT = re.compile(r"(?<!含)上缴|分成|留成|返还|划拨|拨付|
 _TOTAL_BEFORE = re.compile(
     r"(?:(?:共|合计|总计|共计|总额|总共)[^，,。;元]{0,8}|[两二三四2-4]\s*(?:个)?\s*(?:科目?|门)\s*(?:共|合计)?\s*)$"
 )
-_FREE = re.compile(r"免费|不收取[^，,。;]{0,6}?费|免收[^，,。;]{0,6}?费|不收费|不再收取")
+_FREE = re.compile(r"免费|不收取[^，,。;]{0,6}?费|免收|不收费|不再收取")
 _FREE_SERVICE = re.compile(r"\s*(?:预约|提醒|短信|咨询|下载|获取|查询|服务|学习|试听|资料)")
 _SECTION = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.]|\(\s*[一二三四五六七八九十]{1,3}\s*\))")
 _CLAUSE = re.compile(r"[，,;；:]")
@@ -103,6 +103,8 @@ def _item_near(clause_before: str, before: str, after: str, sentence: str) -> st
     return next((item for hint, item in _ITEM_HINTS if hint in sentence), None)
 
 
+# An amount inside a bracket opened after the previous amount.
+_IN_BRACKET = re.compile(r"\([^()]*$")
 # A header cell about a charge that names no fee (收费标准（元/科）): the notice's default item.
 _CHARGE_HEADER = re.compile(r"收费|费用|标准|金额")
 _NUMBER_CELL = re.compile(r"\s*(?:¥\s*)?(\d{1,3}(?:,\d{3})+|\d{1,7})(?:\.(\d{1,2}))?\s*(?:元)?\s*")
@@ -193,6 +195,7 @@ class FeeReader(Notes):
             return []
         per_unit: list[Fee] = []
         totals: list[Fee] = []
+        previous_end = 0
         for match in _AMOUNT.finditer(norm):
             if not (match.group("yuan") or match.group("cur") == "¥"):
                 continue
@@ -215,6 +218,11 @@ class FeeReader(Notes):
                 *(per_before.group("unit", "unit2") if per_before else ()),
                 *(_after_units(per_after) if per_after else ()),
             )
+            if per is None and per_unit and _IN_BRACKET.search(norm, previous_end, match.start()):
+                per = per_unit[
+                    -1
+                ].per  # 58元/科次（主观题科目68元）: the bracket gives another price of the same unit
+            previous_end = match.end()
             item = (
                 _item_near(before[clause_start:], before, after, norm)
                 or self.section_item
@@ -242,7 +250,8 @@ class FeeReader(Notes):
         start = max((m.end() for m in _CLAUSE.finditer(norm, 0, match.start())), default=0)
         stop = _CLAUSE.search(norm, match.end())
         clause = norm[start : stop.start() if stop else len(norm)]
-        item = _named_item(clause)
+        # 证书工本费：免收 names the fee before its colon.
+        item = _named_item(clause) or _last_item(norm[: match.start()])
         if item is None or _FREE_SERVICE.match(norm, match.end()):
             return []
         return [Fee(amount=Decimal(0), item=item, per=None, evidence=sentence.raw)]

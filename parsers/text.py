@@ -186,10 +186,10 @@ MAX_SENTENCE_CHARS = 500
 
 
 # A heading that announces dates (报名时间：) stays the heading of each list item below it
-# (1.上半年：3月1日至3月10日； / 2.下半年：8月1日至8月10日。), not only of the first.
+# (1.上半年：3月1日至3月10日； / 2.下半年：8月1日至8月10日。, or 上半年：… / 下半年：…), not only of the first.
 _DATES_HEADING = re.compile(r"(?:时间|日期|期限|时段)\s*(?:安排|如下)?\s*:?\s*$")
 _LIST_ITEM = re.compile(
-    r"\s*(?:\d{1,2}\s*[.、)]|\(\s*\d{1,2}\s*\)|[①-⑩]|\(\s*[一二三四五六七八九十]{1,2}\s*\))"
+    r"\s*(?:\d{1,2}\s*[.、)]|\(\s*\d{1,2}\s*\)|[①-⑩]|\(\s*[一二三四五六七八九十]{1,2}\s*\)|[^\d:,。;]{1,8}:)"
 )
 
 

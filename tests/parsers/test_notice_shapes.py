@@ -96,6 +96,19 @@ WINDOWS = [
 
 
 WINDOWS += [
+    # Items of a list under a dates heading may be short keys before a colon.
+    (
+        "报名时间：\n上半年：3月1日至3月10日\n下半年：8月1日至8月10日",
+        [("报名", "2024-03-01", "2024-03-10"), ("报名", "2024-08-01", "2024-08-10")],
+    ),
+    (
+        "报名时间\n省直考区：3月1日至3月10日\n太原考区：3月2日至3月11日",
+        [("报名", "2024-03-01", "2024-03-10"), ("报名", "2024-03-02", "2024-03-11")],
+    ),
+    # A start and an end stated in two clauses of one sentence are one window.
+    ("3月1日9:00开始报名，3月10日17:00截止。", [("报名", "2024-03-01T09:00", "2024-03-10T17:00")]),
+    ("网上报名于3月1日9:00开通，至3月10日17:00关闭。", [("报名", "2024-03-01T09:00", "2024-03-10T17:00")]),
+    ("3月1日开始报名，缴费于3月10日截止。", [("报名", "2024-03-01", None), ("缴费", None, "2024-03-10")]),
     # A heading keeps labelling list items only when it announces dates; an exam day in the list is none.
     ("四、报名程序\n1.考生登录系统填写个人信息；\n2.于3月1日前上传照片。", []),
     (
@@ -151,6 +164,12 @@ FEES = [
 
 
 FEES += [
+    # A second price in brackets after a fee has that fee's unit.
+    (
+        "考务费每人每科次58元（主观题科目68元）。",
+        [(58, "考务费", "科次"), (68, "考务费", "科次")],
+    ),
+    ("证书工本费：免收。", [(0, "工本费", None)]),
     # A row that holds amounts is a row even when its cells name fees.
     (
         "收费项目 | 收费标准\n考务费 | 28元/人·科\n考试费 | 50元/人·科",
