@@ -22,6 +22,7 @@ EXPECTED_FAILURES: dict[str, str] = {
     "first exam, 第一次考试报名时间为3月10日: read as next year's spring)",
     "2015-guangdong-6432eb74": "not read yet: kind, windows, eligible (提交报名资料 for certificates read as sign-up)",
     "2020-jiangxi-75d0f7e3": "not read yet: session (上、下半年考试…合并: one merged exam, golden 2020)",
+    "2022-jiangxi-5fedd432": "not read yet: windows (受理时间 即日起至2022年6月30日 in a damaged copy with no date)",
 }
 
 
