@@ -28,13 +28,12 @@ from parsers.notes import Notes
 from parsers.text import CELL_SEPARATOR, Sentence
 from parsers.types import WarningCode, Window
 from parsers.window_labels import (
-    ADDRESSEE,
-    BRACKETED,
-    CLAUSE_BREAK,
     column_labels,
-    labels_before,
+    date_labels,
+    labels_below,
     labels_in,
 )
+from parsers.window_merge import joined_halves, refined
 
 # Words right after a date that make it a dateline, not a window (…通知(3月5日更新)).
 _DATELINE_AFTER = re.compile(r"\s*(?:更新|发布|公布|印发|发文)")
@@ -52,10 +51,15 @@ _END_AFTER = re.compile(r"\s*(?:前|之前|以前|截止|为止|止|结束)")
 _START_AFTER = re.compile(r"\s*(?:起|开始|以后|之后|后|开放|开通|开启)")
 # 2024年1月2日起至半年内: the start is a date, the end only relative (no window end).
 _OPEN_END = re.compile(r"\s*起\s*(?:至|到)\s*(?![\s\d一二三四五六七八九十〇])")
+# 11月1日至考试开始: the end is the exam, relative to it (no window end).
+_RELATIVE_END = re.compile(r"\s*(?:起)?\s*(?:至|到)\s*(?:考试(?:开始|开考|前|当天|结束)|考前|开考)")
 # A range whose end the copy cut off: nothing but a separator (and a year's first digits) follows.
 _CUT_END = re.compile(r"\s*(?:起|开始)?\s*(?:至|到|-{1,2}|~)\s*\d{0,4}\s*$")
 # A separator after a lone date: the range's end was lost (a damaged re-post), so no window.
 _DANGLING = re.compile(r"\s*(?:起|开始)?\s*(?:至|到|-{1,2}|~)")
+# 即日起 with no date after it in its clause: a window from the published date on.
+_TODAY_ALONE = re.compile(r"(?:即日|(?:发布|印发)之日)起(?![^，,。;]*?\d\s*[月日号])")
+_CLAUSE_END = re.compile(r"[，,。;]")
 _TODAY_BEFORE = re.compile(r"(?:即日|发布之日|印发之日)起\s*(?:至|到|-{1,2}|~)?\s*$")
 _SINGLE_BEFORE = re.compile(r"(?:时间|日期|时段)?\s*(?:为|是|:|定于|于)?\s*$")
 _AMENDED_FROM = re.compile(r"原(?:定|计划|来|为|于|通知)")
@@ -122,28 +126,35 @@ class WindowReader(Notes):
         windows: list[Window] = []
         seen: set[tuple[str, object, object]] = set()
         columns: list[list[str | None]] | None = None
-        for sentence in sentences:
+        below = labels_below(sentences)
+        for index, sentence in enumerate(sentences):
             header = column_labels(sentence.norm)
             if header is not None:
                 columns = header
                 continue
             if columns is not None and sentence.norm.count(CELL_SEPARATOR) + 1 != len(columns):
                 columns = None
-            for window in self._sentence_windows(sentence, columns):
+            following = sentences[index + 1].norm if index + 1 < len(sentences) else ""
+            row = [below[index]] if index in below else columns
+            for window in self._sentence_windows(sentence, row, following):
                 key = (window.label, window.start, window.end)
                 if key not in seen:
                     seen.add(key)
                     windows.append(window)
-        return _refined(windows)
+        return refined(windows)
 
-    def _sentence_windows(self, sentence: Sentence, columns: list[list[str | None]] | None) -> list[Window]:
+    def _sentence_windows(
+        self, sentence: Sentence, columns: list[list[str | None]] | None, following: str
+    ) -> list[Window]:
+        """Windows of one sentence; ``columns`` are the labels of its table's columns (one column
+        for a row labelled by the line below it), ``following`` the next sentence."""
         norm = sentence.norm
         if _EXAMPLE.search(norm):
             return []
         moments = moments_in(norm)
         groups = sorted(groups_in(norm, moments) + month_groups(norm, moments), key=lambda g: g.first.start)
         if not groups:
-            return []
+            return self._from_today(sentence)
         amended = _AMENDED_FROM.search(norm)
         if amended:
             change = _AMENDED_TO.search(norm, amended.end())
@@ -153,56 +164,57 @@ class WindowReader(Notes):
                 if _DEADLINE_WORD.search(norm, 0, change.start()):
                     for group in groups:
                         group.deadline = True
+        # An exam day (参加5月24日(上半年)考试的考生报名) does not end the clause before it.
+        starts = [g.first.start for g in groups if not _is_exam_day(norm, g)] + [len(norm)]
         windows = []
         previous_end = 0
-        for index, group in enumerate(groups):
-            next_start = groups[index + 1].first.start if index + 1 < len(groups) else len(norm)
-            column = columns[norm.count(CELL_SEPARATOR, 0, group.first.start)] if columns else []
-            windows.extend(self._group_windows(sentence, group, previous_end, next_start, column))
+        for group in groups:
+            next_start = next(start for start in starts if start > group.first.start)
+            column = (
+                columns[min(norm.count(CELL_SEPARATOR, 0, group.first.start), len(columns) - 1)]
+                if columns
+                else []
+            )
+            windows.extend(self._group_windows(sentence, group, previous_end, next_start, column, following))
             previous_end = group.span_end
-        return windows
+        return joined_halves(windows)
 
-    def _label(
-        self, sentence: Sentence, group: Group, previous_end: int, next_start: int
-    ) -> list[str | None]:
+    def _from_today(self, sentence: Sentence) -> list[Window]:
+        """A window that opens on the published date and names no date at all (成绩已公布，即日起可
+        登录…查询): from the published date, open-ended."""
         norm = sentence.norm
-        # Commas inside brackets (工作日上午9:00-11:30，下午…) do not end a clause.
-        flat = BRACKETED.sub(lambda bracketed: " " * len(bracketed.group()), norm)
-        before = norm[previous_end : group.first.start]
-        breaks = list(CLAUSE_BREAK.finditer(flat, previous_end, group.first.start))
-        clause_before = norm[breaks[-1].end() : group.first.start] if breaks else before
-        after = norm[group.span_end : next_start]
-        m = CLAUSE_BREAK.search(flat, group.span_end, next_start)
-        clause_after = norm[group.span_end : m.start()] if m else after
-        before_labels, strong = labels_before(clause_before)
-        # The action of a clause after the date is its last word (…向报名所在地考试机构提出成绩复核申请).
-        after_labels = labels_in(clause_after, last=True)
-        if before_labels and (not after_labels or strong):
-            return before_labels
-        # A date that ends its clause is explained by the next one when that addresses the reader
-        # (…至9月6日，考生可登录报名系统…), not when it reports (截至3月25日，报名工作圆满结束).
-        next_clause = ""
-        if m is not None and not clause_after.strip() and ADDRESSEE.match(norm, m.end()):
-            following = CLAUSE_BREAK.search(flat, m.end(), next_start)
-            next_clause = norm[m.end() : following.start() if following else next_start]
-        return (
-            after_labels
-            or labels_in(norm[: group.first.start], last=True)
-            or labels_in(sentence.heading, last=True)
-            or labels_in(next_clause, last=False)
-        )
+        today = _TODAY_ALONE.search(norm)
+        if today is None:
+            return []
+        stop = _CLAUSE_END.search(norm, today.end())
+        clause = norm[today.end() : stop.start() if stop else len(norm)]
+        labels = labels_in(clause, last=True)
+        if not labels and "查询" in clause and "成绩" in norm[: today.start()]:
+            labels = ["成绩查询"]
+        if not labels or None in labels:
+            return []
+        if self.years.published is None:
+            self.warn(WarningCode.MISSING, "即日起 without a published date", sentence.raw)
+            return []
+        return [Window(label, self.years.published, None, sentence.raw) for label in labels if label]
 
     def _group_windows(
-        self, sentence: Sentence, group: Group, previous_end: int, next_start: int, column: list[str | None]
+        self,
+        sentence: Sentence,
+        group: Group,
+        previous_end: int,
+        next_start: int,
+        column: list[str | None],
+        following: str,
     ) -> list[Window]:
         """Windows of one date or range; ``column`` holds the labels of its table column's header."""
         norm = sentence.norm
         after = norm[group.span_end : next_start]
         if _ELIGIBILITY_AFTER.match(after) or _DATELINE_AFTER.match(after):
             return []
-        if group.last is None and group.end_time is None and _EXAM_AFTER.match(after):
+        if _is_exam_day(norm, group):
             return []
-        labels = column or self._label(sentence, group, previous_end, next_start)
+        labels = column or date_labels(sentence, group, previous_end, next_start, following)
         if not labels or None in labels:
             return []
         bounds = self._bounds(sentence, group, previous_end)
@@ -238,7 +250,7 @@ class WindowReader(Notes):
                     or (not before.strip() and _DEADLINE_HEADING.search(sentence.heading))
                 ):
                     return None, start
-                if _OPEN_END.match(after):
+                if _OPEN_END.match(after) or _RELATIVE_END.match(after):
                     return start, None
                 if _CUT_END.match(after):
                     # The copy ends inside the range (…2009年8月15日-2009): the start still stands.
@@ -277,55 +289,27 @@ class WindowReader(Notes):
         if second.day is None:
             raise ValueError("range end without a day")
         year, month = second.year, second.month
+        rolled = False  # the end was moved into a later month or year than it says
         if year is None:
             year = start.year
             if month is None:
                 month = start.month
                 if second.day < start.day:
                     year, month = next_month(year, month)
+                    rolled = True
             elif (month, second.day) < (start.month, start.day):
                 year += 1
+                rolled = True
         elif month is None:
             month = start.month
         end = moment_value(year, month, second.day, second.hour, second.minute)
-        if second.year is None and (as_datetime(end) - as_datetime(start)) > _LONGEST_INFERRED_RANGE:
-            raise ValueError("range end before its start")  # 3月27日至3月20日: a typo, not a year
+        # 3月27日至3月20日 is a typo, not a year; 5月6日至12月31日 is simply a long window.
+        if rolled and (as_datetime(end) - as_datetime(start)) > _LONGEST_INFERRED_RANGE:
+            raise ValueError("range end before its start")
         return end
 
 
-def _refined(windows: list[Window]) -> list[Window]:
-    """A deadline that only adds the time to a window's end day (3月14日-4月3日(报名截止时间为4月3日
-    23:59)) is that window's end, not a window of its own."""
-    result = list(windows)
-    for deadline in windows:
-        if deadline.start is not None or not isinstance(deadline.end, datetime):
-            continue
-        for index, window in enumerate(result):
-            same_day = type(window.end) is date and window.end == deadline.end.date()
-            if window.label == deadline.label and window.start is not None and same_day:
-                result[index] = Window(window.label, window.start, deadline.end, window.evidence)
-                result.remove(deadline)
-                break
-    return _most_precise(result)
-
-
-def _day(value: date | datetime | None) -> date | None:
-    return value.date() if isinstance(value, datetime) else value
-
-
-def _most_precise(windows: list[Window]) -> list[Window]:
-    """The same window stated twice, once with times (报名时间:9月3日至24日 … 9月24日11:00截止),
-    is one window: the reading with more times stays."""
-
-    def precision(window: Window) -> int:
-        return isinstance(window.start, datetime) + isinstance(window.end, datetime)
-
-    kept: list[Window] = []
-    for window in windows:
-        key = (window.label, _day(window.start), _day(window.end))
-        twin = next((i for i, k in enumerate(kept) if (k.label, _day(k.start), _day(k.end)) == key), None)
-        if twin is None:
-            kept.append(window)
-        elif precision(window) > precision(kept[twin]):
-            kept[twin] = window
-    return kept
+def _is_exam_day(norm: str, group: Group) -> bool:
+    return (
+        group.last is None and group.end_time is None and _EXAM_AFTER.match(norm, group.span_end) is not None
+    )

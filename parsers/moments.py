@@ -22,7 +22,7 @@ TIME = (
 )
 MOMENT = re.compile(
     rf"(?:(?:(?P<y>[{YEAR_CHARS}]{{4}})\s*年\s*)?(?:(?P<m>[{SMALL_CHARS}]{{1,3}})\s*月\s*)?"
-    rf"(?P<d>[{SMALL_CHARS}]{{1,3}})\s*[日号]"
+    rf"(?P<d>[{SMALL_CHARS}]{{1,3}}|\d{{4}})\s*[日号]"
     rf"|(?<!\d)(?P<iy>\d{{4}})[-/.](?P<im>\d{{1,2}})[-/.](?P<id>\d{{1,2}})(?!\d))"
     rf"{WEEKDAY}(?:\s*(?:{TIME}))?"
 )
@@ -33,7 +33,8 @@ MONTH_PERIOD = re.compile(
     rf"(?!\s*[{SMALL_CHARS}]{{1,3}}\s*[日号])(?!\s*(?:份|底|初|中|上旬|下旬|末|前|后|以|之|起|日|号))"
 )
 STATED_BEFORE = re.compile(r"(?:为|是|:|于|在|时间)\s*$")
-SEP = re.compile(r"\s*(?:起|开始)?\s*(?:至|到|-{1,2}|~)\s*")
+# 3月1日起至10日; also 自3月1日开始，至3月10日结束.
+SEP = re.compile(r"\s*(?:(?:起|开始)\s*,?)?\s*(?:至|到|-{1,2}|~)\s*")
 # 8月18日开始，8月26日结束: a range written as two dates with start and end words.
 # Also with what opens and closes in between: 8月11日9:00网上报名系统开通,9月19日16:00网上报名系统关闭.
 STARTS = re.compile(r"[^，,。;:]{0,12}?(?:开始|起|开通|开放|开启)\s*,?\s*")
@@ -65,8 +66,29 @@ def time_of(match: re.Match[str]) -> tuple[int | None, int | None]:
     return hour, minute
 
 
+def _month_and_day(digits: str, year: int | None) -> tuple[int, int] | None:
+    """The one way to read a run of digits as month and day (831 → 8, 31; 1231 → 12, 31), or None
+    when there is none or more than one (111 could be 1/11 or 11/1)."""
+    readings = []
+    for cut in range(1, len(digits)):
+        month, day = int(digits[:cut]), int(digits[cut:])
+        try:
+            date(year or 2024, month, day)  # a leap year when the year is unknown
+        except ValueError:
+            continue
+        readings.append((month, day))
+    return readings[0] if len(readings) == 1 else None
+
+
 def moments_in(norm: str) -> list[Moment]:
-    found = []
+    """Every written date of ``norm``, in order.
+
+    Damaged re-posts lose the 月 of a date (2023年831日至98日): a day that cannot be one (over 31)
+    is read as month and day when its digits allow only one reading; a two-digit one (98日) only
+    as the end of a range whose start was read that way, since 45日内 is a count of days.
+    """
+    found: list[Moment] = []
+    repaired = False
     for match in MOMENT.finditer(norm):
         if match.group("iy"):
             year, month, day = int(match.group("iy")), int(match.group("im")), int(match.group("id"))
@@ -74,6 +96,21 @@ def moments_in(norm: str) -> list[Moment]:
             year = to_int(match.group("y")) if match.group("y") else None
             month = to_int(match.group("m")) if match.group("m") else None
             day = to_int(match.group("d"))
+        digits = match.group("d") or ""
+        ends_range = repaired and found and SEP.fullmatch(norm, found[-1].end, match.start()) is not None
+        repair = (
+            _month_and_day(digits, year)
+            if month is None
+            and day is not None
+            and day > 31
+            and digits.isdigit()
+            and norm[match.end("d") : match.end()].lstrip().startswith("日")  # 328号 is a number
+            and (len(digits) > 2 or ends_range)
+            else None
+        )
+        if repair is not None:
+            month, day = repair
+        repaired = repair is not None
         hour, minute = time_of(match)
         found.append(Moment(match.start(), match.end(), year, month, day, hour, minute))
     return found

@@ -30,8 +30,11 @@ _YEAR_WORD = re.compile(r"\s*(?:年|上半年|下半年)")
 _EXAM_AFTER = re.compile(r"[^，,。;]{0,30}?(?:考试|软考|资格)")
 _BOUND_BEFORE = re.compile(r"(?:至|到|-|~)\s*$")
 _HALVES = ("上半年", "下半年")
-# 上半年考试 / 下半年报名 without a year: the halves of the title's year.
-_BARE_HALF = re.compile(r"(?<![\d年度])(上半年|下半年)(?=[^，,。;]{0,6}?(?:考试|报名|软考))")
+# 上半年考试 / 下半年报名 without a year, or a half with its date (考试日期:上半年5月23日至26日,
+# 下半年10月24日至27日): the halves of the title's year.
+_BARE_HALF = re.compile(
+    rf"(?<![\d年度])(上半年|下半年)(?=[^，,。;]{{0,6}}?(?:考试|报名|软考)|\s*[{SMALL_CHARS}]{{1,3}}\s*月)"
+)
 
 
 def _plausible(year: int | None) -> bool:

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import re
 
-from parsers.moments import MOMENT
-from parsers.text import CELL_SEPARATOR
+from parsers.moments import MOMENT, Group
+from parsers.text import CELL_SEPARATOR, Sentence
 
 # keyword → label; None marks dates that are not a candidate's action (exam day, issue date …).
 LABELS: dict[str, str | None] = {
     "登记": "登记", "再登记": "登记", "补登记": "登记", "逾期登记": "登记", "定期登记": "登记",
     "报名": "报名", "报考": "报名",
     "缴费": "缴费", "交费": "缴费", "网上支付": "缴费", "缴纳": "缴费",
-    "资格审核": "资格审核", "资格审查": "资格审核", "资格核查": "资格审核", "审核": "资格审核", "核查": "资格审核",
+    "资格审核": "资格审核", "资格审查": "资格审核", "审查": "资格审核", "报名审核": "资格审核", "资格核查": "资格审核", "审核": "资格审核", "核查": "资格审核",
     "现场确认": "现场确认",
     "准考证": "准考证打印", "打印准考证": "准考证打印",
     "发票": "电子发票打印", "领取收据": "发票申请", "收据": "发票申请",
@@ -25,15 +25,33 @@ LABELS: dict[str, str | None] = {
     "成绩查询": "成绩查询", "查询成绩": "成绩查询",
     "复核": "成绩复查", "复查": "成绩复查",
     "退费": "退费申请", "退还": "退费申请",
-    "预约申领": "邮寄申请", "线上申领": "邮寄申请", "网上申领": "邮寄申请", "邮寄发放": "邮寄申请", "现场申领": "领取", "预约登记": "邮寄申请", "申请快递": "邮寄申请",
-    "考试时间": None, "考试日期": None, "考试于": None, "考试定于": None, "考试将于": None, "举行": None, "开考": None,
+    "预约申领": "邮寄申请", "线上申领": "邮寄申请", "网上申领": "邮寄申请", "邮寄发放": "邮寄申请", "现场申领": "领取", "预约登记": "邮寄申请", "申请快递": "邮寄申请", "快递受理": "邮寄申请",
+    "考试时间": None, "考试日期": None, "考试:": None, "考试于": None, "考试定于": None, "考试将于": None, "举行": None, "开考": None,
     "笔试": None, "机考": None, "考试安排": None, "发布": None, "印发": None, "公布": None, "施行": None,
     "实施": None, "成立": None, "出版": None,
 }  # fmt: skip
 LABEL_RE = re.compile("|".join(sorted(map(re.escape, LABELS), key=len, reverse=True)))
 JOINER = re.compile(r"[和及与、/或并\s]{0,2}(?:网上|线上|现场)?")
 CLAUSE_BREAK = re.compile(r"[，,]")
-ADDRESSEE = re.compile(r"\s*(?:请|考生|持证|合格人员|申请人|报考人员|各位|相关)")
+# After a date a label's colon also ends the clause: …系统关闭:报名审核8月11日… names what follows.
+CLAUSE_BREAK_AFTER = re.compile(r"[，,]|(?<!\d):")
+# Work of the offices, not of a candidate (各考区上报报名表, 于2月22日前送…备案).
+OFFICE_ACTION = re.compile(r"(?<![网线])上报|备案")
+# A clause that asks the reader to act, or says the office accepts their action (网上受理…考生报名);
+# not one that reports (受理报名人数…).
+ADDRESSEE = re.compile(
+    r"\s*(?:请|考生|持证|合格人员|申请人|报考人员|各位|相关|(?:网上|现场)?受理(?![^,，。]{0,12}?(?:人数|人次|万)))"
+)
+# A clause that asks for an action by a date (考生须在2月13日至3月13日期间，通过银联网上缴纳考试费):
+# the action is the next clause's, before any word earlier in the sentence.
+ASKS_BEFORE = re.compile(r"(?:须|需|请|应|可)\s*(?:在|于)\s*$")
+FILLER_AFTER = re.compile(r"\s*(?:期间|之间|以内|之内|内)?\s*")
+# A sentence right after a bare deadline that says what is lost after it (…至7月25日24:00。逾期不再受理,
+# 视同放弃申请成绩复查。) names the action.
+FORFEIT = re.compile(r"\s*(?:逾期|过期|超过期限|超期)")
+SENTENCE_TAIL = re.compile(r"\s*(?:前|之前|止|为止|截止)?\s*[。.;]?\s*")
+# The issue day in 自本通告发布之日起 is no dateline: 发布 there names no date.
+ISSUE_DAY = re.compile(r"(?:发布|印发|公布)之日")
 BRACKETED = re.compile(r"\([^()]{0,80}\)")
 # A label right before these words names the date that follows (报名时间：…), whatever comes after.
 STRONG_AFTER_LABEL = re.compile(r"\s*(?:工作|服务|申请|受理)?\s*(?:时间|日期|截止|起止|期间|:)")
@@ -63,7 +81,8 @@ def joined_labels(text: str, matches: list[re.Match[str]], index: int) -> list[s
         label = LABELS[match.group()]
         if label not in labels:
             labels.append(label)
-    return labels
+    # 现场确认和缴费: confirming on site is how the other action is done, not a window of its own.
+    return [label for label in labels if label != "现场确认"] if len(labels) > 1 else labels
 
 
 def is_strong(text: str, match: re.Match[str]) -> bool:
@@ -90,3 +109,86 @@ def column_labels(norm: str) -> list[list[str | None]] | None:
         return None
     columns = [labels_in(cell, last=True) for cell in norm.split(CELL_SEPARATOR)]
     return columns if any(columns) else None
+
+
+def _ends_before_forfeit(norm: str, group: Group, following: str) -> bool:
+    """True when the date ends its sentence and the next one says what is lost after it."""
+    return SENTENCE_TAIL.fullmatch(norm, group.span_end) is not None and FORFEIT.match(following) is not None
+
+
+def date_labels(
+    sentence: Sentence, group: Group, previous_end: int, next_start: int, following: str
+) -> list[str | None]:
+    """Labels for one date or range of ``sentence``: its clause before, its clause after, the
+    sentence before it, the heading, the next clause, then a forfeit sentence after it (``following``)."""
+    norm = ISSUE_DAY.sub(lambda day: " " * len(day.group()), sentence.norm)
+    start = group.first.start
+    # Commas inside brackets (工作日上午9:00-11:30，下午…) do not end a clause.
+    flat = BRACKETED.sub(lambda bracketed: " " * len(bracketed.group()), norm)
+    before = norm[previous_end:start]
+    breaks = list(CLAUSE_BREAK.finditer(flat, previous_end, start))
+    clause_before = norm[breaks[-1].end() : start] if breaks else before
+    after = norm[group.span_end : next_start]
+    m = CLAUSE_BREAK_AFTER.search(flat, group.span_end, next_start)
+    clause_after = norm[group.span_end : m.start()] if m else after
+    if OFFICE_ACTION.search(clause_after):
+        return [None]
+    before_labels, strong = labels_before(clause_before)
+    # The action of a clause after the date is its last word (…向报名所在地考试机构提出成绩复核申请).
+    after_labels = labels_in(clause_after, last=True)
+    if before_labels and (not after_labels or strong):
+        return before_labels
+    # A date that ends its clause is explained by the next one when that addresses the reader
+    # (…至9月6日，考生可登录报名系统…), not when it reports (截至3月25日，报名工作圆满结束).
+    asked = ASKS_BEFORE.search(clause_before) is not None and FILLER_AFTER.fullmatch(clause_after) is not None
+    next_labels: list[str | None] = []
+    if m is not None and (asked or (not clause_after.strip() and ADDRESSEE.match(norm, m.end()))):
+        clause_end = CLAUSE_BREAK.search(flat, m.end(), next_start)
+        next_labels = labels_in(norm[m.end() : clause_end.start() if clause_end else next_start], last=False)
+    return (
+        after_labels
+        or (next_labels if asked else [])
+        or labels_in(norm[:start], last=True)
+        # A heading's remark in brackets (网上缴费时间(逾期未缴费,视为放弃报考)) names no window.
+        or labels_in(BRACKETED.sub("", sentence.heading), last=True)
+        or next_labels
+        or (labels_in(following, last=True) if _ends_before_forfeit(norm, group, following) else [])
+    )
+
+
+# What a line holding nothing but a date or range may have besides it.
+_ROW_REST = re.compile(r"[\s至到~起止。.,;:|()\-]*")
+_LABEL_LINE_CHARS = 24
+
+
+def _date_only(norm: str) -> bool:
+    rest = MOMENT.sub("", norm)
+    return rest != norm and _ROW_REST.fullmatch(rest) is not None
+
+
+def _label_line(norm: str) -> bool:
+    labels = labels_in(norm, last=True)
+    return len(norm) <= _LABEL_LINE_CHARS and not MOMENT.search(norm) and bool(labels) and None not in labels
+
+
+def labels_below(sentences: list[Sentence]) -> dict[int, list[str | None]]:
+    """Labels of date-only lines read from the line below them, by sentence index.
+
+    A table copied cell by cell puts each row's date on one line and its action on the next
+    (2017年3月9日-3月20日 / 网上报名 / 2017年3月10日-3月21日 / 网上缴费): then the line above a date
+    is the previous row's action, not its own. Such a run starts at a date line with no label
+    above it, an action line below it and another date line after that.
+    """
+    found: dict[int, list[str | None]] = {}
+    running = False
+    norms = [sentence.norm for sentence in sentences] + ["", ""]
+    for index, sentence in enumerate(sentences):
+        if _date_only(sentence.norm) and _label_line(norms[index + 1]):
+            starts = not labels_in(sentence.heading, last=True) and _date_only(norms[index + 2])
+            if running or starts:
+                running = True
+                found[index] = labels_in(norms[index + 1], last=True)
+                continue
+        if not _label_line(sentence.norm):
+            running = False
+    return found
