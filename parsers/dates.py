@@ -33,6 +33,7 @@ from parsers.window_labels import (
     labels_below,
     labels_in,
 )
+from parsers.window_merge import joined_halves, refined
 
 # Words right after a date that make it a dateline, not a window (…通知(3月5日更新)).
 _DATELINE_AFTER = re.compile(r"\s*(?:更新|发布|公布|印发|发文)")
@@ -140,7 +141,7 @@ class WindowReader(Notes):
                 if key not in seen:
                     seen.add(key)
                     windows.append(window)
-        return _refined(windows)
+        return refined(windows)
 
     def _sentence_windows(
         self, sentence: Sentence, columns: list[list[str | None]] | None, following: str
@@ -176,7 +177,7 @@ class WindowReader(Notes):
             )
             windows.extend(self._group_windows(sentence, group, previous_end, next_start, column, following))
             previous_end = group.span_end
-        return windows
+        return joined_halves(windows)
 
     def _from_today(self, sentence: Sentence) -> list[Window]:
         """A window that opens on the published date and names no date at all (成绩已公布，即日起可
@@ -311,60 +312,4 @@ class WindowReader(Notes):
 def _is_exam_day(norm: str, group: Group) -> bool:
     return (
         group.last is None and group.end_time is None and _EXAM_AFTER.match(norm, group.span_end) is not None
-    )
-
-
-def _refined(windows: list[Window]) -> list[Window]:
-    """A deadline that only adds the time to a window's end day (3月14日-4月3日(报名截止时间为4月3日
-    23:59)) is that window's end, not a window of its own."""
-    result = list(windows)
-    for deadline in windows:
-        if deadline.start is not None or not isinstance(deadline.end, datetime):
-            continue
-        for index, window in enumerate(result):
-            same_day = type(window.end) is date and window.end == deadline.end.date()
-            if window.label == deadline.label and window.start is not None and same_day:
-                result[index] = Window(window.label, window.start, deadline.end, window.evidence)
-                result.remove(deadline)
-                break
-    return _most_precise(result)
-
-
-def _day(value: date | datetime | None) -> date | None:
-    return value.date() if isinstance(value, datetime) else value
-
-
-def _most_precise(windows: list[Window]) -> list[Window]:
-    """The same window stated twice, once with times (报名时间:9月3日至24日 … 9月24日11:00截止),
-    is one window: the reading with more times stays."""
-
-    def precision(window: Window) -> int:
-        return isinstance(window.start, datetime) + isinstance(window.end, datetime)
-
-    kept: list[Window] = []
-    for window in windows:
-        key = (window.label, _day(window.start), _day(window.end))
-        twin = next((i for i, k in enumerate(kept) if (k.label, _day(k.start), _day(k.end)) == key), None)
-        if twin is None:
-            kept.append(window)
-        elif precision(window) > precision(kept[twin]):
-            kept[twin] = window
-    return [window for window in kept if not _restated_in_part(window, kept)]
-
-
-def _restated_in_part(window: Window, windows: list[Window]) -> bool:
-    """True for a window with one bound open (窗口将于2月21日开启) when the notice also states the
-    whole window with that bound (2月21日9:00-3月16日17:00): the same window, said twice."""
-    if (window.start is None) == (window.end is None):
-        return False
-    return any(
-        other.label == window.label
-        and other.start is not None
-        and other.end is not None
-        and (
-            _day(other.start) == _day(window.start)
-            if window.end is None
-            else _day(other.end) == _day(window.end)
-        )
-        for other in windows
     )

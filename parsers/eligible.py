@@ -43,6 +43,10 @@ _YEAR_LIST = re.compile(
     rf"(?P<list>(?:[{YEAR_CHARS}]{{4}}\s*[、,和及]\s*)+)(?P<last>[{YEAR_CHARS}]{{4}})\s*年(?!\s*[{SMALL_CHARS}]{{1,3}}\s*月)"
 )
 _LIST_YEAR = re.compile(rf"[{YEAR_CHARS}]{{4}}")
+# 2023年度上、下半年 / 2023年上半年和下半年: both sessions of one year.
+_BOTH_HALVES = re.compile(
+    rf"(?P<y>[{YEAR_CHARS}]{{4}})\s*年\s*度?\s*(?:上半年\s*[、,和及与]\s*下半年|上\s*[、,和及与]?\s*下半年)"
+)
 # The condition beside the years that also decides who is concerned, as written:
 # …证书、且登记有效期已满或从未登记的人员 → 登记有效期已满或从未登记.
 _CONDITION = re.compile(
@@ -196,6 +200,13 @@ class EligibleReader(Notes):
                 self.unsure("eligible", sentence.raw)
                 continue
             add(None, str(self.published.year - years), match.start())
+        for match in _BOTH_HALVES.finditer(norm):
+            if _NEGATED.match(norm, match.end()) or (year := to_int(match.group("y"))) is None:
+                continue
+            covered.append(match.span())
+            for half in ("上半年", "下半年"):
+                if (session := _session(year, half)) is not None:
+                    add(session, session, match.start())
         for match in _YEAR_LIST.finditer(norm):
             if _NEGATED.match(norm, match.end()):
                 continue

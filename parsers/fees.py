@@ -31,8 +31,8 @@ _PER_BEFORE = re.compile(
 )
 # 30元/人, 65元/人•科 (per subject), 110元/(人·两科) (a total for two subjects: per person).
 _PER_AFTER = re.compile(
-    r"\s*(?:/|每|(?=\())\s*\(?\s*(?P<unit>人次|人|位|生|科目?|门|科次|次|件|本|张|份|证书|证)"
-    r"(?:\s*[·•.*×xX]?\s*(?P<count>[两二三四2-4])?\s*(?P<unit2>科目?|科次|次))?"
+    r"\s*(?:/|每|(?=\())\s*\(?\s*(?P<unit>人次|人|位|生|科次|科目?|门|次|件|本|张|份|证书|证)"
+    r"(?:\s*[·•.*×xX/]?\s*(?P<count>[两二三四2-4])?\s*(?P<unit2>科次|科目?|次))?"
 )
 _UNITS = {
     "人": "人", "位": "人", "名": "人", "考生": "人", "人次": "人", "生": "人",
@@ -59,7 +59,7 @@ _REVENUE_SPLIT = re.compile(r"(?<!含)上缴|分成|留成|返还|划拨|拨付|
 _TOTAL_BEFORE = re.compile(
     r"(?:(?:共|合计|总计|共计|总额|总共)[^，,。;元]{0,8}|[两二三四2-4]\s*(?:个)?\s*(?:科目?|门)\s*(?:共|合计)?\s*)$"
 )
-_FREE = re.compile(r"免费|不收取[^，,。;]{0,6}?费|免收[^，,。;]{0,6}?费|不收费|不再收取")
+_FREE = re.compile(r"免费|不收取[^，,。;]{0,6}?费|免收|不收费|不再收取")
 _FREE_SERVICE = re.compile(r"\s*(?:预约|提醒|短信|咨询|下载|获取|查询|服务|学习|试听|资料)")
 _SECTION = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.]|\(\s*[一二三四五六七八九十]{1,3}\s*\))")
 _CLAUSE = re.compile(r"[，,;；:]")
@@ -103,6 +103,10 @@ def _item_near(clause_before: str, before: str, after: str, sentence: str) -> st
     return next((item for hint, item in _ITEM_HINTS if hint in sentence), None)
 
 
+# An amount inside a bracket opened after the previous amount.
+_IN_BRACKET = re.compile(r"\([^()]*$")
+# A header cell about a charge that names no fee (收费标准（元/科）): the notice's default item.
+_CHARGE_HEADER = re.compile(r"收费|费用|标准|金额")
 _NUMBER_CELL = re.compile(r"\s*(?:¥\s*)?(\d{1,3}(?:,\d{3})+|\d{1,7})(?:\.(\d{1,2}))?\s*(?:元)?\s*")
 
 
@@ -147,15 +151,17 @@ class FeeReader(Notes):
             or not any(o.per for o in fees if (o.amount, o.item) == (fee.amount, fee.item))
         ]
 
-    @staticmethod
-    def _header(cells: list[str]) -> list[tuple[str, str | None] | None] | None:
-        """Columns of a fee table header (考务费（元/科） | 考试费（元/科）), or None if not one."""
+    def _header(self, cells: list[str]) -> list[tuple[str, str | None] | None] | None:
+        """Columns of a fee table header, or None if not one: a cell naming a fee (考务费（元/科）,
+        报名费), or a charge in 元 of the notice's default item (收费标准（元/科）)."""
+        if any(_DIGIT.search(cell) for cell in cells):
+            return None  # a row with amounts (考务费 | 28元/人·科) is a row, not a header
         columns: list[tuple[str, str | None] | None] = []
         for cell in cells:
-            item = _last_item(cell)
+            item = _last_item(cell) or (self.default_item if _CHARGE_HEADER.search(cell) else None)
             yuan = cell.find("元")
-            if item and yuan >= 0 and not _DIGIT.search(cell):
-                per_after = _PER_AFTER.match(cell, yuan + 1)
+            if item and (yuan >= 0 or _last_item(cell)):
+                per_after = _PER_AFTER.match(cell, yuan + 1) if yuan >= 0 else None
                 columns.append((item, _unit(*_after_units(per_after)) if per_after else None))
             else:
                 columns.append(None)
@@ -165,18 +171,20 @@ class FeeReader(Notes):
     def _row_fees(
         sentence: Sentence, cells: list[str], header: list[tuple[str, str | None] | None]
     ) -> list[Fee]:
+        """One fee per amount cell under a fee column; a cell may give its own unit (68元/科)."""
         fees = []
         for cell, column in zip(cells, header, strict=True):
-            number = _NUMBER_CELL.fullmatch(cell)
-            if column is not None and number is not None:
-                fees.append(
-                    Fee(
-                        amount=_decimal(*number.groups()),
-                        item=column[0],
-                        per=column[1],
-                        evidence=sentence.raw,
-                    )
-                )
+            number = _NUMBER_CELL.match(cell) if column is not None else None
+            if column is None or number is None:
+                continue
+            per_after = _PER_AFTER.match(cell, number.end())
+            rest = cell[per_after.end() if per_after else number.end() :]
+            if rest.strip(" )"):
+                continue  # more than an amount and its unit: not a plain amount cell
+            per = _unit(*_after_units(per_after)) if per_after else column[1]
+            fees.append(
+                Fee(amount=_decimal(*number.groups()), item=column[0], per=per, evidence=sentence.raw)
+            )
         return fees
 
     def _sentence_fees(self, sentence: Sentence) -> list[Fee]:
@@ -187,6 +195,7 @@ class FeeReader(Notes):
             return []
         per_unit: list[Fee] = []
         totals: list[Fee] = []
+        previous_end = 0
         for match in _AMOUNT.finditer(norm):
             if not (match.group("yuan") or match.group("cur") == "¥"):
                 continue
@@ -209,6 +218,11 @@ class FeeReader(Notes):
                 *(per_before.group("unit", "unit2") if per_before else ()),
                 *(_after_units(per_after) if per_after else ()),
             )
+            if per is None and per_unit and _IN_BRACKET.search(norm, previous_end, match.start()):
+                per = per_unit[
+                    -1
+                ].per  # 58元/科次（主观题科目68元）: the bracket gives another price of the same unit
+            previous_end = match.end()
             item = (
                 _item_near(before[clause_start:], before, after, norm)
                 or self.section_item
@@ -236,7 +250,8 @@ class FeeReader(Notes):
         start = max((m.end() for m in _CLAUSE.finditer(norm, 0, match.start())), default=0)
         stop = _CLAUSE.search(norm, match.end())
         clause = norm[start : stop.start() if stop else len(norm)]
-        item = _named_item(clause)
+        # 证书工本费：免收 names the fee before its colon.
+        item = _named_item(clause) or _last_item(norm[: match.start()])
         if item is None or _FREE_SERVICE.match(norm, match.end()):
             return []
         return [Fee(amount=Decimal(0), item=item, per=None, evidence=sentence.raw)]

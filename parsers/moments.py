@@ -33,7 +33,8 @@ MONTH_PERIOD = re.compile(
     rf"(?!\s*[{SMALL_CHARS}]{{1,3}}\s*[日号])(?!\s*(?:份|底|初|中|上旬|下旬|末|前|后|以|之|起|日|号))"
 )
 STATED_BEFORE = re.compile(r"(?:为|是|:|于|在|时间)\s*$")
-SEP = re.compile(r"\s*(?:起|开始)?\s*(?:至|到|-{1,2}|~)\s*")
+# 3月1日起至10日; also 自3月1日开始，至3月10日结束.
+SEP = re.compile(r"\s*(?:(?:起|开始)\s*,?)?\s*(?:至|到|-{1,2}|~)\s*")
 # 8月18日开始，8月26日结束: a range written as two dates with start and end words.
 # Also with what opens and closes in between: 8月11日9:00网上报名系统开通,9月19日16:00网上报名系统关闭.
 STARTS = re.compile(r"[^，,。;:]{0,12}?(?:开始|起|开通|开放|开启)\s*,?\s*")

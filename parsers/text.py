@@ -185,6 +185,14 @@ _DATE_LIKE = re.compile(r"[0-9一二三四五六七八九十〇]\s*[年月日号
 MAX_SENTENCE_CHARS = 500
 
 
+# A heading that announces dates (报名时间：) stays the heading of each list item below it
+# (1.上半年：3月1日至3月10日； / 2.下半年：8月1日至8月10日。, or 上半年：… / 下半年：…), not only of the first.
+_DATES_HEADING = re.compile(r"(?:时间|日期|期限|时段)\s*(?:安排|如下)?\s*:?\s*$")
+_LIST_ITEM = re.compile(
+    r"\s*(?:\d{1,2}\s*[.、)]|\(\s*\d{1,2}\s*\)|[①-⑩]|\(\s*[一二三四五六七八九十]{1,2}\s*\)|[^\d:,。;]{1,8}:)"
+)
+
+
 def _is_heading(line: str, norm: str) -> bool:
     """A short line without a date (一、报名时间), as opposed to a short line that states one or a
     table row (whose header is read column by column); ``norm`` is the line normalised."""
@@ -227,5 +235,8 @@ def split_sentences(text: str) -> list[Sentence]:
             Sentence(raw=raw, norm=norm, heading=heading)
             for raw, norm in zip(raw_pieces, norm_pieces, strict=True)
         )
-        heading = norm_line if _is_heading(line, norm_line) else ""
+        if _is_heading(line, norm_line):
+            heading = norm_line
+        elif not (_LIST_ITEM.match(norm_line) and _DATES_HEADING.search(heading)):
+            heading = ""
     return sentences

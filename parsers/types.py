@@ -135,5 +135,8 @@ class ParsedNotice:
             "eligible": [e.to_dict() for e in self.eligible],
             "fees": [f.to_dict() for f in self.fees],
             "uncertain": [u.to_dict() for u in self.uncertain],
+            # Messages for people (the JSON contract, docs/architecture.md), and beside them, in the same order,
+            # their codes for programs: a reader's bug (ReaderFailed) is not a cut input (InputCut).
             "warnings": [w.message for w in self.warnings],
+            "warning_codes": [w.code.value for w in self.warnings],
         }

@@ -178,6 +178,7 @@ def notice_summary(notice: Notice) -> dict:
         "fees": parsed.get("fees", []),
         "uncertain": parsed.get("uncertain", []),
         "warnings": parsed.get("warnings", []),
+        "warning_codes": parsed.get("warning_codes", []),
         "first_seen": beijing_iso(notice.first_seen_at),
         "last_seen": beijing_iso(notice.last_seen_at),
         "attachments": notice.attachments,

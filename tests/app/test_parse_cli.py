@@ -10,7 +10,8 @@ from testkit.site import sample_site_root
 from tests.conftest import cli
 
 KEYS = {
-    "title", "kind", "region", "published", "windows", "session", "eligible", "fees", "uncertain", "warnings"
+    "title", "kind", "region", "published", "windows", "session", "eligible", "fees", "uncertain", "warnings",
+    "warning_codes",
 }  # fmt: skip
 SAMPLE = sample_site_root() / "article" / "content" / "2602201000123456780000003.html"
 TEXT = (

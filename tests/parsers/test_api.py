@@ -54,6 +54,7 @@ def test_plain_registration_notice() -> None:
         ],
         "uncertain": [],
         "warnings": [],
+        "warning_codes": [],
     }
 
 
@@ -134,3 +135,22 @@ def test_a_failing_reader_costs_only_its_field_and_is_reported(monkeypatch) -> N
         (WarningCode.READER_FAILED, "fees reader failed: KeyError: 'boom'")
     ]
     assert parsed.to_dict()["warnings"] == ["fees reader failed: KeyError: 'boom'"]
+    assert parsed.to_dict()["warning_codes"] == ["ReaderFailed"]
+
+
+def test_warning_codes_run_beside_the_messages_and_tell_a_bug_from_a_cut_input(monkeypatch) -> None:
+    """``warnings`` stays a list of messages (the JSON contract); ``warning_codes`` gives each one's
+    code in the same order, so a program needs no message text to tell the cases apart."""
+    long_text = PLAIN + "。" * 200_001
+    cut = parse_notice(long_text).to_dict()
+    assert len(cut["warning_codes"]) == len(cut["warnings"])
+    assert "InputCut" in cut["warning_codes"] and "ReaderFailed" not in cut["warning_codes"]
+
+    def broken(self, sentences):
+        raise KeyError("boom")
+
+    monkeypatch.setattr("parsers.fees.FeeReader.read", broken)
+    failed = parse_notice(long_text).to_dict()
+    pairs = list(zip(failed["warning_codes"], failed["warnings"], strict=True))
+    assert ("ReaderFailed", "fees reader failed: KeyError: 'boom'") in pairs
+    assert "InputCut" in failed["warning_codes"]

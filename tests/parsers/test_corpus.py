@@ -11,6 +11,7 @@ from html import escape
 import pytest
 
 from parsers import parse_notice
+from parsers.types import WarningCode
 from tests.parsers.corpus_cases import load_cases
 
 CASES = load_cases()
@@ -35,7 +36,9 @@ def test_corpus_case(case) -> None:
     expected = dict(case.golden)
     expected_warnings = expected.pop("warnings")
     actual_warnings = actual.pop("warnings")
+    codes = actual.pop("warning_codes")
     assert actual == expected
+    assert len(codes) == len(actual_warnings) and set(codes) <= {code.value for code in WarningCode}
     assert len(actual_warnings) == len(expected_warnings), actual_warnings
     for got, want in zip(actual_warnings, expected_warnings, strict=True):
         assert got.startswith(want), (got, want)
