@@ -8,11 +8,10 @@ are joined with ``CELL_SEPARATOR`` so one row stays one line.
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from bs4 import BeautifulSoup, CData, MarkupResemblesLocatorWarning, NavigableString, PageElement, Tag
+from bs4 import BeautifulSoup, CData, NavigableString, PageElement, Tag
 
 from parsers.text import (
     BLOCK_IN_CELL,
@@ -237,15 +236,8 @@ def _page_title(soup: BeautifulSoup, landmarks: dict[tuple[str, str], Tag]) -> s
 
 
 def _soup(html: str) -> BeautifulSoup:
-    """The parsed tree of (the start of) a page, without the control characters lxml rejects.
-
-    A page whose whole text looks like a file name or URL (``.HTM``) is still the markup we
-    were handed: bs4's warning is for people passing a path by mistake, and where warnings
-    are errors (the tests) it made such a page a failed parse.
-    """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
-        return BeautifulSoup(CONTROL.sub("", html[:MAX_HTML_CHARS]), "lxml")
+    """The parsed tree of (the start of) a page, without the control characters lxml rejects."""
+    return BeautifulSoup(CONTROL.sub("", html[:MAX_HTML_CHARS]), "lxml")
 
 
 def parse_page(html: str) -> Page:
