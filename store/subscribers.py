@@ -262,7 +262,7 @@ def upsert_subscriber(session: Session, data: SubscriberData, *, status: str, no
 
 
 def get_subscriber(session: Session, subscriber_id: int) -> Subscriber | None:
-    """The subscriber a link token names, with certificates loaded."""
+    """The subscriber a link token names, with certificates and regions loaded."""
     return session.scalars(
         select(Subscriber).options(*_WITH_LISTS).where(Subscriber.id == subscriber_id)
     ).one_or_none()
