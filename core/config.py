@@ -266,6 +266,8 @@ class Settings(BaseSettings):
         return (init_settings,)  # load_config() layers the file and the environment itself
 
     # -- the narrow parts each layer receives -------------------------------------------------
+    # Plain properties, rebuilt on each access (microseconds): a cached_property would be copied
+    # by ``model_copy(update=…)`` and hand the copy its original's stale part.
 
     @property
     def mail_domain(self) -> str:
