@@ -34,7 +34,7 @@ LABEL_RE = re.compile("|".join(sorted(map(re.escape, LABELS), key=len, reverse=T
 JOINER = re.compile(r"[和及与、/或并\s]{0,2}(?:网上|线上|现场)?")
 CLAUSE_BREAK = re.compile(r"[，,]")
 # After a date a label's colon also ends the clause: …系统关闭:报名审核8月11日… names what follows.
-CLAUSE_BREAK_AFTER = re.compile(r"[，,]|(?<!\d):")
+CLAUSE_BREAK_AFTER = re.compile(r"[，,]|(?<![\dA-Za-z]):")  # not 9:00, not http:
 # Work of the offices, not of a candidate (各考区上报报名表, 于2月22日前送…备案).
 OFFICE_ACTION = re.compile(r"(?<![网线])上报|备案")
 # A clause that asks the reader to act, or says the office accepts their action (网上受理…考生报名);
