@@ -120,6 +120,10 @@ class WindowReader(Notes):
 
     def __init__(self, years: YearContext) -> None:
         self.years = years
+        # The last date written with its year, in this sentence and before it: a year-less date with
+        # nothing else to go by (no published date, no session) reads the way a person reads it.
+        self.last_dated: date | None = None
+        self.dated_here: date | None = None
         super().__init__()
 
     def read(self, sentences: list[Sentence]) -> list[Window]:
@@ -136,7 +140,9 @@ class WindowReader(Notes):
                 columns = None
             following = sentences[index + 1].norm if index + 1 < len(sentences) else ""
             row = [below[index]] if index in below else columns
-            for window in self._sentence_windows(sentence, row, following):
+            windows_here = self._sentence_windows(sentence, row, following)
+            self.last_dated = self.dated_here or self.last_dated
+            for window in windows_here:
                 key = (window.label, window.start, window.end)
                 if key not in seen:
                     seen.add(key)
@@ -152,6 +158,7 @@ class WindowReader(Notes):
         if _EXAMPLE.search(norm):
             return []
         moments = moments_in(norm)
+        self.dated_here = next((_dated(m) for m in reversed(moments) if _dated(m) is not None), None)
         groups = sorted(groups_in(norm, moments) + month_groups(norm, moments), key=lambda g: g.first.start)
         if not groups:
             return self._from_today(sentence)
@@ -278,6 +285,8 @@ class WindowReader(Notes):
         year = moment.year
         if year is None:
             year = self.years.year_for(moment.month, moment.day)
+            if year is None and self.last_dated is not None:
+                year = YearContext(self.last_dated, None, None).year_for(moment.month, moment.day)
             if year is None:
                 self.warn(WarningCode.MISSING, "year unknown (no published date or session)", sentence.raw)
                 return None
@@ -307,6 +316,16 @@ class WindowReader(Notes):
         if rolled and (as_datetime(end) - as_datetime(start)) > _LONGEST_INFERRED_RANGE:
             raise ValueError("range end before its start")
         return end
+
+
+def _dated(moment: Moment) -> date | None:
+    """The date of a moment written with its year, or None."""
+    if moment.year is None or moment.month is None or moment.day is None:
+        return None
+    try:
+        return date(moment.year, moment.month, moment.day)
+    except ValueError:
+        return None
 
 
 def _is_exam_day(norm: str, group: Group) -> bool:

@@ -54,7 +54,7 @@ _ITEM_HINTS = (
     ("登记", "登记费"), ("邮寄", "邮寄费"), ("快递", "邮寄费"), ("到付", "邮寄费"), ("报名", "报名费"), ("考试", "考试费"), ("缴费", "考试费"),
 )  # fmt: skip
 # (含上缴国家部分) only says the fee includes the state's share; it is still the fee.
-_REVENUE_SPLIT = re.compile(r"(?<!含)上缴|分成|留成|返还|划拨|拨付|下拨|解缴|比例|提取")
+_REVENUE_SPLIT = re.compile(r"(?<!含)上缴|分成|留成|留取|返还|划拨|拨付|下拨|解缴|比例|提取")
 # A total: 共136元, or an amount right after a number of subjects (两科136元, 三个科目204元).
 _TOTAL_BEFORE = re.compile(
     r"(?:(?:共|合计|总计|共计|总额|总共)[^，,。;元]{0,8}|[两二三四2-4]\s*(?:个)?\s*(?:科目?|门)\s*(?:共|合计)?\s*)$"

@@ -34,7 +34,7 @@ LABEL_RE = re.compile("|".join(sorted(map(re.escape, LABELS), key=len, reverse=T
 JOINER = re.compile(r"[和及与、/或并\s]{0,2}(?:网上|线上|现场)?")
 CLAUSE_BREAK = re.compile(r"[，,]")
 # After a date a label's colon also ends the clause: …系统关闭:报名审核8月11日… names what follows.
-CLAUSE_BREAK_AFTER = re.compile(r"[，,]|(?<!\d):")
+CLAUSE_BREAK_AFTER = re.compile(r"[，,]|(?<![\dA-Za-z]):")  # not 9:00, not http:
 # Work of the offices, not of a candidate (各考区上报报名表, 于2月22日前送…备案).
 OFFICE_ACTION = re.compile(r"(?<![网线])上报|备案")
 # A clause that asks the reader to act, or says the office accepts their action (网上受理…考生报名);
@@ -159,16 +159,26 @@ def date_labels(
 # What a line holding nothing but a date or range may have besides it.
 _ROW_REST = re.compile(r"[\s至到~起止。.,;:|()\-]*")
 _LABEL_LINE_CHARS = 24
+# Longer lines say more than a date (2017年3月10日9:00-2017年3月21日17:00 is 30); the length and
+# first-character tests keep the regexes off the body's other sentences.
+_DATE_LINE_CHARS = 48
+
+
+_DATE_FIRST = "0123456789〇○零一二三四五六七八九十"
 
 
 def _date_only(norm: str) -> bool:
+    if len(norm) > _DATE_LINE_CHARS or norm.lstrip()[:1] not in _DATE_FIRST:
+        return False
     rest = MOMENT.sub("", norm)
     return rest != norm and _ROW_REST.fullmatch(rest) is not None
 
 
 def _label_line(norm: str) -> bool:
+    if len(norm) > _LABEL_LINE_CHARS:
+        return False
     labels = labels_in(norm, last=True)
-    return len(norm) <= _LABEL_LINE_CHARS and not MOMENT.search(norm) and bool(labels) and None not in labels
+    return bool(labels) and None not in labels and not MOMENT.search(norm)
 
 
 def labels_below(sentences: list[Sentence]) -> dict[int, list[str | None]]:

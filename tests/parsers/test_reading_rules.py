@@ -58,6 +58,11 @@ from tests.parsers.test_pieces import fees, spans
             [("报名", "2024-03-03", "2024-03-31")],
         ),
         ("截至3月25日,受理报名人数达3万人。", []),
+        # A URL's colon is no label colon: the action is still the clause's last word.
+        (
+            "考生请于2024年5月10日后登录报名网站http://www.example.cn/打印准考证。",
+            [("准考证打印", "2024-05-10", None)],
+        ),
     ],
 )
 def test_window_rules(text: str, expected: list) -> None:
@@ -113,6 +118,19 @@ def test_damaged_dates(text: str, expected: list) -> None:
     assert spans(text) == expected
 
 
+def test_a_year_less_date_with_nothing_else_takes_the_last_year_written_before_it() -> None:
+    """No published date and no session: the last full date of the notice gives the year, rolled into
+    the next year as a published date would (a December date, then a January one)."""
+    text = "报名时间为2013年3月1日~2013年4月5日。确认交费时间为3月1日~4月5日。"
+    assert spans(text, published=None) == [
+        ("报名", "2013-03-01", "2013-04-05"),
+        ("缴费", "2013-03-01", "2013-04-05"),
+    ]
+    text = "报名时间为2023年12月20日至12月28日。准考证打印时间为1月5日至1月8日。"
+    assert spans(text, published=None)[-1] == ("准考证打印", "2024-01-05", "2024-01-08")
+    assert spans("确认交费时间为3月1日~4月5日。", published=None) == []
+
+
 def test_rows_split_into_a_date_line_and_an_action_line() -> None:
     """A table copied cell by cell: each row's action is on the line below its date."""
     text = (
@@ -140,6 +158,7 @@ def test_headings_above_their_dates_still_label_them() -> None:
     ("text", "expected"),
     [
         ("报名工作结束后,省人事考试中心将按每名考生报名费15元下拨给各市。", []),
+        ("报名工作结束后,组织考生报名的市(地)留取每人报名费15元。", []),
         # The same fee restated without its unit is one fee.
         (
             "报名费每人15元。报名工作结束后,按考生报名费15元统一结算。",

@@ -19,9 +19,7 @@ CASES = load_real("tuned")
 # notice id → why it cannot read as its golden yet.
 EXPECTED_FAILURES: dict[str, str] = {
     "2011-shanxi-10a06fcb": "not read yet: kind, session (a re-post of the 报名条件 clause only, headline says 报名)",
-    "2013-heilongjiang-2088ea76": "not read yet: fees (the amounts the cities keep, 留取…每人60元, are revenue splits)",
-    "2013-jiangsu-9ac16e22": "not read yet: windows (于2013年5月10日后…打印准考证 read as 报名)",
-    "2013-yunnan-214e13dd": "not read yet: windows, session (确认交费时间 as 缴费; year-only session)",
+    "2013-yunnan-214e13dd": "not read yet: session (year-only session 2013, named only by dates)",
     "2015-dalian-9345c811": "not read yet: windows, session (a 下半年 re-post that also lists the year's "
     "first exam, 第一次考试报名时间为3月10日: read as next year's spring)",
     "2015-guangdong-6432eb74": "not read yet: kind, windows, eligible (提交报名资料 for certificates read as sign-up)",
