@@ -146,11 +146,8 @@ def expired_reason(items: tuple[AlertItem, ...], today: date) -> str | None:
     """
     ends = []
     for item in items:
-        windows = item.parsed.get("windows", [])
-        position = item.detail.get("window", 0)
-        end = (
-            _last_day(windows[position]) if item.kind == "closing_soon" and position < len(windows) else None
-        )
+        windows = _shown_windows(item) if item.kind == "closing_soon" else []
+        end = _last_day(windows[0]) if windows else None
         if end is None or end >= today:
             return None
         ends.append(end)
@@ -159,13 +156,20 @@ def expired_reason(items: tuple[AlertItem, ...], today: date) -> str | None:
     return f"expired: the reminder's deadline {max(ends).isoformat()} passed before it could be sent"
 
 
+def _shown_windows(item: AlertItem) -> list[dict]:
+    """The windows an alert is about: a 即将截止 reminder's one (``detail.window`` indexes the
+    notice's windows), every window for the other kinds."""
+    windows = item.parsed.get("windows", [])
+    if item.kind != "closing_soon":
+        return windows
+    position = item.detail.get("window", 0)
+    return windows[position : position + 1]
+
+
 def alert_view(item: AlertItem, mail: OutgoingMail, domains: tuple[str, ...]) -> AlertView:
     """Turn one alert into the lines a reader needs: what, why it concerns them, when, how much."""
     parsed = item.parsed
-    windows = parsed.get("windows", [])
-    if item.kind == "closing_soon":
-        position = item.detail.get("window", 0)
-        windows = windows[position : position + 1]
+    windows = _shown_windows(item)
     evidence = [w.get("evidence", "") for w in windows]
     evidence += [e.get("evidence", "") for e in parsed.get("eligible", [])]
     evidence += [f.get("evidence", "") for f in parsed.get("fees", [])]
