@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date
+from datetime import UTC
 from email import message_from_bytes, policy
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -23,11 +23,11 @@ from email.utils import format_datetime, parseaddr
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import escape
 
+from alerts.deadlines import days_left, shown_windows
 from alerts.tokens import epoch_day, make_token
 from core.places import place_concerned, region_label, split_region
 from core.sessions import registration_expiry
@@ -41,7 +41,6 @@ if TYPE_CHECKING:
     from core.config import MailSettings
 
 SUBJECT_LIMIT = 120
-BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 def clean_header(value: str | None, limit: int = SUBJECT_LIMIT) -> str:
@@ -115,68 +114,17 @@ def _their_place(item: AlertItem, subscriber: Recipient | None) -> str:
     return "、".join(concerned or regions) or region_label(item.region)
 
 
-def _days_left(window: dict, mail: OutgoingMail) -> str:
-    """``（还剩 3 天）`` until the window's last day, counted in Beijing time from when the mail was queued.
-
-    The queueing time, not the sending time, so that the same mail composes to the same bytes.
-    """
-    end = _last_day(window)
-    if end is None:
-        return ""
-    left = (end - mail.created_at.astimezone(BEIJING).date()).days
-    if left < 0:
-        return ""
-    return "（今天截止）" if left == 0 else f"（还剩 {left} 天）"
-
-
-def _last_day(window: dict) -> date | None:
-    try:
-        return date.fromisoformat(str(window.get("end") or "")[:10])
-    except ValueError:
-        return None
-
-
-def expired_reason(items: tuple[AlertItem, ...], today: date) -> str | None:
-    """Why a message should not go out at all, ``today`` (Beijing) being the day it would be sent.
-
-    Only reminders expire: when every item is a 即将截止 reminder whose window closed before
-    ``today`` (no sender ran for days), sending it would tell people to hurry for a deadline that
-    has passed, under a "还剩 N 天" counted from the day it was queued. New-notice and change
-    alerts never expire: learning of a notice late is still worth a mail.
-    """
-    ends = []
-    for item in items:
-        windows = _shown_windows(item) if item.kind == "closing_soon" else []
-        end = _last_day(windows[0]) if windows else None
-        if end is None or end >= today:
-            return None
-        ends.append(end)
-    if not ends:
-        return None
-    return f"expired: the reminder's deadline {max(ends).isoformat()} passed before it could be sent"
-
-
-def _shown_windows(item: AlertItem) -> list[dict]:
-    """The windows an alert is about: a 即将截止 reminder's one (``detail.window`` indexes the
-    notice's windows), every window for the other kinds."""
-    windows = item.parsed.get("windows", [])
-    if item.kind != "closing_soon":
-        return windows
-    position = item.detail.get("window", 0)
-    return windows[position : position + 1]
-
-
 def alert_view(item: AlertItem, mail: OutgoingMail, domains: tuple[str, ...]) -> AlertView:
     """Turn one alert into the lines a reader needs: what, why it concerns them, when, how much."""
     parsed = item.parsed
-    windows = _shown_windows(item)
+    windows = shown_windows(item)
     evidence = [w.get("evidence", "") for w in windows]
     evidence += [e.get("evidence", "") for e in parsed.get("eligible", [])]
     evidence += [f.get("evidence", "") for f in parsed.get("fees", [])]
     official = is_official(item.notice_url, domains)
     label = AlertKind(item.kind).label
     if item.kind == "closing_soon" and windows:
-        label += _days_left(windows[0], mail)
+        label += days_left(windows[0], mail.created_at)
     return AlertView(
         kind_label=label,
         title=safe_line(item.notice_title) or f"{item.qualification}证书登记",

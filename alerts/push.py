@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import apprise
 from sqlalchemy.orm import Session, sessionmaker
 
-from alerts.compose import expired_reason
+from alerts.deadlines import expired_reason
 from alerts.push_services import InvalidTarget, check_target_url, mask_url, redact, service_of
 from alerts.push_text import push_text
 from core.times import in_beijing

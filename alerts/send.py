@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from alerts.compose import expired_reason, message_bytes
+from alerts.compose import message_bytes
+from alerts.deadlines import expired_reason
 from alerts.smtp import Connection, DeliveryError, Envelope, RateLimiter, SmtpSettings
 from core.times import in_beijing
 from store.claims import claim_holders, release_claims

@@ -9,7 +9,8 @@ from email import message_from_bytes, policy
 
 import pytest
 
-from alerts.compose import clean_header, compose, expired_reason, is_official, message_bytes
+from alerts.compose import clean_header, compose, is_official, message_bytes
+from alerts.deadlines import expired_reason
 from alerts.tokens import read_token
 from core.config import Settings
 from store.outgoing import AlertItem, OutgoingMail, Recipient
