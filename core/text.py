@@ -51,3 +51,8 @@ def mask_addresses(value: str) -> str:
     the mailbox is nobody's business there, and the same reason for many people is one line.
     """
     return _ADDRESS.sub(r"***@\1", value)
+
+
+def quoted(value: str, limit: int) -> str:
+    """What a person typed, quoted for a message: 「…」, cut at ``limit`` characters, never a Python repr."""
+    return f"「{value[:limit]}」"

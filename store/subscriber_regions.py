@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.places import MAX_REGIONS, split_region
+from core.text import quoted
 from store.models import Subscriber, SubscriberRegion
 
 _REGION_LENGTH = 64  # subscriber_region.region
@@ -39,7 +40,7 @@ def checked_regions(given: Sequence[str]) -> tuple[tuple[str, ...], dict[str, st
             problems[key] = f"地区过长（最多 {_REGION_LENGTH} 个字）：「{region[:20]}…」"
         elif not split_region(region)[0]:
             problems[key] = (
-                f"无法识别的地区：「{region[:40]}」（应以省、自治区或直辖市开头，如 天津市红桥区、广东省深圳市）"
+                f"无法识别的地区：{quoted(region, 40)}（应以省、自治区或直辖市开头，如 天津市红桥区、广东省深圳市）"
             )
         elif region not in regions:
             regions.append(region)

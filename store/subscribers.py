@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from core.qualifications import LEVELS, QUALIFICATIONS
 from core.sessions import chosen_sessions, exam_session, latest_session, session_bounds, session_name
+from core.text import quoted
 from core.times import beijing_iso
 from core.vocab import SubscriberStatus, Topic
 from store.models import Certificate, Subscriber
@@ -46,11 +47,6 @@ class InvalidSubscription(ValueError):
         super().__init__("；".join(self.problems.values()))
 
 
-def _shown(value: str, limit: int) -> str:
-    """What a person typed, quoted for a message: cut short, never a Python repr."""
-    return f"「{value[:limit]}」"
-
-
 def _visible(text: str) -> str:
     """NFKC without format characters: full-width ｌｉ＠ becomes li@, zero-width spaces go."""
     return "".join(c for c in unicodedata.normalize("NFKC", text) if unicodedata.category(c) != "Cf")
@@ -72,12 +68,12 @@ def normalise_email(raw: str) -> str:
     if not typed:
         raise InvalidSubscription("请填写邮箱地址", field="email")
     if any(c in typed for c in "\r\n\x00"):
-        raise InvalidSubscription(f"邮箱地址无效（含有换行或控制字符）：{_shown(typed, 80)}", field="email")
+        raise InvalidSubscription(f"邮箱地址无效（含有换行或控制字符）：{quoted(typed, 80)}", field="email")
     try:
         valid = validate_email(_visible(typed), check_deliverability=False, allow_smtputf8=True)
     except EmailNotValidError as exc:
         reason = next((zh for en, zh in _EMAIL_PROBLEMS if en in str(exc)), "格式不正确，无法投递")
-        raise InvalidSubscription(f"邮箱地址无效（{reason}）：{_shown(typed, 80)}", field="email") from None
+        raise InvalidSubscription(f"邮箱地址无效（{reason}）：{quoted(typed, 80)}", field="email") from None
     return valid.normalized.lower()
 
 
@@ -95,10 +91,10 @@ class CertificateData:
         level = self.level.strip() or QUALIFICATIONS.get(qualification, "")
         if qualification not in QUALIFICATIONS:
             problems["qualification"] = (
-                f"未知的资格名称：{_shown(qualification, 40)}" if qualification else "请选择资格名称"
+                f"未知的资格名称：{quoted(qualification, 40)}" if qualification else "请选择资格名称"
             )
         elif level not in LEVELS:
-            problems["level"] = f"级别应为 初级、中级 或 高级：{_shown(level, 20)}"
+            problems["level"] = f"级别应为 初级、中级 或 高级：{quoted(level, 20)}"
         elif level != QUALIFICATIONS[qualification]:
             problems["level"] = f"{qualification}属于{QUALIFICATIONS[qualification]}资格，不是{level}"
         obtained = self.obtained.strip()
@@ -106,7 +102,7 @@ class CertificateData:
             low, _ = session_bounds(obtained)
         except ValueError:
             problems["obtained"] = (
-                f"取得时间应为 2021、2021上半年 或 2021下半年：{_shown(obtained, 20)}"
+                f"取得时间应为 2021、2021上半年 或 2021下半年：{quoted(obtained, 20)}"
                 if obtained
                 else "请选择取得年份"
             )
@@ -143,7 +139,7 @@ class SubscriberData:
             problems.update(exc.problems)
         unknown = [k for k in self.alert_kinds if k not in Topic.values()]
         if unknown:
-            problems["alert_kinds"] = f"未知的提醒类型：{'、'.join(_shown(k, 30) for k in unknown)}"
+            problems["alert_kinds"] = f"未知的提醒类型：{'、'.join(quoted(k, 30) for k in unknown)}"
         # Stored explicitly, in one order: no choice means every kind, and what is stored is
         # exactly what matching reads and the manage page and the export show.
         alert_kinds = tuple(k for k in Topic.values() if k in self.alert_kinds or not self.alert_kinds)
@@ -156,7 +152,7 @@ class SubscriberData:
             problems["name"] = "姓名中不能含有换行或控制字符"
         sessions, bad = chosen_sessions(self.exam_sessions, today)
         if bad:
-            shown = "、".join(_shown(b, 20) for b in bad)
+            shown = "、".join(quoted(b, 20) for b in bad)
             problems["exam_sessions"] = f"考试场次应为近期的一次考试，如 2026上半年、2026下半年：{shown}"
         certificates = []
         for n, cert in enumerate(self.certificates):
