@@ -30,13 +30,15 @@ from parsers.types import WarningCode, Window
 from parsers.window_labels import (
     column_labels,
     date_labels,
+    labels_before,
     labels_below,
     labels_in,
 )
 from parsers.window_merge import joined_halves, refined
 
-# Words right after a date that make it a dateline, not a window (…通知(3月5日更新)).
-_DATELINE_AFTER = re.compile(r"\s*(?:更新|发布|公布|印发|发文)")
+# Words right after a date that make it a dateline, not a window (…通知(3月5日更新), a re-post's
+# "2024-03-01 关于…的通知").
+_DATELINE_AFTER = re.compile(r"\s*(?:更新|发布|公布|印发|发文|关于)")
 # Worked examples (举例:5月22日前预约…) and guesses (预计将在2024年2-3月发放, 往年…) describe no
 # real window.
 _EXAMPLE = re.compile(r"^\s*(?:举例|例如|比如|如:)|预计|估计|往年|一般在")
@@ -46,8 +48,14 @@ _EXAM_AFTER = re.compile(r"\s*(?:\([^()]{0,6}\))?\s*(?:的)?\s*(?:考试|举行|
 _ELIGIBILITY_AFTER = re.compile(
     r"[^，,。;]{0,6}?(?:取得|获得|考取|考试合格|合格|通过(?!EMS|邮|快递|网|线上|微信|短信|电话|现场))"
 )
-_END_BEFORE = re.compile(r"(?:截止|截至|至|到|止|不晚于|最迟)(?:时间|日期)?\s*(?:为|是|:)?\s*(?:于)?\s*$")
-_END_AFTER = re.compile(r"\s*(?:前|之前|以前|截止|为止|止|结束)")
+# A deadline is named before its date (截止时间为, 最后期限是) or after it (前, 止, 关闭, 为…截止日,
+# 是…最后一天).
+_END_BEFORE = re.compile(
+    r"(?:截止|截至|至|到|止|不晚于|最迟|最后期限|最后一天|最后日期)(?:时间|日期|日)?\s*(?:为|是|:)?\s*(?:于)?\s*$"
+)
+_END_AFTER = re.compile(
+    r"\s*(?:前|之前|以前|截止|为止|止|结束|关闭|停止|(?:为|是)[^，,。;]{0,8}?(?:截止|最后一天|最后期限))"
+)
 _START_AFTER = re.compile(r"\s*(?:起|开始|以后|之后|后|开放|开通|开启)")
 # 2024年1月2日起至半年内: the start is a date, the end only relative (no window end).
 _OPEN_END = re.compile(r"\s*起\s*(?:至|到)\s*(?![\s\d一二三四五六七八九十〇])")
@@ -196,6 +204,11 @@ class WindowReader(Notes):
         stop = _CLAUSE_END.search(norm, today.end())
         clause = norm[today.end() : stop.start() if stop else len(norm)]
         labels = labels_in(clause, last=True)
+        if not labels:
+            # 证书领取时间:即日起 names the action before it.
+            opened = max((m.end() for m in _CLAUSE_END.finditer(norm, 0, today.start())), default=0)
+            before, strong = labels_before(norm[opened : today.start()])
+            labels = before if strong else []
         if not labels and "查询" in clause and "成绩" in norm[: today.start()]:
             labels = ["成绩查询"]
         if not labels or None in labels:

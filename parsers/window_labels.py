@@ -37,10 +37,11 @@ CLAUSE_BREAK = re.compile(r"[，,]")
 CLAUSE_BREAK_AFTER = re.compile(r"[，,]|(?<![\dA-Za-z]):")  # not 9:00, not http:
 # Work of the offices, not of a candidate (各考区上报报名表, 于2月22日前送…备案).
 OFFICE_ACTION = re.compile(r"(?<![网线])上报|备案")
-# A clause that asks the reader to act, or says the office accepts their action (网上受理…考生报名);
-# not one that reports (受理报名人数…).
+# A clause that asks the reader to act, or says the office accepts their action (网上受理…考生报名,
+# 进行网上报名); not one that reports (受理报名人数…).
 ADDRESSEE = re.compile(
-    r"\s*(?:请|考生|持证|合格人员|申请人|报考人员|各位|相关|(?:网上|现场)?受理(?![^,，。]{0,12}?(?:人数|人次|万)))"
+    r"\s*(?:请|考生|持证|合格人员|申请人|报考人员|各位|相关|进行|办理|开展"
+    r"|(?:网上|现场)?受理(?![^,，。]{0,12}?(?:人数|人次|万)))"
 )
 # A clause that asks for an action by a date (考生须在2月13日至3月13日期间，通过银联网上缴纳考试费):
 # the action is the next clause's, before any word earlier in the sentence.
