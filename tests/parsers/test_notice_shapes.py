@@ -208,6 +208,15 @@ FEES += [
 ]
 
 
+FEES += [
+    # 每 after the slash, in a bracket or before the unit words; 每报考一个科目.
+    ("考务费：60元/每科", [(60, "考务费", "科目")]),
+    ("考务费：60元（每人每科）", [(60, "考务费", "科目")]),
+    ("考务费：60元每人每科", [(60, "考务费", "科目")]),
+    ("考生每报考一个科目需缴纳65元。", [(65, "考试费", "科目")]),
+]
+
+
 @pytest.mark.parametrize(("text", "expected"), FEES)
 def test_fee_shapes(text: str, expected: list) -> None:
     assert fees(text, default="考试费") == [(Decimal(amount), item, per) for amount, item, per in expected]
@@ -224,6 +233,32 @@ SESSIONS = [
 ]
 
 
+SESSIONS += [
+    # A half without 年, or in brackets, and both halves of a year without 年.
+    ("2023上半年考试合格证书已到。", [("2023上半年", "2023上半年")]),
+    ("2023年（上半年）考试合格证书已到。", [("2023上半年", "2023上半年")]),
+    ("2023上、下半年证书已到。", [("2023上半年", "2023上半年"), ("2023下半年", "2023下半年")]),
+]
+
+
 @pytest.mark.parametrize(("text", "expected"), SESSIONS)
 def test_certificate_session_shapes(text: str, expected: list) -> None:
     assert eligible(text, topic=CERTIFICATE_TOPIC) == expected
+
+
+# Ways the years of eligible certificates are written.
+ELIGIBLE = [
+    ("2021年以前（含2021年）取得证书的人员。", [(None, "2021")]),
+    ("持有2018年以前（含2018年）证书的人员。", [(None, "2018")]),
+    ("2021年底前取得证书的人员。", [(None, "2021")]),
+    ("截至2021年12月31日取得证书的人员。", [(None, "2021")]),
+    ("2019年1月1日至2021年12月31日取得证书的人员。", [("2019", "2021")]),
+    ("2019年以来取得证书的人员。", [("2019", None)]),
+    ("2019年、2020年和2021年取得证书的人员。", [("2019", "2019"), ("2020", "2020"), ("2021", "2021")]),
+    ("2020年度下半年至2021年度上半年考试合格人员。", [("2020下半年", "2021上半年")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ELIGIBLE)
+def test_eligible_shapes(text: str, expected: list) -> None:
+    assert eligible(text) == expected

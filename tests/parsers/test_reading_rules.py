@@ -173,3 +173,12 @@ def test_fee_rules(text: str, expected: list) -> None:
 def test_a_bare_year_title_is_narrowed_by_halves_given_with_their_dates() -> None:
     text = "2026年度软考考试报名通知\n一、考试日期\n上半年5月23日至26日,下半年10月24日至27日。\n报名时间:3月16日至4月13日。"
     assert parse_notice(text, published=date(2026, 3, 1)).session == ("2026上半年", "2026下半年")
+
+
+def test_a_notices_own_abridged_copy_is_the_notice() -> None:
+    """…的通知（摘要） is the notice, abridged; a re-poster's 摘要 lead-in is an explainer."""
+    body = "\n二、网上报名\n网上填报时间为9月5日9时至9月11日17时。"
+    title = "关于2023年下半年计算机软件资格考试有关工作调整的通知（摘要）"
+    parsed = parse_notice(title + body, published=date(2023, 8, 16))
+    assert (parsed.kind, parsed.session) == ("exam_signup", ("2023下半年",))
+    assert parse_notice("摘要：软考证书领取有哪些注意事项\n证书可在每月5日至10日领取。").kind == "other"

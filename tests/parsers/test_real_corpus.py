@@ -27,7 +27,6 @@ EXPECTED_FAILURES: dict[str, str] = {
     "2018-hunan-15895f08": "not read yet: kind, session (a re-poster's summary naming the 报考工作实施细则, cut before dates)",
     "2020-jiangxi-75d0f7e3": "not read yet: session (上、下半年考试…合并: one merged exam, golden 2020)",
     "2022-jiangxi-5fedd432": "not read yet: windows (受理时间 即日起至2022年6月30日 in a damaged copy with no date)",
-    "2023-hebei-4f76a4a5": "not read yet: kind, windows, session (a period cut inside its end, 9月5日9時-11日1)",
 }
 
 
