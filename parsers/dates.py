@@ -75,6 +75,7 @@ _DEADLINE_WORD = re.compile(r"截止|截至|结束")
 # A heading that says the date below it is a deadline (调整网上缴费截止时间: / 2023年9月29日24:00).
 _DEADLINE_HEADING = re.compile(r"(?:截止|截至)\s*(?:时间|日期)\s*:?\s*$")
 _AMENDED_TO = re.compile(r"现(?!场)|延长|延期|推迟|顺延|调整为|改为|变更为|更改为")
+_HALF_WORD = re.compile(r"上半年|下半年|第一次|第二次")
 # A year-less date far before the publication date belongs to the next year (and far after, the last).
 _ROLL_FORWARD = timedelta(days=120)
 _ROLL_BACK = timedelta(days=300)
@@ -297,13 +298,23 @@ class WindowReader(Notes):
             return None
         year = moment.year
         if year is None:
-            year = self.years.year_for(moment.month, moment.day)
+            year = self._years_at(sentence.norm, moment.start).year_for(moment.month, moment.day)
             if year is None and self.last_dated is not None:
                 year = YearContext(self.last_dated, None, None).year_for(moment.month, moment.day)
             if year is None:
                 self.warn(WarningCode.MISSING, "year unknown (no published date or session)", sentence.raw)
                 return None
         return moment_value(year, moment.month, moment.day, moment.hour, moment.minute)
+
+    def _years_at(self, norm: str, at: int) -> YearContext:
+        """The year context of a year-less date at ``at``: a 下半年 notice that also lists the year's
+        first exam (第一次考试报名时间为3月10日, 上半年:3月…) puts that exam's dates in its own year."""
+        if self.years.session_half != "下半年":
+            return self.years
+        named = list(_HALF_WORD.finditer(norm, 0, at))
+        if named and named[-1].group() in ("上半年", "第一次"):
+            return YearContext(self.years.published, self.years.session_year, "上半年")
+        return self.years
 
     @staticmethod
     def _resolve_second(second: Moment, start: date | datetime) -> date | datetime:

@@ -182,3 +182,15 @@ def test_a_notices_own_abridged_copy_is_the_notice() -> None:
     parsed = parse_notice(title + body, published=date(2023, 8, 16))
     assert (parsed.kind, parsed.session) == ("exam_signup", ("2023下半年",))
     assert parse_notice("摘要：软考证书领取有哪些注意事项\n证书可在每月5日至10日领取。").kind == "other"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["第一次考试报名时间为3月10日至4月15日。", "报名时间:上半年3月10日至4月15日;下半年8月1日至9月15日。"],
+)
+def test_a_second_half_notice_puts_the_first_exams_dates_in_its_own_year(text: str) -> None:
+    """A 下半年 notice's spring dates are next year's, unless the sentence names the first exam."""
+    assert spans(text, published=None, session=(2015, "下半年"))[0] == ("报名", "2015-03-10", "2015-04-15")
+    assert spans("领取时间:3月10日至4月15日。", published=None, session=(2015, "下半年")) == [
+        ("领取", "2016-03-10", "2016-04-15")
+    ]
