@@ -14,7 +14,7 @@ from parsers.text import CELL_SEPARATOR, Sentence
 # keyword → label; None marks dates that are not a candidate's action (exam day, issue date …).
 LABELS: dict[str, str | None] = {
     "登记": "登记", "再登记": "登记", "补登记": "登记", "逾期登记": "登记", "定期登记": "登记",
-    "报名": "报名", "报考": "报名",
+    "报名": "报名", "报考": "报名", "填报": "报名", "网报": "报名",
     "缴费": "缴费", "交费": "缴费", "网上支付": "缴费", "缴纳": "缴费",
     "资格审核": "资格审核", "资格审查": "资格审核", "审查": "资格审核", "报名审核": "资格审核", "资格核查": "资格审核", "审核": "资格审核", "核查": "资格审核",
     "现场确认": "现场确认",
@@ -51,8 +51,9 @@ FILLER_AFTER = re.compile(r"\s*(?:期间|之间|以内|之内|内)?\s*")
 # 视同放弃申请成绩复查。) names the action.
 FORFEIT = re.compile(r"\s*(?:逾期|过期|超过期限|超期)")
 SENTENCE_TAIL = re.compile(r"\s*(?:前|之前|止|为止|截止)?\s*[。.;]?\s*")
-# The issue day in 自本通告发布之日起 is no dateline: 发布 there names no date.
-ISSUE_DAY = re.compile(r"(?:发布|印发|公布)之日")
+# The issue day in 自本通告发布之日起 is no dateline: 发布 there names no date. What a period
+# includes (网上报名(含缴费)时间) is no window of its own: the period is the one named before it.
+ISSUE_DAY = re.compile(r"(?:发布|印发|公布)之日|\(\s*含[^()]{0,12}\)")
 BRACKETED = re.compile(r"\([^()]{0,80}\)")
 # A label right before these words names the date that follows (报名时间：…), whatever comes after.
 STRONG_AFTER_LABEL = re.compile(r"\s*(?:工作|服务|申请|受理)?\s*(?:时间|日期|截止|起止|期间|:)")
