@@ -26,13 +26,16 @@ _NUM = r"(?:\d{1,3}|[一二两三四五六七八九十]{1,3})"
 # Besides full, year-less and ISO dates: a range's first day written without 日 (3月5-8日: groups
 # ``hy``, ``hm``, ``hd``), and a range's ISO end without its year (2024.3.5-3.15: ``tm``, ``td``,
 # kept only right after an ISO date, by ``moments_in``).
+# The leading look-ahead lets the regex fail at once on the characters no date starts with (most
+# of a notice): without it each alternative is tried at every position.
 MOMENT = re.compile(
+    rf"(?=[{YEAR_CHARS}两十])"
     rf"(?:(?:(?P<y>[{YEAR_CHARS}]{{4}})\s*年\s*)?(?:(?P<m>{_NUM})\s*月\s*)?"
     rf"(?P<d>{_NUM}|\d{{4}})\s*[日号]"
     rf"|(?<!\d)(?P<iy>\d{{4}})[-/.](?P<im>\d{{1,2}})[-/.](?P<id>\d{{1,2}})(?!\d)"
     rf"|(?:(?P<hy>[{YEAR_CHARS}]{{4}})\s*年\s*)?(?P<hm>{_NUM})\s*月\s*(?P<hd>{_NUM})"
     rf"(?=\s*{_RANGE_SEP}\s*{_NUM}\s*[日号])"
-    rf"|(?<=[至到~-])\s*(?P<tm>\d{{1,2}})[/.](?P<td>\d{{1,2}})(?![\d./-]))"
+    rf"|(?:(?<=[至到~-])|(?<=[至到~-]\s))(?P<tm>\d{{1,2}})[/.](?P<td>\d{{1,2}})(?![\d./-]))"
     rf"{WEEKDAY}(?:\s*(?:{TIME}))?"
 )
 # A period given in whole months (报名时间为2021年3月, 2024年2-3月): the first to the last day.
