@@ -37,8 +37,10 @@ from parsers.window_labels import (
 from parsers.window_merge import joined_halves, refined
 
 # Words right after a date that make it a dateline, not a window (…通知(3月5日更新), a re-post's
-# "2024-03-01 关于…的通知").
-_DATELINE_AFTER = re.compile(r"\s*(?:更新|发布|公布|印发|发文|关于)")
+# "2024-03-01 关于…的通知", "(2024-03-01)关于…"); a lone date right after a title's last word
+# ("…的通知 2024-03-01") is one too.
+_DATELINE_AFTER = re.compile(r"[\s)\]]*(?:更新|发布|公布|印发|发文|关于)")
+_DATELINE_BEFORE = re.compile(r"(?:通知|公告|通告|简章|公示|须知)\s*[(\[]?\s*$")
 # Worked examples (举例:5月22日前预约…) and guesses (预计将在2024年2-3月发放, 往年…) describe no
 # real window.
 _EXAMPLE = re.compile(r"^\s*(?:举例|例如|比如|如:)|预计|估计|往年|一般在")
@@ -70,7 +72,8 @@ _TODAY_ALONE = re.compile(r"(?:即日|(?:发布|印发)之日)起(?![^，,。;]*
 _CLAUSE_END = re.compile(r"[，,。;]")
 _TODAY_BEFORE = re.compile(r"(?:即日|发布之日|印发之日)起\s*(?:至|到|-{1,2}|~)?\s*$")
 _SINGLE_BEFORE = re.compile(r"(?:时间|日期|时段)?\s*(?:为|是|:|定于|于)?\s*$")
-_AMENDED_FROM = re.compile(r"原(?:定|计划|来|为|于|通知)")
+# 原定3月20日…现延长至3月27日, also 截止时间由3月15日调整为3月20日.
+_AMENDED_FROM = re.compile(r"原(?:定|计划|来|为|于|通知)|由(?=\s*[\d一二三四五六七八九十])")
 _DEADLINE_WORD = re.compile(r"截止|截至|结束")
 # A heading that says the date below it is a deadline (调整网上缴费截止时间: / 2023年9月29日24:00).
 _DEADLINE_HEADING = re.compile(r"(?:截止|截至)\s*(?:时间|日期)\s*:?\s*$")
@@ -234,6 +237,8 @@ class WindowReader(Notes):
         if _ELIGIBILITY_AFTER.match(after) or _DATELINE_AFTER.match(after):
             return []
         if _is_exam_day(norm, group):
+            return []
+        if group.last is None and _DATELINE_BEFORE.search(norm, previous_end, group.first.start):
             return []
         labels = column or date_labels(sentence, group, previous_end, next_start, following)
         if not labels or None in labels:

@@ -194,3 +194,23 @@ def test_a_second_half_notice_puts_the_first_exams_dates_in_its_own_year(text: s
     assert spans("领取时间:3月10日至4月15日。", published=None, session=(2015, "下半年")) == [
         ("领取", "2016-03-10", "2016-04-15")
     ]
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        # Re-posters' prefixes and suffixes, datelines and traditional script leave the title's kind.
+        ("【转载】关于领取2023年下半年计算机软件资格证书的通知", "certificate_collection"),
+        ("转发：关于领取2023年下半年软考证书的通知", "certificate_collection"),
+        ("(2024-03-01)关于领取2023年下半年软考证书的通知", "certificate_collection"),
+        ("关于领取2023年下半年软考证书的通知_江苏省人事考试网", "certificate_collection"),
+        ("關於2023年下半年計算機軟件資格考試合格證書發放的通知", "certificate_collection"),
+        ("關(guān)于2023年下半年計(jì)算機(jī)軟件資格考試報(bào)名的通知", "exam_signup"),
+        # Other words for handing certificates out.
+        ("关于2023年下半年软考纸质证书申领的通知", "certificate_collection"),
+        ("关于补发2023年下半年软考证书的通知", "certificate_collection"),
+        ("2023年下半年软考证书快递服务的通知", "certificate_collection"),
+    ],
+)
+def test_kind_of_reposted_and_reworded_titles(title: str, kind: str) -> None:
+    assert parse_notice(f"{title}\n有关事项通知如下。", published=date(2024, 3, 1)).kind == kind
