@@ -68,9 +68,9 @@ _CUT_END = re.compile(r"\s*(?:起|开始)?\s*(?:至|到|-{1,2}|~)\s*\d{0,4}\s*$"
 # A separator after a lone date: the range's end was lost (a damaged re-post), so no window.
 _DANGLING = re.compile(r"\s*(?:起|开始)?\s*(?:至|到|-{1,2}|~)")
 # 即日起 with no date after it in its clause: a window from the published date on.
-_TODAY_ALONE = re.compile(r"(?:即日|(?:发布|印发)之日)起(?![^，,。;]*?\d\s*[月日号])")
+_TODAY_ALONE = re.compile(r"(?:即日|(?:发布|印发|公告)之日)起(?![^，,。;]*?\d\s*[月日号])")
 _CLAUSE_END = re.compile(r"[，,。;]")
-_TODAY_BEFORE = re.compile(r"(?:即日|发布之日|印发之日)起\s*(?:至|到|-{1,2}|~)?\s*$")
+_TODAY_BEFORE = re.compile(r"(?:即日|发布之日|印发之日|公告之日)起\s*(?:至|到|-{1,2}|~)?\s*$")
 _SINGLE_BEFORE = re.compile(r"(?:时间|日期|时段)?\s*(?:为|是|:|定于|于)?\s*$")
 # 原定3月20日…现延长至3月27日, also 截止时间由3月15日调整为3月20日.
 _AMENDED_FROM = re.compile(r"原(?:定|计划|来|为|于|通知)|由(?=\s*[\d一二三四五六七八九十])")

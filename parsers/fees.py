@@ -139,7 +139,9 @@ class FeeReader(Notes):
                 found = self._row_fees(sentence, cells, header)
             else:
                 header = None
-                found = self._sentence_fees(sentence)
+                found = (self._labelled_row(sentence, cells) if cells else None) or self._sentence_fees(
+                    sentence
+                )
             for fee in found:
                 key = (fee.amount, fee.item, fee.per)
                 if key not in seen:
@@ -188,6 +190,24 @@ class FeeReader(Notes):
                 Fee(amount=_decimal(*number.groups()), item=column[0], per=per, evidence=sentence.raw)
             )
         return fees
+
+    @staticmethod
+    def _labelled_row(sentence: Sentence, cells: list[str]) -> list[Fee] | None:
+        """A row whose first cell names a fee in 元 and whose other cells are plain amounts
+        (考试费(元/科) | 60 | 65 | 75, one column per level); None for any other row."""
+        item, yuan = _last_item(cells[0]), cells[0].find("元")
+        if item is None or yuan < 0 or len(cells) < 2:
+            return None
+        numbers = [_NUMBER_CELL.fullmatch(cell) for cell in cells[1:]]
+        if not all(numbers):
+            return None
+        per_after = _PER_AFTER.match(cells[0], yuan + 1)
+        per = _unit(*_after_units(per_after)) if per_after else None
+        return [
+            Fee(amount=_decimal(*number.groups()), item=item, per=per, evidence=sentence.raw)
+            for number in numbers
+            if number is not None
+        ]
 
     def _sentence_fees(self, sentence: Sentence) -> list[Fee]:
         norm = sentence.norm

@@ -25,7 +25,7 @@ class KindRule:
 # A re-poster's 摘要: lead-in is one; a notice's own "…的通知(摘要)" is the notice, abridged.
 _EXPLAINER = re.compile(
     r"预计|左右|吗|\?|什么时候|多久|(?<!\()摘要|如何|怎么|在哪|是什么|知晓|说明|指南|简介|解读|问答|有效期|政策"
-    r"|报考条件|及方式|流程|顺利举行|正式开放|圆满|顺利(?:结束|完成)|工作总结"
+    r"|报(?:考|名)条件|及方式|流程|顺利举行|正式开放|圆满|顺利(?:结束|完成)|工作总结"
     r"|收费标准|联系方式|考试计划|工作计划|管理办法|暂行规定|实施办法"
 )
 # A cancelled exam asks for no sign-up, but its refund window is still one.

@@ -214,3 +214,15 @@ def test_a_second_half_notice_puts_the_first_exams_dates_in_its_own_year(text: s
 )
 def test_kind_of_reposted_and_reworded_titles(title: str, kind: str) -> None:
     assert parse_notice(f"{title}\n有关事项通知如下。", published=date(2024, 3, 1)).kind == kind
+
+
+def test_a_signup_notice_that_names_no_session_is_about_the_year_of_its_written_signup_dates() -> None:
+    text = "报名人员可在网上报名，时间为2013年3月1日~2013年4月5日。"
+    assert parse_notice(text, published=None).session == ("2013",)
+    # A year the reader added (from the published date) names no session.
+    assert parse_notice("网上报名时间为3月1日至4月5日。", published=date(2013, 2, 20)).session == ()
+
+
+def test_conditions_for_signing_up_are_explained_not_a_signup() -> None:
+    text = "2011年山西计算机软考报名条件\n凡遵守国家法律的人员，均可报名参加考试。"
+    assert parse_notice(text, published=date(2011, 3, 1)).kind == "other"

@@ -18,8 +18,6 @@ CASES = load_real("tuned")
 
 # notice id → why it cannot read as its golden yet.
 EXPECTED_FAILURES: dict[str, str] = {
-    "2011-shanxi-10a06fcb": "not read yet: kind, session (a re-post of the 报名条件 clause only, headline says 报名)",
-    "2013-yunnan-214e13dd": "not read yet: session (year-only session 2013, named only by dates)",
     "2015-dalian-9345c811": "not read yet: session (a 下半年 re-post whose golden adds 2015上半年 for the "
     "year's first exam the body also lists, 第一次考试报名时间…; the title names only 下半年)",
     "2015-guangdong-6432eb74": "not read yet: kind, windows, eligible (提交报名资料 for certificates read as sign-up)",
