@@ -19,6 +19,7 @@ from parsers.moments import (
     Moment,
     as_datetime,
     groups_in,
+    joined_cells,
     moment_value,
     moments_in,
     month_groups,
@@ -136,6 +137,8 @@ class WindowReader(Notes):
         # nothing else to go by (no published date, no session) reads the way a person reads it.
         self.last_dated: date | None = None
         self.dated_here: date | None = None
+        self.deadline_cells: set[int] = set()
+        self.row_deadlines: set[int] = set()
         super().__init__()
 
     def read(self, sentences: list[Sentence]) -> list[Window]:
@@ -147,11 +150,18 @@ class WindowReader(Notes):
             header = column_labels(sentence.norm)
             if header is not None:
                 columns = header
+                # A column headed 截止时间 holds deadlines (报名截止时间 | 缴费截止时间 / 3月15日 | 3月17日).
+                self.deadline_cells = {
+                    i
+                    for i, cell in enumerate(sentence.norm.split(CELL_SEPARATOR))
+                    if _DEADLINE_WORD.search(cell)
+                }
                 continue
             if columns is not None and sentence.norm.count(CELL_SEPARATOR) + 1 != len(columns):
                 columns = None
             following = sentences[index + 1].norm if index + 1 < len(sentences) else ""
             row = [below[index]] if index in below else columns
+            self.row_deadlines = self.deadline_cells if row is columns and columns is not None else set()
             windows_here = self._sentence_windows(sentence, row, following)
             self.last_dated = self.dated_here or self.last_dated
             for window in windows_here:
@@ -172,6 +182,12 @@ class WindowReader(Notes):
         moments = moments_in(norm)
         self.dated_here = next((_dated(m) for m in reversed(moments) if _dated(m) is not None), None)
         groups = sorted(groups_in(norm, moments) + month_groups(norm, moments), key=lambda g: g.first.start)
+        if columns is not None:
+            groups = joined_cells(
+                norm, groups, lambda a, b: _column(norm, a, columns) == _column(norm, b, columns)
+            )
+        elif CELL_SEPARATOR in norm:
+            groups = joined_cells(norm, groups, lambda a, b: True)
         if not groups:
             return self._from_today(sentence)
         amended = _AMENDED_FROM.search(norm)
@@ -188,12 +204,10 @@ class WindowReader(Notes):
         windows = []
         previous_end = 0
         for group in groups:
+            if group.last is None and norm.count(CELL_SEPARATOR, 0, group.first.start) in self.row_deadlines:
+                group.deadline = True
             next_start = next(start for start in starts if start > group.first.start)
-            column = (
-                columns[min(norm.count(CELL_SEPARATOR, 0, group.first.start), len(columns) - 1)]
-                if columns
-                else []
-            )
+            column = _column(norm, group.first.start, columns) if columns else []
             windows.extend(self._group_windows(sentence, group, previous_end, next_start, column, following))
             previous_end = group.span_end
         return joined_halves(windows)
@@ -361,3 +375,8 @@ def _is_exam_day(norm: str, group: Group) -> bool:
     return (
         group.last is None and group.end_time is None and _EXAM_AFTER.match(norm, group.span_end) is not None
     )
+
+
+def _column(norm: str, at: int, columns: list[list[str | None]]) -> list[str | None]:
+    """The labels of the table column the text at ``at`` sits in."""
+    return columns[min(norm.count(CELL_SEPARATOR, 0, at), len(columns) - 1)]

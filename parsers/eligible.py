@@ -22,22 +22,23 @@ def _spec(name: str) -> str:
     the half may stand in brackets: 2023年(上半年)), not followed by a month: 2024年3月 is a
     date, read by dates.py. A parenthesis after it says the bound is inclusive (``(含)``) and may
     name the last session it includes (``2022年度(含2022年下半年)``: groups ``<name>py``, ``<name>ph``);
-    ``<name>d`` is the 度 of 2022年度."""
+    ``(不含)`` says it is exclusive (``<name>x``); ``<name>d`` is the 度 of 2022年度."""
     return (
         rf"(?P<{name}y>[{YEAR_CHARS}]{{4}})\s*(?:(?P<{name}h2>上半年|下半年)|年\s*(?:(?P<{name}d>度)\s*)?"
         rf"(?:\(?\s*(?P<{name}h>上半年|下半年)\s*\)?)?(?:度)?)"
         rf"(?:\s*(?P<{name}p>\(\s*含\s*(?:(?P<{name}py>[{YEAR_CHARS}]{{4}})\s*年\s*(?:度\s*)?"
-        rf"(?P<{name}ph>上半年|下半年)?)?\s*\)))?(?!\s*[{SMALL_CHARS}]{{1,3}}\s*月)"
+        rf"(?P<{name}ph>上半年|下半年)?)?\s*\))|\s*(?P<{name}x>\(\s*不含[^()]{{0,12}}\)))?(?!\s*[{SMALL_CHARS}]{{1,3}}\s*月)"
     )
 
 
 # "含" before a year only says the bound is inclusive; "截至 X" makes X an upper bound.
 # "X年以前" alone excludes X (2021年以前考试合格人员: up to 2020); 及/含/年度/年底 include it, and so
-# does a parenthesis after 以前 (2021年以前(含2021年)).
+# does a parenthesis after 以前 (2021年以前(含2021年)); (不含…) excludes it.
 _PHRASE = re.compile(
     rf"(?P<until>截至|截止到?|含)?\s*{_spec('a')}"
     rf"(?:(?P<range>\s*(?:至|到|-{{1,2}}|~)\s*(?:含\s*)?{_spec('b')})"
-    rf"|(?P<upto>\s*(?P<eoy>底|末)?\s*(?P<incl>及|和|或)?\s*(?:以前|之前|前)(?:\s*(?P<incl2>\(\s*含[^()]{{0,12}}\)))?)"
+    rf"|(?P<upto>\s*(?P<eoy>底|末)?\s*(?P<incl>及|和|或)?\s*(?:以前|之前|前)"
+    rf"(?:\s*\(\s*(?:(?P<excl>不含)|(?P<incl2>含))[^()]{{0,12}}\))?)"
     rf"|(?P<since>\s*(?:及|和|或)?\s*(?:以后|之后|后|起|以来))"
     rf")?"
 )
@@ -46,6 +47,11 @@ _YEAR_LIST = re.compile(
     rf"(?P<list>(?:[{YEAR_CHARS}]{{4}}\s*[、,和及]\s*)+)(?P<last>[{YEAR_CHARS}]{{4}})\s*年(?!\s*[{SMALL_CHARS}]{{1,3}}\s*月)"
 )
 _LIST_YEAR = re.compile(rf"[{YEAR_CHARS}]{{4}}")
+# 2017-2020年取得, 2017至2020年: a range whose first year goes without 年.
+_BARE_RANGE = re.compile(
+    rf"(?<![\d\[])(?P<a>[{YEAR_CHARS}]{{4}})\s*(?:至|到|-{{1,2}}|~)\s*(?P<b>[{YEAR_CHARS}]{{4}})\s*年"
+    rf"(?!\s*[{SMALL_CHARS}]{{1,3}}\s*月)"
+)
 # 2023年度上、下半年 / 2023年上半年和下半年: both sessions of one year.
 _BOTH_HALVES = re.compile(
     rf"(?P<y>[{YEAR_CHARS}]{{4}})\s*(?:年\s*度?)?\s*(?:上半年\s*[、,和及与]\s*下半年|上\s*[、,和及与]?\s*下半年)"
@@ -69,7 +75,7 @@ _DATE_CUTOFF = re.compile(
 )
 _BEFORE = ("以前", "之前", "前")
 _YEARS_AGO = re.compile(
-    rf"(?:取得|获得)[^，,。;]{{0,8}}?满\s*(?P<n>[{SMALL_CHARS}]{{1,3}})\s*(?:个)?\s*(?:周年|年)"
+    rf"(?:取得|获得|持证|持有)[^，,。;]{{0,8}}?满\s*(?P<n>[{SMALL_CHARS}]{{1,3}})\s*(?:个)?\s*(?:周年|年)"
 )
 # Sentences about certificates or their holders; other years (exam plans, rules) are not eligibility.
 # Registration notices name holders (…取得证书的人员); collection notices name the certificates.
@@ -146,6 +152,22 @@ def _cutoff_session(written: str, before: bool) -> str | None:
     return _session(year, "下半年") if month <= 11 else _session(year + 1)
 
 
+def _year_lists(norm: str) -> list[tuple[re.Match[str], str | None, str | None]]:
+    """Years listed before one 年 (2019、2020年: one range each) and a range whose first year goes
+    without 年 (2017-2020年), each with its match; not where the clause says they are not ready."""
+    found: list[tuple[re.Match[str], str | None, str | None]] = []
+    for match in _YEAR_LIST.finditer(norm):
+        if not _NEGATED.match(norm, match.end()):
+            for year in (*_LIST_YEAR.findall(match.group("list")), match.group("last")):
+                if (session := _session(to_int(year))) is not None:
+                    found.append((match, session, session))
+    for match in _BARE_RANGE.finditer(norm):
+        first, last = _session(to_int(match.group("a"))), _session(to_int(match.group("b")))
+        if first is not None and last is not None and not _NEGATED.match(norm, match.end()):
+            found.append((match, first, last))
+    return found
+
+
 def _date_cutoffs(norm: str) -> list[tuple[re.Match[str], str | None, str | None]]:
     """Bounds given as full dates (2004年1月1日以后取得, 截至2021年12月31日取得, 2019年1月1日至
     2021年12月31日取得), each with its match."""
@@ -166,6 +188,13 @@ def _date_cutoffs(norm: str) -> list[tuple[re.Match[str], str | None, str | None
         else:
             found.append((match, session, None))
     return found
+
+
+def _halves_for_years(ranges: list[EligibleRange]) -> list[EligibleRange]:
+    """A whole year (关于领取2023年度…证书) stated beside its halves (2023年上、下半年考试合格人员) is those
+    halves: the notice says which of the year's sessions it means."""
+    halves = {r.start[:4] for r in ranges if r.start is not None and r.start == r.end and len(r.start) > 4}
+    return [r for r in ranges if not (r.start is not None and r.start == r.end and r.start in halves)]
 
 
 def _merged(found: list[EligibleRange]) -> list[EligibleRange]:
@@ -212,7 +241,7 @@ class EligibleReader(Notes):
                 if key not in seen:
                     seen.add(key)
                     ranges.append(found)
-        return ranges
+        return _halves_for_years(ranges)
 
     def _sentence_ranges(self, sentence: Sentence, columns: set[int] | None) -> list[EligibleRange]:
         """Ranges in one sentence; in a table row below a header such as 取得证书年度, only the
@@ -249,13 +278,9 @@ class EligibleReader(Notes):
             for half in ("上半年", "下半年"):
                 if (session := _session(year, half)) is not None:
                     add(session, session, match.start())
-        for match in _YEAR_LIST.finditer(norm):
-            if _NEGATED.match(norm, match.end()):
-                continue
+        for match, start, end in _year_lists(norm):
             covered.append(match.span())
-            for year in (*_LIST_YEAR.findall(match.group("list")), match.group("last")):
-                if (session := _session(to_int(year))) is not None:
-                    add(session, session, match.start())
+            add(start, end, match.start())
         for match in _PHRASE.finditer(norm):
             if any(lo <= match.start() < hi for lo, hi in covered):
                 continue
@@ -275,7 +300,9 @@ class EligibleReader(Notes):
                 if second is not None:
                     add(first, second, match.start())
             elif match.group("upto"):
-                inclusive = any(match.group(name) for name in ("incl", "incl2", "eoy", "ap", "ad", "until"))
+                inclusive = not (match.group("excl") or match.group("ax")) and any(
+                    match.group(name) for name in ("incl", "incl2", "eoy", "ap", "ad", "until")
+                )
                 add(None, first if inclusive else _previous(first), match.start())
             elif match.group("until") in ("截至", "截止", "截止到"):
                 add(None, first, match.start())

@@ -55,8 +55,9 @@ _ITEM_RE = re.compile("|".join(sorted(map(re.escape, _ITEMS), key=len, reverse=T
 _ITEM_HINTS = (
     ("登记", "登记费"), ("邮寄", "邮寄费"), ("快递", "邮寄费"), ("到付", "邮寄费"), ("报名", "报名费"), ("考试", "考试费"), ("缴费", "考试费"),
 )  # fmt: skip
-# (含上缴国家部分) only says the fee includes the state's share; it is still the fee.
-_REVENUE_SPLIT = re.compile(r"(?<!含)上缴|分成|留成|留取|返还|划拨|拨付|下拨|解缴|比例|提取")
+# (含上缴国家部分) only says the fee includes the state's share; it is still the fee. The 上缴 of
+# 网上缴费 / 线上缴费 is no revenue split.
+_REVENUE_SPLIT = re.compile(r"(?<![含网线])上缴|分成|留成|留取|返还|划拨|拨付|下拨|解缴|比例|提取")
 # A total: 共136元, or an amount right after a number of subjects (两科136元, 三个科目204元).
 _TOTAL_BEFORE = re.compile(
     r"(?:(?:共|合计|总计|共计|总额|总共)[^，,。;元]{0,8}|[两二三四2-4]\s*(?:个)?\s*(?:科目?|门)\s*(?:共|合计)?\s*)$"
@@ -93,6 +94,18 @@ def _named_item(text: str) -> str | None:
     return _last_item(text) or next((item for hint, item in _ITEM_HINTS if hint in text), None)
 
 
+# Any fee word of the exam's own (上机费, 报考费, 考试收费): named as written when no known item is.
+_FEE_WORD = re.compile(r"[\u4e00-\u9fff]{1,3}费(?:用)?")
+_EXAM_WORDS = re.compile(r"考试|报考|考务|机考|上机|科目")
+
+
+def _fee_word(text: str) -> str | None:
+    """The last fee word before an amount in a sentence about the exam (上机费30元, 报考费用…), else None:
+    amounts elsewhere (培训班学费, 资料费) are no fee a candidate owes the exam."""
+    found = list(_FEE_WORD.finditer(text))
+    return found[-1].group() if found and _EXAM_WORDS.search(text) else None
+
+
 def _item_near(clause_before: str, before: str, after: str, sentence: str) -> str | None:
     """The fee word naming an amount: the last one in its clause, else earlier in the sentence,
     else the first one after it, else a hint word (登记 → 登记费)."""
@@ -105,8 +118,9 @@ def _item_near(clause_before: str, before: str, after: str, sentence: str) -> st
     return next((item for hint, item in _ITEM_HINTS if hint in sentence), None)
 
 
-# An amount inside a bracket opened after the previous amount.
+# An amount inside a bracket opened after the previous amount, or listed right after it.
 _IN_BRACKET = re.compile(r"\([^()]*$")
+_LISTED = re.compile(r"\s*[、和及]\s*")
 # A header cell about a charge that names no fee (收费标准（元/科）): the notice's default item.
 _CHARGE_HEADER = re.compile(r"收费|费用|标准|金额")
 _NUMBER_CELL = re.compile(r"\s*(?:¥\s*)?(\d{1,3}(?:,\d{3})+|\d{1,7})(?:\.(\d{1,2}))?\s*(?:元)?\s*")
@@ -240,15 +254,22 @@ class FeeReader(Notes):
                 *(per_before.group("unit", "unit2") if per_before else ()),
                 *(_after_units(per_after) if per_after else ()),
             )
-            if per is None and per_unit and _IN_BRACKET.search(norm, previous_end, match.start()):
-                per = per_unit[
-                    -1
-                ].per  # 58元/科次（主观题科目68元）: the bracket gives another price of the same unit
+            if (
+                per is None
+                and per_unit
+                and (
+                    _IN_BRACKET.search(norm, previous_end, match.start())
+                    or _LISTED.fullmatch(norm, previous_end, match.start())
+                )
+            ):
+                # 58元/科次（主观题科目68元）, 每人每科60元、65元、70元: another price of the same unit.
+                per = per_unit[-1].per
             previous_end = match.end()
             item = (
                 _item_near(before[clause_start:], before, after, norm)
                 or self.section_item
                 or self.default_item
+                or _fee_word(before)
             )
             if item is None:
                 self.warn(WarningCode.DROPPED, "fee without an item", sentence.raw)

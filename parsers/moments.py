@@ -8,6 +8,7 @@ Labelling them as windows is ``parsers.dates``'s work.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -16,9 +17,10 @@ from parsers.numerals import SMALL_CHARS, YEAR_CHARS, to_int
 WEEKDAY = r"(?:\s*\(?\s*(?:星期|周|礼拜)[一二三四五六日天]\s*\)?)?"
 # A time, also alone in brackets after its date (2024年3月25日（9:00）至4月2日（17:00）); brackets
 # holding more (（上午8:30-11:30，下午…）, （9:00-17:00）) give office hours, not the window's time.
+# Minutes may follow a dot (9.00, 下午5.30) and the hour may be 零时.
 TIME = (
-    rf"(?:\((?=[^()\-~至]{{1,10}}\)))?\s*(?P<ap>上午|下午|中午|晚上|早上|凌晨|晚|早)?\s*(?P<h>[{SMALL_CHARS}]{{1,3}})\s*"
-    rf"(?::\s*(?P<mi>\d{{2}})(?::\d{{2}})?(?:\s*[时分])?|[时点](?:\s*(?P<mh>[{SMALL_CHARS}]{{1,3}}|半)\s*分?)?)(?:\s*整)?\)?"
+    rf"(?:\((?=[^()\-~至]{{1,10}}\)))?\s*(?P<ap>上午|下午|中午|晚上|早上|凌晨|晚|早)?\s*(?P<h>[{SMALL_CHARS}零]{{1,3}})\s*"
+    rf"(?:(?::\s*|\.(?=\d{{2}}(?![\d.])))(?P<mi>\d{{2}})(?::\d{{2}})?(?:\s*[时分])?|[时点](?:\s*(?P<mh>[{SMALL_CHARS}]{{1,3}}|半)\s*分?)?)(?:\s*整)?\)?"
 )
 _RANGE_SEP = r"(?:至|到|-{1,2}|~)"
 # A month or day in digits or in Chinese numerals, never both (3月5日一3月8日: 一 is a dash there).
@@ -48,13 +50,16 @@ MONTH_PERIOD = re.compile(
 STATED_BEFORE = re.compile(r"(?:为|是|:|(?<!关)于|在|时间)\s*$")
 # 3月1日起至10日; also 自3月1日开始，至3月10日结束.
 # 12月25日至次年1月5日: 次年 only says what the end's earlier month already says. A dash typed as 一
-# (3月5日一3月8日) is one too: SEP is only matched whole between two dates.
-SEP = re.compile(r"\s*(?:(?:起|开始)\s*,?)?\s*(?:至|到|-{1,2}|~|一)\s*(?:次年|翌年|第二年)?\s*")
+# (3月5日一3月8日) is one too: SEP is only matched whole between two dates. A short remark in
+# brackets may stand before it (3月5日(含)至3月8日, 3月5日(二)至…).
+SEP = re.compile(
+    r"\s*(?:\([^()\d]{1,6}\)\s*)?(?:(?:起|开始)\s*,?)?\s*(?:至|到|-{1,2}|~|一)\s*(?:次年|翌年|第二年)?\s*"
+)
 # 8月18日开始，8月26日结束: a range written as two dates with start and end words.
 # Also with what opens and closes in between: 8月11日9:00网上报名系统开通,9月19日16:00网上报名系统关闭.
 STARTS = re.compile(r"[^，,。;:]{0,12}?(?:开始|起|开通|开放|开启)\s*,?\s*")
 ENDS = re.compile(r"[^，,。;:]{0,12}?(?:结束|截止|止|关闭)")
-TIME_END = re.compile(rf"\s*(?:至|到|-{{1,2}}|~)\s*{TIME}")
+TIME_END = re.compile(rf"\s*(?:至|到|-{{1,2}}|~)\s*(?:当日|当天)?\s*{TIME}")
 
 
 @dataclass(frozen=True)
@@ -228,3 +233,41 @@ def groups_in(norm: str, moments: list[Moment]) -> list[Group]:
 
 def as_datetime(value: date | datetime) -> datetime:
     return value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
+
+
+CELL_GAP = re.compile(r"\s*\|\s*")
+_ROW_RANGE_DAYS = 62
+
+
+def _soon_after(first: Moment, second: Moment) -> bool:
+    if None in (first.month, first.day, second.month, second.day) or first.year != second.year:
+        return False
+    gap = (second.month - first.month) * 31 + second.day - first.day  # type: ignore[operator]
+    return 0 < gap <= _ROW_RANGE_DAYS
+
+
+def joined_cells(norm: str, groups: list[Group], same_action: Callable[[int, int], bool]) -> list[Group]:
+    """Two lone dates in adjacent cells of a table row (网上报名 | 3月5日 | 3月15日, or under 开始时间 |
+    截止时间) are one range, when their columns name the same action and the second follows the
+    first within two months (报名截止 | 3月15日 | 8月15日 gives a deadline per exam, no range)."""
+    result: list[Group] = []
+    index = 0
+    while index < len(groups):
+        first = groups[index]
+        second = groups[index + 1] if index + 1 < len(groups) else None
+        if (
+            second is not None
+            and first.last is None
+            and second.last is None
+            and first.end_time is None
+            and second.end_time is None
+            and CELL_GAP.fullmatch(norm, first.span_end, second.first.start)
+            and _soon_after(first.first, second.first)
+            and same_action(first.first.start, second.first.start)
+        ):
+            result.append(Group(first.first, second.first, None, second.span_end))
+            index += 2
+            continue
+        result.append(first)
+        index += 1
+    return result

@@ -14,10 +14,11 @@ import re
 from parsers.numerals import SMALL_CHARS, YEAR_CHARS, to_int
 from parsers.text import Sentence
 
-# 2024年上半年, 2023年度下半年, 2018年度(下半年), 2023上半年, 2024年上、下半年; not 2024年3月.
+# 2024年上半年, 2023年度下半年, 2018年度(下半年), 2023上半年, 2024年上、下半年, 2024年上半年和下半年;
+# not 2024年3月.
 _SESSION = re.compile(
     rf"(?P<y>[{YEAR_CHARS}]{{4}})\s*(?:年\s*度?)?"
-    r"(?:\s*\(?\s*(?:(?P<both>上\s*[、,和及与]?\s*下半年|上下半年)|(?P<h>上半年|下半年)))?"
+    r"(?:\s*\(?\s*(?:(?P<both>上\s*(?:半年)?\s*[、,和及与]?\s*下半年|上下半年)|(?P<h>上半年|下半年)))?"
 )
 # Years that are not a session: a date (2024年3月), a document number (〔2019〕50号, 软考办[2010]1号).
 _NOT_SESSION_AFTER = re.compile(rf"\s*(?:\]|号|年\s*[{SMALL_CHARS}]{{1,3}}\s*月)")

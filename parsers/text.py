@@ -200,6 +200,17 @@ def _is_heading(line: str, norm: str) -> bool:
     return len(line) <= _HEADING_MAX and CELL_SEPARATOR not in line and not _DATE_LIKE.search(norm)
 
 
+_LEAD_CHARS = 16
+
+
+def _dates_lead(norm: str) -> str | None:
+    """The lead of a line's first sentence when it announces dates (报名时间：上半年3月5日至15日；下半年…):
+    it is the heading of the line's later sentences, which go on listing its dates."""
+    colon = norm.find(":", 0, _LEAD_CHARS + 1)
+    lead = norm[: colon + 1]
+    return lead if colon > 0 and _DATES_HEADING.search(lead) and not _DATE_LIKE.search(lead) else None
+
+
 def _pieces(line: str) -> list[str]:
     """A line cut at 。！？； (kept on the sentence) and at ``MAX_SENTENCE_CHARS``, trimmed."""
     pieces = []
@@ -232,9 +243,10 @@ def split_sentences(text: str) -> list[Sentence]:
         raw_pieces, norm_pieces = _pieces(line), _pieces(norm_line)
         if len(raw_pieces) != len(norm_pieces) or len(line) > MAX_SENTENCE_CHARS:
             norm_pieces = [normalise(piece) for piece in raw_pieces]
+        lead = _dates_lead(norm_pieces[0]) if len(norm_pieces) > 1 else None
         sentences.extend(
-            Sentence(raw=raw, norm=norm, heading=heading)
-            for raw, norm in zip(raw_pieces, norm_pieces, strict=True)
+            Sentence(raw=raw, norm=norm, heading=lead if lead and index else heading)
+            for index, (raw, norm) in enumerate(zip(raw_pieces, norm_pieces, strict=True))
         )
         if _is_heading(line, norm_line):
             heading = norm_line

@@ -12,7 +12,8 @@ from decimal import Decimal
 import pytest
 
 from parsers import parse_notice
-from tests.parsers.test_pieces import fees, spans
+from parsers.eligible import CERTIFICATE_TOPIC
+from tests.parsers.test_pieces import eligible, fees, spans
 
 
 @pytest.mark.parametrize(
@@ -58,6 +59,7 @@ from tests.parsers.test_pieces import fees, spans
             [("报名", "2024-03-03", "2024-03-31")],
         ),
         ("截至3月25日,受理报名人数达3万人。", []),
+        ("截至3月25日,办理登记人数达3万人。", []),
         # A URL's colon is no label colon: the action is still the clause's last word.
         (
             "考生请于2024年5月10日后登录报名网站http://www.example.cn/打印准考证。",
@@ -159,6 +161,11 @@ def test_headings_above_their_dates_still_label_them() -> None:
     [
         ("报名工作结束后,省人事考试中心将按每名考生报名费15元下拨给各市。", []),
         ("报名工作结束后,组织考生报名的市(地)留取每人报名费15元。", []),
+        # With no known fee word and no default item (a notice of kind other), the exam's own fee word
+        # names the fee; a price that is not about the exam is no fee.
+        ("上机费：30元/人。", [(Decimal(30), "上机费", "人")]),
+        ("报考费用为每科65元。", [(Decimal(65), "报考费用", "科目")]),
+        ("软考培训班学费1980元。", []),
         # The same fee restated without its unit is one fee.
         (
             "报名费每人15元。报名工作结束后,按考生报名费15元统一结算。",
@@ -226,3 +233,25 @@ def test_a_signup_notice_that_names_no_session_is_about_the_year_of_its_written_
 def test_conditions_for_signing_up_are_explained_not_a_signup() -> None:
     text = "2011年山西计算机软考报名条件\n凡遵守国家法律的人员，均可报名参加考试。"
     assert parse_notice(text, published=date(2011, 3, 1)).kind == "other"
+
+
+def test_a_whole_year_beside_its_halves_is_those_halves() -> None:
+    text = "关于领取2023年度计算机软件资格证书的通知\n2023年上、下半年考试合格人员的证书已到。"
+    assert eligible(text, topic=CERTIFICATE_TOPIC) == [
+        ("2023上半年", "2023上半年"),
+        ("2023下半年", "2023下半年"),
+    ]
+    assert eligible("2019年、2020年取得证书的人员。") == [("2019", "2019"), ("2020", "2020")]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "关于2023年上半年、下半年软考证书领取的通知",
+        "关于2023年上半年和下半年软考证书领取的通知",
+        "关于2023年上、下半年软考证书领取的通知",
+    ],
+)
+def test_both_halves_of_a_year_in_a_title_are_two_sessions(title: str) -> None:
+    parsed = parse_notice(f"{title}\n领取时间：2024年3月5日至3月15日。", published=date(2024, 3, 1))
+    assert parsed.session == ("2023上半年", "2023下半年")
