@@ -41,9 +41,12 @@ MAX_TEXT_CHARS = 200_000
 _META_DATE = re.compile(
     r"(?:发布时间|发布日期|信息提供日期|发文日期|成文日期)\s*:\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})"
 )
+# The signature's date, alone on its line or after the issuer's name on the same line
+# (天津市人事考试中心 2024年3月1日).
+_ISSUER_BEFORE = r"(?:[^\d\s,，。;:]{2,30}(?:中心|院|局|厅|办公室|委员会|委|站)\s+)?"
 _SIGNATURE_DATE = re.compile(
-    r"^\s*(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})\s*$|"
-    rf"^\s*(?P<y>[{YEAR_CHARS}]{{4}})\s*年\s*(?P<m>[{SMALL_CHARS}]{{1,3}})\s*月\s*(?P<d>[{SMALL_CHARS}]{{1,3}})\s*日\s*$"
+    rf"^\s*{_ISSUER_BEFORE}(?P<iy>\d{{4}})-(?P<im>\d{{1,2}})-(?P<id>\d{{1,2}})\s*$|"
+    rf"^\s*{_ISSUER_BEFORE}(?P<y>[{YEAR_CHARS}]{{4}})\s*年\s*(?P<m>[{SMALL_CHARS}]{{1,3}})\s*月\s*(?P<d>[{SMALL_CHARS}]{{1,3}})\s*日\s*$"
 )
 _NOTICE_TITLE = re.compile(r"(?:通知|公告|通告|提示|简章|须知|公示)[^\w]{0,3}$")
 _DEFAULT_FEE_ITEM = {"registration": "登记费", "late_registration": "登记费", "exam_signup": "考试费"}

@@ -255,3 +255,17 @@ def test_a_whole_year_beside_its_halves_is_those_halves() -> None:
 def test_both_halves_of_a_year_in_a_title_are_two_sessions(title: str) -> None:
     parsed = parse_notice(f"{title}\n领取时间：2024年3月5日至3月15日。", published=date(2024, 3, 1))
     assert parsed.session == ("2023上半年", "2023下半年")
+
+
+@pytest.mark.parametrize(
+    ("last_line", "published"),
+    [
+        ("天津市人事考试中心 2024年3月1日", date(2024, 3, 1)),
+        ("二〇二四年三月一日", date(2024, 3, 1)),
+        # A deadline on the last line is no signature.
+        ("报名截止 2024年3月15日", None),
+    ],
+)
+def test_the_signature_date_may_follow_the_issuer_on_its_line(last_line: str, published) -> None:
+    text = f"关于领取证书的通知\n领取时间：3月5日至15日。\n{last_line}"
+    assert parse_notice(text, is_html=False).published == published
