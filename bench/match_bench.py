@@ -199,6 +199,8 @@ def instructions(action: str, path: str, region: str) -> int:
 
 def compare_instructions(count: int) -> None:
     """Print bare and matching instructions per notice region, set-up subtracted, and their ratio."""
+    if shutil.which("valgrind") is None:
+        sys.exit("--instructions needs valgrind (apt-get install valgrind)")
     print(f"SQLite, {count:,} subscribers, CPU instructions (callgrind), set-up subtracted")
     for region in BARE:
         with tempfile.TemporaryDirectory() as tmp:
@@ -254,8 +256,6 @@ def main() -> None:
         run_child(*args.child)
         return
     if args.instructions:
-        if shutil.which("valgrind") is None:
-            sys.exit("--instructions needs valgrind (apt-get install valgrind)")
         compare_instructions(args.count)
         return
     sizes = [100_000, 1_000_000] if args.full else [100_000]
