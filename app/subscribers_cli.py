@@ -1,159 +1,34 @@
 """The operators' ``subscribers`` commands: add, import, export, list and remove.
 
-CSV (import and export): header ``email,name,region,qualification,level,obtained,last_registered,
-alert_kinds,exam_sessions`` (the last two may be left out, as in files written before they
-existed), one row per certificate, several rows per address; ``region``, ``alert_kinds`` and
-``exam_sessions`` cells list several values separated by 、 (or ; , ，；). Every row is validated before anything
-is written, so a bad file imports nothing unless ``--skip-invalid`` says otherwise. The valid
-people are then written ``IMPORT_BATCH`` to a transaction, so a 100,000-row import never holds
-SQLite's write lock (or PostgreSQL's row locks) for long and the web app keeps answering; a
-failure mid-way (the database gone) leaves the earlier batches in, and re-running the import
-adds only what is missing. Without
-``--confirmed`` people are ``pending`` and get the same confirmation mail as the web form
+``import`` reads the CSV format of ``app.subscriber_csv`` and ``export`` writes it. Every row is
+validated before anything is written, so a bad file imports nothing unless ``--skip-invalid`` says
+otherwise. The valid people are then written ``IMPORT_BATCH`` to a transaction, so a 100,000-row
+import never holds SQLite's write lock (or PostgreSQL's row locks) for long and the web app keeps
+answering; a failure mid-way (the database gone) leaves the earlier batches in, and re-running the
+import adds only what is missing. Without ``--confirmed`` people are ``pending`` and get the same confirmation mail as the web form
 sends: importing a list must not bypass double opt-in.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
-import re
 import sys
-from dataclasses import dataclass, replace
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.subscriber_csv import CSV_HEADER, decode_csv, read_subscriber_csv, split_list, write_subscriber_csv
+
 if TYPE_CHECKING:  # imported by the commands only: ``ruankao-watch parse`` must start fast
     from core.config import Settings
-    from store.subscribers import SubscriberData
 
-CSV_HEADER = (
-    "email", "name", "region", "qualification", "level", "obtained", "last_registered",
-    "alert_kinds", "exam_sessions",
-)  # fmt: skip
-# The columns every file has; files written before topics and exams were carried lack the rest.
-CSV_REQUIRED = CSV_HEADER[:7]
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-# What separates several values in one cell or one option: 、 as Chinese lists are written,
-# and the separators people type in a spreadsheet or a shell.
-_LIST_SEPARATORS = re.compile(r"[、,，;；]")
 # Which option of ``subscribers add`` gave each field ``SubscriberData`` checks.
 _ADD_ARGUMENTS = {
     "email": "EMAIL", "regions": "--region", "certificates": "--cert", "name": "--name",
     "alert_kinds": "--alerts", "exam_sessions": "--sessions",
 }  # fmt: skip
 IMPORT_BATCH = 500  # people per transaction: a fraction of a second of write lock each
-
-
-@dataclass
-class CsvRead:
-    """What a CSV file holds: one SubscriberData per address, and the bad lines with their reasons."""
-
-    people: list[SubscriberData]
-    errors: list[str]
-
-
-def decode_csv(data: bytes) -> tuple[str, str]:
-    """The file's text and the encoding it was in: UTF-8 with or without BOM, else GB18030.
-
-    Excel on Chinese Windows saves "CSV" in GB18030 (GBK); a UTF-8 file that is not valid
-    UTF-8 is almost never valid GB18030 by accident, so trying UTF-8 first is safe.
-    """
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "UTF-8 (with BOM)"
-    try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        return data.decode("gb18030"), "GB18030"
-
-
-# OWASP "CSV injection": a cell starting with one of these is a formula to a spreadsheet.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_cell(value: str) -> str:
-    """``=HYPERLINK(…)`` → ``'=HYPERLINK(…)``: shown as text by Excel and WPS, never run."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
-def _restore_cell(value: str) -> str:
-    """The inverse of ``neutralise_cell``, so that an exported file imports back as it was."""
-    return value[1:] if value.startswith("'") and value[1:].startswith(_FORMULA_START) else value
-
-
-def split_list(text: str) -> list[str]:
-    """``天津、北京`` (or ``天津,北京``, ``天津；北京``) → ``["天津", "北京"]``; empty items dropped."""
-    return [item.strip() for item in _LIST_SEPARATORS.split(text) if item.strip()]
-
-
-def _topics(cell: str) -> tuple[str, ...]:
-    """Topics by label (成绩公布, as exported) or by value (results); an unknown one is left for validation."""
-    from core.vocab import Topic
-
-    by_label = {topic.label: topic.value for topic in Topic}
-    return tuple(by_label.get(item, item) for item in split_list(cell))
-
-
-def read_subscriber_csv(text: str, today: date) -> CsvRead:
-    """Validate every row; rows of one address are merged, and must agree on all but the certificate."""
-    from store.subscribers import CertificateData, InvalidSubscription, SubscriberData
-
-    reader = csv.DictReader(io.StringIO(text))
-    fields = [f.strip() for f in reader.fieldnames or []]
-    if len(set(fields)) != len(fields) or not set(CSV_REQUIRED) <= set(fields) <= set(CSV_HEADER):
-        return CsvRead(
-            [],
-            [
-                f"line 1: the header must be {','.join(CSV_HEADER)}, the last two optional"
-                f" (got {','.join(fields) or 'nothing'})"
-            ],
-        )
-    people: dict[str, SubscriberData] = {}
-    errors: list[str] = []
-    for row in reader:
-        line = reader.line_num
-        row = {k.strip(): _restore_cell((v or "").strip()) for k, v in row.items() if k}
-        try:
-            certificates = ()
-            if row["qualification"] or row["level"] or row["obtained"] or row["last_registered"]:
-                certificates = (
-                    CertificateData(
-                        row["qualification"], row["level"], row["obtained"], _date(row["last_registered"])
-                    ),
-                )
-            data = SubscriberData(
-                row["email"], tuple(split_list(row["region"])), certificates, row["name"] or None,
-                alert_kinds=_topics(row.get("alert_kinds", "")),
-                exam_sessions=tuple(split_list(row.get("exam_sessions", ""))),
-            ).validated(today)  # fmt: skip
-            known = people.get(data.email)
-            if known is not None:
-                if (known.regions, known.alert_kinds, known.exam_sessions) != (
-                    data.regions,
-                    data.alert_kinds,
-                    data.exam_sessions,
-                ) or (data.name and known.name and data.name != known.name):
-                    raise InvalidSubscription(f"{data.email} 的姓名、地区、提醒类型或考试与前面的行不一致")
-                data = replace(
-                    known, name=known.name or data.name, certificates=known.certificates + certificates
-                )
-        except InvalidSubscription as exc:
-            errors.append(f"line {line}: {exc}")
-            continue
-        people[data.email] = data
-    return CsvRead(list(people.values()), errors)
-
-
-def _date(text: str) -> date | None:
-    from store.subscribers import InvalidSubscription
-
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        raise InvalidSubscription(f"last_registered 应为 YYYY-MM-DD：{text!r}") from None
 
 
 def cmd_import(args: argparse.Namespace, config: Settings) -> int:
@@ -236,37 +111,18 @@ def _by_argument(problems: dict[str, str]) -> str:
 
 def cmd_export(args: argparse.Namespace, config: Settings) -> int:
     from app.wiring import open_store
-    from core.sessions import session_name
     from core.text import strip_unsafe
-    from core.vocab import Topic
     from store.subscribers import list_subscribers
 
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_HEADER)
     with open_store(config.database_url)() as session:
-        for s in list_subscribers(session, status=args.status):
-            rows = [
-                (
-                    c.qualification,
-                    c.level,
-                    c.obtained,
-                    c.last_registered.isoformat() if c.last_registered else "",
-                )
-                for c in s.certificates
-            ] or [("", "", "", "")]
-            topics = "、".join(Topic(k).label for k in s.alert_kinds if k in Topic.values())
-            exams = "、".join(session_name(o) for o in s.exam_sessions or [])
-            person = (s.email, s.name or "", "、".join(s.region_names))
-            for row in rows:
-                writer.writerow([neutralise_cell(cell) for cell in (*person, *row, topics, exams)])
+        text = write_subscriber_csv(list_subscribers(session, status=args.status))
     if args.out:
-        Path(args.out).write_text(out.getvalue(), encoding=args.encoding)
+        Path(args.out).write_text(text, encoding=args.encoding)
     elif args.encoding == "utf-8":
-        sys.stdout.write(out.getvalue())
+        sys.stdout.write(text)
     else:
         sys.stdout.flush()
-        sys.stdout.buffer.write(strip_unsafe(out.getvalue()).encode(args.encoding))
+        sys.stdout.buffer.write(strip_unsafe(text).encode(args.encoding))
     return EXIT_OK
 
 

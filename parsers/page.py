@@ -8,10 +8,11 @@ are joined with ``CELL_SEPARATOR`` so one row stays one line.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from bs4 import BeautifulSoup, CData, NavigableString, PageElement, Tag
+from bs4 import BeautifulSoup, CData, MarkupResemblesLocatorWarning, NavigableString, PageElement, Tag
 
 from parsers.text import (
     BLOCK_IN_CELL,
@@ -22,6 +23,11 @@ from parsers.text import (
     SPACES,
     clean_lines,
 )
+
+# BeautifulSoup warns when a whole page is as short as a file name or URL ("notice.html"). Pages
+# here are always markup someone served, never a path, so the warning would only print a
+# paragraph of advice on an operator's terminal (or in the crawl log) for every such page.
+warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)
 
 _NOISE_TAGS = frozenset(
     (

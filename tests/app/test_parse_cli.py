@@ -86,3 +86,12 @@ def test_the_registration_sentence_puts_a_2021_second_half_certificate_inside_th
     low, high = EligibleRange(found["from"], found["to"], found["evidence"]).bounds()
     certificate_low, certificate_high = session_bounds("2021下半年")
     assert low <= certificate_low and certificate_high <= high
+
+
+def test_a_page_as_short_as_a_file_name_parses_without_library_advice_on_stderr(cli_env, tmp_path):
+    page = tmp_path / "short.html"
+    page.write_text("notice.html", encoding="utf-8")  # what a broken CMS served once: the body is a name
+    proc = parse(cli_env, str(page), "--json", "--published", "2026-02-20")
+    assert proc.returncode == 0
+    assert json.loads(proc.stdout)["title"] == "notice.html"
+    assert "Warning" not in proc.stderr and "Beautiful Soup" not in proc.stderr, proc.stderr

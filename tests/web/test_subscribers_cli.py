@@ -95,13 +95,15 @@ def test_export_writes_the_import_format_and_round_trips(run, tmp_path):
     r = run("export")
     assert r.returncode == 0
     lines = r.stdout.splitlines()
-    # A file of the old header imports; the export adds the topics and exams (every topic: none was given).
-    assert (
-        lines[0] == "email,name,region,qualification,level,obtained,last_registered,alert_kinds,exam_sessions"
+    # A file of the old header imports; the export adds the topics, exams and reminder settings
+    # (every topic: none was given; the defaults: 3 days, digest, expiry reminders).
+    assert lines[0] == (
+        "email,name,region,qualification,level,obtained,last_registered,alert_kinds,exam_sessions,"
+        "reminder_days,digest,expiry_reminders"
     )
     every = "、".join(topic.label for topic in Topic)
     assert (
-        f"li.lei@example.com,李雷,天津市红桥区,信息系统项目管理师,高级,2021下半年,2024-03-05,{every},"
+        f"li.lei@example.com,李雷,天津市红桥区,信息系统项目管理师,高级,2021下半年,2024-03-05,{every},,3,是,是"
         in lines
     )
     assert len(lines) == 4
