@@ -30,13 +30,17 @@ from parsers.types import WarningCode, Window
 from parsers.window_labels import (
     column_labels,
     date_labels,
+    labels_before,
     labels_below,
     labels_in,
 )
 from parsers.window_merge import joined_halves, refined
 
-# Words right after a date that make it a dateline, not a window (…通知(3月5日更新)).
-_DATELINE_AFTER = re.compile(r"\s*(?:更新|发布|公布|印发|发文)")
+# Words right after a date that make it a dateline, not a window (…通知(3月5日更新), a re-post's
+# "2024-03-01 关于…的通知", "(2024-03-01)关于…"); a lone date right after a title's last word
+# ("…的通知 2024-03-01") is one too.
+_DATELINE_AFTER = re.compile(r"[\s)\]]*(?:更新|发布|公布|印发|发文|关于)")
+_DATELINE_BEFORE = re.compile(r"(?:通知|公告|通告|简章|公示|须知)\s*[(\[]?\s*$")
 # Worked examples (举例:5月22日前预约…) and guesses (预计将在2024年2-3月发放, 往年…) describe no
 # real window.
 _EXAMPLE = re.compile(r"^\s*(?:举例|例如|比如|如:)|预计|估计|往年|一般在")
@@ -46,8 +50,14 @@ _EXAM_AFTER = re.compile(r"\s*(?:\([^()]{0,6}\))?\s*(?:的)?\s*(?:考试|举行|
 _ELIGIBILITY_AFTER = re.compile(
     r"[^，,。;]{0,6}?(?:取得|获得|考取|考试合格|合格|通过(?!EMS|邮|快递|网|线上|微信|短信|电话|现场))"
 )
-_END_BEFORE = re.compile(r"(?:截止|截至|至|到|止|不晚于|最迟)(?:时间|日期)?\s*(?:为|是|:)?\s*(?:于)?\s*$")
-_END_AFTER = re.compile(r"\s*(?:前|之前|以前|截止|为止|止|结束)")
+# A deadline is named before its date (截止时间为, 最后期限是) or after it (前, 止, 关闭, 为…截止日,
+# 是…最后一天).
+_END_BEFORE = re.compile(
+    r"(?:截止|截至|至|到|止|不晚于|最迟|最后期限|最后一天|最后日期)(?:时间|日期|日)?\s*(?:为|是|:)?\s*(?:于)?\s*$"
+)
+_END_AFTER = re.compile(
+    r"\s*(?:前|之前|以前|截止|为止|止|结束|关闭|停止|(?:为|是)[^，,。;]{0,8}?(?:截止|最后一天|最后期限))"
+)
 _START_AFTER = re.compile(r"\s*(?:起|开始|以后|之后|后|开放|开通|开启)")
 # 2024年1月2日起至半年内: the start is a date, the end only relative (no window end).
 _OPEN_END = re.compile(r"\s*起\s*(?:至|到)\s*(?![\s\d一二三四五六七八九十〇])")
@@ -58,15 +68,17 @@ _CUT_END = re.compile(r"\s*(?:起|开始)?\s*(?:至|到|-{1,2}|~)\s*\d{0,4}\s*$"
 # A separator after a lone date: the range's end was lost (a damaged re-post), so no window.
 _DANGLING = re.compile(r"\s*(?:起|开始)?\s*(?:至|到|-{1,2}|~)")
 # 即日起 with no date after it in its clause: a window from the published date on.
-_TODAY_ALONE = re.compile(r"(?:即日|(?:发布|印发)之日)起(?![^，,。;]*?\d\s*[月日号])")
+_TODAY_ALONE = re.compile(r"(?:即日|(?:发布|印发|公告)之日)起(?![^，,。;]*?\d\s*[月日号])")
 _CLAUSE_END = re.compile(r"[，,。;]")
-_TODAY_BEFORE = re.compile(r"(?:即日|发布之日|印发之日)起\s*(?:至|到|-{1,2}|~)?\s*$")
+_TODAY_BEFORE = re.compile(r"(?:即日|发布之日|印发之日|公告之日)起\s*(?:至|到|-{1,2}|~)?\s*$")
 _SINGLE_BEFORE = re.compile(r"(?:时间|日期|时段)?\s*(?:为|是|:|定于|于)?\s*$")
-_AMENDED_FROM = re.compile(r"原(?:定|计划|来|为|于|通知)")
+# 原定3月20日…现延长至3月27日, also 截止时间由3月15日调整为3月20日.
+_AMENDED_FROM = re.compile(r"原(?:定|计划|来|为|于|通知)|由(?=\s*[\d一二三四五六七八九十])")
 _DEADLINE_WORD = re.compile(r"截止|截至|结束")
 # A heading that says the date below it is a deadline (调整网上缴费截止时间: / 2023年9月29日24:00).
 _DEADLINE_HEADING = re.compile(r"(?:截止|截至)\s*(?:时间|日期)\s*:?\s*$")
 _AMENDED_TO = re.compile(r"现(?!场)|延长|延期|推迟|顺延|调整为|改为|变更为|更改为")
+_HALF_WORD = re.compile(r"上半年|下半年|第一次|第二次")
 # A year-less date far before the publication date belongs to the next year (and far after, the last).
 _ROLL_FORWARD = timedelta(days=120)
 _ROLL_BACK = timedelta(days=300)
@@ -196,6 +208,11 @@ class WindowReader(Notes):
         stop = _CLAUSE_END.search(norm, today.end())
         clause = norm[today.end() : stop.start() if stop else len(norm)]
         labels = labels_in(clause, last=True)
+        if not labels:
+            # 证书领取时间:即日起 names the action before it.
+            opened = max((m.end() for m in _CLAUSE_END.finditer(norm, 0, today.start())), default=0)
+            before, strong = labels_before(norm[opened : today.start()])
+            labels = before if strong else []
         if not labels and "查询" in clause and "成绩" in norm[: today.start()]:
             labels = ["成绩查询"]
         if not labels or None in labels:
@@ -220,6 +237,8 @@ class WindowReader(Notes):
         if _ELIGIBILITY_AFTER.match(after) or _DATELINE_AFTER.match(after):
             return []
         if _is_exam_day(norm, group):
+            return []
+        if group.last is None and _DATELINE_BEFORE.search(norm, previous_end, group.first.start):
             return []
         labels = column or date_labels(sentence, group, previous_end, next_start, following)
         if not labels or None in labels:
@@ -284,13 +303,23 @@ class WindowReader(Notes):
             return None
         year = moment.year
         if year is None:
-            year = self.years.year_for(moment.month, moment.day)
+            year = self._years_at(sentence.norm, moment.start).year_for(moment.month, moment.day)
             if year is None and self.last_dated is not None:
                 year = YearContext(self.last_dated, None, None).year_for(moment.month, moment.day)
             if year is None:
                 self.warn(WarningCode.MISSING, "year unknown (no published date or session)", sentence.raw)
                 return None
         return moment_value(year, moment.month, moment.day, moment.hour, moment.minute)
+
+    def _years_at(self, norm: str, at: int) -> YearContext:
+        """The year context of a year-less date at ``at``: a 下半年 notice that also lists the year's
+        first exam (第一次考试报名时间为3月10日, 上半年:3月…) puts that exam's dates in its own year."""
+        if self.years.session_half != "下半年":
+            return self.years
+        named = list(_HALF_WORD.finditer(norm, 0, at))
+        if named and named[-1].group() in ("上半年", "第一次"):
+            return YearContext(self.years.published, self.years.session_year, "上半年")
+        return self.years
 
     @staticmethod
     def _resolve_second(second: Moment, start: date | datetime) -> date | datetime:

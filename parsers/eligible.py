@@ -18,24 +18,27 @@ from parsers.types import EligibleRange, WarningCode, session_bounds
 
 
 def _spec(name: str) -> str:
-    """A year or session (groups ``<name>y``, ``<name>h``), not followed by a month: 2024年3月 is a
+    """A year or session (groups ``<name>y``, ``<name>h``; ``<name>h2`` for 2023上半年 without 年, and
+    the half may stand in brackets: 2023年(上半年)), not followed by a month: 2024年3月 is a
     date, read by dates.py. A parenthesis after it says the bound is inclusive (``(含)``) and may
     name the last session it includes (``2022年度(含2022年下半年)``: groups ``<name>py``, ``<name>ph``);
     ``<name>d`` is the 度 of 2022年度."""
     return (
-        rf"(?P<{name}y>[{YEAR_CHARS}]{{4}})\s*年\s*(?:(?P<{name}d>度)\s*)?(?P<{name}h>上半年|下半年)?(?:度)?"
+        rf"(?P<{name}y>[{YEAR_CHARS}]{{4}})\s*(?:(?P<{name}h2>上半年|下半年)|年\s*(?:(?P<{name}d>度)\s*)?"
+        rf"(?:\(?\s*(?P<{name}h>上半年|下半年)\s*\)?)?(?:度)?)"
         rf"(?:\s*(?P<{name}p>\(\s*含\s*(?:(?P<{name}py>[{YEAR_CHARS}]{{4}})\s*年\s*(?:度\s*)?"
         rf"(?P<{name}ph>上半年|下半年)?)?\s*\)))?(?!\s*[{SMALL_CHARS}]{{1,3}}\s*月)"
     )
 
 
 # "含" before a year only says the bound is inclusive; "截至 X" makes X an upper bound.
-# "X年以前" alone excludes X (2021年以前考试合格人员: up to 2020); 及/含/年度 include it.
+# "X年以前" alone excludes X (2021年以前考试合格人员: up to 2020); 及/含/年度/年底 include it, and so
+# does a parenthesis after 以前 (2021年以前(含2021年)).
 _PHRASE = re.compile(
     rf"(?P<until>截至|截止到?|含)?\s*{_spec('a')}"
     rf"(?:(?P<range>\s*(?:至|到|-{{1,2}}|~)\s*(?:含\s*)?{_spec('b')})"
-    rf"|(?P<upto>\s*(?P<incl>及|和|或)?\s*(?:以前|之前|前))"
-    rf"|(?P<since>\s*(?:及|和|或)?\s*(?:以后|之后|后|起))"
+    rf"|(?P<upto>\s*(?P<eoy>底|末)?\s*(?P<incl>及|和|或)?\s*(?:以前|之前|前)(?:\s*(?P<incl2>\(\s*含[^()]{{0,12}}\)))?)"
+    rf"|(?P<since>\s*(?:及|和|或)?\s*(?:以后|之后|后|起|以来))"
     rf")?"
 )
 # 2019、2020年取得: years listed before one 年.
@@ -45,7 +48,7 @@ _YEAR_LIST = re.compile(
 _LIST_YEAR = re.compile(rf"[{YEAR_CHARS}]{{4}}")
 # 2023年度上、下半年 / 2023年上半年和下半年: both sessions of one year.
 _BOTH_HALVES = re.compile(
-    rf"(?P<y>[{YEAR_CHARS}]{{4}})\s*年\s*度?\s*(?:上半年\s*[、,和及与]\s*下半年|上\s*[、,和及与]?\s*下半年)"
+    rf"(?P<y>[{YEAR_CHARS}]{{4}})\s*(?:年\s*度?)?\s*(?:上半年\s*[、,和及与]\s*下半年|上\s*[、,和及与]?\s*下半年)"
 )
 # The condition beside the years that also decides who is concerned, as written:
 # …证书、且登记有效期已满或从未登记的人员 → 登记有效期已满或从未登记.
@@ -56,9 +59,12 @@ _GROUP_END = re.compile(r"以及|另外|此外|;|。")
 _CONDITION_WORDS = re.compile(r"登记|有效期|满|过期|到期")
 
 # Full date cut-offs: 2004年1月1日以后取得 / 2019年12月31日(含)以前取得.
+_FULL_DATE = rf"[{YEAR_CHARS}]{{4}}\s*年\s*[{SMALL_CHARS}]{{1,3}}\s*月\s*[{SMALL_CHARS}]{{1,3}}\s*[日号]"
+_YEAR_MONTH = re.compile(rf"([{YEAR_CHARS}]{{4}})\s*年\s*([{SMALL_CHARS}]{{1,3}})\s*月")
+# Also 截至2021年12月31日取得 (an upper bound) and 2019年1月1日至2021年12月31日取得 (both bounds).
 _DATE_CUTOFF = re.compile(
-    rf"(?P<y>[{YEAR_CHARS}]{{4}})\s*年\s*(?P<m>[{SMALL_CHARS}]{{1,3}})\s*月\s*(?P<d>[{SMALL_CHARS}]{{1,3}})\s*[日号]"
-    rf"\s*(?:\(含\))?\s*(?:及|和)?\s*(?P<dir>以后|之后|后|起|以前|之前|前)"
+    rf"(?P<until>截至|截止到?)?\s*(?:(?P<first>{_FULL_DATE})\s*(?:至|到|-{{1,2}}|~)\s*)?(?P<date>{_FULL_DATE})"
+    rf"\s*(?:\(含\))?\s*(?:及|和)?\s*(?P<dir>以后|之后|后|起|以前|之前|前)?"
     rf"[^，,。;]{{0,8}}?(?:取得|获得|考取|合格|通过)"
 )
 _BEFORE = ("以前", "之前", "前")
@@ -98,7 +104,7 @@ def _bound(match: re.Match[str], name: str) -> str | None:
     inner = match.group(f"{name}py")
     if inner is not None and to_int(inner) == year and match.group(f"{name}ph"):
         return _session(year, match.group(f"{name}ph"))
-    return _session(year, match.group(f"{name}h"))
+    return _session(year, match.group(f"{name}h") or match.group(f"{name}h2"))
 
 
 def _previous(session: str) -> str:
@@ -119,6 +125,47 @@ def _condition(norm: str, start: int) -> str | None:
         if _CONDITION_WORDS.search(match.group("c")):
             return match.group("c").strip()
     return None
+
+
+def _cutoff_session(written: str, before: bool) -> str | None:
+    """A date cut-off (``2021年6月30日``) as a year or session bound, ``before`` it or from it.
+
+    Certificates carry the exam's date (上半年 in May, 下半年 in November), so a
+    cut-off in June–November splits the year between its two sessions.
+    """
+    found = _YEAR_MONTH.match(written)
+    year, month = (to_int(found.group(1)), to_int(found.group(2))) if found else (None, None)
+    if year is None or month is None or not 1 <= month <= 12:
+        return None
+    if before:
+        if month <= 5:
+            return _session(year - 1)
+        return _session(year, "上半年" if month <= 11 else None)
+    if month <= 5:
+        return _session(year)
+    return _session(year, "下半年") if month <= 11 else _session(year + 1)
+
+
+def _date_cutoffs(norm: str) -> list[tuple[re.Match[str], str | None, str | None]]:
+    """Bounds given as full dates (2004年1月1日以后取得, 截至2021年12月31日取得, 2019年1月1日至
+    2021年12月31日取得), each with its match."""
+    found = []
+    for match in _DATE_CUTOFF.finditer(norm):
+        direction = match.group("dir")
+        if match.group("first") or match.group("until"):
+            direction = direction or "以前"  # the range's or the 截至's end
+        elif direction is None:
+            continue
+        session = _cutoff_session(match.group("date"), direction in _BEFORE)
+        if session is None:
+            continue
+        if match.group("first"):
+            found.append((match, _cutoff_session(match.group("first"), False), session))
+        elif direction in _BEFORE:
+            found.append((match, None, session))
+        else:
+            found.append((match, session, None))
+    return found
 
 
 def _merged(found: list[EligibleRange]) -> list[EligibleRange]:
@@ -185,14 +232,9 @@ class EligibleReader(Notes):
             )
 
         covered: list[tuple[int, int]] = []
-        for match in _DATE_CUTOFF.finditer(norm):
-            session = self._cutoff_session(match)
-            if session is not None:
-                covered.append(match.span())
-                if match.group("dir") in _BEFORE:
-                    add(None, session, match.start())
-                else:
-                    add(session, None, match.start())
+        for match, start, end in _date_cutoffs(norm):
+            covered.append(match.span())
+            add(start, end, match.start())
         for match in _YEARS_AGO.finditer(norm):
             years = to_int(match.group("n"))
             if self.published is None or years is None:
@@ -233,9 +275,7 @@ class EligibleReader(Notes):
                 if second is not None:
                     add(first, second, match.start())
             elif match.group("upto"):
-                inclusive = (
-                    match.group("incl") or match.group("ap") or match.group("ad") or match.group("until")
-                )
+                inclusive = any(match.group(name) for name in ("incl", "incl2", "eoy", "ap", "ad", "until"))
                 add(None, first if inclusive else _previous(first), match.start())
             elif match.group("until") in ("截至", "截止", "截止到"):
                 add(None, first, match.start())
@@ -244,21 +284,3 @@ class EligibleReader(Notes):
             else:
                 add(first, first, match.start())
         return _merged(found)
-
-    @staticmethod
-    def _cutoff_session(match: re.Match[str]) -> str | None:
-        """A date cut-off as a year or session bound.
-
-        Certificates carry the exam's date (上半年 in May, 下半年 in November), so a
-        cut-off in June–November splits the year between its two sessions.
-        """
-        year, month = to_int(match.group("y")), to_int(match.group("m"))
-        if year is None or month is None or not 1 <= month <= 12:
-            return None
-        if match.group("dir") in _BEFORE:
-            if month <= 5:
-                return _session(year - 1)
-            return _session(year, "上半年" if month <= 11 else None)
-        if month <= 5:
-            return _session(year)
-        return _session(year, "下半年") if month <= 11 else _session(year + 1)

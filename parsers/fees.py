@@ -24,15 +24,17 @@ _AMOUNT = re.compile(
     r"(?:(?P<yuan>元|块)(?![旦月素])|(?<=\d)(?=[^\d元.,]|$))"
 )
 _UNIT_WORDS = r"科次|科目?|门|次|件|本|张|份|证书|人|位|名|考生|生"
+# 每人每科…, also 每报考一个科目需缴纳….
 _PER_BEFORE = re.compile(
-    rf"每\s*(?P<unit>{_UNIT_WORDS})?\s*(?:每\s*(?P<unit2>{_UNIT_WORDS}))?\s*"
-    r"(?:另外)?(?:加收|另收|收取|收费|缴纳|交纳|为|:|合计|共计|共)?\s*"
+    rf"每\s*(?:报考|报)?\s*(?:一\s*个?)?\s*(?P<unit>{_UNIT_WORDS})?\s*(?:每\s*(?P<unit2>{_UNIT_WORDS}))?\s*"
+    r"(?:另外)?(?:需|须|应)?(?:加收|另收|收取|收费|缴纳|交纳|为|:|合计|共计|共)?\s*"
     r"(?:报名费|考务费|考试费|登记费|工本费|邮寄费|快递费)?\s*(?:为|:)?\s*$"
 )
-# 30元/人, 65元/人•科 (per subject), 110元/(人·两科) (a total for two subjects: per person).
+# 30元/人, 65元/人•科 (per subject), 110元/(人·两科) (a total for two subjects: per person); 每 may
+# be written after the slash or in the bracket too (60元/每科, 60元(每人每科), 60元每人每科).
 _PER_AFTER = re.compile(
-    r"\s*(?:/|每|(?=\())\s*\(?\s*(?P<unit>人次|人|位|生|科次|科目?|门|次|件|本|张|份|证书|证)"
-    r"(?:\s*[·•.*×xX/]?\s*(?P<count>[两二三四2-4])?\s*(?P<unit2>科次|科目?|次))?"
+    r"\s*(?:/\s*|(?=每)|\(\s*)\(?\s*每?\s*(?P<unit>人次|人|位|生|科次|科目?|门|次|件|本|张|份|证书|证)"
+    r"(?:\s*[·•.*×xX/]?\s*每?\s*(?P<count>[两二三四2-4])?\s*(?P<unit2>科次|科目?|次))?"
 )
 _UNITS = {
     "人": "人", "位": "人", "名": "人", "考生": "人", "人次": "人", "生": "人",
@@ -137,7 +139,9 @@ class FeeReader(Notes):
                 found = self._row_fees(sentence, cells, header)
             else:
                 header = None
-                found = self._sentence_fees(sentence)
+                found = (self._labelled_row(sentence, cells) if cells else None) or self._sentence_fees(
+                    sentence
+                )
             for fee in found:
                 key = (fee.amount, fee.item, fee.per)
                 if key not in seen:
@@ -186,6 +190,24 @@ class FeeReader(Notes):
                 Fee(amount=_decimal(*number.groups()), item=column[0], per=per, evidence=sentence.raw)
             )
         return fees
+
+    @staticmethod
+    def _labelled_row(sentence: Sentence, cells: list[str]) -> list[Fee] | None:
+        """A row whose first cell names a fee in 元 and whose other cells are plain amounts
+        (考试费(元/科) | 60 | 65 | 75, one column per level); None for any other row."""
+        item, yuan = _last_item(cells[0]), cells[0].find("元")
+        if item is None or yuan < 0 or len(cells) < 2:
+            return None
+        numbers = [_NUMBER_CELL.fullmatch(cell) for cell in cells[1:]]
+        if not all(numbers):
+            return None
+        per_after = _PER_AFTER.match(cells[0], yuan + 1)
+        per = _unit(*_after_units(per_after)) if per_after else None
+        return [
+            Fee(amount=_decimal(*number.groups()), item=item, per=per, evidence=sentence.raw)
+            for number in numbers
+            if number is not None
+        ]
 
     def _sentence_fees(self, sentence: Sentence) -> list[Fee]:
         norm = sentence.norm

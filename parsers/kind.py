@@ -22,9 +22,10 @@ class KindRule:
 
 # Explainers, news, guesses and rules ask nothing of anyone, even when they name a kind's words
 # (证书领取时间预计…, 成绩什么时候出, 报考指南之证书有效期, 考试取消的通知, 报名工作圆满结束).
+# A re-poster's 摘要: lead-in is one; a notice's own "…的通知(摘要)" is the notice, abridged.
 _EXPLAINER = re.compile(
-    r"预计|左右|吗|\?|什么时候|多久|摘要|如何|怎么|在哪|是什么|知晓|说明|指南|简介|解读|问答|有效期|政策"
-    r"|报考条件|及方式|流程|顺利举行|正式开放|圆满|顺利(?:结束|完成)|工作总结"
+    r"预计|左右|吗|\?|什么时候|多久|(?<!\()摘要|如何|怎么|在哪|是什么|知晓|说明|指南|简介|解读|问答|有效期|政策"
+    r"|报(?:考|名)条件|及方式|流程|顺利举行|正式开放|圆满|顺利(?:结束|完成)|工作总结"
     r"|收费标准|联系方式|考试计划|工作计划|管理办法|暂行规定|实施办法"
 )
 # A cancelled exam asks for no sign-up, but its refund window is still one.
@@ -40,7 +41,7 @@ RULES = (
     KindRule(
         "certificate_collection",
         re.compile(
-            r"证书[^，。]{0,6}?(?:领取|发放|邮寄|办理)|(?:领取|发放|邮寄|颁发|办理)[^，。]{0,40}?证书"
+            r"证书[^，。]{0,6}?(?:领取|发放|邮寄|办理|申领|快递)|(?:领取|发放|邮寄|颁发|办理|申领|补发)[^，。]{0,40}?证书"
             r"|领证|发证|催领|补领"
         ),
     ),

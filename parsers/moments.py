@@ -17,13 +17,25 @@ WEEKDAY = r"(?:\s*\(?\s*(?:星期|周|礼拜)[一二三四五六日天]\s*\)?)?"
 # A time, also alone in brackets after its date (2024年3月25日（9:00）至4月2日（17:00）); brackets
 # holding more (（上午8:30-11:30，下午…）, （9:00-17:00）) give office hours, not the window's time.
 TIME = (
-    rf"(?:\((?=[^()\-~至]{{1,10}}\)))?\s*(?P<ap>上午|下午|中午|晚上|早上|凌晨)?\s*(?P<h>[{SMALL_CHARS}]{{1,3}})\s*"
-    rf"(?::\s*(?P<mi>\d{{2}})|[时点](?:\s*(?P<mh>[{SMALL_CHARS}]{{1,3}}|半)\s*分?)?)\)?"
+    rf"(?:\((?=[^()\-~至]{{1,10}}\)))?\s*(?P<ap>上午|下午|中午|晚上|早上|凌晨|晚|早)?\s*(?P<h>[{SMALL_CHARS}]{{1,3}})\s*"
+    rf"(?::\s*(?P<mi>\d{{2}})(?::\d{{2}})?(?:\s*[时分])?|[时点](?:\s*(?P<mh>[{SMALL_CHARS}]{{1,3}}|半)\s*分?)?)(?:\s*整)?\)?"
 )
+_RANGE_SEP = r"(?:至|到|-{1,2}|~)"
+# A month or day in digits or in Chinese numerals, never both (3月5日一3月8日: 一 is a dash there).
+_NUM = r"(?:\d{1,3}|[一二两三四五六七八九十]{1,3})"
+# Besides full, year-less and ISO dates: a range's first day written without 日 (3月5-8日: groups
+# ``hy``, ``hm``, ``hd``), and a range's ISO end without its year (2024.3.5-3.15: ``tm``, ``td``,
+# kept only right after an ISO date, by ``moments_in``).
+# The leading look-ahead lets the regex fail at once on the characters no date starts with (most
+# of a notice): without it each alternative is tried at every position.
 MOMENT = re.compile(
-    rf"(?:(?:(?P<y>[{YEAR_CHARS}]{{4}})\s*年\s*)?(?:(?P<m>[{SMALL_CHARS}]{{1,3}})\s*月\s*)?"
-    rf"(?P<d>[{SMALL_CHARS}]{{1,3}}|\d{{4}})\s*[日号]"
-    rf"|(?<!\d)(?P<iy>\d{{4}})[-/.](?P<im>\d{{1,2}})[-/.](?P<id>\d{{1,2}})(?!\d))"
+    rf"(?=[{YEAR_CHARS}两十])"
+    rf"(?:(?:(?P<y>[{YEAR_CHARS}]{{4}})\s*年\s*)?(?:(?P<m>{_NUM})\s*月\s*)?"
+    rf"(?P<d>{_NUM}|\d{{4}})\s*[日号]"
+    rf"|(?<!\d)(?P<iy>\d{{4}})[-/.](?P<im>\d{{1,2}})[-/.](?P<id>\d{{1,2}})(?!\d)"
+    rf"|(?:(?P<hy>[{YEAR_CHARS}]{{4}})\s*年\s*)?(?P<hm>{_NUM})\s*月\s*(?P<hd>{_NUM})"
+    rf"(?=\s*{_RANGE_SEP}\s*{_NUM}\s*[日号])"
+    rf"|(?:(?<=[至到~-])|(?<=[至到~-]\s))(?P<tm>\d{{1,2}})[/.](?P<td>\d{{1,2}})(?![\d./-]))"
     rf"{WEEKDAY}(?:\s*(?:{TIME}))?"
 )
 # A period given in whole months (报名时间为2021年3月, 2024年2-3月): the first to the last day.
@@ -32,9 +44,12 @@ MONTH_PERIOD = re.compile(
     rf"(?:(?:至|到|-{{1,2}}|~)\s*(?P<m2>[{SMALL_CHARS}]{{1,3}})\s*)?月"
     rf"(?!\s*[{SMALL_CHARS}]{{1,3}}\s*[日号])(?!\s*(?:份|底|初|中|上旬|下旬|末|前|后|以|之|起|日|号))"
 )
-STATED_BEFORE = re.compile(r"(?:为|是|:|于|在|时间)\s*$")
+# Not the 于 of 关于 (关于2024年5月…考试的通知 names no period).
+STATED_BEFORE = re.compile(r"(?:为|是|:|(?<!关)于|在|时间)\s*$")
 # 3月1日起至10日; also 自3月1日开始，至3月10日结束.
-SEP = re.compile(r"\s*(?:(?:起|开始)\s*,?)?\s*(?:至|到|-{1,2}|~)\s*")
+# 12月25日至次年1月5日: 次年 only says what the end's earlier month already says. A dash typed as 一
+# (3月5日一3月8日) is one too: SEP is only matched whole between two dates.
+SEP = re.compile(r"\s*(?:(?:起|开始)\s*,?)?\s*(?:至|到|-{1,2}|~|一)\s*(?:次年|翌年|第二年)?\s*")
 # 8月18日开始，8月26日结束: a range written as two dates with start and end words.
 # Also with what opens and closes in between: 8月11日9:00网上报名系统开通,9月19日16:00网上报名系统关闭.
 STARTS = re.compile(r"[^，,。;:]{0,12}?(?:开始|起|开通|开放|开启)\s*,?\s*")
@@ -61,8 +76,10 @@ def time_of(match: re.Match[str]) -> tuple[int | None, int | None]:
     minute = 30 if minute_text == "半" else (to_int(minute_text) if minute_text else 0)
     if hour is None or minute is None:
         return None, None
-    if match.group("ap") in ("下午", "晚上") and hour < 12:
+    if match.group("ap") in ("下午", "晚上", "晚") and hour < 12:
         hour += 12
+    elif match.group("ap") in ("晚上", "晚") and hour == 12:
+        hour = 24  # 晚12点 is the day's end (read as 23:59)
     return hour, minute
 
 
@@ -80,6 +97,23 @@ def _month_and_day(digits: str, year: int | None) -> tuple[int, int] | None:
     return readings[0] if len(readings) == 1 else None
 
 
+def _written(match: re.Match[str]) -> tuple[int | None, int | None, int | None]:
+    """Year, month and day of one ``MOMENT`` match, whichever way it is written."""
+    if match.group("iy"):
+        return int(match.group("iy")), int(match.group("im")), int(match.group("id"))
+    if match.group("tm"):
+        return None, int(match.group("tm")), int(match.group("td"))
+    if match.group("hd"):
+        return (
+            to_int(match.group("hy")) if match.group("hy") else None,
+            to_int(match.group("hm")),
+            to_int(match.group("hd")),
+        )
+    year = to_int(match.group("y")) if match.group("y") else None
+    month = to_int(match.group("m")) if match.group("m") else None
+    return year, month, to_int(match.group("d"))
+
+
 def moments_in(norm: str) -> list[Moment]:
     """Every written date of ``norm``, in order.
 
@@ -89,13 +123,13 @@ def moments_in(norm: str) -> list[Moment]:
     """
     found: list[Moment] = []
     repaired = False
+    iso_end = -1  # where the last ISO date ended: only a range from it has a year-less ISO end
     for match in MOMENT.finditer(norm):
+        if match.group("tm") and (iso_end < 0 or not found or found[-1].end != iso_end):
+            continue
+        year, month, day = _written(match)
         if match.group("iy"):
-            year, month, day = int(match.group("iy")), int(match.group("im")), int(match.group("id"))
-        else:
-            year = to_int(match.group("y")) if match.group("y") else None
-            month = to_int(match.group("m")) if match.group("m") else None
-            day = to_int(match.group("d"))
+            iso_end = match.end()
         digits = match.group("d") or ""
         ends_range = repaired and found and SEP.fullmatch(norm, found[-1].end, match.start()) is not None
         repair = (

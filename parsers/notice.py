@@ -31,7 +31,7 @@ from parsers.text import (
     normalise,
     split_sentences,
 )
-from parsers.types import EligibleRange, ParsedNotice, ParseWarning, WarningCode
+from parsers.types import EligibleRange, ParsedNotice, ParseWarning, WarningCode, Window
 
 _T = TypeVar("_T")
 _OPENING_CHARS = 600
@@ -176,6 +176,16 @@ def _sessions(
     return _guarded(notes, "session", lambda: read_sessions(normalise(title), sentences, handed_out))
 
 
+def _signup_year(windows: list[Window]) -> list[str]:
+    """A sign-up notice that names no session is about the exam of the year its sign-up dates are
+    written in (报名时间为2013年3月1日~2013年4月5日 → 2013): sign-up opens in the exam's own year."""
+    for window in windows:
+        start = window.start or window.end
+        if window.label == "报名" and start is not None and str(start.year) in normalise(window.evidence):
+            return [str(start.year)]
+    return []
+
+
 def _parse(
     document: str,
     *,
@@ -212,6 +222,8 @@ def _parse(
     if kind not in ("registration", "late_registration", "certificate_collection"):
         eligible = []
     sessions = _sessions(notes, kind, title, sentences, eligible)
+    if kind == "exam_signup" and not sessions:
+        sessions = _signup_year(windows)
     if kind in ("certificate_collection", "results") and not (
         windows or sessions or _NOTICE_TITLE.search(norm_title)
     ):

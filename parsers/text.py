@@ -79,6 +79,7 @@ def _build_normal_map() -> dict[int, str]:
     look_alikes = {
         "〜": "~",
         "∼": "~",
+        "∽": "~",
         "￥": "¥",
         "﹙": "(",
         "﹚": ")",

@@ -14,18 +14,18 @@ from parsers.text import CELL_SEPARATOR, Sentence
 # keyword → label; None marks dates that are not a candidate's action (exam day, issue date …).
 LABELS: dict[str, str | None] = {
     "登记": "登记", "再登记": "登记", "补登记": "登记", "逾期登记": "登记", "定期登记": "登记",
-    "报名": "报名", "报考": "报名",
+    "报名": "报名", "报考": "报名", "填报": "报名", "网报": "报名",
     "缴费": "缴费", "交费": "缴费", "网上支付": "缴费", "缴纳": "缴费",
     "资格审核": "资格审核", "资格审查": "资格审核", "审查": "资格审核", "报名审核": "资格审核", "资格核查": "资格审核", "审核": "资格审核", "核查": "资格审核",
     "现场确认": "现场确认",
     "准考证": "准考证打印", "打印准考证": "准考证打印",
     "发票": "电子发票打印", "领取收据": "发票申请", "收据": "发票申请",
-    "领取": "领取", "领证": "领取", "发证": "领取", "发放": "领取",
+    "领取": "领取", "领证": "领取", "发证": "领取", "发放": "领取", "证书办理": "领取",
     "邮寄": "邮寄申请", "邮寄申请": "邮寄申请", "申请邮寄": "邮寄申请",
     "成绩查询": "成绩查询", "查询成绩": "成绩查询",
     "复核": "成绩复查", "复查": "成绩复查",
     "退费": "退费申请", "退还": "退费申请",
-    "预约申领": "邮寄申请", "线上申领": "邮寄申请", "网上申领": "邮寄申请", "邮寄发放": "邮寄申请", "现场申领": "领取", "预约登记": "邮寄申请", "申请快递": "邮寄申请", "快递受理": "邮寄申请",
+    "预约申领": "邮寄申请", "线上申领": "邮寄申请", "网上申领": "邮寄申请", "邮寄发放": "邮寄申请", "现场申领": "领取", "预约登记": "邮寄申请", "申请快递": "邮寄申请", "快递申请": "邮寄申请", "快递受理": "邮寄申请",
     "考试时间": None, "考试日期": None, "考试:": None, "考试于": None, "考试定于": None, "考试将于": None, "举行": None, "开考": None,
     "笔试": None, "机考": None, "考试安排": None, "发布": None, "印发": None, "公布": None, "施行": None,
     "实施": None, "成立": None, "出版": None,
@@ -37,21 +37,26 @@ CLAUSE_BREAK = re.compile(r"[，,]")
 CLAUSE_BREAK_AFTER = re.compile(r"[，,]|(?<![\dA-Za-z]):")  # not 9:00, not http:
 # Work of the offices, not of a candidate (各考区上报报名表, 于2月22日前送…备案).
 OFFICE_ACTION = re.compile(r"(?<![网线])上报|备案")
-# A clause that asks the reader to act, or says the office accepts their action (网上受理…考生报名);
-# not one that reports (受理报名人数…).
+# A clause that asks the reader to act, or says the office accepts their action (网上受理…考生报名,
+# 进行网上报名); not one that reports (受理报名人数…).
 ADDRESSEE = re.compile(
-    r"\s*(?:请|考生|持证|合格人员|申请人|报考人员|各位|相关|(?:网上|现场)?受理(?![^,，。]{0,12}?(?:人数|人次|万)))"
+    r"\s*(?:请|考生|持证|(?:证书)?持有人|合格人员|申请人|报考人员|各位|相关|进行|办理|开展"
+    r"|(?:网上|现场)?受理(?![^,，。]{0,12}?(?:人数|人次|万)))"
 )
 # A clause that asks for an action by a date (考生须在2月13日至3月13日期间，通过银联网上缴纳考试费):
 # the action is the next clause's, before any word earlier in the sentence.
 ASKS_BEFORE = re.compile(r"(?:须|需|请|应|可)\s*(?:在|于)\s*$")
 FILLER_AFTER = re.compile(r"\s*(?:期间|之间|以内|之内|内)?\s*")
+# What may follow a date that ends its clause and still leave the action to the next clause
+# (即日起至3月28日17:00前，考生可…申请邮寄; 自2024年3月11日起，证书持有人可…领取).
+BOUND_WORD_AFTER = re.compile(r"\s*(?:前|之前|以前|止|为止|截止|起|开始|以后|之后|后)?\s*")
 # A sentence right after a bare deadline that says what is lost after it (…至7月25日24:00。逾期不再受理,
 # 视同放弃申请成绩复查。) names the action.
 FORFEIT = re.compile(r"\s*(?:逾期|过期|超过期限|超期)")
 SENTENCE_TAIL = re.compile(r"\s*(?:前|之前|止|为止|截止)?\s*[。.;]?\s*")
-# The issue day in 自本通告发布之日起 is no dateline: 发布 there names no date.
-ISSUE_DAY = re.compile(r"(?:发布|印发|公布)之日")
+# The issue day in 自本通告发布之日起 is no dateline: 发布 there names no date. What a period
+# includes (网上报名(含缴费)时间) is no window of its own: the period is the one named before it.
+ISSUE_DAY = re.compile(r"(?:发布|印发|公布|公告)之日|\(\s*含[^()]{0,12}\)")
 BRACKETED = re.compile(r"\([^()]{0,80}\)")
 # A label right before these words names the date that follows (报名时间：…), whatever comes after.
 STRONG_AFTER_LABEL = re.compile(r"\s*(?:工作|服务|申请|受理)?\s*(?:时间|日期|截止|起止|期间|:)")
@@ -142,7 +147,9 @@ def date_labels(
     # (…至9月6日，考生可登录报名系统…), not when it reports (截至3月25日，报名工作圆满结束).
     asked = ASKS_BEFORE.search(clause_before) is not None and FILLER_AFTER.fullmatch(clause_after) is not None
     next_labels: list[str | None] = []
-    if m is not None and (asked or (not clause_after.strip() and ADDRESSEE.match(norm, m.end()))):
+    if m is not None and (
+        asked or (BOUND_WORD_AFTER.fullmatch(clause_after) and ADDRESSEE.match(norm, m.end()))
+    ):
         clause_end = CLAUSE_BREAK.search(flat, m.end(), next_start)
         next_labels = labels_in(norm[m.end() : clause_end.start() if clause_end else next_start], last=False)
     return (

@@ -173,3 +173,56 @@ def test_fee_rules(text: str, expected: list) -> None:
 def test_a_bare_year_title_is_narrowed_by_halves_given_with_their_dates() -> None:
     text = "2026年度软考考试报名通知\n一、考试日期\n上半年5月23日至26日,下半年10月24日至27日。\n报名时间:3月16日至4月13日。"
     assert parse_notice(text, published=date(2026, 3, 1)).session == ("2026上半年", "2026下半年")
+
+
+def test_a_notices_own_abridged_copy_is_the_notice() -> None:
+    """…的通知（摘要） is the notice, abridged; a re-poster's 摘要 lead-in is an explainer."""
+    body = "\n二、网上报名\n网上填报时间为9月5日9时至9月11日17时。"
+    title = "关于2023年下半年计算机软件资格考试有关工作调整的通知（摘要）"
+    parsed = parse_notice(title + body, published=date(2023, 8, 16))
+    assert (parsed.kind, parsed.session) == ("exam_signup", ("2023下半年",))
+    assert parse_notice("摘要：软考证书领取有哪些注意事项\n证书可在每月5日至10日领取。").kind == "other"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["第一次考试报名时间为3月10日至4月15日。", "报名时间:上半年3月10日至4月15日;下半年8月1日至9月15日。"],
+)
+def test_a_second_half_notice_puts_the_first_exams_dates_in_its_own_year(text: str) -> None:
+    """A 下半年 notice's spring dates are next year's, unless the sentence names the first exam."""
+    assert spans(text, published=None, session=(2015, "下半年"))[0] == ("报名", "2015-03-10", "2015-04-15")
+    assert spans("领取时间:3月10日至4月15日。", published=None, session=(2015, "下半年")) == [
+        ("领取", "2016-03-10", "2016-04-15")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        # Re-posters' prefixes and suffixes, datelines and traditional script leave the title's kind.
+        ("【转载】关于领取2023年下半年计算机软件资格证书的通知", "certificate_collection"),
+        ("转发：关于领取2023年下半年软考证书的通知", "certificate_collection"),
+        ("(2024-03-01)关于领取2023年下半年软考证书的通知", "certificate_collection"),
+        ("关于领取2023年下半年软考证书的通知_江苏省人事考试网", "certificate_collection"),
+        ("關於2023年下半年計算機軟件資格考試合格證書發放的通知", "certificate_collection"),
+        ("關(guān)于2023年下半年計(jì)算機(jī)軟件資格考試報(bào)名的通知", "exam_signup"),
+        # Other words for handing certificates out.
+        ("关于2023年下半年软考纸质证书申领的通知", "certificate_collection"),
+        ("关于补发2023年下半年软考证书的通知", "certificate_collection"),
+        ("2023年下半年软考证书快递服务的通知", "certificate_collection"),
+    ],
+)
+def test_kind_of_reposted_and_reworded_titles(title: str, kind: str) -> None:
+    assert parse_notice(f"{title}\n有关事项通知如下。", published=date(2024, 3, 1)).kind == kind
+
+
+def test_a_signup_notice_that_names_no_session_is_about_the_year_of_its_written_signup_dates() -> None:
+    text = "报名人员可在网上报名，时间为2013年3月1日~2013年4月5日。"
+    assert parse_notice(text, published=None).session == ("2013",)
+    # A year the reader added (from the published date) names no session.
+    assert parse_notice("网上报名时间为3月1日至4月5日。", published=date(2013, 2, 20)).session == ()
+
+
+def test_conditions_for_signing_up_are_explained_not_a_signup() -> None:
+    text = "2011年山西计算机软考报名条件\n凡遵守国家法律的人员，均可报名参加考试。"
+    assert parse_notice(text, published=date(2011, 3, 1)).kind == "other"

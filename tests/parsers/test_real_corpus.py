@@ -20,12 +20,10 @@ CASES = load_real("tuned")
 EXPECTED_FAILURES: dict[str, str] = {
     "2011-jiamusi-684ef4f2": "not read yet: windows (dates with 年/月 dropped by the copy, 2011228日至325 and "
     "2011315日-325日: 报名 and 现场确认、交费 periods)",
-    "2011-shanxi-10a06fcb": "not read yet: kind, session (a re-post of the 报名条件 clause only, headline says 报名)",
     "2012-beijing-337d54b5": "not read yet: session (a re-poster's lines 北京上半年/北京下半年软考报名时间:2012年…, "
     "read as the year only)",
-    "2013-yunnan-214e13dd": "not read yet: session (year-only session 2013, named only by dates)",
-    "2015-dalian-9345c811": "not read yet: windows, session (a 下半年 re-post that also lists the year's "
-    "first exam, 第一次考试报名时间为3月10日: read as next year's spring)",
+    "2015-dalian-9345c811": "not read yet: session (a 下半年 re-post whose golden adds 2015上半年 for the "
+    "year's first exam the body also lists, 第一次考试报名时间…; the title names only 下半年)",
     "2015-guangdong-6432eb74": "not read yet: kind, windows, eligible (提交报名资料 for certificates read as sign-up)",
     "2016-yongzhou-95198684": "not read yet: windows (damaged dates 201691-9月19, 2016918-9月23)",
     "2018-hunan-15895f08": "not read yet: kind, session (a re-poster's summary naming the 报考工作实施细则, cut before dates)",
@@ -33,7 +31,6 @@ EXPECTED_FAILURES: dict[str, str] = {
     "2021-liaoning-7252570e": "not read yet: kind, session (a 考试简章, the 辽宁 sign-up brochure for 2021下半年, "
     "cut before its dates)",
     "2022-jiangxi-5fedd432": "not read yet: windows (受理时间 即日起至2022年6月30日 in a damaged copy with no date)",
-    "2023-hebei-4f76a4a5": "not read yet: kind, windows, session (a period cut inside its end, 9月5日9時-11日1)",
 }
 
 
