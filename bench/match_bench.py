@@ -2,6 +2,7 @@
 
     python bench/match_bench.py            # 100,000 certificates, SQLite and PostgreSQL
     python bench/match_bench.py --full     # also 1,000,000
+    python bench/match_bench.py --instructions   # SQLite, 20,000, CPU instructions (callgrind)
 
 Every subscriber holds one certificate inside the notice's eligible range. Two notices: a
 national one concerns everybody; a 天津 one concerns the fifth of the subscribers whose region
@@ -13,6 +14,14 @@ which runs inside this process, CPU time is printed too, being steadier than wal
 on a shared machine. The baseline's SQL lives here, not in ``store/``, because it is the
 yardstick rather than the product.
 PostgreSQL is skipped with a note when no server answers at ``RUANKAO_WATCH_TEST_PG``.
+
+``--instructions`` counts CPU instructions with valgrind's callgrind (Debian package
+``valgrind``) instead of timing: on a shared machine wall and CPU time of SQLite move by
+±30 %, instruction counts by well under 1 %, so a change of a few percent can be seen at all.
+Each notice gets one database of ``--count`` subscribers (20,000: callgrind runs Python ~50×
+slower); three child processes each get a copy, warm up (both sides run once and are rolled
+back, as the timed runs' best-of-N are warm), then do nothing (set-up), the bare insert, or
+matching; the set-up's count is subtracted from the other two.
 """
 
 from __future__ import annotations
@@ -20,7 +29,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -147,6 +159,63 @@ def bench(url: str, count: int, repeat: int, postgres: bool, region: str) -> dic
     return best
 
 
+CHILDREN = ("setup", "bare", "match")
+
+
+def _sqlite_actions(sessions, region: str) -> dict:
+    """The bare insert and matching as callables on a session of a filled database."""
+    with sessions() as s:
+        notice, version = s.execute(text("SELECT id, current_version_id FROM notice")).one()
+    bare_sql = BARE[region].format(about=f"notice:{notice}", notice=notice, version=version)
+    return {"bare": lambda s: s.execute(text(bare_sql), {"now": NOW}).rowcount, "match": _match}
+
+
+def run_child(action: str, path: str, region: str) -> None:
+    """One callgrind child: warm both sides up on ``path`` (rolled back), then run ``action`` once."""
+    engine = make_engine(f"sqlite:///{path}")
+    sessions = make_sessionmaker(engine)
+    actions = _sqlite_actions(sessions, region)
+    for warm in actions.values():
+        with sessions() as s:
+            warm(s)
+            s.rollback()
+    if action != "setup":
+        with sessions.begin() as s:
+            actions[action](s)
+    engine.dispose()
+
+
+def instructions(action: str, path: str, region: str) -> int:
+    """Instructions callgrind counts for a child running ``action`` on a fresh copy of ``path``."""
+    with tempfile.TemporaryDirectory() as folder:
+        copy = shutil.copy(path, f"{folder}/copy.sqlite3")
+        result = subprocess.run(
+            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={folder}/out", sys.executable,
+             __file__, "--child", action, copy, region],
+            capture_output=True, text=True, check=True, env={**os.environ, "PYTHONHASHSEED": "0"},
+        )  # fmt: skip
+    return int(re.search(r"Collected : (\d+)", result.stderr).group(1))
+
+
+def compare_instructions(count: int) -> None:
+    """Print bare and matching instructions per notice region, set-up subtracted, and their ratio."""
+    if shutil.which("valgrind") is None:
+        sys.exit("--instructions needs valgrind (apt-get install valgrind)")
+    print(f"SQLite, {count:,} subscribers, CPU instructions (callgrind), set-up subtracted")
+    for region in BARE:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = f"{tmp}/bench.sqlite3"
+            upgrade(f"sqlite:///{path}")
+            engine = make_engine(f"sqlite:///{path}")
+            _fill(make_sessionmaker(engine), count, False, region)
+            engine.dispose()
+            counts = {action: instructions(action, path, region) for action in CHILDREN}
+        bare, match = (counts[a] - counts["setup"] for a in ("bare", "match"))
+        print(
+            f"  {region:<8} bare {bare / 1e6:8.1f} M   match {match / 1e6:8.1f} M   ratio {match / bare:.3f}"
+        )
+
+
 def _row(backend: str, region: str, count: int, best: dict[str, float]) -> str:
     cpu = f"{best['match_cpu'] / best['bare_cpu']:>11.2f}" if backend == "sqlite" else f"{'-':>11}"
     return (
@@ -177,7 +246,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--full", action="store_true", help="also 1,000,000 certificates (minutes)")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--instructions", action="store_true", help="SQLite only, callgrind instruction counts"
+    )
+    parser.add_argument("--count", type=int, default=20_000, help="subscribers for --instructions")
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        run_child(*args.child)
+        return
+    if args.instructions:
+        compare_instructions(args.count)
+        return
     sizes = [100_000, 1_000_000] if args.full else [100_000]
     print(
         f"{'backend':<11}{'notice':<8}{'certificates':>13}{'bare s':>9}{'match s':>9}{'ratio':>7}{'CPU ratio':>11}"
