@@ -135,10 +135,12 @@ def read_subscriber_csv(text: str, today: date) -> CsvRead:
     return CsvRead(list(people.values()), errors)
 
 
-def _shared(data: SubscriberData) -> tuple:
-    """What every row of one address must repeat: all but the name (said once is enough) and the certificate."""
-    return (data.regions, data.alert_kinds, data.exam_sessions, data.reminder_days, data.digest,
-            data.expiry_reminders)  # fmt: skip
+def _shared(data: SubscriberData) -> SubscriberData:
+    """What every row of one address must repeat: all but the name (said once is enough) and the certificate.
+
+    Derived from the whole record, so a preference added to SubscriberData is compared without being listed here.
+    """
+    return replace(data, name=None, certificates=())
 
 
 def _preferences(row: dict[str, str]) -> dict[str, int | bool]:
