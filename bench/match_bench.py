@@ -134,23 +134,25 @@ def _match(s) -> int:
     return sum(queue_notice_alerts(s, today=TODAY, now=NOW).values())
 
 
+def _actions(sessions, region: str) -> dict:
+    """The bare insert and matching as callables on a session of a filled database."""
+    with sessions() as s:
+        notice, version = s.execute(text("SELECT id, current_version_id FROM notice")).one()
+    bare_sql = BARE[region].format(about=f"notice:{notice}", notice=notice, version=version)
+    return {"bare": lambda s: s.execute(text(bare_sql), {"now": NOW}).rowcount, "match": _match}
+
+
 def bench(url: str, count: int, repeat: int, postgres: bool, region: str) -> dict[str, float]:
     """Best wall and CPU seconds of the bare insert and of matching a ``region`` notice, over ``repeat`` runs."""
     upgrade(url)
     engine = make_engine(url)
     sessions = make_sessionmaker(engine)
     _fill(sessions, count, postgres, region)
-    with sessions() as s:
-        notice, version = s.execute(text("SELECT id, current_version_id FROM notice")).one()
-    bare_sql = BARE[region].format(about=f"notice:{notice}", notice=notice, version=version)
+    actions = _actions(sessions, region)
     concerned = count if region == "national" else count // len(REGIONS)
-
-    def bare(s) -> int:
-        return s.execute(text(bare_sql), {"now": NOW}).rowcount
-
     best = dict.fromkeys(("bare", "match", "bare_cpu", "match_cpu"), float("inf"))
     for _ in range(repeat):
-        for name, action in (("bare", bare), ("match", _match)):
+        for name, action in actions.items():
             seconds, cpu, rows = _timed(sessions, action)
             assert rows == concerned, (region, name, rows)
             best[name] = min(best[name], seconds)
@@ -162,19 +164,11 @@ def bench(url: str, count: int, repeat: int, postgres: bool, region: str) -> dic
 CHILDREN = ("setup", "bare", "match")
 
 
-def _sqlite_actions(sessions, region: str) -> dict:
-    """The bare insert and matching as callables on a session of a filled database."""
-    with sessions() as s:
-        notice, version = s.execute(text("SELECT id, current_version_id FROM notice")).one()
-    bare_sql = BARE[region].format(about=f"notice:{notice}", notice=notice, version=version)
-    return {"bare": lambda s: s.execute(text(bare_sql), {"now": NOW}).rowcount, "match": _match}
-
-
 def run_child(action: str, path: str, region: str) -> None:
     """One callgrind child: warm both sides up on ``path`` (rolled back), then run ``action`` once."""
     engine = make_engine(f"sqlite:///{path}")
     sessions = make_sessionmaker(engine)
-    actions = _sqlite_actions(sessions, region)
+    actions = _actions(sessions, region)
     for warm in actions.values():
         with sessions() as s:
             warm(s)
