@@ -17,10 +17,10 @@ from parsers.numerals import SMALL_CHARS, YEAR_CHARS, to_int
 WEEKDAY = r"(?:\s*\(?\s*(?:星期|周|礼拜)[一二三四五六日天]\s*\)?)?"
 # A time, also alone in brackets after its date (2024年3月25日（9:00）至4月2日（17:00）); brackets
 # holding more (（上午8:30-11:30，下午…）, （9:00-17:00）) give office hours, not the window's time.
-# Minutes may follow a dot (9.00, 下午5.30) and the hour may be 零时.
+# Minutes may follow a dot (9.00, 下午5.30) and the hour may be 零时; a copy's 9:0 is 9:00.
 TIME = (
     rf"(?:\((?=[^()\-~至]{{1,10}}\)))?\s*(?P<ap>上午|下午|中午|晚上|早上|凌晨|晚|早)?\s*(?P<h>[{SMALL_CHARS}零]{{1,3}})\s*"
-    rf"(?:(?::\s*|\.(?=\d{{2}}(?![\d.])))(?P<mi>\d{{2}})(?::\d{{2}})?(?:\s*[时分])?|[时点](?:\s*(?P<mh>[{SMALL_CHARS}]{{1,3}}|半)\s*分?)?)(?:\s*整)?\)?"
+    rf"(?:(?::\s*|\.(?=\d{{2}}(?![\d.])))(?P<mi>\d{{2}}|0(?!\d))(?::\d{{2}})?(?:\s*[时分])?|[时点](?:\s*(?P<mh>[{SMALL_CHARS}]{{1,3}}|半)\s*分?)?)(?:\s*整)?\)?"
 )
 _RANGE_SEP = r"(?:至|到|-{1,2}|~)"
 # A month or day in digits or in Chinese numerals, never both (3月5日一3月8日: 一 is a dash there).
@@ -50,10 +50,11 @@ MONTH_PERIOD = re.compile(
 STATED_BEFORE = re.compile(r"(?:为|是|:|(?<!关)于|在|时间)\s*$")
 # 3月1日起至10日; also 自3月1日开始，至3月10日结束.
 # 12月25日至次年1月5日: 次年 only says what the end's earlier month already says. A dash typed as 一
-# (3月5日一3月8日) is one too: SEP is only matched whole between two dates. A short remark in
+# (3月5日一3月8日) is one too: SEP is only matched whole between two dates. A time the copy damaged
+# (3月1日9:5至…, no time can be read) is left out of the range's start. A short remark in
 # brackets may stand before it (3月5日(含)至3月8日, 3月5日(二)至…).
 SEP = re.compile(
-    r"\s*(?:\([^()\d]{1,6}\)\s*)?(?:(?:起|开始)\s*,?)?\s*(?:至|到|-{1,2}|~|一)\s*(?:次年|翌年|第二年)?\s*"
+    r"\s*(?:\d{1,2}:\d?\s*)?(?:\([^()\d]{1,6}\)\s*)?(?:(?:起|开始)\s*,?)?\s*(?:至|到|-{1,2}|~|一)\s*(?:次年|翌年|第二年)?\s*"
 )
 # 8月18日开始，8月26日结束: a range written as two dates with start and end words.
 # Also with what opens and closes in between: 8月11日9:00网上报名系统开通,9月19日16:00网上报名系统关闭.

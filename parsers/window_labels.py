@@ -62,6 +62,8 @@ SENTENCE_TAIL = re.compile(r"\s*(?:前|之前|止|为止|截止)?\s*[。.;]?\s*"
 # includes (网上报名(含缴费)时间) is no window of its own: the period is the one named before it.
 ISSUE_DAY = re.compile(r"(?:发布|印发|公布|公告)之日|\(\s*含[^()]{0,12}\)")
 BRACKETED = re.compile(r"\([^()]{0,80}\)")
+# A sign-up system or site named after a date (开放报名系统) is a tool, not the action.
+SYSTEM = re.compile(r"(?:报名|缴费|登记)(?:系统|网站|平台|入口)")
 # A label right before these words names the date that follows (报名时间：…), whatever comes after.
 STRONG_AFTER_LABEL = re.compile(r"\s*(?:工作|服务|申请|受理)?\s*(?:时间|日期|截止|起止|期间|:)")
 
@@ -86,8 +88,15 @@ def joined_labels(text: str, matches: list[re.Match[str]], index: int) -> list[s
         chosen.append(matches[j])
         j += 1
     labels: list[str | None] = []
-    for match in chosen:
+    for previous, match in zip([None, *chosen], chosen, strict=False):
         label = LABELS[match.group()]
+        if (
+            label == "缴费"
+            and previous is not None
+            and previous.end() == match.start()
+            and LABELS[previous.group()] == "报名"
+        ):
+            continue  # 报名缴费 written as one word is one period of signing up, paying included
         if label not in labels:
             labels.append(label)
     # 现场确认和缴费: confirming on site is how the other action is done, not a window of its own.
@@ -152,6 +161,11 @@ def date_labels(
     after_labels = labels_in(clause_after, last=True)
     if before_labels and (not after_labels or strong):
         return before_labels
+    heading_labels = labels_in(BRACKETED.sub("", sentence.heading), last=True)
+    if after_labels and heading_labels and SYSTEM.search(clause_after):
+        # 5.准考证打印 / 11月1日9:00--11月5日9:00开放报名系统…: the system is the tool, the heading names
+        # the action.
+        after_labels = heading_labels
     # A date that ends its clause is explained by the next one when that addresses the reader
     # (…至9月6日，考生可登录报名系统…), not when it reports (截至3月25日，报名工作圆满结束).
     asked = ASKS_BEFORE.search(clause_before) is not None and FILLER_AFTER.fullmatch(clause_after) is not None
@@ -174,7 +188,7 @@ def date_labels(
         # 8月20日-9月25日 lists a second period of it), else its last one.
         or labels_before(norm[:start])[0]
         # A heading's remark in brackets (网上缴费时间(逾期未缴费,视为放弃报考)) names no window.
-        or labels_in(BRACKETED.sub("", sentence.heading), last=True)
+        or heading_labels
         or next_labels
         or (labels_in(following, last=True) if _ends_before_forfeit(norm, group, following) else [])
     )

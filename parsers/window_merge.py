@@ -94,6 +94,8 @@ def _restated_in_part(window: Window, windows: list[Window]) -> bool:
     whole window with that bound (2月21日9:00-3月16日17:00): the same window, said twice."""
     if (window.start is None) == (window.end is None):
         return False
+    if window.label == "报名" and window.start is None and _signup_ends_with_payment(window, windows):
+        return True
     return any(
         other.label == window.label
         and other.start is not None
@@ -104,4 +106,12 @@ def _restated_in_part(window: Window, windows: list[Window]) -> bool:
             else _day(other.end) == _day(window.end)
         )
         for other in windows
+    )
+
+
+def _signup_ends_with_payment(deadline: Window, windows: list[Window]) -> bool:
+    """True for a sign-up deadline (报名缴费将于8月25日17:00结束) that is the end of the stated 缴费 window
+    while 报名 has a whole window of its own: the sign-up as a whole ends with its payment."""
+    return any(w.label == "报名" and w.start is not None and w.end is not None for w in windows) and any(
+        w.label == "缴费" and w.end == deadline.end for w in windows
     )

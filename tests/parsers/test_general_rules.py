@@ -43,10 +43,10 @@ def test_labels(text: str, expected: list) -> None:
     assert spans(text) == expected
 
 
-def test_a_joint_deadline_that_restates_a_stated_window_is_no_window_of_its_own() -> None:
+@pytest.mark.parametrize("deadline", ["报名缴费将于8月25日17:00结束。", "报名、缴费将于8月25日17:00结束。"])
+def test_a_joint_deadline_that_restates_a_stated_window_is_no_window_of_its_own(deadline: str) -> None:
     text = (
-        "报名缴费将于8月25日17:00结束。\n报名时间:2024年8月16日8:00至8月24日17:00。\n"
-        "缴费时间:2024年8月16日8:00至8月25日17:00。"
+        f"{deadline}\n报名时间:2024年8月16日8:00至8月24日17:00。\n缴费时间:2024年8月16日8:00至8月25日17:00。"
     )
     assert spans(text) == [
         ("报名", "2024-08-16T08:00", "2024-08-24T17:00"),
@@ -116,6 +116,24 @@ def test_kinds_of_titles_without_windows(title: str, kind: str, session: tuple[s
             [("报名", "2024-03-01", "2024-03-10")],
         ),
         ("报名时间(3月1日至10日)。", [("报名", "2024-03-01", "2024-03-10")]),
+        # 报名缴费 written as one word is one period of signing up; joined by 及 it is two.
+        ("报名缴费时间为9月11日10:00-25日22:00。", [("报名", "2024-09-11T10:00", "2024-09-25T22:00")]),
+        (
+            "报名及缴费时间为9月11日至25日。",
+            [("报名", "2024-09-11", "2024-09-25"), ("缴费", "2024-09-11", "2024-09-25")],
+        ),
+        # A system opened after a date is the tool; the heading names the action.
+        (
+            "5.准考证打印\n2024年11月1日9:00--11月5日9:00开放报名系统,考生须登录系统自行打印准考证。",
+            [("准考证打印", "2024-11-01T09:00", "2024-11-05T09:00")],
+        ),
+        (
+            "2024年8月11日9:00网上报名系统开通,9月19日16:00网上报名系统关闭。",
+            [("报名", "2024-08-11T09:00", "2024-09-19T16:00")],
+        ),
+        # A time the copy damaged: 9:0 is 9:00; an unreadable one leaves the start a day.
+        ("网上缴费:2026年3月20日9:0至4月1日24:00", [("缴费", "2026-03-20T09:00", "2026-04-01T23:59")]),
+        ("报名时间:3月1日9:5至3月10日17:00", [("报名", "2024-03-01", "2024-03-10T17:00")]),
     ],
 )
 def test_asking_clauses_and_exam_days(text: str, expected: list) -> None:

@@ -27,12 +27,6 @@ EXPECTED_FAILURES: dict[str, str] = {
     "2015-guangdong-6432eb74": "not read yet: kind, windows, eligible (提交报名资料 for certificates read as sign-up)",
     "2016-yongzhou-95198684": "not read yet: windows (damaged dates 201691-9月19, 2016918-9月23)",
     "2022-jiangxi-5fedd432": "not read yet: windows (受理时间 即日起至2022年6月30日 in a damaged copy with no date)",
-    "2022-liaoning-176428a7": "not read yet: windows (准考证打印 period written '2022年11月1日9:00--11月5日9:00开放报名系统…"
-    "自行打印准考证' under the heading 5.准考证打印, read as 报名)",
-    "2023-guizhou-0c0facd1": "not read yet: windows (報名繳費時間為9月11日10:00-25日22:00, one period for filling in and "
-    "paying, read as a 报名 and a 缴费 window; damaged traditional copy)",
-    "2026-qinghai-8448904d": "not read yet: windows (网上缴费:2026年3月20日9:0至4月1日24:00, the copy's '9:0' for 9:00: "
-    "the start is lost and a one-day 缴费 window is added)",
 }
 
 
