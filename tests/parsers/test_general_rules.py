@@ -163,3 +163,42 @@ def test_asking_clauses_and_exam_days(text: str, expected: list) -> None:
 )
 def test_fee_shapes(text: str, expected: list) -> None:
     assert fees(text, "考试费") == expected
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "考试时间:上半年:5月26日;下半年:11月10日。",
+        "一、考试时间\n上半年:5月26日\n下半年:11月10日",
+        "(一)上半年\n报名时间:3月1日至3月10日。\n(二)下半年\n报名时间:8月1日至8月10日。",
+        "考试日期为5月26日(上半年)和11月10日(下半年)。",
+    ],
+)
+def test_a_years_halves_named_without_it_in_other_shapes(body: str) -> None:
+    text = f"关于2012年度计算机软件资格考试考务工作的通知\n{body}\n报名时间:3月1日至3月10日。"
+    assert parse_notice(text, published=date(2012, 2, 20)).session == ("2012上半年", "2012下半年")
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "软考证书领取需要带什么",
+        "软考证书领取方式有哪些",
+        "2024年软考报名时间汇总",
+        "软考备考攻略",
+        "软考报名流程详解",
+    ],
+)
+def test_questions_and_round_ups_are_explainers(title: str) -> None:
+    assert parse_notice(f"{title}\n有关事项如下。", published=date(2024, 2, 20)).kind == "other"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("报名在3月10日(含)前完成。", [("报名", None, "2024-03-10")]),
+        ("自2024年3月1日(含)起办理领取。", [("领取", "2024-03-01", None)]),
+    ],
+)
+def test_a_bound_that_says_its_day_counts(text: str, expected: list) -> None:
+    assert spans(text) == expected
