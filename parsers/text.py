@@ -222,17 +222,18 @@ def _pieces(line: str) -> list[str]:
     return pieces
 
 
-def split_sentences(text: str) -> list[Sentence]:
+def split_sentences(text: str, normalised: str | None = None) -> list[Sentence]:
     """Sentences of a notice: split at line breaks and 。！？； (kept on the sentence), trimmed.
 
-    The text is normalised once as a whole (one OpenCC call, not one a line) and each line is
-    cut the same way as the original, so the normalised sentences pair with the raw ones; a line
-    whose two cuts disagree (a normalisation that moved a cut) is normalised piece by piece.
+    The text is normalised once as a whole (one OpenCC call, not one a line; ``normalised`` when
+    the caller already has it) and each line is cut the same way as the original, so the
+    normalised sentences pair with the raw ones; a line whose two cuts disagree (a normalisation
+    that moved a cut) is normalised piece by piece.
     """
     sentences: list[Sentence] = []
     heading = ""
     raw_lines = text.split("\n")
-    norm_lines = normalise(text).split("\n")
+    norm_lines = (normalise(text) if normalised is None else normalised).split("\n")
     if len(norm_lines) != len(raw_lines):
         norm_lines = [normalise(line) for line in raw_lines]
     for line, norm_whole in zip(raw_lines, norm_lines, strict=True):

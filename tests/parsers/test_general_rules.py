@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from parsers import parse_notice
-from tests.parsers.test_pieces import fees, spans
+from tests.parsers.test_pieces import eligible, fees, spans
 
 
 @pytest.mark.parametrize(
@@ -202,3 +202,35 @@ def test_questions_and_round_ups_are_explainers(title: str) -> None:
 )
 def test_a_bound_that_says_its_day_counts(text: str, expected: list) -> None:
     assert spans(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A copy that dropped 年 and 月 glues the date into one number; read when the digits after the
+        # year allow one month and day, with the range's end as the copy left it.
+        ("网上报名时间:2011228日至325(节假日正常休息)。", [("报名", "2011-02-28", "2011-03-25")]),
+        ("交费时间:2011315日-325日(节假日休息)", [("缴费", "2011-03-15", "2011-03-25")]),
+        ("网报时间:201691-9月19。", [("报名", "2016-09-01", "2016-09-19")]),
+        # Not dates: an exam day glued into ten digits, a phone number, a reading that is not unique.
+        ("考试定于2011521522举行。", []),
+        ("报名咨询电话:0531-2011228-1234。", []),
+        ("报名时间:2011111日。", []),
+    ],
+)
+def test_dates_glued_by_a_damaged_copy(text: str, expected: list) -> None:
+    assert spans(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A bracket after the words qualifies the bound said before it, like one right after the year.
+        ("2022年度及以前取得证书(含2022年下半年)的人员。", [(None, "2022下半年")]),
+        ("2018年以后取得证书(不含2018年)的人员。", [("2019", None)]),
+        # The cut-off after the words it qualifies.
+        ("取得证书时间在2022年12月31日以前的人员。", [(None, "2022")]),
+    ],
+)
+def test_eligible_qualified_later_in_the_sentence(text: str, expected: list) -> None:
+    assert eligible(text) == expected

@@ -18,14 +18,11 @@ CASES = load_real("tuned")
 
 # notice id → why it cannot read as its golden yet.
 EXPECTED_FAILURES: dict[str, str] = {
-    "2011-jiamusi-684ef4f2": "not read yet: windows (dates with 年/月 dropped by the copy, 2011228日至325 and "
-    "2011315日-325日: 报名 and 现场确认、交费 periods)",
     "2012-guangdong-212286d1": "not read yet: windows, session (a machine-reworded, reshuffled copy: 网名工夫 for "
     "网上报名时间, 网费停止工夫 for the 缴费 deadline; two half-year sessions)",
     "2015-dalian-9345c811": "not read yet: session (a 下半年 re-post whose golden adds 2015上半年 for the "
     "year's first exam the body also lists, 第一次考试报名时间…; the title names only 下半年)",
     "2015-guangdong-6432eb74": "not read yet: kind, windows, eligible (提交报名资料 for certificates read as sign-up)",
-    "2016-yongzhou-95198684": "not read yet: windows (damaged dates 201691-9月19, 2016918-9月23)",
     "2022-jiangxi-5fedd432": "not read yet: windows (受理时间 即日起至2022年6月30日 in a damaged copy with no date)",
 }
 
