@@ -20,25 +20,12 @@ CASES = load_real("tuned")
 EXPECTED_FAILURES: dict[str, str] = {
     "2011-jiamusi-684ef4f2": "not read yet: windows (dates with 年/月 dropped by the copy, 2011228日至325 and "
     "2011315日-325日: 报名 and 现场确认、交费 periods)",
-    "2012-beijing-337d54b5": "not read yet: session (a re-poster's lines 北京上半年/北京下半年软考报名时间:2012年…, "
-    "read as the year only)",
     "2012-guangdong-212286d1": "not read yet: windows, session (a machine-reworded, reshuffled copy: 网名工夫 for "
     "网上报名时间, 网费停止工夫 for the 缴费 deadline; two half-year sessions)",
-    "2012-sichuan-850d2855": "not read yet: windows, session (网上缴费 periods read as 资格审核; a pair of periods "
-    "cut before its action read as 缴费; sessions of the two half-years)",
-    "2013-guangxi-2c5e7799": "not read yet: windows, session (票据领取 periods for paper receipts, labelled "
-    "发票申请; sessions of the two half-years)",
     "2015-dalian-9345c811": "not read yet: session (a 下半年 re-post whose golden adds 2015上半年 for the "
     "year's first exam the body also lists, 第一次考试报名时间…; the title names only 下半年)",
     "2015-guangdong-6432eb74": "not read yet: kind, windows, eligible (提交报名资料 for certificates read as sign-up)",
     "2016-yongzhou-95198684": "not read yet: windows (damaged dates 201691-9月19, 2016918-9月23)",
-    "2018-hunan-15895f08": "not read yet: kind, session (a re-poster's summary naming the 报考工作实施细则, cut before dates)",
-    "2019-sichuan-fad84957": "not read yet: windows (现场打印发票时间 periods, labelled 电子发票打印)",
-    "2020-jiangxi-75d0f7e3": "not read yet: session (上、下半年考试…合并: one merged exam, golden 2020)",
-    "2021-liaoning-7252570e": "not read yet: kind, session (a 考试简章, the 辽宁 sign-up brochure for 2021下半年, "
-    "cut before its dates)",
-    "2022-guangxi-c7d0847d": "not read yet: windows (a re-poster's 报名缴费将于8月25日17:00结束, the 缴费 deadline "
-    "restated, read as a separate 报名 window)",
     "2022-jiangxi-5fedd432": "not read yet: windows (受理时间 即日起至2022年6月30日 in a damaged copy with no date)",
     "2022-liaoning-176428a7": "not read yet: windows (准考证打印 period written '2022年11月1日9:00--11月5日9:00开放报名系统…"
     "自行打印准考证' under the heading 5.准考证打印, read as 报名)",
