@@ -29,8 +29,12 @@ EXPECTED_FAILURES: dict[str, str] = {
     "2022-jiangxi-5fedd432": "not read yet: windows (受理时间 即日起至2022年6月30日 in a damaged copy with no date)",
     "2022-liaoning-176428a7": "not read yet: windows (准考证打印 period written '2022年11月1日9:00--11月5日9:00开放报名系统…"
     "自行打印准考证' under the heading 5.准考证打印, read as 报名)",
+    "2023-guangdong-cd18f019": "not read yet: kind, windows, session (a mirror's account of the moved 2023下 period, "
+    "報名繳費時間調整為9月6日9:00-9月15日17:00, in a damaged traditional copy whose title says only '23年')",
     "2023-guizhou-0c0facd1": "not read yet: windows (報名繳費時間為9月11日10:00-25日22:00, one period for filling in and "
     "paying, read as a 报名 and a 缴费 window; damaged traditional copy)",
+    "2025-national-ac71746d": "not read yet: kind, windows, session, eligible (an explainer's electronic-certificate "
+    "period, 自12月12日起…下载“证书电子文件”, with no year beside the date: 领取 from 2025-12-12 for 2025下半年)",
     "2026-qinghai-8448904d": "not read yet: windows (网上缴费:2026年3月20日9:0至4月1日24:00, the copy's '9:0' for 9:00: "
     "the start is lost and a one-day 缴费 window is added)",
 }
