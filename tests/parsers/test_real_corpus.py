@@ -33,8 +33,6 @@ EXPECTED_FAILURES: dict[str, str] = {
     "報名繳費時間調整為9月6日9:00-9月15日17:00, in a damaged traditional copy whose title says only '23年')",
     "2023-guizhou-0c0facd1": "not read yet: windows (報名繳費時間為9月11日10:00-25日22:00, one period for filling in and "
     "paying, read as a 报名 and a 缴费 window; damaged traditional copy)",
-    "2025-national-ac71746d": "not read yet: kind, windows, session, eligible (an explainer's electronic-certificate "
-    "period, 自12月12日起…下载“证书电子文件”, with no year beside the date: 领取 from 2025-12-12 for 2025下半年)",
     "2026-qinghai-8448904d": "not read yet: windows (网上缴费:2026年3月20日9:0至4月1日24:00, the copy's '9:0' for 9:00: "
     "the start is lost and a one-day 缴费 window is added)",
 }
