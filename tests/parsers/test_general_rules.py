@@ -184,13 +184,17 @@ def test_a_years_halves_named_without_it_in_other_shapes(body: str) -> None:
     [
         "软考证书领取需要带什么",
         "软考证书领取方式有哪些",
-        "2024年软考报名时间汇总",
         "软考备考攻略",
         "软考报名流程详解",
     ],
 )
-def test_questions_and_round_ups_are_explainers(title: str) -> None:
+def test_questions_and_study_advice_are_explainers(title: str) -> None:
     assert parse_notice(f"{title}\n有关事项如下。", published=date(2024, 2, 20)).kind == "other"
+
+
+def test_a_round_up_that_states_windows_is_of_their_kind() -> None:
+    text = "2024年下半年软考重点时间汇总\n2024年8月21日-8月27日——网上报名"
+    assert parse_notice(text, published=date(2024, 8, 1)).kind == "exam_signup"
 
 
 @pytest.mark.parametrize(
