@@ -55,7 +55,7 @@ _ELIGIBILITY_AFTER = re.compile(
 # A deadline is named before its date (截止时间为, 最后期限是) or after it (前, 止, 关闭, 为…截止日,
 # 是…最后一天), also after a (含) that says the day counts (3月10日(含)前).
 _END_BEFORE = re.compile(
-    r"(?:截止|截至|至|到|止|不晚于|最迟|最后期限|最后一天|最后日期)(?:时间|日期|日)?\s*(?:为|是|:)?\s*(?:于)?\s*$"
+    r"(?:截止|截至|至|到|止|不晚于|最迟|最晚|最后期限|最后一天|最后日期)(?:时间|日期|日)?\s*(?:为|是|:)?\s*(?:于)?\s*$"
 )
 _END_AFTER = re.compile(
     r"\s*(?:\(\s*含\s*\)\s*)?(?:前|之前|以前|截止|为止|止|结束|关闭|停止|(?:为|是)[^，,。;]{0,8}?(?:截止|最后一天|最后期限))"

@@ -33,8 +33,8 @@ _EXPLAINER = re.compile(
     # (…重点时间汇总) is an account that states windows itself, so its windows decide.
     r"|什么|哪些|多少|为何|攻略|备考|技巧|经验|科普"
 )
-# A cancelled exam asks for no sign-up, but its refund window is still one.
-_CANCELLED = re.compile(r"停考|取消")
+# A cancelled exam asks for no sign-up, but its refund window is still one; so does a refund notice.
+_CANCELLED = re.compile(r"停考|取消|退费|退款")
 RULES = (
     KindRule("other", _EXPLAINER),
     KindRule("other", _CANCELLED),
@@ -71,6 +71,18 @@ _WINDOW_KINDS = (
     ("exam_signup", ("报名", "缴费", "资格审核", "现场确认", "准考证打印", "电子发票打印", "退费申请")),
     ("results", ("成绩查询", "成绩复查")),
 )
+
+
+# 根据…发布的《2022年下半年…报考简章》,2022下半年辽宁软考报考须知如下: a re-poster's first line that
+# quotes a notice and says what it gives from it.
+_GIVES_FROM_QUOTE = re.compile(r"》[^，,《》]{0,12}[，,]\s*([^《》，,。]{8,60}?)如下")
+
+
+def named_title(title: str) -> str:
+    """The title to read: a first line that is no title (根据《…》…，…如下) is read by what it says it
+    gives (…报考须知如下 is a sign-up notice, …考点设置如下 is not), like a headline."""
+    gives = _GIVES_FROM_QUOTE.search(title) if _NOT_A_TITLE.match(title) else None
+    return gives.group(1) if gives else title
 
 
 def is_explainer(title: str) -> bool:

@@ -17,7 +17,7 @@ from core.places import NATIONAL
 from parsers.dates import WindowReader, YearContext
 from parsers.eligible import CERTIFICATE_TOPIC, HOLDER_TOPIC, EligibleReader
 from parsers.fees import FeeReader
-from parsers.kind import classify, is_explainer, settle_kind
+from parsers.kind import classify, is_explainer, named_title, settle_kind
 from parsers.notes import Notes
 from parsers.numerals import SMALL_CHARS, YEAR_CHARS, to_int
 from parsers.page import looks_like_html, parse_page
@@ -176,7 +176,7 @@ def _sessions(
         if kind == "certificate_collection"
         else []
     )
-    return _guarded(notes, "session", lambda: read_sessions(normalise(title), sentences, handed_out))
+    return _guarded(notes, "session", lambda: read_sessions(title, sentences, handed_out))
 
 
 _SIGNUP_LABELS = ("报名", "缴费", "资格审核")
@@ -216,7 +216,7 @@ def _parse(
         if published is None:
             notes.warn(WarningCode.MISSING, "no published date given or found on the page")
     sentences = split_sentences(text, norm_text)
-    norm_title = normalise(title)
+    norm_title = named_title(normalise(title))
     years = _year_context(norm_title, sentences, published)
     # Kind and region read only the body's opening and its last lines (the signature).
     ends = norm_text[:_OPENING_CHARS] + "\n" + "\n".join(norm_lines[-_CLOSING_LINES:])
@@ -235,7 +235,7 @@ def _parse(
         windows = []
     if kind not in ("registration", "late_registration", "certificate_collection"):
         eligible = []
-    sessions = _sessions(notes, kind, title, sentences, eligible)
+    sessions = _sessions(notes, kind, norm_title, sentences, eligible)
     if kind == "exam_signup" and not sessions:
         sessions = _signup_year(windows, sentences)
     if kind in ("certificate_collection", "results") and not (

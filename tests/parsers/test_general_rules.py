@@ -238,3 +238,58 @@ def test_dates_glued_by_a_damaged_copy(text: str, expected: list) -> None:
 )
 def test_eligible_qualified_later_in_the_sentence(text: str, expected: list) -> None:
     assert eligible(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 报名缴费 as one word is the payment's period where 报名 has a period of its own.
+        (
+            "报名时间:2024年3月17日至3月27日。\n报名缴费时间:3月17日至3月28日。",
+            [("报名", "2024-03-17", "2024-03-27"), ("缴费", "2024-03-17", "2024-03-28")],
+        ),
+        # What the action achieves (即完成报名) is no action; 最晚于 names a deadline.
+        ("通过照片审核后最晚于4月3日17时进行网上交费即完成报名。", [("缴费", None, "2024-04-03T17:00")]),
+        # A section heading names the dates below it that nothing nearer labels, over a paragraph
+        # between; a label that only describes the persons addressed comes after it.
+        (
+            "报名须知\n(二)网上缴费\n考试费按每人每科68元的标准收取,请考生按要求完成网上支付,逾期不再受理。\n"
+            "通过照片审核的报考上半年考试的人员请于3月24日16:00前",
+            [("缴费", None, "2024-03-24T16:00")],
+        ),
+        (
+            "需办理证书登记的人员,请于3月1日至3月10日到市人事考试中心办理。",
+            [("登记", "2024-03-01", "2024-03-10")],
+        ),
+        # When the office pays a refund back asks nothing of a candidate.
+        (
+            "申请退费时间为2021年11月8日至11月12日,逾期不予受理。退款时间为2021年12月31日前。",
+            [("退费申请", "2021-11-08", "2021-11-12")],
+        ),
+    ],
+)
+def test_labels_from_afar_and_what_is_no_action(text: str, expected: list) -> None:
+    assert spans(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("first_line", "kind", "session"),
+    [
+        # A refund notice asks for no sign-up.
+        ("2021下半年浙江软考退费通知", "other", ()),
+        # A re-poster's first line that quotes a notice is read by what it says it gives.
+        (
+            "根据辽宁省信息技术教育中心发布的《2022年下半年考试辽宁地区报考简章》,2022下半年辽宁软考报考须知如下:",
+            "exam_signup",
+            ("2022下半年",),
+        ),
+        (
+            "根据《新疆2025年下半年计算机软件资格考试报名事项通知》的说明,2025下半年新疆软考考点设置如下:",
+            "other",
+            (),
+        ),
+    ],
+)
+def test_refunds_and_quoting_lead_ins(first_line: str, kind: str, session: tuple[str, ...]) -> None:
+    parsed = parse_notice(f"{first_line}\n一、考试简介\n考试每年举行两次。", published=date(2022, 8, 1))
+    assert (parsed.kind, parsed.session) == (kind, session)

@@ -25,21 +25,9 @@ EXPECTED_FAILURES: dict[str, str] = {
     "2015-guangdong-6432eb74": "not read yet: kind, windows, eligible (提交报名资料 for certificates read as sign-up)",
     "2018-hubei-4b2d8ecd": "not read yet: windows ('即日起至2018年9月18日17:00' in a copy that gives no date for the "
     "notice; the start is taken from the re-poster's date 2018-07-18)",
-    "2021-ningbo-8656e283": "not read yet: kind, windows, session (a refund notice, 申请退费时间为2021年11月8日至11月12日, read "
-    "as sign-up; '退款时间为2021年12月31日前', when the office pays, read as a 退费申请 window; damaged traditional copy)",
-    "2021-zhejiang-83695b20": "not read yet: kind, windows, session (a refund notice, 申请退费时间为2021年11月8日至11月12日, read "
-    "as sign-up; '退款时间为2021年12月31日前', when the office pays, read as a 退费申请 window)",
     "2022-jiangxi-5fedd432": "not read yet: windows (受理时间 即日起至2022年6月30日 in a damaged copy with no date)",
-    "2022-liaoning-c54b72d2": "not read yet: kind, session (a copy with no headline whose first line is a sentence "
-    "naming the 2022下半年 辽宁地区报考简章 it quotes; no period in the excerpt; damaged traditional copy)",
-    "2023-anhui-c8ff629a": "not read yet: windows (the 缴费 end '…請于3月24日16:00前' under the heading (二)網上繳費 read as 报名; "
-    "damaged traditional copy)",
     "2023-guangdong-cd18f019": "not read yet: kind, windows, session (a mirror's account of the moved 2023下 period, "
     "報名繳費時間調整為9月6日9:00-9月15日17:00, in a damaged traditional copy whose title says only '23年')",
-    "2025-hainan-16d3b0bc": "not read yet: windows ('報名繳費時間3月17日至3月28日' under the heading 報名費用及網上繳費時間, with 报名 given "
-    "its own period 3月17日至3月27日, read as a 报名 and a 缴费 window; damaged traditional copy)",
-    "2025-hebei-d08f7004": "not read yet: windows ('最晚于4月3日17时进行网上交费即完成报名', a 缴费 end, also read as a one-instant 报名 "
-    "window)",
 }
 
 
