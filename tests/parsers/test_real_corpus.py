@@ -28,15 +28,28 @@ EXPECTED_FAILURES: dict[str, str] = {
     "2016-yongzhou-95198684": "not read yet: windows (damaged dates 201691-9月19, 2016918-9月23)",
     "2018-hubei-4b2d8ecd": "not read yet: windows ('即日起至2018年9月18日17:00' in a copy that gives no date for the "
     "notice; the start is taken from the re-poster's date 2018-07-18)",
+    "2021-jiangsu-058c8a39": "not read yet: windows (系统测试时间:2021年8月30日至8月31日, a system-test period, read as 报名; "
+    "traditional copy)",
+    "2021-jiangsu-b4bc10d3": "not read yet: windows (系统测试时间:2021年8月30日至8月31日, a system-test period, read as 报名)",
     "2021-ningbo-8656e283": "not read yet: kind, windows, session (a refund notice, 申请退费时间为2021年11月8日至11月12日, read "
     "as sign-up; '退款时间为2021年12月31日前', when the office pays, read as a 退费申请 window; damaged traditional copy)",
+    "2021-shandong-9a225e46": "not read yet: kind, windows, session (a re-poster's page headed 收费标准(每人每科68元) that "
+    "states the 2021上 报名, 缴费 and 准考证打印 periods, read as a fee-standard document)",
     "2021-zhejiang-83695b20": "not read yet: kind, windows, session (a refund notice, 申请退费时间为2021年11月8日至11月12日, read "
     "as sign-up; '退款时间为2021年12月31日前', when the office pays, read as a 退费申请 window)",
+    "2022-anhui-a65cd1a6": "not read yet: windows ('…請于8月16日至8月26日16:00前登錄報名服務平臺…網上繳納考試費用', one 缴费 period, also read "
+    "as 报名 and its end time dropped; damaged traditional copy)",
+    "2022-chongqing-5e6a6d1e": "not read yet: windows (缴费 8月29日09:00--9月12日17:00 also read as 报名; sending payment "
+    "details for an invoice 2022年12月20日-12月27日, a 发票申请 window, read as 缴费; damaged traditional copy)",
+    "2022-jiangsu-70c9079a": "not read yet: windows, fees ('9月1日江苏2022年下半年软考报名已开始' read as a 报名 deadline; the "
+    "上机费30元/人 stated in the lead and again in the quoted notice counted twice)",
     "2022-jiangxi-5fedd432": "not read yet: windows (受理时间 即日起至2022年6月30日 in a damaged copy with no date)",
     "2022-liaoning-176428a7": "not read yet: windows (准考证打印 period written '2022年11月1日9:00--11月5日9:00开放报名系统…"
     "自行打印准考证' under the heading 5.准考证打印, read as 报名)",
     "2022-liaoning-c54b72d2": "not read yet: kind, session (a copy with no headline whose first line is a sentence "
     "naming the 2022下半年 辽宁地区报考简章 it quotes; no period in the excerpt; damaged traditional copy)",
+    "2022-xizang-25841660": "not read yet: windows (end times given apart from the dates, '8月20日-9月5日(截止5日18:30)' "
+    "and '8月20日-9月6日(截止6日23:59)', dropped for 资格审核 and 缴费)",
     "2023-anhui-c8ff629a": "not read yet: windows (the 缴费 end '…請于3月24日16:00前' under the heading (二)網上繳費 read as 报名; "
     "damaged traditional copy)",
     "2023-guangdong-cd18f019": "not read yet: kind, windows, session (a mirror's account of the moved 2023下 period, "
