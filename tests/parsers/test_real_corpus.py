@@ -39,6 +39,8 @@ EXPECTED_FAILURES: dict[str, str] = {
     "as sign-up; '退款时间为2021年12月31日前', when the office pays, read as a 退费申请 window)",
     "2022-anhui-a65cd1a6": "not read yet: windows ('…請于8月16日至8月26日16:00前登錄報名服務平臺…網上繳納考試費用', one 缴费 period, also read "
     "as 报名 and its end time dropped; damaged traditional copy)",
+    "2022-anhui-fba34107": "not read yet: windows ('請報考上半年考試的人員于5月26日16:00后…登錄…下載打印本人準考證', a 准考证打印 start, also read "
+    "as 报名; traditional copy)",
     "2022-chongqing-5e6a6d1e": "not read yet: windows (缴费 8月29日09:00--9月12日17:00 also read as 报名; sending payment "
     "details for an invoice 2022年12月20日-12月27日, a 发票申请 window, read as 缴费; damaged traditional copy)",
     "2022-jiangsu-70c9079a": "not read yet: windows, fees ('9月1日江苏2022年下半年软考报名已开始' read as a 报名 deadline; the "
