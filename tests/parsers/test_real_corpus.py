@@ -27,6 +27,8 @@ EXPECTED_FAILURES: dict[str, str] = {
     "notice; the start is taken from the re-poster's date 2018-07-18)",
     "2019-guangxi-5faea8be": "not read yet: session (a copy under an SEO headline whose 报考程序 gives both half-years' "
     "periods, 上半年…下半年报考日期为2019年8月19日…; only 2019上半年 read)",
+    "2021-guangdong-7ddd5bfe": "not read yet: kind, windows, session, fees (a re-poster's page headed 收费标准为每人每科63元 "
+    "that states the 2021下 网上缴费 period, read as a fee-standard document; the 机考科目 73元 fee missed)",
     "2021-jiangsu-058c8a39": "not read yet: windows (系统测试时间:2021年8月30日至8月31日, a system-test period, read as 报名; "
     "traditional copy)",
     "2021-jiangsu-b4bc10d3": "not read yet: windows (系统测试时间:2021年8月30日至8月31日, a system-test period, read as 报名)",
@@ -41,6 +43,8 @@ EXPECTED_FAILURES: dict[str, str] = {
     "2022-jiangsu-70c9079a": "not read yet: windows, fees ('9月1日江苏2022年下半年软考报名已开始' read as a 报名 deadline; the "
     "上机费30元/人 stated in the lead and again in the quoted notice counted twice)",
     "2022-jiangxi-5fedd432": "not read yet: windows (受理时间 即日起至2022年6月30日 in a damaged copy with no date)",
+    "2022-shanxi-161f6577": "not read yet: fees ('其他初级资格130元;报考中级资格130元', two levels at the same amount, counted "
+    "once; damaged traditional copy)",
     "2022-xizang-25841660": "not read yet: windows (end times given apart from the dates, '8月20日-9月5日(截止5日18:30)' "
     "and '8月20日-9月6日(截止6日23:59)', dropped for 资格审核 and 缴费)",
     "2023-guangdong-cd18f019": "not read yet: kind, windows, session (a mirror's account of the moved 2023下 period, "
