@@ -54,6 +54,8 @@ EXPECTED_FAILURES: dict[str, str] = {
     "自行打印准考证' under the heading 5.准考证打印, read as 报名)",
     "2022-liaoning-c54b72d2": "not read yet: kind, session (a copy with no headline whose first line is a sentence "
     "naming the 2022下半年 辽宁地区报考简章 it quotes; no period in the excerpt; damaged traditional copy)",
+    "2022-shaanxi-83a11e8d": "not read yet: kind, windows, session, fees (a re-poster's page headed 收费标准为每人204元 that "
+    "states the 2022下 缴费 period, read as a fee-standard document; the per-level fees 173/136/136元(人·两科) missed)",
     "2022-shanxi-161f6577": "not read yet: fees ('其他初级资格130元;报考中级资格130元', two levels at the same amount, counted "
     "once; damaged traditional copy)",
     "2022-xizang-25841660": "not read yet: windows (end times given apart from the dates, '8月20日-9月5日(截止5日18:30)' "
