@@ -18,6 +18,8 @@ CASES = load_real("tuned")
 
 # notice id → why it cannot read as its golden yet.
 EXPECTED_FAILURES: dict[str, str] = {
+    "2011-fujian-a9fa892a": "not read yet: fees (the 考务费每人每科9元 'already included' and handed to the state read as a "
+    "fee; '每生另加收60元' read without its unit; damaged traditional copy)",
     "2012-guangdong-212286d1": "not read yet: windows, session (a machine-reworded, reshuffled copy: 网名工夫 for "
     "网上报名时间, 网费停止工夫 for the 缴费 deadline; two half-year sessions)",
     "2015-dalian-9345c811": "not read yet: session (a 下半年 re-post whose golden adds 2015上半年 for the "
