@@ -18,8 +18,6 @@ CASES = load_real("tuned")
 
 # notice id → why it cannot read as its golden yet.
 EXPECTED_FAILURES: dict[str, str] = {
-    "2011-fujian-a9fa892a": "not read yet: fees (the 考务费每人每科9元 'already included' and handed to the state read as a "
-    "fee; '每生另加收60元' read without its unit; damaged traditional copy)",
     "2012-guangdong-212286d1": "not read yet: windows, session (a machine-reworded, reshuffled copy: 网名工夫 for "
     "网上报名时间, 网费停止工夫 for the 缴费 deadline; two half-year sessions)",
     "2015-dalian-9345c811": "not read yet: session (a 下半年 re-post whose golden adds 2015上半年 for the "
@@ -28,10 +26,6 @@ EXPECTED_FAILURES: dict[str, str] = {
     "2018-hubei-4b2d8ecd": "not read yet: windows ('即日起至2018年9月18日17:00' in a copy that gives no date for the "
     "notice; the start is taken from the re-poster's date 2018-07-18)",
     "2022-jiangxi-5fedd432": "not read yet: windows (受理时间 即日起至2022年6月30日 in a damaged copy with no date)",
-    "2022-shaanxi-83a11e8d": "not read yet: kind, windows, session, fees (a re-poster's page headed 收费标准为每人204元 that "
-    "states the 2022下 缴费 period, read as a fee-standard document; the per-level fees 173/136/136元(人·两科) missed)",
-    "2022-shanxi-161f6577": "not read yet: fees ('其他初级资格130元;报考中级资格130元', two levels at the same amount, counted "
-    "once; damaged traditional copy)",
     "2023-guangdong-cd18f019": "not read yet: kind, windows, session (a mirror's account of the moved 2023下 period, "
     "報名繳費時間調整為9月6日9:00-9月15日17:00, in a damaged traditional copy whose title says only '23年')",
 }
