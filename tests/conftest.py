@@ -1,8 +1,9 @@
 """Shared fixtures: databases on SQLite and PostgreSQL, and a clean environment for the CLI.
 
 ``database_url`` runs a test once on a fresh SQLite file and once on PostgreSQL (a fresh
-schema on the server at 127.0.0.1:5432, database ``test``); where no PostgreSQL server
-answers, the PostgreSQL case skips and says so.
+schema on the server at 127.0.0.1:5432, database ``test``), each already migrated (a copy of
+one migrated database per test process, see ``tests/databases.py``); where no PostgreSQL
+server answers, the PostgreSQL case skips and says so.
 """
 
 from __future__ import annotations
@@ -14,14 +15,16 @@ import sys
 import textwrap
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from store.db import make_engine, make_sessionmaker, upgrade
+from store.db import make_engine, make_sessionmaker
 from testkit.site import LocalSite, sample_site_root
 from testkit.smtp import MailSink, SmtpServer
+from tests.databases import Statement, copy_sqlite, migrated_sqlite_file, record_migration, replay
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_SERVER_URL = os.environ.get("RUANKAO_WATCH_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -43,9 +46,9 @@ def _postgres_available() -> bool:
 POSTGRES = _postgres_available()
 
 
-@pytest.fixture
-def pg_schema_url() -> Iterator[str]:
-    """A URL whose search_path is a new, empty schema; dropped afterwards."""
+@contextmanager
+def _empty_schema() -> Iterator[str]:
+    """A URL whose search_path is a new, empty schema, dropped at the end."""
     if not POSTGRES:
         pytest.skip("no PostgreSQL server on 127.0.0.1:5432 (user postgres, database test)")
     schema = f"t_{uuid.uuid4().hex[:12]}"
@@ -60,14 +63,41 @@ def pg_schema_url() -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture
+def pg_schema_url() -> Iterator[str]:
+    """A URL whose search_path is a new, empty schema; dropped afterwards."""
+    with _empty_schema() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def pg_migration() -> list[Statement]:
+    """What Alembic sends to migrate an empty PostgreSQL schema, recorded once per test process."""
+    with _empty_schema() as url:
+        return record_migration(url)
+
+
+@pytest.fixture(scope="session")
+def sqlite_migrated(tmp_path_factory) -> Path:
+    """A SQLite file migrated once per test process; each test gets a copy."""
+    return migrated_sqlite_file(tmp_path_factory.mktemp("migrated"))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def empty_database_url(request, tmp_path) -> str:
+    """An empty database (no tables) on each backend, for tests that run the migrations themselves."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    return request.getfixturevalue("pg_schema_url")
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(request, tmp_path) -> str:
-    """An empty, migrated database on each backend."""
+    """An empty, migrated database on each backend (a copy of one migrated once; see tests/databases.py)."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'test.sqlite3'}"
-    else:
-        url = request.getfixturevalue("pg_schema_url")
-    upgrade(url)
+        return copy_sqlite(request.getfixturevalue("sqlite_migrated"), tmp_path / "test.sqlite3")
+    url = request.getfixturevalue("pg_schema_url")
+    replay(request.getfixturevalue("pg_migration"), url)
     return url
 
 
@@ -148,11 +178,13 @@ def smtp() -> Iterator[SmtpServer]:
 
 @pytest.fixture
 def app_env(cli_env, database_url, sink) -> dict[str, str]:
-    """The CLI's environment for a whole cycle: this test's database, the SMTP sink, a secret, no crawl delay."""
+    """The CLI's environment for a whole cycle: this test's database, the SMTP sink, a secret, and no
+    waits between requests or before retries (loopback; the defaults are checked in test_crawl_settings)."""
     return {
         **cli_env,
         "RUANKAO_WATCH_DATABASE_URL": database_url,
         "RUANKAO_WATCH_SMTP_URL": f"smtp://127.0.0.1:{sink.port}",
         "RUANKAO_WATCH_SECRET": "test-secret",
         "RUANKAO_WATCH_DOWNLOAD_DELAY": "0",
+        "RUANKAO_WATCH_RETRY_BACKOFF": "0",
     }
