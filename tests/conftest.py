@@ -8,6 +8,8 @@ server answers, the PostgreSQL case skips and says so.
 
 from __future__ import annotations
 
+import io
+import logging
 import os
 import socket
 import subprocess
@@ -15,7 +17,7 @@ import sys
 import textwrap
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
@@ -44,6 +46,7 @@ def _postgres_available() -> bool:
 
 
 POSTGRES = _postgres_available()
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
 @contextmanager
@@ -83,7 +86,7 @@ def sqlite_migrated(tmp_path_factory) -> Path:
     return migrated_sqlite_file(tmp_path_factory.mktemp("migrated"))
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BACKENDS)
 def empty_database_url(request, tmp_path) -> str:
     """An empty database (no tables) on each backend, for tests that run the migrations themselves."""
     if request.param == "sqlite":
@@ -91,14 +94,23 @@ def empty_database_url(request, tmp_path) -> str:
     return request.getfixturevalue("pg_schema_url")
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request, tmp_path) -> str:
-    """An empty, migrated database on each backend (a copy of one migrated once; see tests/databases.py)."""
+@contextmanager
+def migrated_database(request: pytest.FixtureRequest, directory: Path) -> Iterator[str]:
+    """An empty, migrated database on ``request.param``'s backend (a copy of one migrated once;
+    see tests/databases.py); a SQLite file in ``directory``, a PostgreSQL schema dropped at the end."""
     if request.param == "sqlite":
-        return copy_sqlite(request.getfixturevalue("sqlite_migrated"), tmp_path / "test.sqlite3")
-    url = request.getfixturevalue("pg_schema_url")
-    replay(request.getfixturevalue("pg_migration"), url)
-    return url
+        yield copy_sqlite(request.getfixturevalue("sqlite_migrated"), directory / "test.sqlite3")
+        return
+    with _empty_schema() as url:
+        replay(request.getfixturevalue("pg_migration"), url)
+        yield url
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path) -> Iterator[str]:
+    """An empty, migrated database on each backend."""
+    with migrated_database(request, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
@@ -109,24 +121,64 @@ def sessions(database_url):
     engine.dispose()
 
 
-@pytest.fixture
-def cli_env(tmp_path, monkeypatch) -> dict[str, str]:
+def clean_env() -> dict[str, str]:
     """Environment for running ``python -m app`` in a subprocess: repo on the path, no stray config."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("RUANKAO_WATCH_")}
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     env["PYTHONIOENCODING"] = "utf-8"
-    monkeypatch.chdir(tmp_path)
     return env
+
+
+@pytest.fixture
+def cli_env(tmp_path, monkeypatch) -> dict[str, str]:
+    """``clean_env()``, run from this test's own directory."""
+    monkeypatch.chdir(tmp_path)
+    return clean_env()
 
 
 PYTHON = sys.executable
 
 
-def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+def cli(env: dict[str, str], *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """``ruankao-watch ARGS`` in a child process, as cron would run it; output captured as text."""
     return subprocess.run(
-        [PYTHON, "-m", "app", *args], env=env, capture_output=True, text=True, check=False, timeout=300
+        [PYTHON, "-m", "app", *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
     )
+
+
+def cli_in_process(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    """``ruankao-watch ARGS`` through ``app.cli.main`` in this process; output captured as text.
+
+    For the steps and reads around what a test is about: a child process costs about a second of
+    interpreter start and imports. Tests of the process itself (exit codes under cron, kills,
+    locks) use ``cli``. ``env``'s ``RUANKAO_WATCH_*`` variables are the configuration, the working
+    directory is the test's (``cli_env``), and the logging set-up the command makes is undone.
+    """
+    from app.cli import main
+
+    loggers = logging.getLogger(), logging.getLogger("alembic")
+    saved = loggers[0].handlers[:], [logger.level for logger in loggers]
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as patch:
+        for key in [k for k in os.environ if k.startswith("RUANKAO_WATCH_")]:
+            patch.delenv(key)
+        for key, value in env.items():
+            if key.startswith("RUANKAO_WATCH_"):
+                patch.setenv(key, value)
+        try:
+            with redirect_stdout(out), redirect_stderr(err):
+                code = main(list(args))
+        finally:
+            loggers[0].handlers[:] = saved[0]
+            for logger, level in zip(loggers, saved[1], strict=True):
+                logger.setLevel(level)
+    return subprocess.CompletedProcess(["ruankao-watch", *args], code, out.getvalue(), err.getvalue())
 
 
 def hold_run_lock(url: str) -> subprocess.Popen:
@@ -176,15 +228,20 @@ def smtp() -> Iterator[SmtpServer]:
         yield server
 
 
-@pytest.fixture
-def app_env(cli_env, database_url, sink) -> dict[str, str]:
-    """The CLI's environment for a whole cycle: this test's database, the SMTP sink, a secret, and no
+def cycle_env(env: dict[str, str], database_url: str, smtp_port: int) -> dict[str, str]:
+    """The CLI's environment for a whole cycle: the database, the SMTP server, a secret, and no
     waits between requests or before retries (loopback; the defaults are checked in test_crawl_settings)."""
     return {
-        **cli_env,
+        **env,
         "RUANKAO_WATCH_DATABASE_URL": database_url,
-        "RUANKAO_WATCH_SMTP_URL": f"smtp://127.0.0.1:{sink.port}",
+        "RUANKAO_WATCH_SMTP_URL": f"smtp://127.0.0.1:{smtp_port}",
         "RUANKAO_WATCH_SECRET": "test-secret",
         "RUANKAO_WATCH_DOWNLOAD_DELAY": "0",
         "RUANKAO_WATCH_RETRY_BACKOFF": "0",
     }
+
+
+@pytest.fixture
+def app_env(cli_env, database_url, sink) -> dict[str, str]:
+    """``cycle_env`` with this test's database and the SMTP sink."""
+    return cycle_env(cli_env, database_url, sink.port)
