@@ -47,6 +47,7 @@ _DATELINE_BEFORE = re.compile(r"(?:通知|公告|通告|简章|公示|须知)\s*
 _EXAMPLE = re.compile(r"^\s*(?:举例|例如|比如|如:)|预计|估计|往年|一般在")
 # A lone date that names an exam (参加5月24日(上半年)考试的考生报名): the exam day, not a window.
 _EXAM_AFTER = re.compile(r"\s*(?:\([^()]{0,6}\))?\s*(?:的)?\s*(?:考试|举行|开考|笔试|机考)")
+_EXAM_IN_BRACKETS = re.compile(r"(?:考试|软考|开考|笔试|机考)\s*\(\s*$")
 # Words after a date that make it an eligibility cut-off (…以后取得证书), not a window.
 _ELIGIBILITY_AFTER = re.compile(
     r"[^，,。;]{0,6}?(?:取得|获得|考取|考试合格|合格|通过(?!EMS|邮|快递|网|线上|微信|短信|电话|现场))"
@@ -372,6 +373,12 @@ def _dated(moment: Moment) -> date | None:
 
 
 def _is_exam_day(norm: str, group: Group) -> bool:
+    """A lone date that names an exam (参加5月24日考试的考生), or the days in brackets after the word
+    考试 (…考试（5月25日—26日）报名的通知)."""
+    if _EXAM_IN_BRACKETS.search(norm, max(0, group.first.start - 6), group.first.start) and norm.startswith(
+        ")", group.span_end
+    ):
+        return True
     return (
         group.last is None and group.end_time is None and _EXAM_AFTER.match(norm, group.span_end) is not None
     )

@@ -23,10 +23,10 @@ _AMOUNT = re.compile(
     rf"|(?<![{AMOUNT_CHARS}])(?P<cn>[{AMOUNT_CHARS}]{{1,8}})(?=\s*元))\s*"
     r"(?:(?P<yuan>元|块)(?![旦月素])|(?<=\d)(?=[^\d元.,]|$))"
 )
-_UNIT_WORDS = r"科次|科目?|门|次|件|本|张|份|证书|人|位|名|考生|生"
+_UNIT_WORDS = r"科次|科目?|门|次|件|本|张|份|证书|证|人|位|名|考生|生"
 # 每人每科…, also 每报考一个科目需缴纳….
 _PER_BEFORE = re.compile(
-    rf"每\s*(?:报考|报)?\s*(?:一\s*个?)?\s*(?P<unit>{_UNIT_WORDS})?\s*(?:每\s*(?P<unit2>{_UNIT_WORDS}))?\s*"
+    rf"每\s*(?:报考|报)?\s*(?:一\s*个?)?\s*(?P<unit>{_UNIT_WORDS})?\s*(?:每\s*(?P<unit2>{_UNIT_WORDS}))?\s*(?:证书)?\s*"
     r"(?:另外)?(?:需|须|应)?(?:加收|另收|收取|收费|缴纳|交纳|为|:|合计|共计|共)?\s*"
     r"(?:报名费|考务费|考试费|登记费|工本费|邮寄费|快递费)?\s*(?:为|:)?\s*$"
 )
@@ -62,6 +62,8 @@ _REVENUE_SPLIT = re.compile(r"(?<![含网线])上缴|分成|留成|留取|返还
 _TOTAL_BEFORE = re.compile(
     r"(?:(?:共|合计|总计|共计|总额|总共)[^，,。;元]{0,8}|[两二三四2-4]\s*(?:个)?\s*(?:科目?|门)\s*(?:共|合计)?\s*)$"
 )
+# A split is one clause or bracket: 考试费每科60元（其中上缴国家30元） still charges 60.
+_SPLIT_BREAK = re.compile(r"[，,;；:()]")
 _FREE = re.compile(r"免费|不收取[^，,。;]{0,6}?费|免收|不收费|不再收取")
 _FREE_SERVICE = re.compile(r"\s*(?:预约|提醒|短信|咨询|下载|获取|查询|服务|学习|试听|资料)")
 _SECTION = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.]|\(\s*[一二三四五六七八九十]{1,3}\s*\))")
@@ -70,6 +72,13 @@ _DIGIT = re.compile(r"\d")
 # 15-20元: the upper end alone would be a wrong fee.
 _RANGE_BEFORE = re.compile(r"\d\s*(?:元)?\s*(?:-|~|至|到)\s*$")
 _RANGE_AFTER = re.compile(r"\s*(?:-|~|至|到)\s*\d")
+
+
+def _in_revenue_split(norm: str, start: int, end: int) -> bool:
+    """True when the clause or bracket holding the amount at ``start``–``end`` is a revenue split."""
+    opened = max((m.end() for m in _SPLIT_BREAK.finditer(norm, 0, start)), default=0)
+    closed = _SPLIT_BREAK.search(norm, end)
+    return _REVENUE_SPLIT.search(norm, opened, closed.start() if closed else len(norm)) is not None
 
 
 def _unit(*names: str | None) -> str | None:
@@ -123,6 +132,7 @@ _IN_BRACKET = re.compile(r"\([^()]*$")
 _LISTED = re.compile(r"\s*[、和及]\s*")
 # A header cell about a charge that names no fee (收费标准（元/科）): the notice's default item.
 _CHARGE_HEADER = re.compile(r"收费|费用|标准|金额")
+_PER_IN_CELL = re.compile(rf"每\s*(?P<unit>{_UNIT_WORDS})")
 _NUMBER_CELL = re.compile(r"\s*(?:¥\s*)?(\d{1,3}(?:,\d{3})+|\d{1,7})(?:\.(\d{1,2}))?\s*(?:元)?\s*")
 
 
@@ -205,18 +215,25 @@ class FeeReader(Notes):
             )
         return fees
 
-    @staticmethod
-    def _labelled_row(sentence: Sentence, cells: list[str]) -> list[Fee] | None:
+    def _labelled_row(self, sentence: Sentence, cells: list[str]) -> list[Fee] | None:
         """A row whose first cell names a fee in 元 and whose other cells are plain amounts
-        (考试费(元/科) | 60 | 65 | 75, one column per level); None for any other row."""
-        item, yuan = _last_item(cells[0]), cells[0].find("元")
+        (考试费(元/科) | 60 | 65 | 75, one column per level); a charge in 元 that names no fee
+        (收费标准(元/科), 每科(元)) is the notice's default item. None for any other row."""
+        first, yuan = cells[0], cells[0].find("元")
+        item = _last_item(first) or (
+            self.default_item if _CHARGE_HEADER.search(first) or _PER_IN_CELL.search(first) else None
+        )
         if item is None or yuan < 0 or len(cells) < 2:
             return None
         numbers = [_NUMBER_CELL.fullmatch(cell) for cell in cells[1:]]
         if not all(numbers):
             return None
-        per_after = _PER_AFTER.match(cells[0], yuan + 1)
-        per = _unit(*_after_units(per_after)) if per_after else None
+        per_after = _PER_AFTER.match(first, yuan + 1)
+        per_in_cell = _PER_IN_CELL.search(first)
+        per = _unit(
+            *(_after_units(per_after) if per_after else ()),
+            per_in_cell.group("unit") if per_in_cell else None,
+        )
         return [
             Fee(amount=_decimal(*number.groups()), item=item, per=per, evidence=sentence.raw)
             for number in numbers
@@ -227,8 +244,7 @@ class FeeReader(Notes):
         norm = sentence.norm
         if "元" not in norm and "¥" not in norm and not _FREE.search(norm):
             return []
-        if _REVENUE_SPLIT.search(norm):
-            return []
+        split = _REVENUE_SPLIT.search(norm) is not None
         per_unit: list[Fee] = []
         totals: list[Fee] = []
         previous_end = 0
@@ -247,6 +263,8 @@ class FeeReader(Notes):
                 self.warn(WarningCode.DROPPED, "fee given as a range, left out", sentence.raw)
                 continue
             clause_start = max((m.end() for m in _CLAUSE.finditer(before)), default=0)
+            if split and _in_revenue_split(norm, match.start(), match.end()):
+                continue
             after = norm[match.end() :]
             per_before = _PER_BEFORE.search(norm, clause_start, match.start())
             per_after = _PER_AFTER.match(after)

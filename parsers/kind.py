@@ -22,9 +22,11 @@ class KindRule:
 
 # Explainers, news, guesses and rules ask nothing of anyone, even when they name a kind's words
 # (证书领取时间预计…, 成绩什么时候出, 报考指南之证书有效期, 考试取消的通知, 报名工作圆满结束).
-# A re-poster's 摘要: lead-in is one; a notice's own "…的通知(摘要)" is the notice, abridged.
+# A re-poster's 摘要: lead-in is one, unless it reports that an office published a notice
+# (摘要:湖南省…办公室发布了2018年上半年…报考工作实施细则): then it names that notice. A notice's own
+# "…的通知(摘要)" is the notice, abridged.
 _EXPLAINER = re.compile(
-    r"预计|左右|吗|\?|什么时候|多久|(?<!\()摘要|如何|怎么|在哪|是什么|知晓|说明|指南|简介|解读|问答|有效期|政策"
+    r"预计|左右|吗|\?|什么时候|多久|(?<!\()摘要(?![^。]{0,30}?(?:发布|印发|公布)了)|如何|怎么|在哪|是什么|知晓|说明|指南|简介|解读|问答|有效期|政策"
     r"|报(?:考|名)条件|及方式|流程|顺利举行|正式开放|圆满|顺利(?:结束|完成)|工作总结"
     r"|收费标准|联系方式|考试计划|工作计划|管理办法|暂行规定|实施办法"
 )
@@ -51,10 +53,10 @@ RULES = (
         re.compile(r"报名|缴费|考务|报考|准考证|考试[^，。]{0,8}?(?:通知|公告|简章|须知)"),
     ),
 )
-# A title that says this keeps a notice a sign-up one even when its copy states no window
-# (it was cut before its dates); other sign-up-like titles (考务工作, 有关工作) without a window
+# A title that says this (报名, 报考, a 考试简章: the sign-up brochure) keeps a notice a sign-up one
+# even when its copy states no window (it was cut before its dates); other sign-up-like titles (考务工作, 有关工作) without a window
 # ask nothing of a candidate and are ``other``.
-_SIGNUP_TITLE = re.compile(r"报名|报考")
+_SIGNUP_TITLE = re.compile(r"报名|报考|简章")
 # Titles shorter than this say too little (a damaged re-post: "通知"), and a first line that is a
 # list item, a source line or the body's opening is no title at all: then the windows decide.
 _MEANINGFUL_TITLE = 8

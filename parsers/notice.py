@@ -22,7 +22,7 @@ from parsers.notes import Notes
 from parsers.numerals import SMALL_CHARS, YEAR_CHARS, to_int
 from parsers.page import looks_like_html, parse_page
 from parsers.region import find_region
-from parsers.session import read_sessions, sessions_in
+from parsers.session import narrowed_year, read_sessions, sessions_in
 from parsers.text import (
     MAX_HTML_CHARS,
     MAX_TITLE_CHARS,
@@ -179,13 +179,21 @@ def _sessions(
     return _guarded(notes, "session", lambda: read_sessions(normalise(title), sentences, handed_out))
 
 
-def _signup_year(windows: list[Window]) -> list[str]:
+_SIGNUP_LABELS = ("报名", "缴费", "资格审核")
+
+
+def _signup_year(windows: list[Window], sentences: list[Sentence]) -> list[str]:
     """A sign-up notice that names no session is about the exam of the year its sign-up dates are
-    written in (报名时间为2013年3月1日~2013年4月5日 → 2013): sign-up opens in the exam's own year."""
+    written in (报名时间为2013年3月1日~2013年4月5日 → 2013): sign-up opens in the exam's own year;
+    the halves its body names without a year (上半年考试网上缴费时间…) narrow it."""
     for window in windows:
         start = window.start or window.end
-        if window.label == "报名" and start is not None and str(start.year) in normalise(window.evidence):
-            return [str(start.year)]
+        if (
+            window.label in _SIGNUP_LABELS
+            and start is not None
+            and str(start.year) in normalise(window.evidence)
+        ):
+            return narrowed_year(str(start.year), sentences)
     return []
 
 
@@ -226,7 +234,7 @@ def _parse(
         eligible = []
     sessions = _sessions(notes, kind, title, sentences, eligible)
     if kind == "exam_signup" and not sessions:
-        sessions = _signup_year(windows)
+        sessions = _signup_year(windows, sentences)
     if kind in ("certificate_collection", "results") and not (
         windows or sessions or _NOTICE_TITLE.search(norm_title)
     ):

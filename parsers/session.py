@@ -33,9 +33,29 @@ _BOUND_BEFORE = re.compile(r"(?:至|到|-|~)\s*$")
 _HALVES = ("上半年", "下半年")
 # 上半年考试 / 下半年报名 without a year, or a half with its date (考试日期:上半年5月23日至26日,
 # 下半年10月24日至27日): the halves of the title's year.
+# A place may stand before the half (北京上半年软考报名时间); 上、下半年考试 names both halves.
 _BARE_HALF = re.compile(
-    rf"(?<![\d年度])(上半年|下半年)(?=[^，,。;]{{0,6}}?(?:考试|报名|软考)|\s*[{SMALL_CHARS}]{{1,3}}\s*月)"
+    r"(?<![\d年度])(?P<both>上\s*[、,和及与]?\s*下半年)?(?P<h>上半年|下半年)?"
+    rf"(?<=半年)(?=[^，,。;]{{0,6}}?(?:考试|报名|软考)|\s*[{SMALL_CHARS}]{{1,3}}\s*月)"
 )
+# 上、下半年考试合并举行: the halves are one exam that year, so they name no half.
+_MERGED = re.compile(r"合并")
+
+
+def bare_halves(sentences: list[Sentence]) -> list[str]:
+    """The halves the body names without their year (上半年考试报名时间…, 北京下半年软考…)."""
+    found: set[str] = set()
+    for sentence in sentences:
+        if "半年" not in sentence.norm or _MERGED.search(sentence.norm):
+            continue
+        for match in _BARE_HALF.finditer(sentence.norm):
+            found.update(_HALVES if match.group("both") else (match.group("h"),))
+    return sorted(found)
+
+
+def narrowed_year(year: str, sentences: list[Sentence]) -> list[str]:
+    """A year found elsewhere (a sign-up notice's dates) as the halves its body names."""
+    return _narrowed([year], [], bare_halves(sentences))
 
 
 def _plausible(year: int | None) -> bool:
@@ -86,8 +106,7 @@ def read_sessions(title: str, sentences: list[Sentence], certificate_sessions: l
     body = [name for sentence in sentences for name in sessions_in(sentence.norm, exam_only=True)]
     from_title = sessions_in(title)
     if from_title:
-        bare = {m.group(1) for sentence in sentences for m in _BARE_HALF.finditer(sentence.norm)}
-        return _narrowed(from_title, body, sorted(bare))
+        return _narrowed(from_title, body, bare_halves(sentences))
     if certificate_sessions:
         return certificate_sessions
     # The first session the body names; 2019年度上、下半年考试 names two at once.
@@ -96,4 +115,4 @@ def read_sessions(title: str, sentences: list[Sentence], certificate_sessions: l
     )
     both = len(first) > 1 and first[0][:4] == first[1][:4] and {first[0][4:], first[1][4:]} == set(_HALVES)
     # A bare year (2025年度…的函) is narrowed by the halves the body names for it, like a title's.
-    return first[:2] if both else _narrowed(first[:1], body, [])
+    return first[:2] if both else _narrowed(first[:1], body, bare_halves(sentences))

@@ -19,7 +19,10 @@ LABELS: dict[str, str | None] = {
     "资格审核": "资格审核", "资格审查": "资格审核", "审查": "资格审核", "报名审核": "资格审核", "资格核查": "资格审核", "审核": "资格审核", "核查": "资格审核",
     "现场确认": "现场确认",
     "准考证": "准考证打印", "打印准考证": "准考证打印",
-    "发票": "电子发票打印", "领取收据": "发票申请", "收据": "发票申请",
+    # 打印发票 before 印发 (an issue date) can take its 印; paper receipts (票据/收据) are applied for.
+    "发票": "电子发票打印", "打印发票": "电子发票打印", "领取收据": "发票申请", "收据": "发票申请",
+    "票据": "发票申请", "领取票据": "发票申请", "票据领取": "发票申请", "领取发票": "发票申请", "发票领取": "发票申请",
+    "申请发票": "发票申请", "发票申请": "发票申请", "开具发票": "发票申请",
     "领取": "领取", "领证": "领取", "发证": "领取", "发放": "领取", "证书办理": "领取",
     "邮寄": "邮寄申请", "邮寄申请": "邮寄申请", "申请邮寄": "邮寄申请",
     "成绩查询": "成绩查询", "查询成绩": "成绩查询",
@@ -37,11 +40,12 @@ CLAUSE_BREAK = re.compile(r"[，,]")
 CLAUSE_BREAK_AFTER = re.compile(r"[，,]|(?<![\dA-Za-z]):")  # not 9:00, not http:
 # Work of the offices, not of a candidate (各考区上报报名表, 于2月22日前送…备案).
 OFFICE_ACTION = re.compile(r"(?<![网线])上报|备案")
-# A clause that asks the reader to act, or says the office accepts their action (网上受理…考生报名,
-# 进行网上报名); not one that reports (受理报名人数…).
+# A clause that asks the reader to act (…，可办理登记 / 可登录…打印准考证), or says the office accepts
+# their action (网上受理…考生报名, 进行网上报名); not one that reports (受理报名人数…).
 ADDRESSEE = re.compile(
-    r"\s*(?:请|考生|持证|(?:证书)?持有人|合格人员|申请人|报考人员|各位|相关"
-    r"|(?:(?:网上|现场)?受理|进行|办理|开展)(?![^,，。]{0,12}?(?:人数|人次|万)))"
+    r"\s*(?:(?:可以?|均可|须|需|应)\s*(?:登录|前往|到|通过|申请|自行)"
+    r"|(?:可以?|均可|须|需|应)?\s*(?:请|考生|持证|(?:证书)?持有人|合格人员|申请人|报考人员|各位|相关"
+    r"|(?:(?:网上|现场)?受理|进行|办理|开展)(?![^,，。]{0,12}?(?:人数|人次|万))))"
 )
 # A clause that asks for an action by a date (考生须在2月13日至3月13日期间，通过银联网上缴纳考试费):
 # the action is the next clause's, before any word earlier in the sentence.
@@ -97,10 +101,15 @@ def is_strong(text: str, match: re.Match[str]) -> bool:
     return len(rest.strip()) <= 1 or STRONG_AFTER_LABEL.match(rest) is not None
 
 
+# A label that says who is addressed or what came before (网上缴费成功的考生, 审查合格的考生,
+# 网上缴费后于…) names no action of the date after it.
+DONE_AFTER = re.compile(r"\s*(?:成功|合格|通过|完成|完毕)?\s*(?:的\s*(?:考生|人员|报考人员|报考者)|后)")
+
+
 def labels_before(clause: str) -> tuple[list[str | None], bool]:
     """Labels for a date from the clause before it: the last label that names what follows,
     else simply the last label; and whether the label was of the first, strong sort."""
-    matches = list(LABEL_RE.finditer(clause))
+    matches = [match for match in LABEL_RE.finditer(clause) if not DONE_AFTER.match(clause, match.end())]
     for index in range(len(matches) - 1, -1, -1):
         if is_strong(clause, matches[index]):
             return joined_labels(clause, matches, index), True
@@ -151,11 +160,19 @@ def date_labels(
         asked or (BOUND_WORD_AFTER.fullmatch(clause_after) and ADDRESSEE.match(norm, m.end()))
     ):
         clause_end = CLAUSE_BREAK.search(flat, m.end(), next_start)
-        next_labels = labels_in(norm[m.end() : clause_end.start() if clause_end else next_start], last=False)
+        next_clause = norm[m.end() : clause_end.start() if clause_end else next_start]
+        next_labels = labels_in(next_clause, last=False)
+        if asked and not next_labels and clause_end is None and ASKS_BEFORE.search(next_clause):
+            # Parallel asks (上半年的须于2月27日—3月27日，下半年的须于8月3日—9月1日…网上缴费) share the
+            # action named after the last of them.
+            stop = CLAUSE_BREAK.search(flat, next_start)
+            next_labels = labels_in(norm[next_start : stop.start() if stop else len(norm)], last=True)
     return (
         after_labels
         or (next_labels if asked else [])
-        or labels_in(norm[:start], last=True)
+        # The sentence before it: the label that names what follows (票据领取时间:…,
+        # 8月20日-9月25日 lists a second period of it), else its last one.
+        or labels_before(norm[:start])[0]
         # A heading's remark in brackets (网上缴费时间(逾期未缴费,视为放弃报考)) names no window.
         or labels_in(BRACKETED.sub("", sentence.heading), last=True)
         or next_labels

@@ -75,7 +75,18 @@ def _most_precise(windows: list[Window]) -> list[Window]:
             kept.append(window)
         elif precision(window) > precision(kept[twin]):
             kept[twin] = window
-    return [window for window in kept if not _restated_in_part(window, kept)]
+    restated = [window for window in kept if _restated_in_part(window, kept)]
+    # Labels read off one date together (报名缴费将于8月25日结束) restate it together: when the
+    # 缴费 deadline is the end of the stated 缴费 window, 报名 there is that deadline too, not a window.
+    return [
+        window
+        for window in kept
+        if window not in restated
+        and not any(
+            (other.evidence, other.start, other.end) == (window.evidence, window.start, window.end)
+            for other in restated
+        )
+    ]
 
 
 def _restated_in_part(window: Window, windows: list[Window]) -> bool:
