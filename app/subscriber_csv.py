@@ -164,12 +164,13 @@ def _preferences(row: dict[str, str]) -> dict[str, int | bool]:
 
 
 def _date(text: str) -> date | None:
+    from core.text import quoted
     from store.subscribers import InvalidSubscription
 
     try:
         return date.fromisoformat(text) if text else None
     except ValueError:
-        raise InvalidSubscription(f"last_registered 应为 YYYY-MM-DD：{text!r}") from None
+        raise InvalidSubscription(f"last_registered 应为 YYYY-MM-DD：{quoted(text, 20)}") from None
 
 
 def write_subscriber_csv(subscribers: Iterable[Subscriber]) -> str:

@@ -83,6 +83,7 @@ def test_bad_regions_topics_exams_or_rows_that_disagree_are_named_by_line(run, s
         "h@example.com,,天津市,,,,,,,3,每周,是",
         "i@example.com,,天津市,程序员,初级,2019,,,,3,是,是",
         "i@example.com,,天津市,网络工程师,中级,2020,,,,3,否,是",
+        "j@example.com,,天津市,程序员,初级,2019,去年,,,,,",
     ]
     (tmp_path / "people.csv").write_text("\n".join(bad) + "\n", encoding="utf-8")
     r = run("import", "people.csv")
@@ -97,6 +98,7 @@ def test_bad_regions_topics_exams_or_rows_that_disagree_are_named_by_line(run, s
         (9, "提前提醒天数应在 0 到 60 之间"),
         (10, "digest 应为 是 或 否：「每周」"),
         (12, "i@example.com 的姓名、地区、提醒类型、考试或提醒设置与前面的行不一致"),
+        (13, "last_registered 应为 YYYY-MM-DD：「去年」"),
     ):
         assert f"line {line}: {words}" in r.stderr, (line, r.stderr)
     assert subscriber_count(sessions) == 0
