@@ -115,6 +115,7 @@ class CrawlSettings(_Narrow):
     database_url: str | None = None  # None: a check crawl, which stores nothing
     contact_url: str = DEFAULT_CONTACT_URL
     download_delay: float = 2.0
+    retry_backoff: float = 2.0
     sources: tuple[dict[str, Any], ...] = ()
     cache_dir: str | None = None
 
@@ -168,6 +169,8 @@ class Settings(BaseSettings):
     # A mailbox the operator reads, offered as List-Unsubscribe's mailto; empty: the https link only.
     unsubscribe_email: str = ""
     download_delay: float = Field(2.0, ge=0)
+    # Seconds before a failed page is asked again (doubling each retry); 0 only for loopback mirrors.
+    retry_backoff: float = Field(2.0, ge=0)
     send_concurrency: int = Field(2, ge=1)
     send_rate_per_second: float = Field(5.0, gt=0)
     send_rate_per_hour: int = Field(2000, ge=1)  # all senders together
@@ -317,6 +320,7 @@ class Settings(BaseSettings):
             database_url=self.database_url,
             contact_url=self.contact_url,
             download_delay=self.download_delay,
+            retry_backoff=self.retry_backoff,
             sources=self.sources,
             cache_dir=cache_dir,
         )

@@ -94,8 +94,11 @@ ITEM_PIPELINES = {
     "crawler.pipelines.ParseNoticePipeline": 300,
     "crawler.pipelines.StoreNoticePipeline": 800,
 }
+# No console into the crawl: Telnet, nor Scrapy 2.19's remote control (an HTTP server that runs
+# Python code sent to it, and leaves a job file in the user's profile, stale after a kill).
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
+    "scrapy.extensions.remote_control.RemoteControl": None,
     "crawler.extensions.SourceHealthExtension": 500,
 }
 
@@ -124,6 +127,7 @@ def scrapy_settings(
         "USER_AGENT": user_agent(crawl.contact_url),
         "LOG_LEVEL": log_level,
         "DOWNLOAD_DELAY": crawl.download_delay,
+        "NOTICES_RETRY_BACKOFF": crawl.retry_backoff,
         "AUTOTHROTTLE_START_DELAY": max(crawl.download_delay, 1.0),
         "AUTOTHROTTLE_ENABLED": crawl.download_delay > 0,
     }

@@ -53,14 +53,14 @@ _ELIGIBILITY_AFTER = re.compile(
     r"[^，,。;]{0,6}?(?:取得|获得|考取|考试合格|合格|通过(?!EMS|邮|快递|网|线上|微信|短信|电话|现场))"
 )
 # A deadline is named before its date (截止时间为, 最后期限是) or after it (前, 止, 关闭, 为…截止日,
-# 是…最后一天).
+# 是…最后一天), also after a (含) that says the day counts (3月10日(含)前).
 _END_BEFORE = re.compile(
-    r"(?:截止|截至|至|到|止|不晚于|最迟|最后期限|最后一天|最后日期)(?:时间|日期|日)?\s*(?:为|是|:)?\s*(?:于)?\s*$"
+    r"(?:截止|截至|至|到|止|不晚于|最迟|最晚|最后期限|最后一天|最后日期)(?:时间|日期|日)?\s*(?:为|是|:)?\s*(?:于)?\s*$"
 )
 _END_AFTER = re.compile(
-    r"\s*(?:前|之前|以前|截止|为止|止|结束|关闭|停止|(?:为|是)[^，,。;]{0,8}?(?:截止|最后一天|最后期限))"
+    r"\s*(?:\(\s*含\s*\)\s*)?(?:前|之前|以前|截止|为止|止|结束|关闭|停止|(?:为|是)[^，,。;]{0,8}?(?:截止|最后一天|最后期限))"
 )
-_START_AFTER = re.compile(r"\s*(?:起|开始|以后|之后|后|开放|开通|开启)")
+_START_AFTER = re.compile(r"\s*(?:\(\s*含\s*\)\s*)?(?:起|开始|以后|之后|后|开放|开通|开启)")
 # 2024年1月2日起至半年内: the start is a date, the end only relative (no window end).
 _OPEN_END = re.compile(r"\s*起\s*(?:至|到)\s*(?![\s\d一二三四五六七八九十〇])")
 # 11月1日至考试开始: the end is the exam, relative to it (no window end).

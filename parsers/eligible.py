@@ -9,6 +9,7 @@ compares with a subscriber's certificate (see ``types.session_bounds``).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
 from parsers.notes import Notes
@@ -73,6 +74,11 @@ _DATE_CUTOFF = re.compile(
     rf"\s*(?:\(含\))?\s*(?:及|和)?\s*(?P<dir>以后|之后|后|起|以前|之前|前)?"
     rf"[^，,。;]{{0,8}}?(?:取得|获得|考取|合格|通过)"
 )
+# The cut-off may follow the words it qualifies (取得证书时间在2022年12月31日以前).
+_CUTOFF_AFTER_WORDS = re.compile(
+    rf"(?:取得|获得)[^，,。;]{{0,6}}?(?:时间|日期)\s*(?:在|为|是)?\s*(?P<date>{_FULL_DATE})"
+    rf"\s*(?:\(含\))?\s*(?P<dir>以后|之后|后|起|以前|之前|前)"
+)
 _BEFORE = ("以前", "之前", "前")
 _YEARS_AGO = re.compile(
     rf"(?:取得|获得|持证|持有)[^，,。;]{{0,8}}?满\s*(?P<n>[{SMALL_CHARS}]{{1,3}})\s*(?:个)?\s*(?:周年|年)"
@@ -89,6 +95,7 @@ _NEGATED = re.compile(r"[^，,。;、和及0-9|]*?(?:尚未|暂未|未到|暂不
 # A year inside a reference to a document (2019年…文件, 〔2019〕50号) is not eligibility.
 _NOT_TOPIC = re.compile(r"文件|规定|办法|通知|\[")
 _DIGIT = re.compile(r"\d")
+_QUALIFIER_BEFORE = re.compile(r"\(\s*(?P<no>不)?\s*$")
 # A sentence about whose certificates count that gave no range: the notice says something the
 # parser could not read, so matching must not take its silence for "nobody".
 _LOOKS_ELIGIBLE = re.compile(
@@ -187,6 +194,28 @@ def _date_cutoffs(norm: str) -> list[tuple[re.Match[str], str | None, str | None
             found.append((match, None, session))
         else:
             found.append((match, session, None))
+    for match in _CUTOFF_AFTER_WORDS.finditer(norm):
+        before = match.group("dir") in _BEFORE
+        session = _cutoff_session(match.group("date"), before)
+        if session is not None:
+            found.append((match, None, session) if before else (match, session, None))
+    return found
+
+
+def _qualified(found: list[EligibleRange], qualifiers: list[tuple[bool, str]]) -> list[EligibleRange]:
+    """Bounds of one sentence as its later brackets qualify them: 2022年度及以前取得证书(含2022年下半年)
+    ends with 2022下半年; 2018年以后取得证书(不含2018年) starts with 2019."""
+    for negated, bound in qualifiers:
+        year = bound[:4]
+        for index, found_range in enumerate(found):
+            start, end = found_range.start, found_range.end
+            if negated and start == year and end is None:
+                start = str(int(year) + 1)
+            elif negated and end == year and start is None:
+                end = _previous(year)
+            elif not negated and end == year and len(bound) > len(year):
+                end = bound
+            found[index] = replace(found_range, start=start, end=end)
     return found
 
 
@@ -281,8 +310,14 @@ class EligibleReader(Notes):
         for match, start, end in _year_lists(norm):
             covered.append(match.span())
             add(start, end, match.start())
+        qualifiers: list[tuple[bool, str]] = []
         for match in _PHRASE.finditer(norm):
             if any(lo <= match.start() < hi for lo, hi in covered):
+                continue
+            if match.group("until") == "含" and (opened := _QUALIFIER_BEFORE.search(norm, 0, match.start())):
+                # (含2022年下半年) / (不含2018年) after the words: it qualifies a bound said before.
+                if (bound := _bound(match, "a")) is not None:
+                    qualifiers.append((opened.group("no") is not None, bound))
                 continue
             if columns is not None and norm.count(CELL_SEPARATOR, 0, match.start("ay")) not in columns:
                 continue
@@ -310,4 +345,4 @@ class EligibleReader(Notes):
                 add(first, None, match.start())
             else:
                 add(first, first, match.start())
-        return _merged(found)
+        return _merged(_qualified(found, qualifiers))

@@ -29,9 +29,12 @@ _EXPLAINER = re.compile(
     r"预计|左右|吗|\?|什么时候|多久|(?<!\()摘要(?![^。]{0,30}?(?:发布|印发|公布)了)|如何|怎么|在哪|是什么|知晓|说明|指南|简介|解读|问答|有效期|政策"
     r"|报(?:考|名)条件|及方式|流程|顺利举行|正式开放|圆满|顺利(?:结束|完成)|工作总结"
     r"|收费标准|联系方式|考试计划|工作计划|管理办法|暂行规定|实施办法"
+    # Questions and study advice in other words (…需要带什么, 有哪些, 备考攻略); a round-up of dates
+    # (…重点时间汇总) is an account that states windows itself, so its windows decide.
+    r"|什么|哪些|多少|为何|攻略|备考|技巧|经验|科普"
 )
-# A cancelled exam asks for no sign-up, but its refund window is still one.
-_CANCELLED = re.compile(r"停考|取消")
+# A cancelled exam asks for no sign-up, but its refund window is still one; so does a refund notice.
+_CANCELLED = re.compile(r"停考|取消|退费|退款")
 RULES = (
     KindRule("other", _EXPLAINER),
     KindRule("other", _CANCELLED),
@@ -68,6 +71,18 @@ _WINDOW_KINDS = (
     ("exam_signup", ("报名", "缴费", "资格审核", "现场确认", "准考证打印", "电子发票打印", "退费申请")),
     ("results", ("成绩查询", "成绩复查")),
 )
+
+
+# 根据…发布的《2022年下半年…报考简章》,2022下半年辽宁软考报考须知如下: a re-poster's first line that
+# quotes a notice and says what it gives from it.
+_GIVES_FROM_QUOTE = re.compile(r"》[^，,《》]{0,12}[，,]\s*([^《》，,。]{8,60}?)如下")
+
+
+def named_title(title: str) -> str:
+    """The title to read: a first line that is no title (根据《…》…，…如下) is read by what it says it
+    gives (…报考须知如下 is a sign-up notice, …考点设置如下 is not), like a headline."""
+    gives = _GIVES_FROM_QUOTE.search(title) if _NOT_A_TITLE.match(title) else None
+    return gives.group(1) if gives else title
 
 
 def is_explainer(title: str) -> bool:

@@ -17,10 +17,10 @@ from parsers.numerals import SMALL_CHARS, YEAR_CHARS, to_int
 WEEKDAY = r"(?:\s*\(?\s*(?:星期|周|礼拜)[一二三四五六日天]\s*\)?)?"
 # A time, also alone in brackets after its date (2024年3月25日（9:00）至4月2日（17:00）); brackets
 # holding more (（上午8:30-11:30，下午…）, （9:00-17:00）) give office hours, not the window's time.
-# Minutes may follow a dot (9.00, 下午5.30) and the hour may be 零时.
+# Minutes may follow a dot (9.00, 下午5.30) and the hour may be 零时; a copy's 9:0 is 9:00.
 TIME = (
     rf"(?:\((?=[^()\-~至]{{1,10}}\)))?\s*(?P<ap>上午|下午|中午|晚上|早上|凌晨|晚|早)?\s*(?P<h>[{SMALL_CHARS}零]{{1,3}})\s*"
-    rf"(?:(?::\s*|\.(?=\d{{2}}(?![\d.])))(?P<mi>\d{{2}})(?::\d{{2}})?(?:\s*[时分])?|[时点](?:\s*(?P<mh>[{SMALL_CHARS}]{{1,3}}|半)\s*分?)?)(?:\s*整)?\)?"
+    rf"(?:(?::\s*|\.(?=\d{{2}}(?![\d.])))(?P<mi>\d{{2}}|0(?!\d))(?::\d{{2}})?(?:\s*[时分])?|[时点](?:\s*(?P<mh>[{SMALL_CHARS}]{{1,3}}|半)\s*分?)?)(?:\s*整)?\)?"
 )
 _RANGE_SEP = r"(?:至|到|-{1,2}|~)"
 # A month or day in digits or in Chinese numerals, never both (3月5日一3月8日: 一 is a dash there).
@@ -28,6 +28,9 @@ _NUM = r"(?:\d{1,3}|[一二两三四五六七八九十]{1,3})"
 # Besides full, year-less and ISO dates: a range's first day written without 日 (3月5-8日: groups
 # ``hy``, ``hm``, ``hd``), and a range's ISO end without its year (2024.3.5-3.15: ``tm``, ``td``,
 # kept only right after an ISO date, by ``moments_in``).
+# Copies that dropped a date's 年 and 月 glue it into one number (2011228日, 201691-9月19): ``gy``
+# and ``gd``, read when the digits after the year give one month and day, and the range's end after
+# such a date without its 日 (至325, -9月19: ``em``, ``ed``, kept only there, by ``moments_in``).
 # The leading look-ahead lets the regex fail at once on the characters no date starts with (most
 # of a notice): without it each alternative is tried at every position.
 MOMENT = re.compile(
@@ -37,7 +40,10 @@ MOMENT = re.compile(
     rf"|(?<!\d)(?P<iy>\d{{4}})[-/.](?P<im>\d{{1,2}})[-/.](?P<id>\d{{1,2}})(?!\d)"
     rf"|(?:(?P<hy>[{YEAR_CHARS}]{{4}})\s*年\s*)?(?P<hm>{_NUM})\s*月\s*(?P<hd>{_NUM})"
     rf"(?=\s*{_RANGE_SEP}\s*{_NUM}\s*[日号])"
-    rf"|(?:(?<=[至到~-])|(?<=[至到~-]\s))(?P<tm>\d{{1,2}})[/.](?P<td>\d{{1,2}})(?![\d./-]))"
+    rf"|(?:(?<=[至到~-])|(?<=[至到~-]\s))(?P<tm>\d{{1,2}})[/.](?P<td>\d{{1,2}})(?![\d./-])"
+    rf"|(?<!\d)(?P<gy>(?:19|20)\d{{2}})(?P<gd>\d{{2,4}})"
+    rf"(?:\s*[日号]|(?=\s*{_RANGE_SEP}\s*(?:\d{{1,2}}\s*月|\d{{3,4}}(?!\d))))"
+    rf"|(?:(?<=[至到~-])|(?<=[至到~-]\s))(?:(?P<em>\d{{1,2}})\s*月\s*)?(?P<ed>\d{{1,4}})(?![\d日号月:./]))"
     rf"{WEEKDAY}(?:\s*(?:{TIME}))?"
 )
 # A period given in whole months (报名时间为2021年3月, 2024年2-3月): the first to the last day.
@@ -50,10 +56,11 @@ MONTH_PERIOD = re.compile(
 STATED_BEFORE = re.compile(r"(?:为|是|:|(?<!关)于|在|时间)\s*$")
 # 3月1日起至10日; also 自3月1日开始，至3月10日结束.
 # 12月25日至次年1月5日: 次年 only says what the end's earlier month already says. A dash typed as 一
-# (3月5日一3月8日) is one too: SEP is only matched whole between two dates. A short remark in
+# (3月5日一3月8日) is one too: SEP is only matched whole between two dates. A time the copy damaged
+# (3月1日9:5至…, no time can be read) is left out of the range's start. A short remark in
 # brackets may stand before it (3月5日(含)至3月8日, 3月5日(二)至…).
 SEP = re.compile(
-    r"\s*(?:\([^()\d]{1,6}\)\s*)?(?:(?:起|开始)\s*,?)?\s*(?:至|到|-{1,2}|~|一)\s*(?:次年|翌年|第二年)?\s*"
+    r"\s*(?:\d{1,2}:\d?\s*)?(?:\([^()\d]{1,6}\)\s*)?(?:(?:起|开始)\s*,?)?\s*(?:至|到|-{1,2}|~|一)\s*(?:次年|翌年|第二年)?\s*"
 )
 # 8月18日开始，8月26日结束: a range written as two dates with start and end words.
 # Also with what opens and closes in between: 8月11日9:00网上报名系统开通,9月19日16:00网上报名系统关闭.
@@ -108,6 +115,13 @@ def _written(match: re.Match[str]) -> tuple[int | None, int | None, int | None]:
         return int(match.group("iy")), int(match.group("im")), int(match.group("id"))
     if match.group("tm"):
         return None, int(match.group("tm")), int(match.group("td"))
+    if match.group("gy"):
+        year = int(match.group("gy"))
+        glued = _month_and_day(match.group("gd"), year)
+        return (year, *glued) if glued else (year, None, None)
+    if match.group("ed"):
+        month = int(match.group("em")) if match.group("em") else None
+        return None, month, int(match.group("ed"))
     if match.group("hd"):
         return (
             to_int(match.group("hy")) if match.group("hy") else None,
@@ -129,13 +143,22 @@ def moments_in(norm: str) -> list[Moment]:
     found: list[Moment] = []
     repaired = False
     iso_end = -1  # where the last ISO date ended: only a range from it has a year-less ISO end
+    glued_end = -1  # where the last glued date ended: only a range from it has an end without 日
     for match in MOMENT.finditer(norm):
         if match.group("tm") and (iso_end < 0 or not found or found[-1].end != iso_end):
+            continue
+        if match.group("ed") and (glued_end < 0 or not found or found[-1].end != glued_end):
             continue
         year, month, day = _written(match)
         if match.group("iy"):
             iso_end = match.end()
-        digits = match.group("d") or ""
+        if match.group("gy"):
+            if month is None:
+                continue  # no single reading of the digits (2011111日)
+            glued_end = match.end()
+        digits = match.group("d") or match.group("ed") or ""
+        if match.group("ed") and month is None and day is not None and day > 31:
+            month, day = _month_and_day(digits, None) or (None, None)
         ends_range = repaired and found and SEP.fullmatch(norm, found[-1].end, match.start()) is not None
         repair = (
             _month_and_day(digits, year)
@@ -149,7 +172,7 @@ def moments_in(norm: str) -> list[Moment]:
         )
         if repair is not None:
             month, day = repair
-        repaired = repair is not None
+        repaired = repair is not None or match.group("gy") is not None
         hour, minute = time_of(match)
         found.append(Moment(match.start(), match.end(), year, month, day, hour, minute))
     return found

@@ -17,7 +17,7 @@ from core.places import NATIONAL
 from parsers.dates import WindowReader, YearContext
 from parsers.eligible import CERTIFICATE_TOPIC, HOLDER_TOPIC, EligibleReader
 from parsers.fees import FeeReader
-from parsers.kind import classify, is_explainer, settle_kind
+from parsers.kind import classify, is_explainer, named_title, settle_kind
 from parsers.notes import Notes
 from parsers.numerals import SMALL_CHARS, YEAR_CHARS, to_int
 from parsers.page import looks_like_html, parse_page
@@ -61,13 +61,13 @@ def _safe_date(year: int | None, month: int | None, day: int | None) -> date | N
         return None
 
 
-def _published_from(meta: str, text: str) -> date | None:
-    """The page's 发布时间 line, else the signature date on one of the last lines."""
-    found = _META_DATE.search(normalise(meta))
+def _published_from(meta: str, lines: list[str]) -> date | None:
+    """The page's 发布时间 line, else the signature date on one of the last lines (both normalised)."""
+    found = _META_DATE.search(meta)
     if found:
         return _safe_date(*(int(part) for part in found.groups()))
-    for line in reversed(text.splitlines()[-6:]):
-        match = _SIGNATURE_DATE.match(normalise(line))
+    for line in reversed(lines[-6:]):
+        match = _SIGNATURE_DATE.match(line)
         if match and match["iy"]:
             return _safe_date(int(match["iy"]), int(match["im"]), int(match["id"]))
         if match:
@@ -176,7 +176,7 @@ def _sessions(
         if kind == "certificate_collection"
         else []
     )
-    return _guarded(notes, "session", lambda: read_sessions(normalise(title), sentences, handed_out))
+    return _guarded(notes, "session", lambda: read_sessions(title, sentences, handed_out))
 
 
 _SIGNUP_LABELS = ("报名", "缴费", "资格审核")
@@ -207,18 +207,21 @@ def _parse(
 ) -> ParsedNotice:
     notes = Notes()
     title, text, meta = _document_text(document, title, is_html, notes)
+    # The text is normalised once (OpenCC is a good part of a small page's cost) and every reader
+    # below takes its part of it.
+    norm_text, norm_meta = normalise(text), normalise(meta)
+    norm_lines = norm_text.split("\n")
     if published is None:
-        published = _published_from(meta, text)
+        published = _published_from(norm_meta, norm_lines)
         if published is None:
             notes.warn(WarningCode.MISSING, "no published date given or found on the page")
-    sentences = split_sentences(text)
-    norm_title = normalise(title)
+    sentences = split_sentences(text, norm_text)
+    norm_title = named_title(normalise(title))
     years = _year_context(norm_title, sentences, published)
     # Kind and region read only the body's opening and its last lines (the signature).
-    lines = text.splitlines()
-    ends = normalise(text[:_OPENING_CHARS] + "\n" + "\n".join(lines[-_CLOSING_LINES:]))
+    ends = norm_text[:_OPENING_CHARS] + "\n" + "\n".join(norm_lines[-_CLOSING_LINES:])
     kind = classify(norm_title, ends)
-    region = region or find_region(norm_title, normalise(meta), ends)
+    region = region or find_region(norm_title, norm_meta, ends)
 
     window_reader = WindowReader(years)
     eligible_reader = EligibleReader(
@@ -232,7 +235,7 @@ def _parse(
         windows = []
     if kind not in ("registration", "late_registration", "certificate_collection"):
         eligible = []
-    sessions = _sessions(notes, kind, title, sentences, eligible)
+    sessions = _sessions(notes, kind, norm_title, sentences, eligible)
     if kind == "exam_signup" and not sessions:
         sessions = _signup_year(windows, sentences)
     if kind in ("certificate_collection", "results") and not (

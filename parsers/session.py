@@ -33,10 +33,12 @@ _BOUND_BEFORE = re.compile(r"(?:至|到|-|~)\s*$")
 _HALVES = ("上半年", "下半年")
 # 上半年考试 / 下半年报名 without a year, or a half with its date (考试日期:上半年5月23日至26日,
 # 下半年10月24日至27日): the halves of the title's year.
-# A place may stand before the half (北京上半年软考报名时间); 上、下半年考试 names both halves.
+# A place may stand before the half (北京上半年软考报名时间); 上、下半年考试 names both halves. A half
+# may also lead its date after a colon (上半年:5月26日), head a line of its own ((一)上半年), or
+# stand in brackets after its date (5月26日(上半年)).
 _BARE_HALF = re.compile(
-    r"(?<![\d年度])(?P<both>上\s*[、,和及与]?\s*下半年)?(?P<h>上半年|下半年)?"
-    rf"(?<=半年)(?=[^，,。;]{{0,6}}?(?:考试|报名|软考)|\s*[{SMALL_CHARS}]{{1,3}}\s*月)"
+    r"(?<![\d年度])(?<![年度]\()(?P<both>上\s*[、,和及与]?\s*下半年)?(?P<h>上半年|下半年)?"
+    rf"(?<=半年)(?=[^，,。;]{{0,6}}?(?:考试|报名|软考)|\s*:?\s*[{SMALL_CHARS}]{{1,3}}\s*月|\s*:?\s*$|\s*\))"
 )
 # 上、下半年考试合并举行: the halves are one exam that year, so they name no half.
 _MERGED = re.compile(r"合并")

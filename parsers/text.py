@@ -170,12 +170,15 @@ class Sentence:
     """One sentence (or table row) of a notice: ``raw`` for evidence, ``norm`` for matching.
 
     ``norm`` is ``normalise(raw)``; evidence is always the whole ``raw``. ``heading`` is the previous line
-    when it is short (a list heading such as ``一、报名时间``), for labels stated above a date.
+    when it is short (a list heading such as ``一、报名时间``), for labels stated above a date;
+    ``section`` is the last such line however far above (（二）网上缴费 over a paragraph of fees and
+    then …请于3月24日16:00前), the weakest of a date's labels.
     """
 
     raw: str
     norm: str
     heading: str
+    section: str = ""
 
 
 _SENTENCE_END = re.compile(r"(?<=[。！？；;!?])")
@@ -222,17 +225,18 @@ def _pieces(line: str) -> list[str]:
     return pieces
 
 
-def split_sentences(text: str) -> list[Sentence]:
+def split_sentences(text: str, normalised: str | None = None) -> list[Sentence]:
     """Sentences of a notice: split at line breaks and 。！？； (kept on the sentence), trimmed.
 
-    The text is normalised once as a whole (one OpenCC call, not one a line) and each line is
-    cut the same way as the original, so the normalised sentences pair with the raw ones; a line
-    whose two cuts disagree (a normalisation that moved a cut) is normalised piece by piece.
+    The text is normalised once as a whole (one OpenCC call, not one a line; ``normalised`` when
+    the caller already has it) and each line is cut the same way as the original, so the
+    normalised sentences pair with the raw ones; a line whose two cuts disagree (a normalisation
+    that moved a cut) is normalised piece by piece.
     """
     sentences: list[Sentence] = []
-    heading = ""
+    heading = section = ""
     raw_lines = text.split("\n")
-    norm_lines = normalise(text).split("\n")
+    norm_lines = (normalise(text) if normalised is None else normalised).split("\n")
     if len(norm_lines) != len(raw_lines):
         norm_lines = [normalise(line) for line in raw_lines]
     for line, norm_whole in zip(raw_lines, norm_lines, strict=True):
@@ -245,11 +249,13 @@ def split_sentences(text: str) -> list[Sentence]:
             norm_pieces = [normalise(piece) for piece in raw_pieces]
         lead = _dates_lead(norm_pieces[0]) if len(norm_pieces) > 1 else None
         sentences.extend(
-            Sentence(raw=raw, norm=norm, heading=lead if lead and index else heading)
+            Sentence(raw=raw, norm=norm, heading=lead if lead and index else heading, section=section)
             for index, (raw, norm) in enumerate(zip(raw_pieces, norm_pieces, strict=True))
         )
         if _is_heading(line, norm_line):
             heading = norm_line
+            # The first line is the title: it names the notice, not a section of it.
+            section = norm_line if len(sentences) > len(raw_pieces) else ""
         elif not (_LIST_ITEM.match(norm_line) and _DATES_HEADING.search(heading)):
             heading = ""
     return sentences

@@ -10,6 +10,7 @@ import re
 
 from parsers.moments import MOMENT, Group
 from parsers.text import CELL_SEPARATOR, Sentence
+from parsers.window_merge import JOINT_SIGNUP
 
 # keyword → label; None marks dates that are not a candidate's action (exam day, issue date …).
 LABELS: dict[str, str | None] = {
@@ -18,7 +19,7 @@ LABELS: dict[str, str | None] = {
     "缴费": "缴费", "交费": "缴费", "网上支付": "缴费", "缴纳": "缴费",
     "资格审核": "资格审核", "资格审查": "资格审核", "审查": "资格审核", "报名审核": "资格审核", "资格核查": "资格审核", "审核": "资格审核", "核查": "资格审核",
     "现场确认": "现场确认",
-    "准考证": "准考证打印", "打印准考证": "准考证打印",
+    "准考证": "准考证打印", "打印准考证": "准考证打印", "准考证打印": "准考证打印",
     # 打印发票 before 印发 (an issue date) can take its 印; paper receipts (票据/收据) are applied for.
     "发票": "电子发票打印", "打印发票": "电子发票打印", "领取收据": "发票申请", "收据": "发票申请",
     "票据": "发票申请", "领取票据": "发票申请", "票据领取": "发票申请", "领取发票": "发票申请", "发票领取": "发票申请",
@@ -27,7 +28,9 @@ LABELS: dict[str, str | None] = {
     "邮寄": "邮寄申请", "邮寄申请": "邮寄申请", "申请邮寄": "邮寄申请",
     "成绩查询": "成绩查询", "查询成绩": "成绩查询",
     "复核": "成绩复查", "复查": "成绩复查", "覆核": "成绩复查", "覆查": "成绩复查",
-    "退费": "退费申请", "退还": "退费申请",
+    "退费": "退费申请", "退还": "退费申请", "申请退款": "退费申请", "退款申请": "退费申请",
+    # When the office pays the refund back (退款时间为12月31日前) asks nothing of a candidate.
+    "退款时间": None,
     "预约申领": "邮寄申请", "线上申领": "邮寄申请", "网上申领": "邮寄申请", "邮寄发放": "邮寄申请", "现场申领": "领取", "预约登记": "邮寄申请", "申请快递": "邮寄申请", "快递申请": "邮寄申请", "快递受理": "邮寄申请",
     "考试时间": None, "考试日期": None, "考试:": None, "考试于": None, "考试定于": None, "考试将于": None, "举行": None, "开考": None,
     "笔试": None, "机考": None, "考试安排": None, "发布": None, "印发": None, "公布": None, "施行": None,
@@ -62,6 +65,9 @@ SENTENCE_TAIL = re.compile(r"\s*(?:前|之前|止|为止|截止)?\s*[。.;]?\s*"
 # includes (网上报名(含缴费)时间) is no window of its own: the period is the one named before it.
 ISSUE_DAY = re.compile(r"(?:发布|印发|公布|公告)之日|\(\s*含[^()]{0,12}\)")
 BRACKETED = re.compile(r"\([^()]{0,80}\)")
+CONSEQUENCE = re.compile(r"即(?:可|为)?\s*完成|方(?:为|可)?\s*完成|才算")
+# A sign-up system or site named after a date (开放报名系统) is a tool, not the action.
+SYSTEM = re.compile(r"(?:报名|缴费|登记)(?:系统|网站|平台|入口)")
 # A label right before these words names the date that follows (报名时间：…), whatever comes after.
 STRONG_AFTER_LABEL = re.compile(r"\s*(?:工作|服务|申请|受理)?\s*(?:时间|日期|截止|起止|期间|:)")
 
@@ -86,8 +92,16 @@ def joined_labels(text: str, matches: list[re.Match[str]], index: int) -> list[s
         chosen.append(matches[j])
         j += 1
     labels: list[str | None] = []
-    for match in chosen:
+    for previous, match in zip([None, *chosen], chosen, strict=False):
         label = LABELS[match.group()]
+        if (
+            label == "缴费"
+            and previous is not None
+            and previous.end() == match.start()
+            and labels[-1:] == ["报名"]
+        ):
+            labels[-1] = JOINT_SIGNUP  # 报名缴费 written as one word: window_merge resolves it
+            continue
         if label not in labels:
             labels.append(label)
     # 现场确认和缴费: confirming on site is how the other action is done, not a window of its own.
@@ -101,15 +115,26 @@ def is_strong(text: str, match: re.Match[str]) -> bool:
     return len(rest.strip()) <= 1 or STRONG_AFTER_LABEL.match(rest) is not None
 
 
-# A label that says who is addressed or what came before (网上缴费成功的考生, 审查合格的考生,
-# 网上缴费后于…) names no action of the date after it.
-DONE_AFTER = re.compile(r"\s*(?:成功|合格|通过|完成|完毕)?\s*(?:的\s*(?:考生|人员|报考人员|报考者)|后)")
+# A label done before the date (网上缴费成功的考生, 审查合格的考生, 网上缴费后于…) names no action of the
+# date after it; one that only describes the persons addressed (办理登记的人员) is weak (DESCRIBES).
+DONE_AFTER = re.compile(r"\s*(?:(?:成功|合格|通过|完成|完毕)\s*(?:的|后)|后)")
 
 
-def labels_before(clause: str) -> tuple[list[str | None], bool]:
+# A label inside a description of the persons addressed (通过照片审核的报考上半年考试的人员请于…):
+# the weakest of a date's labels, after its heading and section.
+DESCRIBES = re.compile(r"[^，,。;:]{0,12}?的\s*(?:考生|人员|报考人员|报考者)")
+
+
+def labels_before(clause: str, *, described: bool = False) -> tuple[list[str | None], bool]:
     """Labels for a date from the clause before it: the last label that names what follows,
-    else simply the last label; and whether the label was of the first, strong sort."""
-    matches = [match for match in LABEL_RE.finditer(clause) if not DONE_AFTER.match(clause, match.end())]
+    else simply the last label; and whether the label was of the first, strong sort. Labels that
+    only describe who is addressed (报考上半年考试的人员请于…) count only when ``described``."""
+    matches = [
+        match
+        for match in LABEL_RE.finditer(clause)
+        if not DONE_AFTER.match(clause, match.end())
+        and (described or not DESCRIBES.match(clause, match.end()))
+    ]
     for index in range(len(matches) - 1, -1, -1):
         if is_strong(clause, matches[index]):
             return joined_labels(clause, matches, index), True
@@ -145,6 +170,8 @@ def date_labels(
     after = norm[group.span_end : next_start]
     m = CLAUSE_BREAK_AFTER.search(flat, group.span_end, next_start)
     clause_after = norm[group.span_end : m.start()] if m else after
+    # What the action achieves is no action of its own (…进行网上交费即完成报名).
+    clause_after = CONSEQUENCE.split(clause_after, maxsplit=1)[0]
     if OFFICE_ACTION.search(clause_after):
         return [None]
     before_labels, strong = labels_before(clause_before)
@@ -152,6 +179,12 @@ def date_labels(
     after_labels = labels_in(clause_after, last=True)
     if before_labels and (not after_labels or strong):
         return before_labels
+    heading = BRACKETED.sub("", sentence.heading)
+    heading_labels = labels_in(heading, last=True)
+    if after_labels and SYSTEM.search(clause_after) and (named := labels_before(heading))[1]:
+        # 5.准考证打印 / 11月1日9:00--11月5日9:00开放报名系统…: the system is the tool, the heading names
+        # the action.
+        after_labels = named[0]
     # A date that ends its clause is explained by the next one when that addresses the reader
     # (…至9月6日，考生可登录报名系统…), not when it reports (截至3月25日，报名工作圆满结束).
     asked = ASKS_BEFORE.search(clause_before) is not None and FILLER_AFTER.fullmatch(clause_after) is not None
@@ -174,10 +207,19 @@ def date_labels(
         # 8月20日-9月25日 lists a second period of it), else its last one.
         or labels_before(norm[:start])[0]
         # A heading's remark in brackets (网上缴费时间(逾期未缴费,视为放弃报考)) names no window.
-        or labels_in(BRACKETED.sub("", sentence.heading), last=True)
+        or heading_labels
         or next_labels
         or (labels_in(following, last=True) if _ends_before_forfeit(norm, group, following) else [])
+        or _section_labels(sentence.section)
+        or labels_before(norm[:start], described=True)[0]
     )
+
+
+def _section_labels(section: str) -> list[str | None]:
+    """The labels of a section heading that names its action (（二）网上缴费, 三、报名时间:), for a date
+    below it that nothing nearer labels."""
+    labels, strong = labels_before(BRACKETED.sub("", section))
+    return labels if strong else []
 
 
 # What a line holding nothing but a date or range may have besides it.

@@ -40,9 +40,34 @@ def joined_halves(windows: list[Window]) -> list[Window]:
     return result
 
 
+# 报名缴费 written as one word, read off a date before the notice's other windows are known.
+JOINT_SIGNUP = "报名缴费"
+
+
+def _joint_resolved(windows: list[Window]) -> list[Window]:
+    """报名缴费 as one word is one period of signing up, paying included (报名缴费时间为9月11日-25日): the
+    报名 window; but where the notice gives 报名 its own period, it is the payment's (报名 3月17日至27日,
+    报名缴费时间3月17日至28日; 报名缴费将于8月25日结束 beside 报名 8月16日至24日)."""
+    own = [
+        (w.start, w.end) for w in windows if w.label == "报名" and w.start is not None and w.end is not None
+    ]
+    return [
+        Window(
+            "缴费" if any(bounds != (w.start, w.end) for bounds in own) else "报名",
+            w.start,
+            w.end,
+            w.evidence,
+        )
+        if w.label == JOINT_SIGNUP
+        else w
+        for w in windows
+    ]
+
+
 def refined(windows: list[Window]) -> list[Window]:
     """A deadline that only adds the time to a window's end day (3月14日-4月3日(报名截止时间为4月3日
     23:59)) is that window's end, not a window of its own."""
+    windows = _joint_resolved(windows)
     result = list(windows)
     for deadline in windows:
         if deadline.start is not None or not isinstance(deadline.end, datetime):

@@ -36,7 +36,9 @@ class Behaviour:
     - ``charset``: the charset parameter of Content-Type; ``""`` sends none;
     - ``validators``: send ETag/Last-Modified and answer conditional requests with 304;
     - ``size``: a generated body of this many bytes (a huge page); ``delay``: seconds before
-      answering; ``chunk_delay``: seconds between 1 KiB chunks (a slow page).
+      answering; ``chunk_delay``: seconds between 1 KiB chunks (a slow page);
+    - ``arrived``: set when a request for the path comes in, before any delay (requests are
+      recorded once answered), so a test can act while the answer is still pending.
     """
 
     statuses: list[int] = field(default_factory=list)
@@ -49,6 +51,7 @@ class Behaviour:
     size: int | None = None
     delay: float = 0.0
     chunk_delay: float = 0.0
+    arrived: threading.Event = field(default_factory=threading.Event)
 
 
 @dataclass(frozen=True)
@@ -189,6 +192,7 @@ class _Handler(BaseHTTPRequestHandler):
         path = unquote(urlsplit(self.path).path)
         headers = {k.lower(): v for k, v in self.headers.items()}
         behaviour = self.site.behaviours.get(path, Behaviour())
+        behaviour.arrived.set()
         if behaviour.delay:
             time.sleep(behaviour.delay)
         status = self.site._next_status(behaviour)

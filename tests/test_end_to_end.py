@@ -2,7 +2,9 @@
 
 The eligible subscriber gets exactly one mail with the registration window, the ineligible one only
 the sign-up notice (topics default to every kind), the feed parses, and a second run with nothing new
-sends nothing. Runs on SQLite and PostgreSQL.
+sends nothing. Runs on SQLite and PostgreSQL. Each step of the cycle is a child process, as cron
+starts it; importing the subscribers and reading the notices back (``notices list`` / ``show``)
+call the CLI in this process.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import json
 import feedparser
 
 from testkit.site import Behaviour, sample_site_root
-from tests.conftest import cli
+from tests.conftest import cli, cli_in_process
 
 CSV = """email,name,region,qualification,level,obtained,last_registered
 holder@example.com,张伟,天津市红桥区,信息系统项目管理师,高级,2021下半年,
@@ -40,7 +42,7 @@ def test_one_run_alerts_the_eligible_once_and_a_rerun_sends_nothing(app_env, sit
         "RUANKAO_WATCH_BASE_URL": "https://watch.example.cn",
     }
     (tmp_path / "people.csv").write_text(CSV, encoding="utf-8")
-    imported = cli(env, "subscribers", "import", "people.csv", "--confirmed")
+    imported = cli_in_process(env, "subscribers", "import", "people.csv", "--confirmed")
     assert imported.returncode == 0, imported.stderr
     run_args = (
         "run",
@@ -73,7 +75,7 @@ def test_one_run_alerts_the_eligible_once_and_a_rerun_sends_nothing(app_env, sit
     assert feed.bozo == 0
     assert any("证书登记" in entry.title for entry in feed.entries)
 
-    notices = json.loads(cli(env, "notices", "list", "--json").stdout)
+    notices = json.loads(cli_in_process(env, "notices", "list", "--json").stdout)
     registration = next(n for n in notices if n["kind"] == "registration")
     assert registration["versions"] == 1
     assert registration["windows"][0]["end"] == "2026-03-20T17:00"
@@ -84,14 +86,14 @@ def test_one_run_alerts_the_eligible_once_and_a_rerun_sends_nothing(app_env, sit
     assert second.returncode == 0, second.stdout + second.stderr
     assert len(sink.messages) == 2
     assert "mail: 0 sent" in second.stdout
-    notices_again = json.loads(cli(env, "notices", "list", "--json").stdout)
+    notices_again = json.loads(cli_in_process(env, "notices", "list", "--json").stdout)
     assert [n["versions"] for n in notices_again] == [n["versions"] for n in notices]
 
 
 def test_the_steps_one_by_one_and_a_second_alert_and_send_sends_nothing(app_env, site, sink, tmp_path):
     env = app_env
     (tmp_path / "people.csv").write_text(CSV, encoding="utf-8")
-    assert cli(env, "subscribers", "import", "people.csv", "--confirmed").returncode == 0
+    assert cli_in_process(env, "subscribers", "import", "people.csv", "--confirmed").returncode == 0
     crawl = cli(env, "crawl", "--source", "ruankao", "--url", site.url("/index/work.html"))
     assert crawl.returncode == 0, crawl.stderr
     assert "crawl: 6 new, 0 changed, 0 unchanged notices" in crawl.stdout
@@ -119,10 +121,12 @@ def test_an_amended_notice_is_a_new_version_that_notices_show_diffs(app_env, sit
     assert again.returncode == 0, again.stderr
     assert "1 changed" in again.stdout
     notice = next(
-        n for n in json.loads(cli(env, "notices", "list", "--json").stdout) if n["url"].endswith(detail)
+        n
+        for n in json.loads(cli_in_process(env, "notices", "list", "--json").stdout)
+        if n["url"].endswith(detail)
     )
     assert notice["versions"] == 2
-    shown = cli(env, "notices", "show", str(notice["id"]), "--diff")
+    shown = cli_in_process(env, "notices", "show", str(notice["id"]), "--diff")
     assert shown.returncode == 0, shown.stderr
     assert "登记截止：2026年3月20日 17:00 → 2026年3月27日 17:00" in shown.stdout
     assert "+" in shown.stdout and "3月27日17:00（已延长）" in shown.stdout

@@ -2,7 +2,8 @@
 
 A subscriber in 天津市红桥区 gets Tianjin's 报名 and 缴费 windows and no other row; a 大连
 subscriber gets 大连's row and not 辽宁's; a 兵团 subscriber gets nothing (its row has no
-window yet, and 新疆's row is not theirs). Runs on SQLite and PostgreSQL.
+window yet, and 新疆's row is not theirs). Runs on SQLite and PostgreSQL, one crawl, alert and send
+per backend that every test here reads.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ import email.policy
 
 import pytest
 
+from store.db import make_engine, make_sessionmaker
 from testkit.site import serve
-from tests.conftest import cli
+from testkit.smtp import MailSink
+from tests.conftest import BACKENDS, clean_env, cli, cycle_env, migrated_database
 from tests.crawler.pagetools import PAGES
 from tests.factories import add_subscriber
 
@@ -24,20 +27,30 @@ SUBSCRIBERS = {
 }
 
 
-@pytest.fixture
-def mails(app_env, sessions, sink):
-    """One crawl of the table, alert and send on 2026-03-05: the mails by recipient."""
-    for address, region in SUBSCRIBERS.items():
-        add_subscriber(sessions, address, region=region, kinds=("exam_signup",))
-    with serve(PAGES / "ruankao-signup") as site:
-        crawl = cli(app_env, "crawl", "--source", "ruankao-signup", "--url", site.url("sign/welcome.html"))
-    assert crawl.returncode == 0, crawl.stdout + crawl.stderr
-    assert "crawl: 37 new" in crawl.stdout
-    for step in (("alert", "--today", "2026-03-05"), ("send",)):
-        done = cli(app_env, *step)
-        assert done.returncode == 0, done.stdout + done.stderr
+@pytest.fixture(scope="module", params=BACKENDS)
+def mails(request, tmp_path_factory) -> dict[str, str]:
+    """One crawl of the table, alert and send on 2026-03-05 through the CLI: the mails by recipient.
+
+    Module-scoped: the tests only read the mails, so the cycle runs once per backend, not per test.
+    """
+    home = tmp_path_factory.mktemp("signup")
+    with migrated_database(request, home) as database_url, MailSink(home / "inbox") as sink:
+        engine = make_engine(database_url)
+        for address, region in SUBSCRIBERS.items():
+            add_subscriber(make_sessionmaker(engine), address, region=region, kinds=("exam_signup",))
+        engine.dispose()
+        env = cycle_env(clean_env(), database_url, sink.port)
+        with serve(PAGES / "ruankao-signup") as site:
+            url = site.url("sign/welcome.html")
+            crawl = cli(env, "crawl", "--source", "ruankao-signup", "--url", url, cwd=home)
+        assert crawl.returncode == 0, crawl.stdout + crawl.stderr
+        assert "crawl: 37 new" in crawl.stdout
+        for step in (("alert", "--today", "2026-03-05"), ("send",)):
+            done = cli(env, *step, cwd=home)
+            assert done.returncode == 0, done.stdout + done.stderr
+        messages = sink.messages
     by_recipient = {}
-    for path in sink.messages:
+    for path in messages:
         message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
         by_recipient[message["To"].addresses[0].addr_spec] = message.get_body(("plain",)).get_content()
     return by_recipient

@@ -38,6 +38,7 @@ def test_expiry_reminder_days_from_file_or_environment(tmp_path):
         ('base_url = "watch.example.cn"\n', {}, "base_url"),
         ('colour = "blue"\n', {}, "colour"),
         ("download_delay = -1\n", {}, "download_delay"),
+        ("", {"RUANKAO_WATCH_RETRY_BACKOFF": "-0.5"}, "retry_backoff"),
         ("feed_limit = -1\n", {}, "feed_limit"),
         ("", {"RUANKAO_WATCH_SEND_RATE_PER_SECOND": "0"}, "send_rate_per_second"),
         ("send_rate_per_hour = 0\n", {}, "send_rate_per_hour"),

@@ -1,16 +1,19 @@
-"""The cron-safe run cycle: overlapping runs, killed runs, dry runs and exit codes, through the CLI."""
+"""The cron-safe run cycle: overlapping runs, killed runs, dry runs and exit codes, through the CLI.
+
+Each ``run``, ``crawl``, ``alert`` and ``send`` is a child process, as cron starts it; the set-up
+(importing the subscriber) and reading the outbox back call the CLI in this process.
+"""
 
 from __future__ import annotations
 
 import os
 import signal
 import subprocess
-import time
 
 import pytest
 
 from testkit.site import Behaviour, LocalSite
-from tests.conftest import PYTHON, cli, hold_run_lock, kill
+from tests.conftest import PYTHON, cli, cli_in_process, hold_run_lock, kill
 
 LIST = "/index/work.html"
 TODAY = "2026-03-05"
@@ -23,7 +26,7 @@ holder@example.com,张伟,天津市红桥区,信息系统项目管理师,高级,
 def env(app_env, tmp_path) -> dict:
     """A cycle environment with one eligible, confirmed subscriber."""
     (tmp_path / "people.csv").write_text(CSV, encoding="utf-8")
-    assert cli(app_env, "subscribers", "import", "people.csv", "--confirmed").returncode == 0
+    assert cli_in_process(app_env, "subscribers", "import", "people.csv", "--confirmed").returncode == 0
     return app_env
 
 
@@ -32,7 +35,7 @@ def run_args(site: LocalSite, *extra: str) -> tuple[str, ...]:
 
 
 def outbox(env: dict) -> str:
-    status = cli(env, "status")
+    status = cli_in_process(env, "status")
     assert status.returncode == 0, status.stderr
     return next(line for line in status.stdout.splitlines() if line.startswith("outbox:"))
 
@@ -72,7 +75,7 @@ def test_a_source_down_exits_1_and_the_next_run_finishes_the_work(env, site, sin
 
 
 def test_a_run_killed_mid_crawl_leaves_nothing_locked_and_the_next_run_completes(env, site, sink):
-    site.behaviours[LIST] = Behaviour(delay=60)
+    slow = site.behaviours[LIST] = Behaviour(delay=60)
     victim = subprocess.Popen(
         [PYTHON, "-m", "app", *run_args(site)],
         env=env,
@@ -80,11 +83,7 @@ def test_a_run_killed_mid_crawl_leaves_nothing_locked_and_the_next_run_completes
         stderr=subprocess.DEVNULL,
         start_new_session=True,  # its own process group: the run and its crawler child die together
     )
-    deadline = time.monotonic() + 60
-    while not site.requests_for("/robots.txt") and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert site.requests_for("/robots.txt"), "the run never reached the site"
-    time.sleep(1)  # now inside the list page's 60 s answer (a request is recorded once answered)
+    assert slow.arrived.wait(60), "the run never asked for the list page"  # its answer is 60 s away
     os.killpg(victim.pid, signal.SIGKILL)
     victim.wait()
     site.behaviours.pop(LIST)

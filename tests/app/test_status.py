@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from tests.conftest import PYTHON
+from tests.conftest import PYTHON, cli_in_process
 from tests.factories import free_port
 
 CERT = ("--cert", "软件设计师:中级:2020")
@@ -15,14 +15,22 @@ CERT = ("--cert", "软件设计师:中级:2020")
 
 @pytest.fixture
 def cli(cli_env, database_url):
+    """``status`` in a child process, as an operator runs it; the steps that fill the outbox
+    (``subscribers add``, ``send``) in this process (``cli_in_process``)."""
     env = {**cli_env, "RUANKAO_WATCH_DATABASE_URL": database_url, "RUANKAO_WATCH_SECRET": "s" * 32}
 
     def cli(*args: str, smtp_url: str = "smtp://127.0.0.1:9") -> subprocess.CompletedProcess:
+        env_now = {**env, "RUANKAO_WATCH_SMTP_URL": smtp_url}
+        if args[0] != "status":
+            return cli_in_process(env_now, *args)
         return subprocess.run(
             [PYTHON, "-m", "app", *args],
-            env={**env, "RUANKAO_WATCH_SMTP_URL": smtp_url},
-            capture_output=True, text=True, check=False, timeout=300,
-        )  # fmt: skip
+            env=env_now,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=300,
+        )
 
     return cli
 

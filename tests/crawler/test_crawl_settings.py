@@ -34,6 +34,7 @@ def test_polite_and_safe_defaults():
     assert s.getbool("ROBOTSTXT_OBEY")
     assert s.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 1
     assert s.getfloat("DOWNLOAD_DELAY") == 2.0
+    assert s.getfloat("NOTICES_RETRY_BACKOFF") == 2.0
     assert s.getbool("AUTOTHROTTLE_ENABLED")
     assert s.getint("DOWNLOAD_MAXSIZE") == 5 * 1024 * 1024
     assert s.getint("DOWNLOAD_WARNSIZE") == 1024 * 1024
@@ -44,6 +45,8 @@ def test_polite_and_safe_defaults():
     assert s.get("HTTPCACHE_POLICY") == "crawler.httpcache.RevalidatePolicy"
     assert s.get("USER_AGENT").startswith("ruankao-watch/")
     assert s.get("USER_AGENT").endswith("(+https://github.com/ruankao-watch/ruankao-watch)")
+    consoles = ("scrapy.extensions.telnet.TelnetConsole", "scrapy.extensions.remote_control.RemoteControl")
+    assert all(s.getdict("EXTENSIONS")[name] is None for name in consoles)
 
 
 def test_the_operator_config_reaches_the_settings(tmp_path):
@@ -52,6 +55,7 @@ def test_the_operator_config_reaches_the_settings(tmp_path):
     assert s.getfloat("DOWNLOAD_DELAY") == 5.0
     assert s.get("HTTPCACHE_DIR") == str(tmp_path.resolve() / "httpcache")
     assert not settings(download_delay=0).getbool("AUTOTHROTTLE_ENABLED")
+    assert settings(retry_backoff=0.5).getfloat("NOTICES_RETRY_BACKOFF") == 0.5
 
 
 def cached(**headers: str) -> HtmlResponse:

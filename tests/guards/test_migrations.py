@@ -14,16 +14,27 @@ from store.db import MIGRATIONS, alembic_config, make_engine, upgrade
 from store.models import Base
 
 
-def test_migrated_schema_matches_the_models(database_url):
-    upgrade(database_url)
-    engine = make_engine(database_url)
+def differences_from_the_models(url: str) -> list:
+    engine = make_engine(url)
     try:
         with engine.connect() as conn:
             context = MigrationContext.configure(conn, opts={"compare_type": True})
-            differences = compare_metadata(context, Base.metadata)
+            return compare_metadata(context, Base.metadata)
     finally:
         engine.dispose()
+
+
+def test_migrated_schema_matches_the_models(empty_database_url):
+    upgrade(empty_database_url)
+    differences = differences_from_the_models(empty_database_url)
     assert differences == [], f"models and migrations disagree (write a migration): {differences}"
+
+
+def test_the_tests_copy_of_the_migrated_schema_matches_the_models(database_url):
+    """The other tests run on a copy of one migrated database (tests/databases.py): it is that schema too."""
+    differences = differences_from_the_models(database_url)
+    assert differences == [], f"the copied schema differs from the models: {differences}"
+    upgrade(database_url)  # at head already: nothing to do, nothing fails
 
 
 def test_one_head():

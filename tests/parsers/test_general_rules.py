@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from parsers import parse_notice
-from tests.parsers.test_pieces import fees, spans
+from tests.parsers.test_pieces import eligible, fees, spans
 
 
 @pytest.mark.parametrize(
@@ -43,10 +43,10 @@ def test_labels(text: str, expected: list) -> None:
     assert spans(text) == expected
 
 
-def test_a_joint_deadline_that_restates_a_stated_window_is_no_window_of_its_own() -> None:
+@pytest.mark.parametrize("deadline", ["报名缴费将于8月25日17:00结束。", "报名、缴费将于8月25日17:00结束。"])
+def test_a_joint_deadline_that_restates_a_stated_window_is_no_window_of_its_own(deadline: str) -> None:
     text = (
-        "报名缴费将于8月25日17:00结束。\n报名时间:2024年8月16日8:00至8月24日17:00。\n"
-        "缴费时间:2024年8月16日8:00至8月25日17:00。"
+        f"{deadline}\n报名时间:2024年8月16日8:00至8月24日17:00。\n缴费时间:2024年8月16日8:00至8月25日17:00。"
     )
     assert spans(text) == [
         ("报名", "2024-08-16T08:00", "2024-08-24T17:00"),
@@ -116,6 +116,24 @@ def test_kinds_of_titles_without_windows(title: str, kind: str, session: tuple[s
             [("报名", "2024-03-01", "2024-03-10")],
         ),
         ("报名时间(3月1日至10日)。", [("报名", "2024-03-01", "2024-03-10")]),
+        # 报名缴费 written as one word is one period of signing up; joined by 及 it is two.
+        ("报名缴费时间为9月11日10:00-25日22:00。", [("报名", "2024-09-11T10:00", "2024-09-25T22:00")]),
+        (
+            "报名及缴费时间为9月11日至25日。",
+            [("报名", "2024-09-11", "2024-09-25"), ("缴费", "2024-09-11", "2024-09-25")],
+        ),
+        # A system opened after a date is the tool; the heading names the action.
+        (
+            "5.准考证打印\n2024年11月1日9:00--11月5日9:00开放报名系统,考生须登录系统自行打印准考证。",
+            [("准考证打印", "2024-11-01T09:00", "2024-11-05T09:00")],
+        ),
+        (
+            "2024年8月11日9:00网上报名系统开通,9月19日16:00网上报名系统关闭。",
+            [("报名", "2024-08-11T09:00", "2024-09-19T16:00")],
+        ),
+        # A time the copy damaged: 9:0 is 9:00; an unreadable one leaves the start a day.
+        ("网上缴费:2026年3月20日9:0至4月1日24:00", [("缴费", "2026-03-20T09:00", "2026-04-01T23:59")]),
+        ("报名时间:3月1日9:5至3月10日17:00", [("报名", "2024-03-01", "2024-03-10T17:00")]),
     ],
 )
 def test_asking_clauses_and_exam_days(text: str, expected: list) -> None:
@@ -145,3 +163,133 @@ def test_asking_clauses_and_exam_days(text: str, expected: list) -> None:
 )
 def test_fee_shapes(text: str, expected: list) -> None:
     assert fees(text, "考试费") == expected
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "考试时间:上半年:5月26日;下半年:11月10日。",
+        "一、考试时间\n上半年:5月26日\n下半年:11月10日",
+        "(一)上半年\n报名时间:3月1日至3月10日。\n(二)下半年\n报名时间:8月1日至8月10日。",
+        "考试日期为5月26日(上半年)和11月10日(下半年)。",
+    ],
+)
+def test_a_years_halves_named_without_it_in_other_shapes(body: str) -> None:
+    text = f"关于2012年度计算机软件资格考试考务工作的通知\n{body}\n报名时间:3月1日至3月10日。"
+    assert parse_notice(text, published=date(2012, 2, 20)).session == ("2012上半年", "2012下半年")
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "软考证书领取需要带什么",
+        "软考证书领取方式有哪些",
+        "软考备考攻略",
+        "软考报名流程详解",
+    ],
+)
+def test_questions_and_study_advice_are_explainers(title: str) -> None:
+    assert parse_notice(f"{title}\n有关事项如下。", published=date(2024, 2, 20)).kind == "other"
+
+
+def test_a_round_up_that_states_windows_is_of_their_kind() -> None:
+    text = "2024年下半年软考重点时间汇总\n2024年8月21日-8月27日——网上报名"
+    assert parse_notice(text, published=date(2024, 8, 1)).kind == "exam_signup"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("报名在3月10日(含)前完成。", [("报名", None, "2024-03-10")]),
+        ("自2024年3月1日(含)起办理领取。", [("领取", "2024-03-01", None)]),
+    ],
+)
+def test_a_bound_that_says_its_day_counts(text: str, expected: list) -> None:
+    assert spans(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A copy that dropped 年 and 月 glues the date into one number; read when the digits after the
+        # year allow one month and day, with the range's end as the copy left it.
+        ("网上报名时间:2011228日至325(节假日正常休息)。", [("报名", "2011-02-28", "2011-03-25")]),
+        ("交费时间:2011315日-325日(节假日休息)", [("缴费", "2011-03-15", "2011-03-25")]),
+        ("网报时间:201691-9月19。", [("报名", "2016-09-01", "2016-09-19")]),
+        # Not dates: an exam day glued into ten digits, a phone number, a reading that is not unique.
+        ("考试定于2011521522举行。", []),
+        ("报名咨询电话:0531-2011228-1234。", []),
+        ("报名时间:2011111日。", []),
+    ],
+)
+def test_dates_glued_by_a_damaged_copy(text: str, expected: list) -> None:
+    assert spans(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A bracket after the words qualifies the bound said before it, like one right after the year.
+        ("2022年度及以前取得证书(含2022年下半年)的人员。", [(None, "2022下半年")]),
+        ("2018年以后取得证书(不含2018年)的人员。", [("2019", None)]),
+        # The cut-off after the words it qualifies.
+        ("取得证书时间在2022年12月31日以前的人员。", [(None, "2022")]),
+    ],
+)
+def test_eligible_qualified_later_in_the_sentence(text: str, expected: list) -> None:
+    assert eligible(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 报名缴费 as one word is the payment's period where 报名 has a period of its own.
+        (
+            "报名时间:2024年3月17日至3月27日。\n报名缴费时间:3月17日至3月28日。",
+            [("报名", "2024-03-17", "2024-03-27"), ("缴费", "2024-03-17", "2024-03-28")],
+        ),
+        # What the action achieves (即完成报名) is no action; 最晚于 names a deadline.
+        ("通过照片审核后最晚于4月3日17时进行网上交费即完成报名。", [("缴费", None, "2024-04-03T17:00")]),
+        # A section heading names the dates below it that nothing nearer labels, over a paragraph
+        # between; a label that only describes the persons addressed comes after it.
+        (
+            "报名须知\n(二)网上缴费\n考试费按每人每科68元的标准收取,请考生按要求完成网上支付,逾期不再受理。\n"
+            "通过照片审核的报考上半年考试的人员请于3月24日16:00前",
+            [("缴费", None, "2024-03-24T16:00")],
+        ),
+        (
+            "需办理证书登记的人员,请于3月1日至3月10日到市人事考试中心办理。",
+            [("登记", "2024-03-01", "2024-03-10")],
+        ),
+        # When the office pays a refund back asks nothing of a candidate.
+        (
+            "申请退费时间为2021年11月8日至11月12日,逾期不予受理。退款时间为2021年12月31日前。",
+            [("退费申请", "2021-11-08", "2021-11-12")],
+        ),
+    ],
+)
+def test_labels_from_afar_and_what_is_no_action(text: str, expected: list) -> None:
+    assert spans(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("first_line", "kind", "session"),
+    [
+        # A refund notice asks for no sign-up.
+        ("2021下半年浙江软考退费通知", "other", ()),
+        # A re-poster's first line that quotes a notice is read by what it says it gives.
+        (
+            "根据辽宁省信息技术教育中心发布的《2022年下半年考试辽宁地区报考简章》,2022下半年辽宁软考报考须知如下:",
+            "exam_signup",
+            ("2022下半年",),
+        ),
+        (
+            "根据《新疆2025年下半年计算机软件资格考试报名事项通知》的说明,2025下半年新疆软考考点设置如下:",
+            "other",
+            (),
+        ),
+    ],
+)
+def test_refunds_and_quoting_lead_ins(first_line: str, kind: str, session: tuple[str, ...]) -> None:
+    parsed = parse_notice(f"{first_line}\n一、考试简介\n考试每年举行两次。", published=date(2022, 8, 1))
+    assert (parsed.kind, parsed.session) == (kind, session)

@@ -1,5 +1,6 @@
 """``[[channels]]`` in the configuration: validated with errors naming the key, masked wherever shown,
-and delivered by the ``alert`` and ``send`` commands (the issue's "done when", from the command line)."""
+and delivered by the ``alert`` and ``send`` commands (the issue's "done when", from the command line:
+``app.cli.main`` in this process, so Apprise's hundred plugins load once, not once per command)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 
 from app.cli import readable_channels
 from core.config import ConfigError, load_config
-from tests.conftest import cli
+from tests.conftest import cli_in_process as cli
 from tests.factories import add_notice, notice
 
 

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from core.config import Settings
-from tests.conftest import PYTHON
+from tests.conftest import PYTHON, cli_in_process
 from tests.factories import config as make_config
 from tests.web.helpers import SECRET, Clock
 from web.app import create_app
@@ -38,18 +38,30 @@ def client(app):
 
 
 @pytest.fixture
-def run(cli_env, database_url):
-    """``ruankao-watch subscribers ARGS`` in a child process against this test's database."""
-    env = {
+def subscribers_env(cli_env, database_url) -> dict[str, str]:
+    return {
         **cli_env,
         "RUANKAO_WATCH_DATABASE_URL": database_url,
         "RUANKAO_WATCH_SECRET": SECRET,
         "RUANKAO_WATCH_SMTP_URL": "smtp://127.0.0.1:9",
     }
 
+
+@pytest.fixture
+def run(subscribers_env):
+    """``ruankao-watch subscribers ARGS`` in a child process against this test's database."""
+
     def run(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run(
-            [PYTHON, "-m", "app", "subscribers", *args], env=env, capture_output=True, text=True, check=False
-        )
+            [PYTHON, "-m", "app", "subscribers", *args],
+            env=subscribers_env, capture_output=True, text=True, check=False,
+        )  # fmt: skip
 
     return run
+
+
+@pytest.fixture
+def run_here(subscribers_env):
+    """``run``'s commands through ``app.cli.main`` in this process (``cli_in_process``), for tests
+    about what is imported and exported rather than about the process."""
+    return lambda *args: cli_in_process(subscribers_env, "subscribers", *args)

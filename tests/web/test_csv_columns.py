@@ -36,7 +36,10 @@ def _stored(sessions, email: str) -> tuple:
     )
 
 
-def test_regions_topics_and_exams_import_and_survive_an_export_import_round_trip(run, sessions, tmp_path):
+def test_regions_topics_and_exams_import_and_survive_an_export_import_round_trip(
+    run_here, sessions, tmp_path
+):
+    run = run_here
     (tmp_path / "people.csv").write_text(
         "\n".join([HEADER, CANDIDATE, *HOLDER_ROWS]) + "\n", encoding="utf-8"
     )
