@@ -372,3 +372,10 @@ def test_both_halves_given_their_dates_under_a_headline_without_a_session() -> N
 )
 def test_fees_by_qualification_and_shares(text: str, expected: list) -> None:
     assert fees(text, "考试费") == expected
+
+
+def test_an_amount_under_a_charges_heading_of_a_notice_that_names_no_fee() -> None:
+    """A fee-standard document (kind other: no default item) names its charge by its heading."""
+    assert fees("(五)收费标准\n根据有关文件规定,每人每科65元。") == [(Decimal(65), "考试费", "科目")]
+    assert fees("费用:每科65元。") == [(Decimal(65), "考试费", "科目")]
+    assert fees("培训班学员每人1980元。") == []
