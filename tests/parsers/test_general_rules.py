@@ -379,3 +379,17 @@ def test_an_amount_under_a_charges_heading_of_a_notice_that_names_no_fee() -> No
     assert fees("(五)收费标准\n根据有关文件规定,每人每科65元。") == [(Decimal(65), "考试费", "科目")]
     assert fees("费用:每科65元。") == [(Decimal(65), "考试费", "科目")]
     assert fees("培训班学员每人1980元。") == []
+
+
+def test_a_question_title_over_a_report_of_a_notice_is_of_its_windows_kind() -> None:
+    """An explainer's title over an account of an office's notice that states its window keeps the
+    window's kind; an explainer that states no notice's window stays other with none."""
+    account = (
+        "广东软考23年截止缴费时间在哪天\n8月15日,广东省人事考试网发布了2023下半年软考报名时间调整通知,"
+        "报名缴费时间调整为9月6日9:00-9月15日17:00。"
+    )
+    parsed = parse_notice(account, published=date(2023, 8, 20))
+    assert (parsed.kind, [w.label for w in parsed.windows]) == ("exam_signup", ["报名"])
+    explainer = "软考成绩什么时候出?\n往年成绩一般在考后两个月公布,成绩查询时间为12月20日至12月31日。"
+    parsed = parse_notice(explainer, published=date(2023, 11, 1))
+    assert (parsed.kind, parsed.windows) == ("other", ())
