@@ -181,6 +181,12 @@ def _sessions(
 
 
 _SIGNUP_LABELS = ("报名", "缴费", "资格审核")
+_YEAR_WRITTEN = re.compile(rf"[{YEAR_CHARS}]{{4}}(?=\s*年)")
+
+
+def _written_years(evidence: str) -> set[int | None]:
+    """The years a window's evidence writes out, in digits or Chinese numerals (2013年, 二〇一三年)."""
+    return {to_int(year) for year in _YEAR_WRITTEN.findall(normalise(evidence))}
 
 
 def _signup_year(windows: list[Window], sentences: list[Sentence]) -> list[str]:
@@ -192,7 +198,7 @@ def _signup_year(windows: list[Window], sentences: list[Sentence]) -> list[str]:
         if (
             window.label in _SIGNUP_LABELS
             and start is not None
-            and str(start.year) in normalise(window.evidence)
+            and start.year in _written_years(window.evidence)
         ):
             return narrowed_year(str(start.year), sentences)
     return []

@@ -393,3 +393,25 @@ def test_a_question_title_over_a_report_of_a_notice_is_of_its_windows_kind() -> 
     explainer = "软考成绩什么时候出?\n往年成绩一般在考后两个月公布,成绩查询时间为12月20日至12月31日。"
     parsed = parse_notice(explainer, published=date(2023, 11, 1))
     assert (parsed.kind, parsed.windows) == ("other", ())
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Variants of the tuned notices' wording that read differently before.
+        ("准考证打印时间:11月1日—考试开始前。", [("准考证打印", "2024-11-01", None)]),
+        ("调整网上缴费截止时间为\n2023年9月29日24:00;", [("缴费", None, "2023-09-29T23:59")]),
+        ("报名将于9月5日18:00截至。", [("报名", None, "2024-09-05T18:00")]),
+    ],
+)
+def test_wording_variants_of_tuned_notices(text: str, expected: list) -> None:
+    assert spans(text) == expected
+
+
+def test_a_signup_year_in_chinese_numerals_and_a_half_after_a_spaced_year() -> None:
+    text = "网上缴纳考试费\n上半年考试网上缴费时间:二〇一三年二月八日至三月十日。"
+    assert parse_notice(text, published=None).session == ("2013上半年",)
+    text = (
+        "2017年计算机软件资格考试通知\n2017 年 (下半年)考试于11月11日举行。\n报名时间:2017年8月1日至8月10日。"
+    )
+    assert parse_notice(text, published=date(2017, 7, 1)).session == ("2017下半年",)
