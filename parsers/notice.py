@@ -181,11 +181,11 @@ def _sessions(
 
 
 _SIGNUP_LABELS = ("报名", "缴费", "资格审核")
-_YEAR_WRITTEN = re.compile(rf"[{YEAR_CHARS}]{{4}}(?=\s*年)")
+_YEAR_WRITTEN = re.compile(rf"[{YEAR_CHARS}]{{4}}(?=\s*年)|(?<!\d)\d{{4}}(?=[-/.]\d{{1,2}}[-/.]\d{{1,2}})")
 
 
 def _written_years(evidence: str) -> set[int | None]:
-    """The years a window's evidence writes out, in digits or Chinese numerals (2013年, 二〇一三年)."""
+    """The years a window's evidence writes out (2013年, 二〇一三年, 2013-03-01)."""
     return {to_int(year) for year in _YEAR_WRITTEN.findall(normalise(evidence))}
 
 

@@ -415,3 +415,8 @@ def test_a_signup_year_in_chinese_numerals_and_a_half_after_a_spaced_year() -> N
         "2017年计算机软件资格考试通知\n2017 年 (下半年)考试于11月11日举行。\n报名时间:2017年8月1日至8月10日。"
     )
     assert parse_notice(text, published=date(2017, 7, 1)).session == ("2017下半年",)
+
+
+def test_a_signup_year_written_as_an_iso_date() -> None:
+    text = "报名须知\n四川省下半年考试的报名时间为2024-08-01至2024-08-30。"
+    assert parse_notice(text, published=date(2024, 7, 20)).session == ("2024下半年",)
