@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -39,6 +40,7 @@ from store.push_queue import (
     queue_channel_closing,
     queue_channel_notices,
     queue_target_pushes,
+    refuse_targets,
 )
 
 if TYPE_CHECKING:
@@ -111,6 +113,19 @@ def queue_pushes(session: Session, config: AlertSettings, *, today: date, now: d
     return counts
 
 
+# HTTP answers that say the service will never take this URL (a revoked or deleted key, a
+# removed bot), as opposed to an outage or a rate limit, which are worth waiting for.
+REFUSED = frozenset({401, 403, 404, 410})
+_HTTP_STATUS = re.compile(r"error=(\d{3})\b")
+
+
+def refused_status(reason: str) -> int | None:
+    """The HTTP status in an Apprise failure (``…error=401.``) when it means the key is refused."""
+    found = _HTTP_STATUS.search(reason)
+    code = int(found.group(1)) if found else None
+    return code if code in REFUSED else None
+
+
 def _reason(result) -> str:
     """The last warning Apprise recorded for a failed post, or its status."""
     entries = list(result.logs())
@@ -136,6 +151,7 @@ class _Pusher:
         self.domains = config.official_domains
         self.give_up_after = timedelta(days=config.give_up_after_days)
         self.broken: set[str] = set()  # channels that failed in this run
+        self.refused: set[int] = set()  # subscribers' targets the service refused, not yet stored
         self.kind: str | None = None  # only posts of this kind (the web app's test messages)
 
     def _url(self, post: OutgoingPush) -> str:
@@ -177,6 +193,13 @@ class _Pusher:
             return Outcome(post.id, "sent")
         error = redact(_reason(result), url)
         log.warning("push to %s failed: %s", self._label(post), error)
+        code = refused_status(error)
+        if code and post.target_id is not None:
+            # A subscriber's target will not start working again by waiting: it stops until
+            # its owner re-tests or replaces it (the manage page says so). An operator's
+            # channel keeps retrying, since fixing its URL in the configuration resumes it.
+            self.refused.add(post.target_id)
+            return Outcome(post.id, "failed", f"refused by the service (HTTP {code}): {error}")
         # A post that timed out may have arrived: it waits, as a mail lost after DATA does.
         return Outcome(
             post.id, "unknown" if result.status == apprise.AppriseResultStatus.TIMEOUT else "retry", error
@@ -203,7 +226,7 @@ class _Pusher:
             time.sleep(spacing)
             outcome = self.post(post)
             outcomes.append(outcome)
-            if outcome.result in ("retry", "unknown"):
+            if outcome.result in ("retry", "unknown") or post.target_id in self.refused:
                 self.broken.add(post.channel)
             spacing = service_of(self._service_url(post)).spacing
         return outcomes
@@ -222,7 +245,9 @@ class _Pusher:
 
     def _record(self, outcomes: list[Outcome]) -> dict[str, int]:
         labels = {key: c.label for key, c in self.channels.items()}
+        refused, self.refused = self.refused, set()
         with self.sessions.begin() as session:
+            refuse_targets(session, refused)
             return record_push_outcomes(
                 session,
                 outcomes,

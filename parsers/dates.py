@@ -55,12 +55,14 @@ _ELIGIBILITY_AFTER = re.compile(
 # A deadline is named before its date (截止时间为, 最后期限是) or after it (前, 止, 关闭, 为…截止日,
 # 是…最后一天), also after a (含) that says the day counts (3月10日(含)前).
 _END_BEFORE = re.compile(
-    r"(?:截止|截至|至|到|止|不晚于|最迟|最晚|最后期限|最后一天|最后日期)(?:时间|日期|日)?\s*(?:为|是|:)?\s*(?:于)?\s*$"
+    r"(?:截止|截至|至|(?<!了解)(?<![得收看意接])到|止|不晚于|最迟|最晚|最后期限|最后一天|最后日期)(?:时间|日期|日)?\s*(?:为|是|:)?\s*(?:于)?\s*$"
 )
 _END_AFTER = re.compile(
     r"\s*(?:\(\s*含\s*\)\s*)?(?:前|之前|以前|截止|为止|止|结束|关闭|停止|(?:为|是)[^，,。;]{0,8}?(?:截止|最后一天|最后期限))"
 )
 _START_AFTER = re.compile(r"\s*(?:\(\s*含\s*\)\s*)?(?:起|开始|以后|之后|后|开放|开通|开启)")
+# 9月1日江苏…软考报名已开始: a clause that ends saying the action has begun gives its start.
+_STARTED = re.compile(r"(?:已|正式)(?:开始|启动|开通|开放)\s*$")
 # 2024年1月2日起至半年内: the start is a date, the end only relative (no window end).
 _OPEN_END = re.compile(r"\s*起\s*(?:至|到)\s*(?![\s\d一二三四五六七八九十〇])")
 # 11月1日至考试开始: the end is the exam, relative to it (no window end).
@@ -300,7 +302,7 @@ class WindowReader(Notes):
                 if _DANGLING.match(after):
                     self.warn(WarningCode.DROPPED, "range without a readable end, dropped", sentence.raw)
                     return None
-                if _START_AFTER.match(after):
+                if _START_AFTER.match(after) or _STARTED.search(_CLAUSE_END.split(after, maxsplit=1)[0]):
                     return start, None
                 if not _SINGLE_BEFORE.search(before):
                     return None

@@ -27,7 +27,7 @@ _UNIT_WORDS = r"科次|科目?|门|次|件|本|张|份|证书|证|人|位|名|�
 # 每人每科…, also 每报考一个科目需缴纳….
 _PER_BEFORE = re.compile(
     rf"每\s*(?:报考|报)?\s*(?:一\s*个?)?\s*(?P<unit>{_UNIT_WORDS})?\s*(?:每\s*(?P<unit2>{_UNIT_WORDS}))?\s*(?:证书)?\s*"
-    r"(?:另外)?(?:需|须|应)?(?:加收|另收|收取|收费|缴纳|交纳|为|:|合计|共计|共)?\s*"
+    r"(?:另外|另)?(?:需|须|应)?(?:加收|另收|收取|收费|缴纳|交纳|为|:|合计|共计|共)?\s*"
     r"(?:报名费|考务费|考试费|登记费|工本费|邮寄费|快递费)?\s*(?:为|:)?\s*$"
 )
 # 30元/人, 65元/人•科 (per subject), 110元/(人·两科) (a total for two subjects: per person); 每 may
@@ -48,7 +48,7 @@ _ITEMS = {
     "考务费": "考务费", "考试费": "考试费", "报名费": "报名费",
     "工本费": "工本费", "证书费": "工本费", "制证费": "工本费",
     "邮寄费": "邮寄费", "快递费": "邮寄费", "邮费": "邮寄费", "寄递费": "邮寄费", "邮寄费用": "邮寄费",
-    "快递费用": "邮寄费", "滞纳金": "滞纳金",
+    "快递费用": "邮寄费", "滞纳金": "滞纳金", "上机费": "上机费", "机考费": "机考费",
 }  # fmt: skip
 _ITEM_RE = re.compile("|".join(sorted(map(re.escape, _ITEMS), key=len, reverse=True)))
 # Words that name the item when no fee word does (登记 … 30元 → 登记费).
@@ -75,10 +75,15 @@ _RANGE_AFTER = re.compile(r"\s*(?:-|~|至|到)\s*\d")
 
 
 def _in_revenue_split(norm: str, start: int, end: int) -> bool:
-    """True when the clause or bracket holding the amount at ``start``–``end`` is a revenue split."""
+    """True when the clause or bracket holding the amount at ``start``–``end`` is a revenue split; an
+    amount after 含上缴… is the share itself (已包含上缴国家的考务费每人每科9元), where (含上缴国家部分) after
+    an amount only says the fee includes it."""
     opened = max((m.end() for m in _SPLIT_BREAK.finditer(norm, 0, start)), default=0)
     closed = _SPLIT_BREAK.search(norm, end)
-    return _REVENUE_SPLIT.search(norm, opened, closed.start() if closed else len(norm)) is not None
+    return (
+        _REVENUE_SPLIT.search(norm, opened, closed.start() if closed else len(norm)) is not None
+        or "上缴" in norm[opened:start]
+    )
 
 
 def _unit(*names: str | None) -> str | None:
@@ -127,6 +132,7 @@ def _item_near(clause_before: str, before: str, after: str, sentence: str) -> st
     return next((item for hint, item in _ITEM_HINTS if hint in sentence), None)
 
 
+_QUALIFICATION = re.compile(r"(?:初级|中级|高级|其[他它])[^，,。;:(]{0,8}?资格")
 # An amount inside a bracket opened after the previous amount, or listed right after it.
 _IN_BRACKET = re.compile(r"\([^()]*$")
 _LISTED = re.compile(r"\s*[、和及]\s*")
@@ -149,7 +155,7 @@ class FeeReader(Notes):
 
     def read(self, sentences: list[Sentence]) -> list[Fee]:
         fees: list[Fee] = []
-        seen: set[tuple[Decimal, str, str | None]] = set()
+        seen: dict[tuple[Decimal, str, str | None], set[str | None]] = {}
         header: list[tuple[str, str | None] | None] | None = None
         self.section_item = None
         for sentence in sentences:
@@ -166,11 +172,15 @@ class FeeReader(Notes):
                 found = (self._labelled_row(sentence, cells) if cells else None) or self._sentence_fees(
                     sentence
                 )
+            # One amount for two qualifications (其他初级资格130元；报考中级资格130元) is two fees; the same
+            # fee said again, for the same qualification or for none, is one.
+            qualifications = _QUALIFICATION.findall(sentence.norm)
+            qualification = qualifications[-1] if qualifications else None
             for fee in found:
-                key = (fee.amount, fee.item, fee.per)
-                if key not in seen:
-                    seen.add(key)
+                named = seen.setdefault((fee.amount, fee.item, fee.per), set())
+                if not named or (qualification is not None and not named & {qualification, None}):
                     fees.append(fee)
+                named.add(qualification)
         # The same fee said again without its unit (…按每名考生报名费15元下拨…) is not a second fee.
         return [
             fee
@@ -244,7 +254,7 @@ class FeeReader(Notes):
         norm = sentence.norm
         if "元" not in norm and "¥" not in norm and not _FREE.search(norm):
             return []
-        split = _REVENUE_SPLIT.search(norm) is not None
+        split = "上缴" in norm or _REVENUE_SPLIT.search(norm) is not None
         per_unit: list[Fee] = []
         totals: list[Fee] = []
         previous_end = 0

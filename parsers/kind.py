@@ -28,9 +28,10 @@ class KindRule:
 _EXPLAINER = re.compile(
     r"预计|左右|吗|\?|什么时候|多久|(?<!\()摘要(?![^。]{0,30}?(?:发布|印发|公布)了)|如何|怎么|在哪|是什么|知晓|说明|指南|简介|解读|问答|有效期|政策"
     r"|报(?:考|名)条件|及方式|流程|顺利举行|正式开放|圆满|顺利(?:结束|完成)|工作总结"
-    r"|收费标准|联系方式|考试计划|工作计划|管理办法|暂行规定|实施办法"
-    # Questions and study advice in other words (…需要带什么, 有哪些, 备考攻略); a round-up of dates
-    # (…重点时间汇总) is an account that states windows itself, so its windows decide.
+    r"|联系方式|考试计划|工作计划|管理办法|暂行规定|实施办法"
+    # Questions and study advice in other words (…需要带什么, 有哪些, 备考攻略). A round-up of dates
+    # (…重点时间汇总) or a page headed by the fee (…收费标准(每人每科68元)) is an account that may state
+    # windows itself, so its windows decide (a fee-standard document states none and stays other).
     r"|什么|哪些|多少|为何|攻略|备考|技巧|经验|科普"
 )
 # A cancelled exam asks for no sign-up, but its refund window is still one; so does a refund notice.

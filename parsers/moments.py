@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from parsers.numerals import SMALL_CHARS, YEAR_CHARS, to_int
@@ -226,6 +226,22 @@ def month_groups(norm: str, moments: list[Moment]) -> list[Group]:
     return groups
 
 
+_CLOSING_BEFORE = re.compile(r"\s*\(\s*(?:截止|截至|至)?\s*")
+
+
+def _closes(norm: str, end: Moment, closing: Moment) -> bool:
+    """True for a bare day with a time in brackets right after a range's end that repeats its day
+    (9月5日(截止5日18:30)): the end's time, given apart."""
+    return (
+        closing.month is None
+        and closing.year is None
+        and closing.hour is not None
+        and closing.day == end.day
+        and end.hour is None
+        and _CLOSING_BEFORE.fullmatch(norm, end.end, closing.start) is not None
+    )
+
+
 def groups_in(norm: str, moments: list[Moment]) -> list[Group]:
     groups = []
     i = 0
@@ -239,6 +255,13 @@ def groups_in(norm: str, moments: list[Moment]) -> list[Group]:
             SEP.fullmatch(norm, first.end, following.start)
             or (STARTS.fullmatch(norm, first.end, following.start) and ENDS.match(norm, following.end))
         ):
+            closing = moments[i + 2] if i + 2 < len(moments) else None
+            if closing is not None and _closes(norm, following, closing):
+                # 8月20日-9月5日(截止5日18:30): the end day again, with its time.
+                following = replace(following, hour=closing.hour, minute=closing.minute)
+                groups.append(Group(first, following, None, closing.end))
+                i += 3
+                continue
             groups.append(Group(first, following, None, following.end))
             i += 2
             continue

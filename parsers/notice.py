@@ -227,7 +227,6 @@ def _parse(
     eligible_reader = EligibleReader(
         published, CERTIFICATE_TOPIC if kind == "certificate_collection" else HOLDER_TOPIC
     )
-    fee_reader = FeeReader(_DEFAULT_FEE_ITEM.get(kind))
     windows = _guarded(notes, "windows", lambda: window_reader.read(sentences))
     eligible = _guarded(notes, "eligible", lambda: _read_eligible(eligible_reader, kind, title, sentences))
     kind = settle_kind(kind, norm_title, [w.label for w in windows])
@@ -244,6 +243,8 @@ def _parse(
         # A collection or results notice names its session or a window, or at least calls itself a
         # notice (历年证书…的温馨提示); a text with none of these explains how things work in general.
         kind, eligible = "other", []
+    # Fees a sentence names no item for are of the notice's kind as its windows settled it.
+    fee_reader = FeeReader(_DEFAULT_FEE_ITEM.get(kind))
     fees = _guarded(notes, "fees", lambda: fee_reader.read(sentences))
     for reader in (window_reader, eligible_reader, fee_reader):
         notes.warnings += reader.warnings

@@ -38,7 +38,7 @@ _HALVES = ("上半年", "下半年")
 # stand in brackets after its date (5月26日(上半年)).
 _BARE_HALF = re.compile(
     r"(?<![\d年度])(?<![年度]\()(?P<both>上\s*[、,和及与]?\s*下半年)?(?P<h>上半年|下半年)?"
-    rf"(?<=半年)(?=[^，,。;]{{0,6}}?(?:考试|报名|软考)|\s*:?\s*[{SMALL_CHARS}]{{1,3}}\s*月|\s*:?\s*$|\s*\))"
+    rf"(?<=半年)(?=[^，,。;]{{0,6}}?(?:考试|报名|报考|软考)|\s*:?\s*[{SMALL_CHARS}]{{1,3}}\s*月|\s*:?\s*$|\s*\))"
 )
 # 上、下半年考试合并举行: the halves are one exam that year, so they name no half.
 _MERGED = re.compile(r"合并")
@@ -116,5 +116,11 @@ def read_sessions(title: str, sentences: list[Sentence], certificate_sessions: l
         (found for sentence in sentences if (found := sessions_in(sentence.norm, exam_only=True))), []
     )
     both = len(first) > 1 and first[0][:4] == first[1][:4] and {first[0][4:], first[1][4:]} == set(_HALVES)
-    # A bare year (2025年度…的函) is narrowed by the halves the body names for it, like a title's.
-    return first[:2] if both else _narrowed(first[:1], body, bare_halves(sentences))
+    if both:
+        return first[:2]
+    # A bare year (2025年度…的函) is narrowed by the halves the body names for it, like a title's; a
+    # body that gives both halves their dates (上半年报考日期为…，下半年报考日期为…) is about both.
+    halves = bare_halves(sentences)
+    if first and first[0][4:] in _HALVES and set(halves) == set(_HALVES):
+        return [f"{first[0][:4]}{half}" for half in _HALVES]
+    return _narrowed(first[:1], body, halves)

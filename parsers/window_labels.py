@@ -16,6 +16,9 @@ from parsers.window_merge import JOINT_SIGNUP
 LABELS: dict[str, str | None] = {
     "登记": "登记", "再登记": "登记", "补登记": "登记", "逾期登记": "登记", "定期登记": "登记",
     "报名": "报名", "报考": "报名", "填报": "报名", "网报": "报名",
+    # The sign-up fee is paid (缴纳报名费用), not signed up for; beside another action it only names
+    # what that action is about (报名费退还).
+    "报名费": "缴费", "报名费用": "缴费",
     "缴费": "缴费", "交费": "缴费", "网上支付": "缴费", "缴纳": "缴费",
     "资格审核": "资格审核", "资格审查": "资格审核", "审查": "资格审核", "报名审核": "资格审核", "资格核查": "资格审核", "审核": "资格审核", "核查": "资格审核",
     "现场确认": "现场确认",
@@ -35,7 +38,10 @@ LABELS: dict[str, str | None] = {
     "考试时间": None, "考试日期": None, "考试:": None, "考试于": None, "考试定于": None, "考试将于": None, "举行": None, "开考": None,
     "笔试": None, "机考": None, "考试安排": None, "发布": None, "印发": None, "公布": None, "施行": None,
     "实施": None, "成立": None, "出版": None,
+    # A system test (系统测试时间:8月30日至31日) is the office's, not a candidate's window.
+    "测试": None,
 }  # fmt: skip
+FEE_NOUNS = frozenset({"报名费", "报名费用"})
 LABEL_RE = re.compile("|".join(sorted(map(re.escape, LABELS), key=len, reverse=True)))
 JOINER = re.compile(r"[和及与、/或并\s]{0,2}(?:网上|线上|现场)?")
 CLAUSE_BREAK = re.compile(r"[，,]")
@@ -67,7 +73,11 @@ ISSUE_DAY = re.compile(r"(?:发布|印发|公布|公告)之日|\(\s*含[^()]{0,1
 BRACKETED = re.compile(r"\([^()]{0,80}\)")
 CONSEQUENCE = re.compile(r"即(?:可|为)?\s*完成|方(?:为|可)?\s*完成|才算")
 # A sign-up system or site named after a date (开放报名系统) is a tool, not the action.
-SYSTEM = re.compile(r"(?:报名|缴费|登记)(?:系统|网站|平台|入口)")
+SYSTEM_AFTER = re.compile(r"(?:服务|管理)?(?:系统|网站|平台|入口)")
+PARALLEL_ASK = re.compile(r"(?:于|在)\s*$")
+VISIT = re.compile(r"\s*(?:前|内|期间|之前)?\s*(?:重新)?\s*(?:登录|登陆|进入|访问)")
+# A label used as a noun (缴费信息, 报名状态) names no action.
+NOUN_AFTER = re.compile(r"(?:信息|状态|记录|凭证|金额|结果|情况|人数)")
 # A label right before these words names the date that follows (报名时间：…), whatever comes after.
 STRONG_AFTER_LABEL = re.compile(r"\s*(?:工作|服务|申请|受理)?\s*(?:时间|日期|截止|起止|期间|:)")
 
@@ -91,6 +101,8 @@ def joined_labels(text: str, matches: list[re.Match[str]], index: int) -> list[s
     while j < len(matches) and JOINER.fullmatch(text, chosen[-1].end(), matches[j].start()):
         chosen.append(matches[j])
         j += 1
+    if len(chosen) > 1:
+        chosen = [match for match in chosen if match.group() not in FEE_NOUNS] or chosen
     labels: list[str | None] = []
     for previous, match in zip([None, *chosen], chosen, strict=False):
         label = LABELS[match.group()]
@@ -176,15 +188,20 @@ def date_labels(
         return [None]
     before_labels, strong = labels_before(clause_before)
     # The action of a clause after the date is its last word (…向报名所在地考试机构提出成绩复核申请).
-    after_labels = labels_in(clause_after, last=True)
+    after_labels = action_labels(clause_after)
     if before_labels and (not after_labels or strong):
         return before_labels
     heading = BRACKETED.sub("", sentence.heading)
     heading_labels = labels_in(heading, last=True)
-    if after_labels and SYSTEM.search(clause_after) and (named := labels_before(heading))[1]:
-        # 5.准考证打印 / 11月1日9:00--11月5日9:00开放报名系统…: the system is the tool, the heading names
-        # the action.
-        after_labels = named[0]
+    if not after_labels and next_start < len(norm) and PARALLEL_ASK.search(after):
+        # Parallel asks (上半年的须于2月27日—3月27日，下半年的须于8月3日—9月1日…网上缴费; …的人员于5月26日
+        # 16:00后、…的人员于11月3日16:00后…打印准考证) share the action named after the last of them.
+        stop = CLAUSE_BREAK.search(flat, next_start)
+        after_labels = action_labels(norm[next_start : stop.start() if stop else len(norm)])
+    if not after_labels and m is not None and VISIT.match(clause_after):
+        # …16:00前登录报名服务平台，网上缴纳考试费用: the system is where, the next clause says what.
+        clause_end = CLAUSE_BREAK.search(flat, m.end())
+        after_labels = action_labels(norm[m.end() : clause_end.start() if clause_end else len(norm)])
     # A date that ends its clause is explained by the next one when that addresses the reader
     # (…至9月6日，考生可登录报名系统…), not when it reports (截至3月25日，报名工作圆满结束).
     asked = ASKS_BEFORE.search(clause_before) is not None and FILLER_AFTER.fullmatch(clause_after) is not None
@@ -195,11 +212,6 @@ def date_labels(
         clause_end = CLAUSE_BREAK.search(flat, m.end(), next_start)
         next_clause = norm[m.end() : clause_end.start() if clause_end else next_start]
         next_labels = labels_in(next_clause, last=False)
-        if asked and not next_labels and clause_end is None and ASKS_BEFORE.search(next_clause):
-            # Parallel asks (上半年的须于2月27日—3月27日，下半年的须于8月3日—9月1日…网上缴费) share the
-            # action named after the last of them.
-            stop = CLAUSE_BREAK.search(flat, next_start)
-            next_labels = labels_in(norm[next_start : stop.start() if stop else len(norm)], last=True)
     return (
         after_labels
         or (next_labels if asked else [])
@@ -212,6 +224,8 @@ def date_labels(
         or (labels_in(following, last=True) if _ends_before_forfeit(norm, group, following) else [])
         or _section_labels(sentence.section)
         or labels_before(norm[:start], described=True)[0]
+        # Last, a system or a noun after the date (2024年8月11日9:00网上报名系统开通).
+        or labels_in(clause_after, last=True)
     )
 
 
@@ -220,6 +234,19 @@ def _section_labels(section: str) -> list[str | None]:
     below it that nothing nearer labels."""
     labels, strong = labels_before(BRACKETED.sub("", section))
     return labels if strong else []
+
+
+def action_labels(clause: str) -> list[str | None]:
+    """The labels of a clause's last action word: not a noun (缴费信息, 报名状态), a system (报名平台) nor a
+    description of the persons addressed (报考下半年考试的人员)."""
+    matches = [
+        match
+        for match in LABEL_RE.finditer(clause)
+        if not NOUN_AFTER.match(clause, match.end())
+        and not DESCRIBES.match(clause, match.end())
+        and not SYSTEM_AFTER.match(clause, match.end())
+    ]
+    return joined_labels(clause, matches, len(matches) - 1) if matches else []
 
 
 # What a line holding nothing but a date or range may have besides it.

@@ -301,8 +301,9 @@ class PushTarget(Base):
 
     The URL carries the service's key, so it is shown masked everywhere. A target starts
     ``pending``; the test message it is sent carries a link with ``confirm_code``, and only
-    following it makes the target ``confirmed``. Ids are never reused (a post keyed by a
-    removed target must never go to someone else's).
+    following it makes the target ``confirmed``. A target whose service refuses its key
+    (HTTP 401/403/404/410) becomes ``refused`` and gets nothing until it is tested again.
+    Ids are never reused (a post keyed by a removed target must never go to someone else's).
     """
 
     __tablename__ = "push_target"
@@ -312,7 +313,7 @@ class PushTarget(Base):
     subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscriber.id", ondelete="CASCADE"), index=True)
     service: Mapped[str] = mapped_column(String(32))  # the Apprise scheme: wecombot, dingtalk, …
     url: Mapped[str] = mapped_column(String(1000))
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | confirmed
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | confirmed | refused
     confirm_code: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

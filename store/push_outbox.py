@@ -79,6 +79,8 @@ class OutgoingPush:
         allowed = ("pending", "active") if self.kind == "confirm" else ("active",)
         if self.subscriber.status not in allowed:
             return f"subscriber {self.subscriber.status}"
+        if self.target_status == "refused":
+            return "push target refused by the service"
         if self.kind != "confirm" and self.target_status != "confirmed":
             return "push target not confirmed"
         return None

@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import DateTime, Integer, String, cast, func, literal, select
+from sqlalchemy import DateTime, Integer, String, cast, func, literal, select, update
 from sqlalchemy.orm import Session, aliased
 
 from core.places import CITY_PROVINCE, NATIONAL
@@ -244,13 +244,24 @@ def queue_test_message(session: Session, target: PushTarget, now: datetime) -> i
 
 
 def retest_target(session: Session, subscriber_id: int, target_id: int, now: datetime) -> PushTarget | None:
-    """A new code and test message for a pending target of the subscriber's; None if not theirs or confirmed."""
+    """A new code and test message for a pending or refused target of the subscriber's; None if not theirs or confirmed."""
     target = session.get(PushTarget, target_id)
     if target is None or target.subscriber_id != subscriber_id or target.status == "confirmed":
         return None
     target.confirm_code = secrets.token_urlsafe(24)
+    target.status = "pending"  # a refused target is tried again by its new test message
     queue_test_message(session, target, now)
     return target
+
+
+def refuse_targets(session: Session, target_ids: set[int]) -> None:
+    """Stop posting to targets whose service refused their key (HTTP 401/403/404/410).
+
+    Their queued posts are then blocked when claimed, and no new ones are queued, until the
+    owner sends a test message again and confirms it (``retest_target``).
+    """
+    if target_ids:
+        session.execute(update(PushTarget).where(PushTarget.id.in_(target_ids)).values(status="refused"))
 
 
 def targets_of(session: Session, subscriber_id: int) -> list[PushTarget]:

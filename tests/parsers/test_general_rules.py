@@ -293,3 +293,82 @@ def test_labels_from_afar_and_what_is_no_action(text: str, expected: list) -> No
 def test_refunds_and_quoting_lead_ins(first_line: str, kind: str, session: tuple[str, ...]) -> None:
     parsed = parse_notice(f"{first_line}\n一、考试简介\n考试每年举行两次。", published=date(2022, 8, 1))
     assert (parsed.kind, parsed.session) == (kind, session)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A system test is the office's.
+        (
+            "系统测试时间:2021年8月30日至8月31日\n报名时间:2021年9月1日至9月6日",
+            [("报名", "2021-09-01", "2021-09-06")],
+        ),
+        # The end day again in brackets, with its time.
+        ("网上审核时间:8月20日-9月5日(截止5日18:30)", [("资格审核", "2024-08-20", "2024-09-05T18:30")]),
+        # Logging in to the sign-up platform is where; the next clause says what.
+        (
+            "请于8月16日至8月26日16:00前登录报名服务平台,通过易宝支付平台网上缴纳考试费用。",
+            [("缴费", "2024-08-16", "2024-08-26T16:00")],
+        ),
+        # Parallel asks joined by 、 share the action after the last of them.
+        (
+            "请报考上半年考试的人员于5月26日16:00后、报考下半年考试的人员于11月3日16:00后登录网站下载打印准考证。",
+            [("准考证打印", "2024-05-26T16:00", None), ("准考证打印", "2024-11-03T16:00", None)],
+        ),
+        # A label used as a noun (缴费信息) names no action; the sign-up fee is paid, not signed up for.
+        (
+            "缴费成功后如需发票,为方便考生领取发票,考生可于2022年12月20日-12月27日期间发送本人缴费信息至邮箱。",
+            [("发票申请", "2022-12-20", "2022-12-27")],
+        ),
+        (
+            "考生在8月29日09:00--9月12日17:00内登录系统直接缴纳报名费用。",
+            [("缴费", "2024-08-29T09:00", "2024-09-12T17:00")],
+        ),
+        ("可于2021年11月30日前申请办理报名费退还手续。", [("退费申请", None, "2021-11-30")]),
+        # 了解到 is no deadline; a clause saying the action has begun gives its start.
+        ("从通知中了解到9月1日江苏软考报名已开始。", [("报名", "2024-09-01", None)]),
+    ],
+)
+def test_batch_f_shapes(text: str, expected: list) -> None:
+    assert spans(text) == expected
+
+
+def test_a_fee_headed_account_with_windows_is_of_their_kind() -> None:
+    text = (
+        "2021年上半年山东省软考考试收费标准(每人每科68元)\n报名时间:3月17日9:00—3月29日16:00。\n"
+        "信息处理技术员(机考)按每人每科73元收取。"
+    )
+    parsed = parse_notice(text, published=date(2021, 3, 1))
+    assert (parsed.kind, parsed.session) == ("exam_signup", ("2021上半年",))
+    assert sorted(fee.amount for fee in parsed.fees) == [Decimal(68), Decimal(73)]
+    assert parse_notice("关于调整计算机软件资格考试收费标准的通知\n现将有关事项通知如下。").kind == "other"
+
+
+def test_both_halves_given_their_dates_under_a_headline_without_a_session() -> None:
+    text = (
+        "广西软考程序员通过率 2019年11月广西软考考场地址\n2019年上半年考试成绩已公布。\n"
+        "上半年报考日期为2019年3月11日至20日,下半年报考日期为2019年8月19日至28日。"
+    )
+    assert parse_notice(text, published=date(2019, 11, 1)).session == ("2019上半年", "2019下半年")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # One amount for two qualifications is two fees; said again for none, or for a level named
+        # without 资格 (a fee item's table), it is one.
+        (
+            "收费标准为每人204元。\n其他初级资格130元;\n报考中级资格130元;\n高级资格:204元。",
+            [(Decimal(204), "考试费", "人"), (Decimal(130), "考试费", None), (Decimal(130), "考试费", None)],
+        ),
+        (
+            "初级、中级:考务费28元/科;\n高级:考务费28元/科。",
+            [(Decimal(28), "考务费", "科目")],
+        ),
+        # The state's share after 含上缴 is no fee; 每生另加收 is per person.
+        ("上述收费标准已包含上缴国家的考务费每人每科9元。", []),
+        ("采用计算机考试每生另加收60元。", [(Decimal(60), "考试费", "人")]),
+    ],
+)
+def test_fees_by_qualification_and_shares(text: str, expected: list) -> None:
+    assert fees(text, "考试费") == expected

@@ -161,3 +161,50 @@ def test_nothing_goes_to_the_targets_of_someone_who_left(client, sessions, confi
             s.scalars(select(Push.last_error).where(Push.kind != "confirm")).one()
             == "subscriber unsubscribed"
         )
+
+
+def test_a_target_whose_service_refuses_its_key_stops_until_it_is_tested_again(
+    client, sessions, config, clock, official_hosts
+):
+    from store.push_queue import confirm_target
+    from testkit.site import Behaviour
+
+    add_subscriber(sessions, "li@example.org", "2021")
+    path = manage_path(sessions, config, clock)
+    add(client, path, KEY)
+    with sessions.begin() as s:
+        target = s.scalars(select(PushTarget)).one()
+        confirm_target(s, target.id, target.confirm_code, NOW)
+    official_hosts.behaviours[WECOM] = Behaviour(statuses=[401])  # the bot's key was revoked
+    add_notice(sessions, notice(1, region="天津"))
+    add_notice(sessions, notice(2, region="national"))
+    queue_alerts(sessions, config.alerting, today=TODAY, now=NOW)
+
+    counts = send_pushes(sessions, config.push, now_fn=lambda: NOW)
+    # Failed at once with the service's answer, not retried for days; the target's other post waits.
+    assert counts["failed"] == 1 and counts["released"] == 1 and counts["retried"] == 0
+    assert len(official_hosts.posts(WECOM)) == 2  # the test message, then one refused post
+    with sessions() as s:
+        assert s.scalars(select(PushTarget.status)).one() == "refused"
+        errors = s.scalars(select(Push.last_error).where(Push.status == "failed")).all()
+        assert len(errors) == 1 and errors[0].startswith("refused by the service (HTTP 401)")
+        assert "TJKEY" not in errors[0]
+
+    counts = send_pushes(sessions, config.push, now_fn=lambda: NOW)
+    assert counts["skipped"] == 1 and counts["sent"] == 0  # blocked, and said so
+    add_notice(sessions, notice(3, region="天津"))
+    queue_alerts(sessions, config.alerting, today=TODAY, now=NOW)
+    send_pushes(sessions, config.push, now_fn=lambda: NOW)
+    assert len(official_hosts.posts(WECOM)) == 2  # nothing more went to the refused key
+    with sessions() as s:
+        # Notice 3 queued no post for the refused target; notice 2's post was blocked, with why.
+        posts = s.execute(select(Push.status, Push.last_error).where(Push.kind != "confirm")).all()
+        assert len(posts) == 2 and ("failed", "push target refused by the service") in posts
+    page = client.get(path)
+    assert "推送服务拒绝了这个地址" in page.text and "重新发送测试消息" in page.text
+
+    action = f"{path}/push"
+    client.post(action, data={"retest": str(target.id), "csrf_token": form_token(client, action)})
+    with sessions() as s:
+        assert s.scalars(select(PushTarget.status)).one() == "pending"  # tried again by its test message
+    assert len(official_hosts.posts(WECOM)) == 3
