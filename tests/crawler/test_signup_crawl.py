@@ -13,6 +13,7 @@ from store.db import make_engine, make_sessionmaker
 from store.diff import version_diff
 from store.notices import list_notices
 from testkit.site import serve
+from tests.conftest import BACKENDS, migrated_database
 from tests.crawler.conftest import FAST
 from tests.crawler.pagetools import PAGES
 
@@ -43,17 +44,25 @@ def notices(database_url: str) -> dict:
         engine.dispose()
 
 
-def test_one_crawl_stores_every_row(database_url, table_dir, tmp_path):
-    with serve(table_dir) as site:
-        code, report = crawl(database_url, site.url(PAGE), tmp_path / "cache")
+@pytest.fixture(scope="module", params=BACKENDS)
+def first_crawl(request, tmp_path_factory) -> tuple[int, dict, list[str]]:
+    """One crawl of the table into a new database: its exit code, its report and the paths it asked
+    for, shared by the tests that only read them (each crawl is a Scrapy process)."""
+    home = tmp_path_factory.mktemp("first-crawl")
+    with migrated_database(request, home) as database_url, serve(PAGES / "ruankao-signup") as site:
+        code, report = crawl(database_url, site.url(PAGE), home / "cache")
+        return code, report, [r.path for r in site.requests]
+
+
+def test_one_crawl_stores_every_row(first_crawl):
+    code, report, _ = first_crawl
     assert code == 0, report
     assert report["sources"]["ruankao-signup"]["new"] == 37
 
 
-def test_the_table_is_read_in_one_request(database_url, table_dir, tmp_path):
-    with serve(table_dir) as site:
-        crawl(database_url, site.url(PAGE), tmp_path / "cache")
-        assert len(site.requests_for("/" + PAGE)) == 1
+def test_the_table_is_read_in_one_request(first_crawl):
+    _, _, paths = first_crawl
+    assert paths.count("/" + PAGE) == 1
 
 
 def test_an_unchanged_recrawl_costs_one_conditional_get(database_url, table_dir, tmp_path):
