@@ -41,6 +41,8 @@ from parsers.window_merge import joined_halves, refined
 # "2024-03-01 关于…的通知", "(2024-03-01)关于…"); a lone date right after a title's last word
 # ("…的通知 2024-03-01") is one too.
 _DATELINE_AFTER = re.compile(r"[\s)\]]*(?:更新|发布|公布|印发|发文|关于)")
+# 2024年12月24日，重庆市软考办正式发布了《…》: a date that a report of a publication follows is its date.
+_REPORTED_AFTER = re.compile(r"\s*[,，]\s*[^，,。;]{0,20}?(?:发布|印发|公布)了")
 _DATELINE_BEFORE = re.compile(r"(?:通知|公告|通告|简章|公示|须知)\s*[(\[]?\s*$")
 # Worked examples (举例:5月22日前预约…) and guesses (预计将在2024年2-3月发放, 往年…) describe no
 # real window.
@@ -252,6 +254,8 @@ class WindowReader(Notes):
         norm = sentence.norm
         after = norm[group.span_end : next_start]
         if _ELIGIBILITY_AFTER.match(after) or _DATELINE_AFTER.match(after):
+            return []
+        if group.last is None and _REPORTED_AFTER.match(norm, group.span_end):
             return []
         if _is_exam_day(norm, group):
             return []

@@ -420,3 +420,27 @@ def test_a_signup_year_in_chinese_numerals_and_a_half_after_a_spaced_year() -> N
 def test_a_signup_year_written_as_an_iso_date() -> None:
     text = "报名须知\n四川省下半年考试的报名时间为2024-08-01至2024-08-30。"
     assert parse_notice(text, published=date(2024, 7, 20)).session == ("2024下半年",)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Paragraphs a copy ran together: a remark in brackets before a date names no window, the
+        # previous date's label after its dash is not the next date's, a dateline before a report of a
+        # publication is no window.
+        (
+            "网上报名时间 2023年9月15日9:00至21日18:00 二、网上缴费时间(逾期未缴费,视为放弃报考) 2023年9月15日9:00至23日18:00",
+            [
+                ("报名", "2023-09-15T09:00", "2023-09-21T18:00"),
+                ("缴费", "2023-09-15T09:00", "2023-09-23T18:00"),
+            ],
+        ),
+        (
+            "2024年8月21日-8月27日——网上报名 2024年8月21日-8月28日——网上缴费",
+            [("报名", "2024-08-21", "2024-08-27"), ("缴费", "2024-08-21", "2024-08-28")],
+        ),
+        ("证书领取时间及通知 2024年12月24日,重庆市软考办正式发布了《证书领取通知》。", []),
+    ],
+)
+def test_paragraphs_run_together(text: str, expected: list) -> None:
+    assert spans(text) == expected
