@@ -402,6 +402,10 @@ def test_a_question_title_over_a_report_of_a_notice_is_of_its_windows_kind() -> 
         ("准考证打印时间:11月1日—考试开始前。", [("准考证打印", "2024-11-01", None)]),
         ("调整网上缴费截止时间为\n2023年9月29日24:00;", [("缴费", None, "2023-09-29T23:59")]),
         ("报名将于9月5日18:00截至。", [("报名", None, "2024-09-05T18:00")]),
+        (
+            "邮寄申请时间:2024年1月1日〇时至2024年3月1日〇时。",
+            [("邮寄申请", "2024-01-01T00:00", "2024-03-01T00:00")],
+        ),
     ],
 )
 def test_wording_variants_of_tuned_notices(text: str, expected: list) -> None:
