@@ -59,7 +59,7 @@ ADDRESSEE = re.compile(
 # A clause that asks for an action by a date (考生须在2月13日至3月13日期间，通过银联网上缴纳考试费):
 # the action is the next clause's, before any word earlier in the sentence.
 ASKS_BEFORE = re.compile(r"(?:须|需|请|应|可)\s*(?:在|于)\s*$")
-FILLER_AFTER = re.compile(r"\s*(?:期间|之间|以内|之内|内)?\s*")
+FILLER_AFTER = re.compile(r"\s*(?:止|为止)?\s*(?:期间|之间|以内|之内|内)?\s*")
 # What may follow a date that ends its clause and still leave the action to the next clause
 # (即日起至3月28日17:00前，考生可…申请邮寄; 自2024年3月11日起，证书持有人可…领取).
 BOUND_WORD_AFTER = re.compile(r"\s*(?:前|之前|以前|止|为止|截止|起|开始|以后|之后|后)?\s*")

@@ -406,6 +406,7 @@ def test_a_question_title_over_a_report_of_a_notice_is_of_its_windows_kind() -> 
             "邮寄申请时间:2024年1月1日〇时至2024年3月1日〇时。",
             [("邮寄申请", "2024-01-01T00:00", "2024-03-01T00:00")],
         ),
+        ("考生须在2月13日至3月13日止,通过银联网上缴纳考试费。", [("缴费", "2024-02-13", "2024-03-13")]),
     ],
 )
 def test_wording_variants_of_tuned_notices(text: str, expected: list) -> None:
