@@ -58,7 +58,7 @@ _END_BEFORE = re.compile(
     r"(?:截止|截至|至|(?<!了解)(?<![得收看意接])到|止|不晚于|最迟|最晚|最后期限|最后一天|最后日期)(?:时间|日期|日)?\s*(?:为|是|:)?\s*(?:于)?\s*$"
 )
 _END_AFTER = re.compile(
-    r"\s*(?:\(\s*含\s*\)\s*)?(?:前|之前|以前|截止|为止|止|结束|关闭|停止|(?:为|是)[^，,。;]{0,8}?(?:截止|最后一天|最后期限))"
+    r"\s*(?:\(\s*含\s*\)\s*)?(?:前|之前|以前|截止|截至|为止|止|结束|关闭|停止|(?:为|是)[^，,。;]{0,8}?(?:截止|最后一天|最后期限))"
 )
 _START_AFTER = re.compile(r"\s*(?:\(\s*含\s*\)\s*)?(?:起|开始|以后|之后|后|开放|开通|开启)")
 # 9月1日江苏…软考报名已开始: a clause that ends saying the action has begun gives its start.
@@ -66,7 +66,7 @@ _STARTED = re.compile(r"(?:已|正式)(?:开始|启动|开通|开放)\s*$")
 # 2024年1月2日起至半年内: the start is a date, the end only relative (no window end).
 _OPEN_END = re.compile(r"\s*起\s*(?:至|到)\s*(?![\s\d一二三四五六七八九十〇])")
 # 11月1日至考试开始: the end is the exam, relative to it (no window end).
-_RELATIVE_END = re.compile(r"\s*(?:起)?\s*(?:至|到)\s*(?:考试(?:开始|开考|前|当天|结束)|考前|开考)")
+_RELATIVE_END = re.compile(r"\s*(?:起)?\s*(?:至|到|-{1,2}|~)\s*(?:考试(?:开始|开考|前|当天|结束)|考前|开考)")
 # A range whose end the copy cut off: nothing but a separator (and a year's first digits) follows.
 _CUT_END = re.compile(r"\s*(?:起|开始)?\s*(?:至|到|-{1,2}|~)\s*\d{0,4}\s*$")
 # A separator after a lone date: the range's end was lost (a damaged re-post), so no window.
@@ -80,7 +80,7 @@ _SINGLE_BEFORE = re.compile(r"(?:时间|日期|时段)?\s*(?:为|是|:|定于|�
 _AMENDED_FROM = re.compile(r"原(?:定|计划|来|为|于|通知)|由(?=\s*[\d一二三四五六七八九十])")
 _DEADLINE_WORD = re.compile(r"截止|截至|结束")
 # A heading that says the date below it is a deadline (调整网上缴费截止时间: / 2023年9月29日24:00).
-_DEADLINE_HEADING = re.compile(r"(?:截止|截至)\s*(?:时间|日期)\s*:?\s*$")
+_DEADLINE_HEADING = re.compile(r"(?:截止|截至)\s*(?:时间|日期)\s*(?::|为|是)?\s*$")
 _AMENDED_TO = re.compile(r"现(?!场)|延长|延期|推迟|顺延|调整为|改为|变更为|更改为")
 _HALF_WORD = re.compile(r"上半年|下半年|第一次|第二次")
 # A year-less date far before the publication date belongs to the next year (and far after, the last).

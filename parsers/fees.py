@@ -138,6 +138,7 @@ _IN_BRACKET = re.compile(r"\([^()]*$")
 _LISTED = re.compile(r"\s*[、和及]\s*")
 # A header cell about a charge that names no fee (收费标准（元/科）): the notice's default item.
 _CHARGE_HEADER = re.compile(r"收费|费用|标准|金额")
+_CHARGE_WORDS = re.compile(r"收费|费用")
 _PER_IN_CELL = re.compile(rf"每\s*(?P<unit>{_UNIT_WORDS})")
 _NUMBER_CELL = re.compile(r"\s*(?:¥\s*)?(\d{1,3}(?:,\d{3})+|\d{1,7})(?:\.(\d{1,2}))?\s*(?:元)?\s*")
 
@@ -158,9 +159,11 @@ class FeeReader(Notes):
         seen: dict[tuple[Decimal, str, str | None], set[str | None]] = {}
         header: list[tuple[str, str | None] | None] | None = None
         self.section_item = None
+        self.charge_section = False
         for sentence in sentences:
             if _SECTION.match(sentence.norm):
                 self.section_item = _named_item(sentence.norm)
+                self.charge_section = _CHARGE_WORDS.search(sentence.norm) is not None
             cells = sentence.norm.split(CELL_SEPARATOR) if CELL_SEPARATOR in sentence.norm else None
             if cells is not None and (columns := self._header(cells)) is not None:
                 header = columns
@@ -298,6 +301,9 @@ class FeeReader(Notes):
                 or self.section_item
                 or self.default_item
                 or _fee_word(before)
+                # An amount under (五)收费标准, or in a sentence about charges, of a notice that names no
+                # fee (a fee-standard document): the exam's fee.
+                or ("考试费" if self.charge_section or _CHARGE_WORDS.search(norm) else None)
             )
             if item is None:
                 self.warn(WarningCode.DROPPED, "fee without an item", sentence.raw)

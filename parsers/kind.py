@@ -58,8 +58,8 @@ RULES = (
     ),
 )
 # A title that says this (报名, 报考, a 考试简章: the sign-up brochure) keeps a notice a sign-up one
-# even when its copy states no window (it was cut before its dates); other sign-up-like titles (考务工作, 有关工作) without a window
-# ask nothing of a candidate and are ``other``.
+# even when its copy states no window (it was cut before its dates); other sign-up-like titles
+# (考务工作, 有关工作) without a window ask nothing of a candidate and are ``other``.
 _SIGNUP_TITLE = re.compile(r"报名|报考|简章")
 # Titles shorter than this say too little (a damaged re-post: "通知"), and a first line that is a
 # list item, a source line or the body's opening is no title at all: then the windows decide.

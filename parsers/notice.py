@@ -49,6 +49,7 @@ _SIGNATURE_DATE = re.compile(
     rf"^\s*{_ISSUER_BEFORE}(?P<y>[{YEAR_CHARS}]{{4}})\s*年\s*(?P<m>[{SMALL_CHARS}]{{1,3}})\s*月\s*(?P<d>[{SMALL_CHARS}]{{1,3}})\s*日\s*$"
 )
 _NOTICE_TITLE = re.compile(r"(?:通知|公告|通告|提示|简章|须知|公示)[^\w]{0,3}$")
+_REPORTS_NOTICE = re.compile(r"发布了[^。]{0,40}?(?:通知|公告)")
 _DEFAULT_FEE_ITEM = {"registration": "登记费", "late_registration": "登记费", "exam_signup": "考试费"}
 
 
@@ -180,6 +181,12 @@ def _sessions(
 
 
 _SIGNUP_LABELS = ("报名", "缴费", "资格审核")
+_YEAR_WRITTEN = re.compile(rf"[{YEAR_CHARS}]{{4}}(?=\s*年)|(?<!\d)\d{{4}}(?=[-/.]\d{{1,2}}[-/.]\d{{1,2}})")
+
+
+def _written_years(evidence: str) -> set[int | None]:
+    """The years a window's evidence writes out (2013年, 二〇一三年, 2013-03-01)."""
+    return {to_int(year) for year in _YEAR_WRITTEN.findall(normalise(evidence))}
 
 
 def _signup_year(windows: list[Window], sentences: list[Sentence]) -> list[str]:
@@ -191,7 +198,7 @@ def _signup_year(windows: list[Window], sentences: list[Sentence]) -> list[str]:
         if (
             window.label in _SIGNUP_LABELS
             and start is not None
-            and str(start.year) in normalise(window.evidence)
+            and start.year in _written_years(window.evidence)
         ):
             return narrowed_year(str(start.year), sentences)
     return []
@@ -229,7 +236,10 @@ def _parse(
     )
     windows = _guarded(notes, "windows", lambda: window_reader.read(sentences))
     eligible = _guarded(notes, "eligible", lambda: _read_eligible(eligible_reader, kind, title, sentences))
-    kind = settle_kind(kind, norm_title, [w.label for w in windows])
+    # An explainer's title over a report of an office's notice (…发布了…通知，…时间调整为…) is an account
+    # that states the notice's windows itself: its windows decide its kind, as an untitled page's do.
+    reports = is_explainer(norm_title) and _REPORTS_NOTICE.search(ends) is not None
+    kind = settle_kind(kind, "" if reports else norm_title, [w.label for w in windows])
     if kind == "other" and is_explainer(norm_title):
         windows = []
     if kind not in ("registration", "late_registration", "certificate_collection"):

@@ -71,10 +71,13 @@ SENTENCE_TAIL = re.compile(r"\s*(?:前|之前|止|为止|截止)?\s*[。.;]?\s*"
 # includes (网上报名(含缴费)时间) is no window of its own: the period is the one named before it.
 ISSUE_DAY = re.compile(r"(?:发布|印发|公布|公告)之日|\(\s*含[^()]{0,12}\)")
 BRACKETED = re.compile(r"\([^()]{0,80}\)")
+# What an action achieves (…进行网上交费即完成报名) is cut from the clause after a date.
 CONSEQUENCE = re.compile(r"即(?:可|为)?\s*完成|方(?:为|可)?\s*完成|才算")
 # A sign-up system or site named after a date (开放报名系统) is a tool, not the action.
 SYSTEM_AFTER = re.compile(r"(?:服务|管理)?(?:系统|网站|平台|入口)")
+# Text up to the next date that asks again (…，下半年的须于 / 、…的人员于): asks in parallel.
 PARALLEL_ASK = re.compile(r"(?:于|在)\s*$")
+# The clause after a date only says where to go (…前登录报名服务平台): the next clause says what.
 VISIT = re.compile(r"\s*(?:前|内|期间|之前)?\s*(?:重新)?\s*(?:登录|登陆|进入|访问)")
 # A label used as a noun (缴费信息, 报名状态) names no action.
 NOUN_AFTER = re.compile(r"(?:信息|状态|记录|凭证|金额|结果|情况|人数)")
@@ -170,8 +173,10 @@ def _ends_before_forfeit(norm: str, group: Group, following: str) -> bool:
 def date_labels(
     sentence: Sentence, group: Group, previous_end: int, next_start: int, following: str
 ) -> list[str | None]:
-    """Labels for one date or range of ``sentence``: its clause before, its clause after, the
-    sentence before it, the heading, the next clause, then a forfeit sentence after it (``following``)."""
+    """Labels for one date or range of ``sentence``: its clause before, its clause after (or the
+    action after parallel asks or a log-in), the sentence before it, the heading, the next clause, a
+    forfeit sentence after it (``following``), its section, a label describing the persons addressed,
+    and last a system or noun after it."""
     norm = ISSUE_DAY.sub(lambda day: " " * len(day.group()), sentence.norm)
     start = group.first.start
     # Commas inside brackets (工作日上午9:00-11:30，下午…) do not end a clause.
@@ -210,8 +215,7 @@ def date_labels(
         asked or (BOUND_WORD_AFTER.fullmatch(clause_after) and ADDRESSEE.match(norm, m.end()))
     ):
         clause_end = CLAUSE_BREAK.search(flat, m.end(), next_start)
-        next_clause = norm[m.end() : clause_end.start() if clause_end else next_start]
-        next_labels = labels_in(next_clause, last=False)
+        next_labels = labels_in(norm[m.end() : clause_end.start() if clause_end else next_start], last=False)
     return (
         after_labels
         or (next_labels if asked else [])

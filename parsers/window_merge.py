@@ -101,7 +101,7 @@ def _most_precise(windows: list[Window]) -> list[Window]:
         elif precision(window) > precision(kept[twin]):
             kept[twin] = window
     restated = [window for window in kept if _restated_in_part(window, kept)]
-    # Labels read off one date together (报名缴费将于8月25日结束) restate it together: when the
+    # Labels read off one date together (报名、缴费将于8月25日结束) restate it together: when the
     # 缴费 deadline is the end of the stated 缴费 window, 报名 there is that deadline too, not a window.
     return [
         window

@@ -372,3 +372,51 @@ def test_both_halves_given_their_dates_under_a_headline_without_a_session() -> N
 )
 def test_fees_by_qualification_and_shares(text: str, expected: list) -> None:
     assert fees(text, "考试费") == expected
+
+
+def test_an_amount_under_a_charges_heading_of_a_notice_that_names_no_fee() -> None:
+    """A fee-standard document (kind other: no default item) names its charge by its heading."""
+    assert fees("(五)收费标准\n根据有关文件规定,每人每科65元。") == [(Decimal(65), "考试费", "科目")]
+    assert fees("费用:每科65元。") == [(Decimal(65), "考试费", "科目")]
+    assert fees("培训班学员每人1980元。") == []
+
+
+def test_a_question_title_over_a_report_of_a_notice_is_of_its_windows_kind() -> None:
+    """An explainer's title over an account of an office's notice that states its window keeps the
+    window's kind; an explainer that states no notice's window stays other with none."""
+    account = (
+        "广东软考23年截止缴费时间在哪天\n8月15日,广东省人事考试网发布了2023下半年软考报名时间调整通知,"
+        "报名缴费时间调整为9月6日9:00-9月15日17:00。"
+    )
+    parsed = parse_notice(account, published=date(2023, 8, 20))
+    assert (parsed.kind, [w.label for w in parsed.windows]) == ("exam_signup", ["报名"])
+    explainer = "软考成绩什么时候出?\n往年成绩一般在考后两个月公布,成绩查询时间为12月20日至12月31日。"
+    parsed = parse_notice(explainer, published=date(2023, 11, 1))
+    assert (parsed.kind, parsed.windows) == ("other", ())
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Variants of the tuned notices' wording that read differently before.
+        ("准考证打印时间:11月1日—考试开始前。", [("准考证打印", "2024-11-01", None)]),
+        ("调整网上缴费截止时间为\n2023年9月29日24:00;", [("缴费", None, "2023-09-29T23:59")]),
+        ("报名将于9月5日18:00截至。", [("报名", None, "2024-09-05T18:00")]),
+    ],
+)
+def test_wording_variants_of_tuned_notices(text: str, expected: list) -> None:
+    assert spans(text) == expected
+
+
+def test_a_signup_year_in_chinese_numerals_and_a_half_after_a_spaced_year() -> None:
+    text = "网上缴纳考试费\n上半年考试网上缴费时间:二〇一三年二月八日至三月十日。"
+    assert parse_notice(text, published=None).session == ("2013上半年",)
+    text = (
+        "2017年计算机软件资格考试通知\n2017 年 (下半年)考试于11月11日举行。\n报名时间:2017年8月1日至8月10日。"
+    )
+    assert parse_notice(text, published=date(2017, 7, 1)).session == ("2017下半年",)
+
+
+def test_a_signup_year_written_as_an_iso_date() -> None:
+    text = "报名须知\n四川省下半年考试的报名时间为2024-08-01至2024-08-30。"
+    assert parse_notice(text, published=date(2024, 7, 20)).session == ("2024下半年",)

@@ -26,8 +26,6 @@ EXPECTED_FAILURES: dict[str, str] = {
     "2018-hubei-4b2d8ecd": "not read yet: windows ('即日起至2018年9月18日17:00' in a copy that gives no date for the "
     "notice; the start is taken from the re-poster's date 2018-07-18)",
     "2022-jiangxi-5fedd432": "not read yet: windows (受理时间 即日起至2022年6月30日 in a damaged copy with no date)",
-    "2023-guangdong-cd18f019": "not read yet: kind, windows, session (a mirror's account of the moved 2023下 period, "
-    "報名繳費時間調整為9月6日9:00-9月15日17:00, in a damaged traditional copy whose title says only '23年')",
 }
 
 
