@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from tests.conftest import PYTHON
+from tests.conftest import cli_in_process
 from tests.factories import NOW, add_notice, add_subscriber, notice
 
 # NOW is 2026-03-01 08:00 UTC: 16:00 in Beijing.
@@ -16,12 +16,11 @@ BEIJING_NOW = "2026-03-01T16:00:00+08:00"
 
 @pytest.fixture
 def cli(cli_env, database_url):
+    """The commands' output is the point here, not their process: ``app.cli.main`` in this process."""
     env = {**cli_env, "RUANKAO_WATCH_DATABASE_URL": database_url}
 
     def cli(*args: str) -> subprocess.CompletedProcess:
-        result = subprocess.run(
-            [PYTHON, "-m", "app", *args], env=env, capture_output=True, text=True, check=False, timeout=300
-        )
+        result = cli_in_process(env, *args)
         assert result.returncode == 0, result.stderr
         return result
 
