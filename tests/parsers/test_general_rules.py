@@ -449,3 +449,11 @@ def test_a_signup_year_written_as_an_iso_date() -> None:
 )
 def test_paragraphs_run_together(text: str, expected: list) -> None:
     assert spans(text) == expected
+
+
+def test_label_synonyms_from_a_variant_run() -> None:
+    """网报 for 报名 in a title and beside a bare half; 起止时间 names a period, not a deadline."""
+    text = "广州市2009年上半年计算机软件资格考试网报时间\n上半年网报时间:2009年2月16日至3月5日。"
+    parsed = parse_notice(text, published=date(2009, 2, 1))
+    assert (parsed.kind, parsed.session) == ("exam_signup", ("2009上半年",))
+    assert spans("准考证打印起止时间:2022年10月31日起。") == [("准考证打印", "2022-10-31", None)]
