@@ -38,6 +38,8 @@ _ACTIONS = "报名|缴费|交费|资格审核|准考证打印|打印准考证|�
 _LABEL_FIRST = re.compile(rf"(?<![\u4e00-\u9fff])(网上)?({_ACTIONS})时间\s*(?:[:：]|为)\s*({_RANGE})")
 # 一、网上报名时间：3月1日… → the label a heading of its own (a line that starts with it).
 _OWN_LINE = re.compile(rf"(?m)^([^\n]{{0,6}}?(?:网上)?(?:{_ACTIONS})时间)[:：为]\s*(?={_DAY})")
+# 一、网上报名时间：3月1日… → 一、网上报名 / 时间：3月1日… (the section names the action).
+_OWN_LINE_TIME = re.compile(rf"(?m)^([^\n]{{0,6}}?(?:网上)?(?:{_ACTIONS}))时间[:：为]\s*(?={_DAY})")
 # The reverse: a short line with no date above a line that starts with one, joined with a colon.
 _HEADING_ABOVE = re.compile(rf"(?m)^([^\n\d|]{{2,20}}?)[:：]?\n(?={_DAY})")
 _JOINED = re.compile(r"(报名|缴费|资格审核|准考证打印)([、和及与])(报名|缴费|资格审核|准考证打印)")
@@ -56,6 +58,18 @@ def _label_after(match: re.Match[str]) -> str:
 
 def _no_title(text: str) -> str:
     return text.split("\n", 1)[1] if "\n" in text else text
+
+
+# A first line that is only a title: short, stating no day (the others are body lines a re-post put first).
+_TITLE_ONLY = re.compile(r"(?!根据|据|各)[^\n]{0,80}(?<![:：])")
+_STATES_A_DAY = re.compile(r"[\d一二三四五六七八九十]\s*[日号]|时间|如下")
+
+
+def _no_title_only(text: str) -> str:
+    title, _, body = text.partition("\n")
+    if body and _TITLE_ONLY.fullmatch(title) and not _STATES_A_DAY.search(title):
+        return body
+    return text
 
 
 def _one_line(text: str) -> str:
@@ -94,6 +108,24 @@ VARIANTS: dict[str, Callable[[str], str]] = {
     "…时间→…起止时间": lambda t: re.sub(r"(报名|缴费|领取|打印)时间", r"\1起止时间", t),
     "…时间:→…:": lambda t: re.sub(rf"({_ACTIONS})时间(?=[:：])", r"\1", t),
     "…时间→【…时间】": lambda t: re.sub(rf"((?:网上)?(?:{_ACTIONS})时间)[:：]", r"【\1】", t),
+    "网上报名→网上填报": lambda t: t.replace("网上报名", "网上填报"),
+    "缴费→缴纳考试费": lambda t: re.sub(r"(?<!网上)缴费(?=时间)", "缴纳考试费", t),
+    "资格审核→资格审查": lambda t: t.replace("资格审核", "资格审查"),
+    "准考证打印→准考证下载": lambda t: t.replace("准考证打印", "准考证下载"),
+    "打印准考证→下载准考证": lambda t: t.replace("打印准考证", "下载准考证"),
+    "…时间→…期间": lambda t: re.sub(r"(报名|缴费|领取|打印)时间", r"\1期间", t),
+    "label and 时间 on two lines": lambda t: _OWN_LINE_TIME.sub(r"\1\n时间：", t),
+    "label 于 range 进行": lambda t: _LABEL_FIRST.sub(
+        lambda m: f"{m.group(1) or ''}{m.group(2)}于{m.group(3)}进行", t
+    ),
+    "请于 range 登录…进行 label": lambda t: _LABEL_FIRST.sub(
+        lambda m: f"请于{m.group(3)}登录系统进行{m.group(1) or ''}{m.group(2)}", t
+    ),
+    "须在 range 内完成 label": lambda t: _LABEL_FIRST.sub(
+        lambda m: f"考生须在{m.group(3)}内完成{m.group(1) or ''}{m.group(2)}", t
+    ),
+    "joined labels with 及": lambda t: _JOINED.sub(r"\1及\3", t),
+    "joined labels with /": lambda t: _JOINED.sub(r"\1/\3", t),
     "label after the dates": lambda t: _LABEL_FIRST.sub(_label_after, t),
     "dates then 为…时间": lambda t: _LABEL_FIRST.sub(
         lambda m: f"{m.group(3)}为{m.group(1) or ''}{m.group(2)}时间", t
@@ -103,6 +135,7 @@ VARIANTS: dict[str, Callable[[str], str]] = {
     "parallel labels swapped": lambda t: _JOINED.sub(r"\3\2\1", t),
     # ways of copying a notice (kind robustness)
     "no title line": _no_title,
+    "no title line (a title only)": _no_title_only,
     "paragraphs on one line": _one_line,
 }
 

@@ -53,7 +53,7 @@ _ITEMS = {
 _ITEM_RE = re.compile("|".join(sorted(map(re.escape, _ITEMS), key=len, reverse=True)))
 # Words that name the item when no fee word does (登记 … 30元 → 登记费).
 _ITEM_HINTS = (
-    ("登记", "登记费"), ("邮寄", "邮寄费"), ("快递", "邮寄费"), ("到付", "邮寄费"), ("报名", "报名费"), ("考试", "考试费"), ("缴费", "考试费"),
+    ("登记", "登记费"), ("邮寄", "邮寄费"), ("快递", "邮寄费"), ("到付", "邮寄费"), ("报名", "报名费"), ("考试", "考试费"), ("缴费", "考试费"), ("交费", "考试费"),
 )  # fmt: skip
 # (含上缴国家部分) only says the fee includes the state's share; it is still the fee. The 上缴 of
 # 网上缴费 / 线上缴费 is no revenue split.

@@ -64,7 +64,11 @@ _SIGNUP_TITLE = re.compile(r"报名|报考|网报|简章")
 # Titles shorter than this say too little (a damaged re-post: "通知"), and a first line that is a
 # list item, a source line or the body's opening is no title at all: then the windows decide.
 _MEANINGFUL_TITLE = 8
-_NOT_A_TITLE = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.]|\d+\s*[、.]|\(?来源|根据|各)")
+# A document number on its own line (甘人通[2009]24号) is no title either.
+_NOT_A_TITLE = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+\s*[、.]|\d+\s*[、.]|\(?来源|根据|各)"
+    r"|^[^\d，,。]{1,12}\[\s*\d{4}\s*\]\s*\d{1,4}\s*号\s*$"
+)
 # The kind a window's action belongs to, most actionable first.
 _WINDOW_KINDS = (
     ("certificate_collection", ("领取", "邮寄申请")),
@@ -79,10 +83,17 @@ _WINDOW_KINDS = (
 _GIVES_FROM_QUOTE = re.compile(r"》[^，,《》]{0,12}[，,]\s*([^《》，,。]{8,60}?)如下")
 
 
-def named_title(title: str) -> str:
+# 现将我省2017年下半年…考试考务工作有关问题通知如下: the notice says what it is about in its own words.
+_SUBJECT = re.compile(r"现\s*[将就]\s*([^。;:《》]{2,90}?)\s*(?:通知|公告|公布|说明)如下")
+
+
+def named_title(title: str, opening: str = "") -> str:
     """The title to read: a first line that is no title (根据《…》…，…如下) is read by what it says it
-    gives (…报考须知如下 is a sign-up notice, …考点设置如下 is not), like a headline."""
-    gives = _GIVES_FROM_QUOTE.search(title) if _NOT_A_TITLE.match(title) else None
+    gives (…报考须知如下 is a sign-up notice, …考点设置如下 is not), like a headline; else by the
+    subject the body's ``opening`` gives itself (现将…有关事项通知如下), when a copy lost its title."""
+    if not _NOT_A_TITLE.search(title):
+        return title
+    gives = _GIVES_FROM_QUOTE.search(title) or _SUBJECT.search(opening)
     return gives.group(1) if gives else title
 
 
@@ -109,7 +120,7 @@ def settle_kind(kind: str, title: str, labels: list[str]) -> str:
     """
     if _CANCELLED.search(title) and not _SIGNUP_TITLE.search(title):
         return "other"  # a cancelled exam: its refund window asks for no sign-up
-    titled = len(title) >= _MEANINGFUL_TITLE and not _NOT_A_TITLE.match(title)
+    titled = is_titled(title)
     by_windows = _by_windows(labels)
     if by_windows is not None and (not titled or _title_kind(title) is None):
         return by_windows
@@ -122,7 +133,30 @@ def settle_kind(kind: str, title: str, labels: list[str]) -> str:
     return "other"
 
 
+def is_titled(title: str) -> bool:
+    """True for a title that says what the notice is: long enough, or short and naming a kind
+    (报考有关事项), and not a list item, source line, addressee or document number."""
+    return not _NOT_A_TITLE.search(title) and (
+        len(title) >= _MEANINGFUL_TITLE or _title_kind(title) is not None
+    )
+
+
+# The body's opening is searched for what a notice does, not for an explainer's or a cancellation's
+# words: those are a headline's (a body says 说明, 有效期, 取消考试资格 in passing, and a damaged copy
+# has ? in its mojibake); only a guess (预计…, …左右, 暂未公布, 历年…) makes a body an explainer.
+_BODY_GUESS = re.compile(r"预计|左右|暂未公布|历年|往年")
+_BODY_RULES = tuple(rule for rule in RULES if rule.kind != "other")
+
+
 def classify(title: str, body: str) -> str:
-    """Kind from the title; from the body's opening only when the title is missing or too short."""
-    text = title if len(title) >= _MEANINGFUL_TITLE else f"{title}\n{body[:600]}"
-    return next((rule.kind for rule in RULES if rule.pattern.search(text)), "other")
+    """Kind from the title; from the body's opening too when the title is no title or too short
+    (a short one that names a kind, 报名时间 over the body, still decides unless the body guesses)."""
+    kind = _title_kind(title)
+    if (len(title) >= _MEANINGFUL_TITLE and not _NOT_A_TITLE.search(title)) or kind == "other":
+        return kind or "other"
+    opening = body[:600]
+    if _BODY_GUESS.search(opening):
+        return "other"
+    if kind is not None and not _NOT_A_TITLE.search(title):
+        return kind
+    return next((rule.kind for rule in _BODY_RULES if rule.pattern.search(f"{title}\n{opening}")), "other")

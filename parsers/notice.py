@@ -223,7 +223,7 @@ def _parse(
         if published is None:
             notes.warn(WarningCode.MISSING, "no published date given or found on the page")
     sentences = split_sentences(text, norm_text)
-    norm_title = named_title(normalise(title))
+    norm_title = named_title(normalise(title), norm_text[:_OPENING_CHARS])
     years = _year_context(norm_title, sentences, published)
     # Kind and region read only the body's opening and its last lines (the signature).
     ends = norm_text[:_OPENING_CHARS] + "\n" + "\n".join(norm_lines[-_CLOSING_LINES:])

@@ -7,9 +7,13 @@ that needs it (none is copied from a notice).
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 import pytest
 
-from tests.parsers.test_pieces import spans
+from parsers import parse_notice
+from tests.parsers.test_pieces import fees, spans
 
 
 @pytest.mark.parametrize(
@@ -38,3 +42,73 @@ from tests.parsers.test_pieces import spans
 )
 def test_label_placement(text: str, expected: list) -> None:
     assert sorted(spans(text), key=str) == sorted(expected, key=str)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "session"),
+    [
+        # A copy that lost its title: a document number on the first line is no title, the body decides.
+        (
+            "青人社函[2023]1号\n各有关单位:\n2023年上半年计算机软件资格考试合格证书现已开始办理。",
+            "certificate_collection",
+            ("2023上半年",),
+        ),
+        # The notice says what it is about itself (现就…通知如下).
+        (
+            "各有关单位:\n根据有关文件精神,现就做好2023年上半年计算机软件资格考试报考有关事项通知如下:\n一、报考条件",
+            "exam_signup",
+            ("2023上半年",),
+        ),
+        (
+            "各位考生:\n根据省考试中心要求,现就报考有关事项通知如下:\n2023年上半年计算机软件资格考试报名条件如下。",
+            "exam_signup",
+            ("2023上半年",),
+        ),
+        # A damaged copy's mojibake (领?。) or a word in passing (取消考试资格) makes no body an explainer;
+        # a guess (预计) does.
+        (
+            "各位考生:\n2020年计算机软件资格证书现正发放,考生请凭有效身份证原件领?。",
+            "certificate_collection",
+            ("2020",),
+        ),
+        ("证书领取时间\n2021年上半年计算机软件资格证书领取时间预计10月开始。", "other", ()),
+    ],
+)
+def test_a_copy_without_its_title(text: str, kind: str, session: tuple) -> None:
+    parsed = parse_notice(text, published=date(2023, 6, 1))
+    assert (parsed.kind, parsed.session) == (kind, session)
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # Other words for paying, a qualification checked again (not a score's 复核), an invoice, a
+        # posting, a score look-up and a withdrawal.
+        ("考生须于2024年3月1日至3月10日交纳考试费。", "缴费"),
+        ("网上付费时间:2024年3月1日至3月10日。", "缴费"),
+        ("在线支付时间:2024年3月1日至3月10日。", "缴费"),
+        ("缴款时间:2024年3月1日至3月10日。", "缴费"),
+        ("资格复核时间:2024年3月1日至3月10日。", "资格审核"),
+        ("资格核验时间:2024年3月1日至3月10日。", "资格审核"),
+        ("开票时间:2024年3月1日至3月10日。", "发票申请"),
+        ("证书寄递申请时间:2024年3月1日至3月10日。", "邮寄申请"),
+        ("查分时间:2024年3月1日至3月10日。", "成绩查询"),
+        ("申请退考时间:2024年3月1日至3月10日。", "退费申请"),
+    ],
+)
+def test_other_words_for_an_action(text: str, label: str) -> None:
+    assert spans(text) == [(label, "2024-03-01", "2024-03-10")]
+
+
+def test_a_signature_run_into_the_next_paragraph_is_no_window() -> None:
+    """A copy that ran its lines together puts the issuer's signature before the next heading."""
+    text = "请认真做好报名组织工作。 某市人事考试中心 2024年1月15日 一、报考条件 凡遵守宪法和法律的人员均可报名参加考试。"
+    assert spans(text) == []
+
+
+def test_a_fee_under_a_payment_heading_written_交费() -> None:
+    """交费 names the exam fee like 缴费 when the amount's sentence names no item."""
+    text = (
+        "(四)交费\n统一实行网上交费,交费成功即完成报名。\n按照有关规定,初级、中级、高级均按每人每科73元收取。"
+    )
+    assert fees(text) == [(Decimal(73), "考试费", "科目")]
