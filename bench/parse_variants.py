@@ -72,6 +72,14 @@ def _no_title_only(text: str) -> str:
     return text
 
 
+def _sentences_reversed(text: str) -> str:
+    lines = []
+    for line in text.split("\n"):
+        sentences = [piece for piece in re.split(r"(?<=。)", line) if piece]
+        lines.append("".join(reversed(sentences)))
+    return "\n".join(lines)
+
+
 def _one_line(text: str) -> str:
     title, _, body = text.partition("\n")
     return f"{title}\n{' '.join(body.split(chr(10)))}"
@@ -126,6 +134,12 @@ VARIANTS: dict[str, Callable[[str], str]] = {
     ),
     "joined labels with 及": lambda t: _JOINED.sub(r"\1及\3", t),
     "joined labels with /": lambda t: _JOINED.sub(r"\1/\3", t),
+    "range then (label)": lambda t: _LABEL_FIRST.sub(
+        lambda m: f"{m.group(3)}({m.group(1) or ''}{m.group(2)})", t
+    ),
+    "sentences of a line reversed": _sentences_reversed,
+    "a remark under each heading": lambda t: _HEADING_ABOVE.sub(r"\1\n(具体安排如下)\n", t),
+    "具体安排如下 under each heading": lambda t: _HEADING_ABOVE.sub(r"\1\n具体安排如下:\n", t),
     "label after the dates": lambda t: _LABEL_FIRST.sub(_label_after, t),
     "dates then 为…时间": lambda t: _LABEL_FIRST.sub(
         lambda m: f"{m.group(3)}为{m.group(1) or ''}{m.group(2)}时间", t

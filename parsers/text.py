@@ -203,6 +203,9 @@ def _is_heading(line: str, norm: str) -> bool:
     return len(line) <= _HEADING_MAX and CELL_SEPARATOR not in line and not _DATE_LIKE.search(norm)
 
 
+# A short remark between a heading and its dates: a line in brackets, or one that announces what
+# follows (具体安排如下:) without naming anything itself.
+_REMARK_LINE = re.compile(r"\([^()]{1,28}\)|(?:具体|详细|相关)?(?:安排|时间|事项)?如下\s*:?")
 _LEAD_CHARS = 16
 
 
@@ -252,6 +255,8 @@ def split_sentences(text: str, normalised: str | None = None) -> list[Sentence]:
             Sentence(raw=raw, norm=norm, heading=lead if lead and index else heading, section=section)
             for index, (raw, norm) in enumerate(zip(raw_pieces, norm_pieces, strict=True))
         )
+        if _REMARK_LINE.fullmatch(norm_line):
+            continue  # (具体安排如下) under 一、报名时间 leaves the heading to the dates below it
         if _is_heading(line, norm_line):
             heading = norm_line
             # The first line is the title: it names the notice, not a section of it.

@@ -28,6 +28,13 @@ from tests.parsers.test_pieces import fees, spans
             "缴费时间:2024年8月20日-9月6日(截止6日23:59)。",
             [("缴费", "2024-08-20", "2024-09-06T23:59")],
         ),
+        (
+            "2024年8月20日-9月6日(缴费)(截止6日23:59)。",
+            [("缴费", "2024-08-20", "2024-09-06T23:59")],
+        ),
+        # A remark between a heading and its dates leaves the heading to the dates.
+        ("一、网上报名时间\n(具体安排如下)\n2024年3月1日至3月10日", [("报名", "2024-03-01", "2024-03-10")]),
+        ("二、缴费时间\n具体安排如下:\n2024年3月1日至3月12日", [("缴费", "2024-03-01", "2024-03-12")]),
         # A heading on its own line over a range whose bracket names the next date's action.
         (
             "报名时间\n2024年9月1日9点至2024年9月6日17点(缴费截止日期至9月7日17点)。",
