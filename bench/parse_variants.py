@@ -40,6 +40,10 @@ _LABEL_FIRST = re.compile(rf"(?<![\u4e00-\u9fff])(网上)?({_ACTIONS})时间\s*(
 _OWN_LINE = re.compile(rf"(?m)^([^\n]{{0,6}}?(?:网上)?(?:{_ACTIONS})时间)[:：为]\s*(?={_DAY})")
 # 一、网上报名时间：3月1日… → 一、网上报名 / 时间：3月1日… (the section names the action).
 _OWN_LINE_TIME = re.compile(rf"(?m)^([^\n]{{0,6}}?(?:网上)?(?:{_ACTIONS}))时间[:：为]\s*(?={_DAY})")
+# A line 网上报名时间：3月1日至3月10日 as a table row (网上报名 | 3月1日至3月10日).
+_OWN_LINE_ROW = re.compile(
+    rf"(?m)^(?:[^\n]{{0,6}}?[、.)])?((?:网上)?(?:{_ACTIONS}))时间\s*[:：为]\s*({_RANGE})\s*[。；;]?$"
+)
 # The reverse: a short line with no date above a line that starts with one, joined with a colon.
 _HEADING_ABOVE = re.compile(rf"(?m)^([^\n\d|]{{2,20}}?)[:：]?\n(?={_DAY})")
 _JOINED = re.compile(r"(报名|缴费|资格审核|准考证打印)([、和及与])(报名|缴费|资格审核|准考证打印)")
@@ -54,6 +58,11 @@ def _chinese(number: int) -> str:
 
 def _label_after(match: re.Match[str]) -> str:
     return f"{match.group(3)}进行{match.group(1) or ''}{match.group(2)}"
+
+
+def _in_title(text: str, change: Callable[[str], str]) -> str:
+    title, newline, body = text.partition("\n")
+    return change(title) + newline + body
 
 
 def _no_title(text: str) -> str:
@@ -140,6 +149,9 @@ VARIANTS: dict[str, Callable[[str], str]] = {
     "sentences of a line reversed": _sentences_reversed,
     "a remark under each heading": lambda t: _HEADING_ABOVE.sub(r"\1\n(具体安排如下)\n", t),
     "具体安排如下 under each heading": lambda t: _HEADING_ABOVE.sub(r"\1\n具体安排如下:\n", t),
+    "table row label | range": lambda t: _OWN_LINE_ROW.sub(lambda m: f"{m.group(1)} | {m.group(2)} |", t),
+    "table row range | label": lambda t: _OWN_LINE_ROW.sub(lambda m: f"{m.group(2)} | {m.group(1)} |", t),
+    "label —— range": lambda t: re.sub(rf"((?:网上)?(?:{_ACTIONS})时间)[:：为]\s*(?={_DAY})", r"\1——", t),
     "label after the dates": lambda t: _LABEL_FIRST.sub(_label_after, t),
     "dates then 为…时间": lambda t: _LABEL_FIRST.sub(
         lambda m: f"{m.group(3)}为{m.group(1) or ''}{m.group(2)}时间", t
@@ -148,6 +160,11 @@ VARIANTS: dict[str, Callable[[str], str]] = {
     "heading joined to its dates": lambda t: _HEADING_ABOVE.sub(r"\1：", t),
     "parallel labels swapped": lambda t: _JOINED.sub(r"\3\2\1", t),
     # ways of copying a notice (kind robustness)
+    "title: 通知→公告": lambda t: _in_title(t, lambda title: title.replace("通知", "公告")),
+    "title: 报名→报考": lambda t: _in_title(t, lambda title: title.replace("报名", "报考")),
+    "title: 领取→发放": lambda t: _in_title(t, lambda title: title.replace("领取", "发放")),
+    "title: 【转发】 before it": lambda t: _in_title(t, lambda title: f"【转发】{title}"),
+    "title: site name after it": lambda t: _in_title(t, lambda title: f"{title}_某省人事考试网"),
     "no title line": _no_title,
     "no title line (a title only)": _no_title_only,
     "paragraphs on one line": _one_line,

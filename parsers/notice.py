@@ -50,6 +50,8 @@ _SIGNATURE_DATE = re.compile(
 )
 _NOTICE_TITLE = re.compile(r"(?:通知|公告|通告|提示|简章|须知|公示)[^\w]{0,3}$")
 _REPORTS_NOTICE = re.compile(r"发布了[^。]{0,40}?(?:通知|公告)")
+# A re-post's mark before the title ([转发]关于…的通知, 转载:…) says nothing about the notice.
+_FORWARDED = re.compile(r"^\s*(?:\[\s*(?:转发|转载)\s*\]|(?:转发|转载)\s*:)\s*")
 _DEFAULT_FEE_ITEM = {"registration": "登记费", "late_registration": "登记费", "exam_signup": "考试费"}
 
 
@@ -223,7 +225,7 @@ def _parse(
         if published is None:
             notes.warn(WarningCode.MISSING, "no published date given or found on the page")
     sentences = split_sentences(text, norm_text)
-    norm_title = named_title(normalise(title), norm_text[:_OPENING_CHARS])
+    norm_title = named_title(_FORWARDED.sub("", normalise(title)), norm_text[:_OPENING_CHARS])
     years = _year_context(norm_title, sentences, published)
     # Kind and region read only the body's opening and its last lines (the signature).
     ends = norm_text[:_OPENING_CHARS] + "\n" + "\n".join(norm_lines[-_CLOSING_LINES:])

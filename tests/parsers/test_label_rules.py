@@ -119,3 +119,18 @@ def test_a_fee_under_a_payment_heading_written_交费() -> None:
         "(四)交费\n统一实行网上交费,交费成功即完成报名。\n按照有关规定,初级、中级、高级均按每人每科73元收取。"
     )
     assert fees(text) == [(Decimal(73), "考试费", "科目")]
+
+
+def test_a_re_posts_mark_before_the_title_says_nothing() -> None:
+    text = (
+        "[转发]各有关单位、各位考生:\n"
+        "根据有关文件精神,现就做好2023年上半年计算机软件资格考试报考有关事项通知如下:\n一、报考条件"
+    )
+    parsed = parse_notice(text, published=date(2023, 2, 1))
+    assert (parsed.kind, parsed.session) == ("exam_signup", ("2023上半年",))
+
+
+def test_报考费用_is_the_报名费_stated_again() -> None:
+    """The same amounts under 报考费用 in a headline and 报名费 in the body are one fee each."""
+    text = "某省软考报考费用确定:初级中级为140元 高级为210元 上机费30元\n报名费:初级中级为140元,高级为210元。"
+    assert sorted(amount for amount, _, _ in fees(text)) == [Decimal(30), Decimal(140), Decimal(210)]
