@@ -44,9 +44,10 @@ _DATELINE_AFTER = re.compile(r"[\s)\]]*(?:更新|发布|公布|印发|发文|关
 # 2024年12月24日，重庆市软考办正式发布了《…》: a date that a report of a publication follows is its date.
 _REPORTED_AFTER = re.compile(r"\s*[,，]\s*[^，,。;]{0,20}?(?:发布|印发|公布)了")
 _DATELINE_BEFORE = re.compile(r"(?:通知|公告|通告|简章|公示|须知)\s*[(\[]?\s*$")
-# A signature: the issuer's name, a space, then a full date (…考试办公室 2022年2月18日), also when a copy
-# ran the signature into the next paragraph.
-_SIGNATURE_BEFORE = re.compile(r"(?:中心|考试院|局|厅|办公室|委员会|考办)\s+$")
+# Or a signature: the issuer, a space, a date with its year (…考试办公室 2022年2月18日), also run on.
+_DATELINE_OR_SIGNATURE = re.compile(
+    rf"{_DATELINE_BEFORE.pattern}|(?:中心|考试院|局|厅|办公室|委员会|考办)\s+$"
+)
 # Worked examples (举例:5月22日前预约…) and guesses (预计将在2024年2-3月发放, 往年…) describe no
 # real window.
 _EXAMPLE = re.compile(r"^\s*(?:举例|例如|比如|如:)|预计|估计|往年|一般在")
@@ -262,13 +263,8 @@ class WindowReader(Notes):
             return []
         if _is_exam_day(norm, group):
             return []
-        if group.last is None and _DATELINE_BEFORE.search(norm, previous_end, group.first.start):
-            return []
-        if (
-            group.last is None
-            and group.first.year is not None
-            and _SIGNATURE_BEFORE.search(norm, previous_end, group.first.start)
-        ):
+        dateline = _DATELINE_BEFORE if group.first.year is None else _DATELINE_OR_SIGNATURE
+        if group.last is None and dateline.search(norm, previous_end, group.first.start):
             return []
         labels = column or date_labels(sentence, group, previous_end, next_start, following)
         if not labels or None in labels:

@@ -128,9 +128,3 @@ def test_a_re_posts_mark_before_the_title_says_nothing() -> None:
     )
     parsed = parse_notice(text, published=date(2023, 2, 1))
     assert (parsed.kind, parsed.session) == ("exam_signup", ("2023上半年",))
-
-
-def test_报考费用_is_the_报名费_stated_again() -> None:
-    """The same amounts under 报考费用 in a headline and 报名费 in the body are one fee each."""
-    text = "某省软考报考费用确定:初级中级为140元 高级为210元 上机费30元\n报名费:初级中级为140元,高级为210元。"
-    assert sorted(amount for amount, _, _ in fees(text)) == [Decimal(30), Decimal(140), Decimal(210)]
