@@ -29,11 +29,13 @@ from parsers.notes import Notes
 from parsers.text import CELL_SEPARATOR, Sentence
 from parsers.types import WarningCode, Window
 from parsers.window_labels import (
+    column_at,
     column_labels,
     date_labels,
     labels_before,
     labels_below,
     labels_in,
+    respective_labels,
 )
 from parsers.window_merge import joined_halves, refined
 
@@ -193,7 +195,7 @@ class WindowReader(Notes):
         groups = sorted(groups_in(norm, moments) + month_groups(norm, moments), key=lambda g: g.first.start)
         if columns is not None:
             groups = joined_cells(
-                norm, groups, lambda a, b: _column(norm, a, columns) == _column(norm, b, columns)
+                norm, groups, lambda a, b: column_at(norm, a, columns) == column_at(norm, b, columns)
             )
         elif CELL_SEPARATOR in norm:
             groups = joined_cells(norm, groups, lambda a, b: True)
@@ -210,13 +212,16 @@ class WindowReader(Notes):
                         group.deadline = True
         # An exam day (参加5月24日(上半年)考试的考生报名) does not end the clause before it.
         starts = [g.first.start for g in groups if not _is_exam_day(norm, g)] + [len(norm)]
-        windows = []
-        previous_end = 0
+        windows, previous_end, respective = [], 0, respective_labels(norm, groups)
         for group in groups:
             if group.last is None and norm.count(CELL_SEPARATOR, 0, group.first.start) in self.row_deadlines:
                 group.deadline = True
             next_start = next(start for start in starts if start > group.first.start)
-            column = _column(norm, group.first.start, columns) if columns else []
+            column = (
+                column_at(norm, group.first.start, columns)
+                if columns
+                else respective.get(group.first.start, [])
+            )
             windows.extend(self._group_windows(sentence, group, previous_end, next_start, column, following))
             previous_end = group.span_end
         return joined_halves(windows)
@@ -393,8 +398,3 @@ def _is_exam_day(norm: str, group: Group) -> bool:
     return (
         group.last is None and group.end_time is None and _EXAM_AFTER.match(norm, group.span_end) is not None
     )
-
-
-def _column(norm: str, at: int, columns: list[list[str | None]]) -> list[str | None]:
-    """The labels of the table column the text at ``at`` sits in."""
-    return columns[min(norm.count(CELL_SEPARATOR, 0, at), len(columns) - 1)]

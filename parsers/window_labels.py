@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from parsers.moments import MOMENT, Group
 from parsers.text import CELL_SEPARATOR, Sentence
@@ -169,6 +170,11 @@ def column_labels(norm: str) -> list[list[str | None]] | None:
     return columns if any(columns) else None
 
 
+def column_at(norm: str, at: int, columns: list[list[str | None]]) -> list[str | None]:
+    """The labels of the table column the text at ``at`` sits in."""
+    return columns[min(norm.count(CELL_SEPARATOR, 0, at), len(columns) - 1)]
+
+
 def _ends_before_forfeit(norm: str, group: Group, following: str) -> bool:
     """True when the date ends its sentence and the next one says what is lost after it."""
     return SENTENCE_TAIL.fullmatch(norm, group.span_end) is not None and FORFEIT.match(following) is not None
@@ -263,6 +269,26 @@ def joined_start(text: str, matches: list[re.Match[str]], index: int) -> int:
     while index > 0 and JOINER.fullmatch(text, matches[index - 1].end(), matches[index].start()):
         index -= 1
     return matches[index].start()
+
+
+# 网上报名、缴费时间分别为3月1日至10日、3月2日至12日: the labels go to the dates in their order.
+_RESPECTIVELY = re.compile(r"分别\s*(?:为|是|在|于)?\s*:?\s*")
+_LIST_SEPARATOR = re.compile(r"\s*[、,，和及;]\s*")
+
+
+def respective_labels(norm: str, groups: list[Group]) -> dict[int, list[str | None]]:
+    """Labels of dates listed after 分别, one each in the order the labels were joined before it,
+    by the date's start; empty unless the labels and the dates listed are as many."""
+    found = _RESPECTIVELY.search(norm)
+    if found is None:
+        return {}
+    labels = labels_in(norm[: found.start()], last=True)
+    listed = [group for group in groups if group.first.start >= found.end()][: len(labels)]
+    if len(labels) < 2 or len(listed) < len(labels) or listed[0].first.start != found.end():
+        return {}
+    if any(not _LIST_SEPARATOR.fullmatch(norm, a.span_end, b.first.start) for a, b in pairwise(listed)):
+        return {}
+    return {group.first.start: [label] for group, label in zip(listed, labels, strict=True)}
 
 
 def _blank(bracketed: re.Match[str]) -> str:

@@ -128,3 +128,30 @@ def test_a_re_posts_mark_before_the_title_says_nothing() -> None:
     )
     parsed = parse_notice(text, published=date(2023, 2, 1))
     assert (parsed.kind, parsed.session) == ("exam_signup", ("2023上半年",))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Labels joined before 分别 go to the dates listed after it, in their order.
+        (
+            "网上报名、缴费时间分别为2024年3月1日至10日、2024年3月2日至12日。",
+            [("报名", "2024-03-01", "2024-03-10"), ("缴费", "2024-03-02", "2024-03-12")],
+        ),
+        (
+            "报名、缴费、准考证打印时间分别为2024年3月1日至10日、3月2日至12日和5月20日至24日。",
+            [
+                ("报名", "2024-03-01", "2024-03-10"),
+                ("缴费", "2024-03-02", "2024-03-12"),
+                ("准考证打印", "2024-05-20", "2024-05-24"),
+            ],
+        ),
+        # Halves are no labels: both dates are the sign-up's.
+        (
+            "上半年、下半年报名时间分别为2024年3月1日至10日、8月1日至10日。",
+            [("报名", "2024-03-01", "2024-03-10"), ("报名", "2024-08-01", "2024-08-10")],
+        ),
+    ],
+)
+def test_labels_listed_respectively(text: str, expected: list) -> None:
+    assert spans(text) == expected
