@@ -146,7 +146,6 @@ VARIANTS: dict[str, Callable[[str], str]] = {
     "range then (label)": lambda t: _LABEL_FIRST.sub(
         lambda m: f"{m.group(3)}({m.group(1) or ''}{m.group(2)})", t
     ),
-    "sentences of a line reversed": _sentences_reversed,
     "a remark under each heading": lambda t: _HEADING_ABOVE.sub(r"\1\n(具体安排如下)\n", t),
     "具体安排如下 under each heading": lambda t: _HEADING_ABOVE.sub(r"\1\n具体安排如下:\n", t),
     "table row label | range": lambda t: _OWN_LINE_ROW.sub(lambda m: f"{m.group(1)} | {m.group(2)} |", t),
@@ -168,6 +167,7 @@ VARIANTS: dict[str, Callable[[str], str]] = {
     "no title line": _no_title,
     "no title line (a title only)": _no_title_only,
     "paragraphs on one line": _one_line,
+    "sentences of a line reversed": _sentences_reversed,
 }
 
 
