@@ -41,6 +41,8 @@ from parsers.window_merge import joined_halves, refined
 # "2024-03-01 关于…的通知", "(2024-03-01)关于…"); a lone date right after a title's last word
 # ("…的通知 2024-03-01") is one too.
 _DATELINE_AFTER = re.compile(r"[\s)\]]*(?:更新|发布|公布|印发|发文|关于)")
+# 2024年12月24日，重庆市软考办正式发布了《…》: a date that a report of a publication follows is its date.
+_REPORTED_AFTER = re.compile(r"\s*[,，]\s*[^，,。;]{0,20}?(?:发布|印发|公布)了")
 _DATELINE_BEFORE = re.compile(r"(?:通知|公告|通告|简章|公示|须知)\s*[(\[]?\s*$")
 # Worked examples (举例:5月22日前预约…) and guesses (预计将在2024年2-3月发放, 往年…) describe no
 # real window.
@@ -55,7 +57,7 @@ _ELIGIBILITY_AFTER = re.compile(
 # A deadline is named before its date (截止时间为, 最后期限是) or after it (前, 止, 关闭, 为…截止日,
 # 是…最后一天), also after a (含) that says the day counts (3月10日(含)前).
 _END_BEFORE = re.compile(
-    r"(?:截止|截至|至|(?<!了解)(?<![得收看意接])到|止|不晚于|最迟|最晚|最后期限|最后一天|最后日期)(?:时间|日期|日)?\s*(?:为|是|:)?\s*(?:于)?\s*$"
+    r"(?:截止|截至|至|(?<!了解)(?<![得收看意接])到|(?<!起)止|不晚于|最迟|最晚|最后期限|最后一天|最后日期)(?:时间|日期|日)?\s*(?:为|是|:)?\s*(?:于)?\s*$"
 )
 _END_AFTER = re.compile(
     r"\s*(?:\(\s*含\s*\)\s*)?(?:前|之前|以前|截止|截至|为止|止|结束|关闭|停止|(?:为|是)[^，,。;]{0,8}?(?:截止|最后一天|最后期限))"
@@ -252,6 +254,8 @@ class WindowReader(Notes):
         norm = sentence.norm
         after = norm[group.span_end : next_start]
         if _ELIGIBILITY_AFTER.match(after) or _DATELINE_AFTER.match(after):
+            return []
+        if group.last is None and _REPORTED_AFTER.match(norm, group.span_end):
             return []
         if _is_exam_day(norm, group):
             return []

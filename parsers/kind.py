@@ -54,13 +54,13 @@ RULES = (
     KindRule("results", re.compile(r"成绩|合格标准|合格人员|合格名单|通过人员")),
     KindRule(
         "exam_signup",
-        re.compile(r"报名|缴费|考务|报考|准考证|考试[^，。]{0,8}?(?:通知|公告|简章|须知)"),
+        re.compile(r"报名|缴费|考务|报考|网报|准考证|考试[^，。]{0,8}?(?:通知|公告|简章|须知)"),
     ),
 )
 # A title that says this (报名, 报考, a 考试简章: the sign-up brochure) keeps a notice a sign-up one
 # even when its copy states no window (it was cut before its dates); other sign-up-like titles
 # (考务工作, 有关工作) without a window ask nothing of a candidate and are ``other``.
-_SIGNUP_TITLE = re.compile(r"报名|报考|简章")
+_SIGNUP_TITLE = re.compile(r"报名|报考|网报|简章")
 # Titles shorter than this say too little (a damaged re-post: "通知"), and a first line that is a
 # list item, a source line or the body's opening is no title at all: then the windows decide.
 _MEANINGFUL_TITLE = 8

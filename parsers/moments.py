@@ -17,9 +17,9 @@ from parsers.numerals import SMALL_CHARS, YEAR_CHARS, to_int
 WEEKDAY = r"(?:\s*\(?\s*(?:星期|周|礼拜)[一二三四五六日天]\s*\)?)?"
 # A time, also alone in brackets after its date (2024年3月25日（9:00）至4月2日（17:00）); brackets
 # holding more (（上午8:30-11:30，下午…）, （9:00-17:00）) give office hours, not the window's time.
-# Minutes may follow a dot (9.00, 下午5.30) and the hour may be 零时; a copy's 9:0 is 9:00.
+# Minutes may follow a dot (9.00, 下午5.30) and the hour may be 零时 or 〇时; a copy's 9:0 is 9:00.
 TIME = (
-    rf"(?:\((?=[^()\-~至]{{1,10}}\)))?\s*(?P<ap>上午|下午|中午|晚上|早上|凌晨|晚|早)?\s*(?P<h>[{SMALL_CHARS}零]{{1,3}})\s*"
+    rf"(?:\((?=[^()\-~至]{{1,10}}\)))?\s*(?P<ap>上午|下午|中午|晚上|早上|凌晨|晚|早)?\s*(?P<h>[{SMALL_CHARS}零〇]{{1,3}})\s*"
     rf"(?:(?::\s*|\.(?=\d{{2}}(?![\d.])))(?P<mi>\d{{2}}|0(?!\d))(?::\d{{2}})?(?:\s*[时分])?|[时点](?:\s*(?P<mh>[{SMALL_CHARS}]{{1,3}}|半)\s*分?)?)(?:\s*整)?\)?"
 )
 _RANGE_SEP = r"(?:至|到|-{1,2}|~)"

@@ -38,7 +38,7 @@ _HALVES = ("上半年", "下半年")
 # stand in brackets after its date (5月26日(上半年)).
 _BARE_HALF = re.compile(
     r"(?<![\d年度])(?<![\d年度]\s)(?<![年度]\()(?<![年度]\s\()(?P<both>上\s*[、,和及与]?\s*下半年)?(?P<h>上半年|下半年)?"
-    rf"(?<=半年)(?=[^，,。;]{{0,6}}?(?:考试|报名|报考|软考)|\s*:?\s*[{SMALL_CHARS}]{{1,3}}\s*月|\s*:?\s*$|\s*\))"
+    rf"(?<=半年)(?=[^，,。;]{{0,6}}?(?:考试|报名|报考|网报|软考)|\s*:?\s*[{SMALL_CHARS}]{{1,3}}\s*月|\s*:?\s*$|\s*\))"
 )
 # 上、下半年考试合并举行: the halves are one exam that year, so they name no half.
 _MERGED = re.compile(r"合并")

@@ -59,7 +59,7 @@ ADDRESSEE = re.compile(
 # A clause that asks for an action by a date (考生须在2月13日至3月13日期间，通过银联网上缴纳考试费):
 # the action is the next clause's, before any word earlier in the sentence.
 ASKS_BEFORE = re.compile(r"(?:须|需|请|应|可)\s*(?:在|于)\s*$")
-FILLER_AFTER = re.compile(r"\s*(?:期间|之间|以内|之内|内)?\s*")
+FILLER_AFTER = re.compile(r"\s*(?:止|为止)?\s*(?:期间|之间|以内|之内|内)?\s*")
 # What may follow a date that ends its clause and still leave the action to the next clause
 # (即日起至3月28日17:00前，考生可…申请邮寄; 自2024年3月11日起，证书持有人可…领取).
 BOUND_WORD_AFTER = re.compile(r"\s*(?:前|之前|以前|止|为止|截止|起|开始|以后|之后|后)?\s*")
@@ -71,6 +71,7 @@ SENTENCE_TAIL = re.compile(r"\s*(?:前|之前|止|为止|截止)?\s*[。.;]?\s*"
 # includes (网上报名(含缴费)时间) is no window of its own: the period is the one named before it.
 ISSUE_DAY = re.compile(r"(?:发布|印发|公布|公告)之日|\(\s*含[^()]{0,12}\)")
 BRACKETED = re.compile(r"\([^()]{0,80}\)")
+TRAILING_LABEL = re.compile(r"\s*(?:—{1,2}|-{2})")
 # What an action achieves (…进行网上交费即完成报名) is cut from the clause after a date.
 CONSEQUENCE = re.compile(r"即(?:可|为)?\s*完成|方(?:为|可)?\s*完成|才算")
 # A sign-up system or site named after a date (开放报名系统) is a tool, not the action.
@@ -191,7 +192,10 @@ def date_labels(
     clause_after = CONSEQUENCE.split(clause_after, maxsplit=1)[0]
     if OFFICE_ACTION.search(clause_after):
         return [None]
-    before_labels, strong = labels_before(clause_before)
+    # A remark in brackets before the date (网上缴费时间(逾期未缴费,视为放弃报考) 9月15日…) names no window,
+    # nor does the previous date's label after its dash (8月21日-27日——网上报名 8月21日-28日——网上缴费).
+    trailing = previous_end > 0 and TRAILING_LABEL.match(before) is not None
+    before_labels, strong = ([], False) if trailing else labels_before(BRACKETED.sub(_blank, clause_before))
     # The action of a clause after the date is its last word (…向报名所在地考试机构提出成绩复核申请).
     after_labels = action_labels(clause_after)
     if before_labels and (not after_labels or strong):
@@ -231,6 +235,10 @@ def date_labels(
         # Last, a system or a noun after the date (2024年8月11日9:00网上报名系统开通).
         or labels_in(clause_after, last=True)
     )
+
+
+def _blank(bracketed: re.Match[str]) -> str:
+    return " " * len(bracketed.group())
 
 
 def _section_labels(section: str) -> list[str | None]:

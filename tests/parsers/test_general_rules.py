@@ -402,6 +402,11 @@ def test_a_question_title_over_a_report_of_a_notice_is_of_its_windows_kind() -> 
         ("准考证打印时间:11月1日—考试开始前。", [("准考证打印", "2024-11-01", None)]),
         ("调整网上缴费截止时间为\n2023年9月29日24:00;", [("缴费", None, "2023-09-29T23:59")]),
         ("报名将于9月5日18:00截至。", [("报名", None, "2024-09-05T18:00")]),
+        (
+            "邮寄申请时间:2024年1月1日〇时至2024年3月1日〇时。",
+            [("邮寄申请", "2024-01-01T00:00", "2024-03-01T00:00")],
+        ),
+        ("考生须在2月13日至3月13日止,通过银联网上缴纳考试费。", [("缴费", "2024-02-13", "2024-03-13")]),
     ],
 )
 def test_wording_variants_of_tuned_notices(text: str, expected: list) -> None:
@@ -420,3 +425,35 @@ def test_a_signup_year_in_chinese_numerals_and_a_half_after_a_spaced_year() -> N
 def test_a_signup_year_written_as_an_iso_date() -> None:
     text = "报名须知\n四川省下半年考试的报名时间为2024-08-01至2024-08-30。"
     assert parse_notice(text, published=date(2024, 7, 20)).session == ("2024下半年",)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Paragraphs a copy ran together: a remark in brackets before a date names no window, the
+        # previous date's label after its dash is not the next date's, a dateline before a report of a
+        # publication is no window.
+        (
+            "网上报名时间 2023年9月15日9:00至21日18:00 二、网上缴费时间(逾期未缴费,视为放弃报考) 2023年9月15日9:00至23日18:00",
+            [
+                ("报名", "2023-09-15T09:00", "2023-09-21T18:00"),
+                ("缴费", "2023-09-15T09:00", "2023-09-23T18:00"),
+            ],
+        ),
+        (
+            "2024年8月21日-8月27日——网上报名 2024年8月21日-8月28日——网上缴费",
+            [("报名", "2024-08-21", "2024-08-27"), ("缴费", "2024-08-21", "2024-08-28")],
+        ),
+        ("证书领取时间及通知 2024年12月24日,重庆市软考办正式发布了《证书领取通知》。", []),
+    ],
+)
+def test_paragraphs_run_together(text: str, expected: list) -> None:
+    assert spans(text) == expected
+
+
+def test_label_synonyms_from_a_variant_run() -> None:
+    """网报 for 报名 in a title and beside a bare half; 起止时间 names a period, not a deadline."""
+    text = "广州市2009年上半年计算机软件资格考试网报时间\n上半年网报时间:2009年2月16日至3月5日。"
+    parsed = parse_notice(text, published=date(2009, 2, 1))
+    assert (parsed.kind, parsed.session) == ("exam_signup", ("2009上半年",))
+    assert spans("准考证打印起止时间:2022年10月31日起。") == [("准考证打印", "2022-10-31", None)]
