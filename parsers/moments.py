@@ -226,12 +226,14 @@ def month_groups(norm: str, moments: list[Moment]) -> list[Group]:
     return groups
 
 
-_CLOSING_BEFORE = re.compile(r"\s*\(\s*(?:截止|截至|至)?\s*")
+# The action may come between (8月20日-9月6日进行缴费(截止6日23:59)): it stays outside the group.
+_CLOSING_BEFORE = re.compile(r"(?:\s*(?:进行|开展|办理)?[^，,。;:()\d]{0,8}?)?\s*\(\s*(?:截止|截至|至)?\s*")
+_BRACKET_ONLY = re.compile(r"\s*\(")
 
 
 def _closes(norm: str, end: Moment, closing: Moment) -> bool:
     """True for a bare day with a time in brackets right after a range's end that repeats its day
-    (9月5日(截止5日18:30)): the end's time, given apart."""
+    (9月5日(截止5日18:30), 9月6日进行缴费(截止6日23:59)): the end's time, given apart."""
     return (
         closing.month is None
         and closing.year is None
@@ -259,7 +261,8 @@ def groups_in(norm: str, moments: list[Moment]) -> list[Group]:
             if closing is not None and _closes(norm, following, closing):
                 # 8月20日-9月5日(截止5日18:30): the end day again, with its time.
                 following = replace(following, hour=closing.hour, minute=closing.minute)
-                groups.append(Group(first, following, None, closing.end))
+                bracket_only = _BRACKET_ONLY.match(norm, following.end) is not None
+                groups.append(Group(first, following, None, closing.end if bracket_only else following.end))
                 i += 3
                 continue
             groups.append(Group(first, following, None, following.end))

@@ -188,6 +188,8 @@ def date_labels(
     after = norm[group.span_end : next_start]
     m = CLAUSE_BREAK_AFTER.search(flat, group.span_end, next_start)
     clause_after = norm[group.span_end : m.start()] if m else after
+    if m is None and next_start < len(norm):
+        clause_after = _before_next_label(after)
     # What the action achieves is no action of its own (…进行网上交费即完成报名).
     clause_after = CONSEQUENCE.split(clause_after, maxsplit=1)[0]
     if OFFICE_ACTION.search(clause_after):
@@ -235,6 +237,29 @@ def date_labels(
         # Last, a system or a noun after the date (2024年8月11日9:00网上报名系统开通).
         or labels_in(clause_after, last=True)
     )
+
+
+# A label that names the next date (…17点(缴费截止日期至9月7日17点)): it ends what the date before it
+# says; one the date is said to be (…17:00为报名时间) stays the date's.
+_LEADS_NEXT = re.compile(r"\s*(?:时间|日期|截止|起止)\s*(?:时间|日期)?\s*(?:为|是|:|至|到|于)?\s*$")
+_IS_THE = re.compile(r"(?:为|是|进行|作为)\s*(?:网上|线上|现场)?$")
+
+
+def _before_next_label(after: str) -> str:
+    """The text after a date up to a strong label of the next date, when one ends it."""
+    matches = list(LABEL_RE.finditer(after))
+    if matches and _LEADS_NEXT.fullmatch(after, matches[-1].end()):
+        start = joined_start(after, matches, len(matches) - 1)
+        if not _IS_THE.search(after, 0, start):
+            return after[:start]
+    return after
+
+
+def joined_start(text: str, matches: list[re.Match[str]], index: int) -> int:
+    """Where the run of labels joined to ``matches[index]`` by 和/及/、 starts (网上报名和缴费时间)."""
+    while index > 0 and JOINER.fullmatch(text, matches[index - 1].end(), matches[index].start()):
+        index -= 1
+    return matches[index].start()
 
 
 def _blank(bracketed: re.Match[str]) -> str:
