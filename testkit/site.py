@@ -37,8 +37,9 @@ class Behaviour:
     - ``validators``: send ETag/Last-Modified and answer conditional requests with 304;
     - ``size``: a generated body of this many bytes (a huge page); ``delay``: seconds before
       answering; ``chunk_delay``: seconds between 1 KiB chunks (a slow page);
-    - ``arrived``: set when a request for the path comes in, before any delay (requests are
-      recorded once answered), so a test can act while the answer is still pending.
+    - ``arrived`` / ``arrivals``: set / counted when a request for the path comes in, before any
+      delay (requests are recorded once answered), so a test can act while the answer is still
+      pending, or count the requests a client gave up waiting for.
     """
 
     statuses: list[int] = field(default_factory=list)
@@ -52,6 +53,7 @@ class Behaviour:
     delay: float = 0.0
     chunk_delay: float = 0.0
     arrived: threading.Event = field(default_factory=threading.Event)
+    arrivals: int = 0
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,8 @@ class _Handler(BaseHTTPRequestHandler):
         path = unquote(urlsplit(self.path).path)
         headers = {k.lower(): v for k, v in self.headers.items()}
         behaviour = self.site.behaviours.get(path, Behaviour())
+        with self.site._lock:
+            behaviour.arrivals += 1
         behaviour.arrived.set()
         if behaviour.delay:
             time.sleep(behaviour.delay)
