@@ -14,6 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = (
     "parse_accuracy.py",
+    "parse_variants.py",
     "parse_speed.py",
     "bench_feeds.py",
     "crawl_bench.py",
