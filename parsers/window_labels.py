@@ -99,12 +99,15 @@ def labels_in(text: str, *, last: bool) -> list[str | None]:
     return joined_labels(text, matches, len(matches) - 1 if last else 0)
 
 
+def _joined_first(text: str, matches: list[re.Match[str]], index: int) -> int:
+    """The index of the first label of the run joined to ``matches[index]`` by 和/及/、 (网上报名和缴费时间)."""
+    while index > 0 and JOINER.fullmatch(text, matches[index - 1].end(), matches[index].start()):
+        index -= 1
+    return index
+
+
 def joined_labels(text: str, matches: list[re.Match[str]], index: int) -> list[str | None]:
-    chosen = [matches[index]]
-    j = index - 1
-    while j >= 0 and JOINER.fullmatch(text, matches[j].end(), chosen[0].start()):
-        chosen.insert(0, matches[j])
-        j -= 1
+    chosen = matches[_joined_first(text, matches, index) : index + 1]
     j = index + 1
     while j < len(matches) and JOINER.fullmatch(text, chosen[-1].end(), matches[j].start()):
         chosen.append(matches[j])
@@ -187,10 +190,10 @@ def date_labels(
     action after parallel asks or a log-in), the sentence before it, the heading, the next clause, a
     forfeit sentence after it (``following``), its section, a label describing the persons addressed,
     and last a system or noun after it."""
-    norm = ISSUE_DAY.sub(lambda day: " " * len(day.group()), sentence.norm)
+    norm = ISSUE_DAY.sub(_blank, sentence.norm)
     start = group.first.start
     # Commas inside brackets (工作日上午9:00-11:30，下午…) do not end a clause.
-    flat = BRACKETED.sub(lambda bracketed: " " * len(bracketed.group()), norm)
+    flat = BRACKETED.sub(_blank, norm)
     before = norm[previous_end:start]
     breaks = list(CLAUSE_BREAK.finditer(flat, previous_end, start))
     clause_before = norm[breaks[-1].end() : start] if breaks else before
@@ -211,8 +214,6 @@ def date_labels(
     after_labels = action_labels(clause_after)
     if before_labels and (not after_labels or strong):
         return before_labels
-    heading = BRACKETED.sub("", sentence.heading)
-    heading_labels = labels_in(heading, last=True)
     if not after_labels and next_start < len(norm) and PARALLEL_ASK.search(after):
         # Parallel asks (上半年的须于2月27日—3月27日，下半年的须于8月3日—9月1日…网上缴费; …的人员于5月26日
         # 16:00后、…的人员于11月3日16:00后…打印准考证) share the action named after the last of them.
@@ -238,7 +239,7 @@ def date_labels(
         # 8月20日-9月25日 lists a second period of it), else its last one.
         or labels_before(norm[:start])[0]
         # A heading's remark in brackets (网上缴费时间(逾期未缴费,视为放弃报考)) names no window.
-        or heading_labels
+        or labels_in(BRACKETED.sub("", sentence.heading), last=True)
         or next_labels
         or (labels_in(following, last=True) if _ends_before_forfeit(norm, group, following) else [])
         or _section_labels(sentence.section)
@@ -258,17 +259,10 @@ def _before_next_label(after: str) -> str:
     """The text after a date up to a strong label of the next date, when one ends it."""
     matches = list(LABEL_RE.finditer(after))
     if matches and _LEADS_NEXT.fullmatch(after, matches[-1].end()):
-        start = joined_start(after, matches, len(matches) - 1)
+        start = matches[_joined_first(after, matches, len(matches) - 1)].start()
         if not _IS_THE.search(after, 0, start):
             return after[:start]
     return after
-
-
-def joined_start(text: str, matches: list[re.Match[str]], index: int) -> int:
-    """Where the run of labels joined to ``matches[index]`` by 和/及/、 starts (网上报名和缴费时间)."""
-    while index > 0 and JOINER.fullmatch(text, matches[index - 1].end(), matches[index].start()):
-        index -= 1
-    return matches[index].start()
 
 
 # 网上报名、缴费时间分别为3月1日至10日、3月2日至12日: the labels go to the dates in their order.
@@ -291,8 +285,9 @@ def respective_labels(norm: str, groups: list[Group]) -> dict[int, list[str | No
     return {group.first.start: [label] for group, label in zip(listed, labels, strict=True)}
 
 
-def _blank(bracketed: re.Match[str]) -> str:
-    return " " * len(bracketed.group())
+def _blank(match: re.Match[str]) -> str:
+    """The match as spaces: taken out of the reading, every position after it kept."""
+    return " " * len(match.group())
 
 
 def _section_labels(section: str) -> list[str | None]:
