@@ -25,8 +25,10 @@ class RealCase:
     text: Path
     golden: dict
 
-    def parse(self) -> dict:
-        document = self.text.read_text(encoding="utf-8")
+    def parse(self, document: str | None = None) -> dict:
+        """The notice's file read as the crawler would (or ``document`` in its place: a re-worded copy)."""
+        if document is None:
+            document = self.text.read_text(encoding="utf-8")
         parsed = parse_notice(document, is_html=False)
         hint = self.golden.get("source", {}).get("published")
         if parsed.published is None and hint:
