@@ -29,15 +29,11 @@ PEOPLE = [  # (id, email, region, province, city)
 ]
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def old_database(request, tmp_path) -> str:
+@pytest.fixture
+def old_database(empty_database_url) -> str:
     """An empty database migrated to 0007 (before exam sessions and the results topic)."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
-    else:
-        url = request.getfixturevalue("pg_schema_url")
-    command.upgrade(alembic_config(url), "0007")
-    return url
+    command.upgrade(alembic_config(empty_database_url), "0007")
+    return empty_database_url
 
 
 def _rows(url: str, sql: str) -> list[tuple]:

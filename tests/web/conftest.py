@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
 from fastapi.testclient import TestClient
 
 from core.config import Settings
-from tests.conftest import PYTHON, cli_in_process
+from tests.conftest import cli, cli_in_process
 from tests.factories import config as make_config
 from tests.web.helpers import SECRET, Clock
 from web.app import create_app
@@ -49,15 +47,8 @@ def subscribers_env(cli_env, database_url) -> dict[str, str]:
 
 @pytest.fixture
 def run(subscribers_env):
-    """``ruankao-watch subscribers ARGS`` in a child process against this test's database."""
-
-    def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [PYTHON, "-m", "app", "subscribers", *args],
-            env=subscribers_env, capture_output=True, text=True, check=False,
-        )  # fmt: skip
-
-    return run
+    """``ruankao-watch subscribers ARGS`` in a child process (``cli``) against this test's database."""
+    return lambda *args: cli(subscribers_env, "subscribers", *args)
 
 
 @pytest.fixture
