@@ -240,9 +240,10 @@ def _parse(
     eligible = _guarded(notes, "eligible", lambda: _read_eligible(eligible_reader, kind, title, sentences))
     # An explainer's title over a report of an office's notice (…发布了…通知，…时间调整为…) is an account
     # that states the notice's windows itself: its windows decide its kind, as an untitled page's do.
-    reports = is_explainer(norm_title) and _REPORTS_NOTICE.search(ends) is not None
+    explainer = is_explainer(norm_title)
+    reports = explainer and _REPORTS_NOTICE.search(ends) is not None
     kind = settle_kind(kind, "" if reports else norm_title, [w.label for w in windows])
-    if kind == "other" and is_explainer(norm_title):
+    if kind == "other" and explainer:
         windows = []
     if kind not in ("registration", "late_registration", "certificate_collection"):
         eligible = []
