@@ -14,7 +14,7 @@ from datetime import date
 from typing import TypeVar
 
 from core.places import NATIONAL
-from parsers.dates import WindowReader, YearContext
+from parsers.dates import WindowReader
 from parsers.eligible import CERTIFICATE_TOPIC, HOLDER_TOPIC, EligibleReader
 from parsers.fees import FeeReader
 from parsers.kind import classify, is_explainer, named_title, settle_kind
@@ -22,7 +22,7 @@ from parsers.notes import Notes
 from parsers.numerals import SMALL_CHARS, YEAR_CHARS, to_int
 from parsers.page import looks_like_html, parse_page
 from parsers.region import find_region
-from parsers.session import narrowed_year, read_sessions, sessions_in
+from parsers.session import narrowed_year, read_sessions
 from parsers.text import (
     MAX_HTML_CHARS,
     MAX_TITLE_CHARS,
@@ -32,6 +32,7 @@ from parsers.text import (
     split_sentences,
 )
 from parsers.types import EligibleRange, ParsedNotice, ParseWarning, WarningCode, Window
+from parsers.years import year_context
 
 _T = TypeVar("_T")
 _OPENING_CHARS = 600
@@ -76,18 +77,6 @@ def _published_from(meta: str, lines: list[str]) -> date | None:
         if match:
             return _safe_date(to_int(match["y"]), to_int(match["m"]), to_int(match["d"]))
     return None
-
-
-def _year_context(title: str, sentences: list[Sentence], published: date | None) -> YearContext:
-    """Year-less dates take their year from the title's session, else the first exam session
-    the body names (a copy without its title), and the published date."""
-    named = sessions_in(title) or next(
-        (found for sentence in sentences if (found := sessions_in(sentence.norm, exam_only=True))), []
-    )
-    if not named:
-        return YearContext(published, None, None)
-    first = named[0]
-    return YearContext(published, int(first[:4]), first[4:] or None)
 
 
 def _first_line(text: str) -> str:
@@ -226,7 +215,7 @@ def _parse(
             notes.warn(WarningCode.MISSING, "no published date given or found on the page")
     sentences = split_sentences(text, norm_text)
     norm_title = named_title(_FORWARDED.sub("", normalise(title)), norm_text[:_OPENING_CHARS])
-    years = _year_context(norm_title, sentences, published)
+    years = year_context(norm_title, sentences, published)
     # Kind and region read only the body's opening and its last lines (the signature).
     ends = norm_text[:_OPENING_CHARS] + "\n" + "\n".join(norm_lines[-_CLOSING_LINES:])
     kind = classify(norm_title, ends)
