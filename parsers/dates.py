@@ -37,7 +37,7 @@ from parsers.window_labels import (
     respective_labels,
 )
 from parsers.window_merge import joined_halves, refined
-from parsers.years import YearContext
+from parsers.years import YearContext, written_before
 
 # Words right after a date that make it a dateline, not a window (…通知(3月5日更新), a re-post's
 # "2024-03-01 关于…的通知", "(2024-03-01)关于…"); a lone date right after a title's last word
@@ -104,6 +104,9 @@ class WindowReader(Notes):
         # nothing else to go by (no published date, no session) reads the way a person reads it.
         self.last_dated: date | None = None
         self.dated_here: date | None = None
+        # And the last year (or session) the notice wrote before, for the same notices (2025年我省…报名
+        # …。通过审核后最晚于4月3日17时进行网上交费).
+        self.last_written: YearContext | None = None
         self.deadline_cells: set[int] = set()
         self.row_deadlines: set[int] = set()
         super().__init__()
@@ -131,6 +134,8 @@ class WindowReader(Notes):
             self.row_deadlines = self.deadline_cells if row is columns and columns is not None else set()
             windows_here = self._sentence_windows(sentence, row, following)
             self.last_dated = self.dated_here or self.last_dated
+            if self.years.published is None and self.years.session_year is None:
+                self.last_written = written_before(sentence.norm, len(sentence.norm)) or self.last_written
             for window in windows_here:
                 key = (window.label, window.start, window.end)
                 if key not in seen:
@@ -291,8 +296,13 @@ class WindowReader(Notes):
         year = moment.year
         if year is None:
             year = self._years_at(sentence.norm, moment.start).year_for(moment.month, moment.day)
+            written = written_before(sentence.norm, moment.start) if year is None else None
+            if written is not None:
+                year = written.year_for(moment.month, moment.day)
             if year is None and self.last_dated is not None:
                 year = YearContext(self.last_dated, None, None).year_for(moment.month, moment.day)
+            if year is None and self.last_written is not None:
+                year = self.last_written.year_for(moment.month, moment.day)
             if year is None:
                 self.warn(WarningCode.MISSING, "year unknown (no published date or session)", sentence.raw)
                 return None

@@ -68,6 +68,8 @@ _MEANINGFUL_TITLE = 8
 _NOT_A_TITLE = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+\s*[、.]|\d+\s*[、.]|\(?来源|根据|各)"
     r"|^[^\d，,。]{1,12}\[\s*\d{4}\s*\]\s*\d{1,4}\s*号\s*$"
+    # nor is the issuer's name alone (福建省…考试办公室 over the body; no 的, no site suffix _…网).
+    r"|^[^\d，,。:;的_|\-—]{4,30}(?:办公室|考试中心|考试院|人事考试网|人事局|人事厅|保障局|保障厅|委员会)\s*$"
 )
 # The kind a window's action belongs to, most actionable first.
 _WINDOW_KINDS = (

@@ -222,11 +222,7 @@ def _parse(
     region = region or find_region(norm_title, norm_meta, ends)
 
     window_reader = WindowReader(years)
-    eligible_reader = EligibleReader(
-        published, CERTIFICATE_TOPIC if kind == "certificate_collection" else HOLDER_TOPIC
-    )
     windows = _guarded(notes, "windows", lambda: window_reader.read(sentences))
-    eligible = _guarded(notes, "eligible", lambda: _read_eligible(eligible_reader, kind, title, sentences))
     # An explainer's title over a report of an office's notice (…发布了…通知，…时间调整为…) is an account
     # that states the notice's windows itself: its windows decide its kind, as an untitled page's do.
     explainer = is_explainer(norm_title)
@@ -234,8 +230,12 @@ def _parse(
     kind = settle_kind(kind, "" if reports else norm_title, [w.label for w in windows])
     if kind == "other" and explainer:
         windows = []
-    if kind not in ("registration", "late_registration", "certificate_collection"):
-        eligible = []
+    # Whose certificates: read for the kind the windows settled (a copy whose first line is no title
+    # is a collection notice by its 邮寄申请 window, and its certificates are read as handed out).
+    eligible_reader = EligibleReader(
+        published, CERTIFICATE_TOPIC if kind == "certificate_collection" else HOLDER_TOPIC
+    )
+    eligible = _guarded(notes, "eligible", lambda: _read_eligible(eligible_reader, kind, title, sentences))
     sessions = _sessions(notes, kind, norm_title, sentences, eligible)
     if kind == "exam_signup" and not sessions:
         sessions = _signup_year(windows, sentences)

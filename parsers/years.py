@@ -70,3 +70,14 @@ def year_context(title: str, sentences: list[Sentence], published: date | None) 
         return YearContext(published, None, None)
     first = named[0]
     return YearContext(published, int(first[:4]), first[4:] or None)
+
+
+def written_before(norm: str, at: int) -> YearContext | None:
+    """The year (or session) a sentence writes before a year-less date at ``at``, for a notice that
+    gives no other (2025年我省统一采用网上报名方式,上半年网上填报时间为3月26日…); a bound of certificate
+    years, a date or a document number is none."""
+    named = sessions_in(norm[:at])
+    if not named:
+        return None
+    last = named[-1]
+    return YearContext(None, int(last[:4]), last[4:] or None)
