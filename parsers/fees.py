@@ -180,9 +180,9 @@ class FeeReader(Notes):
             # One amount written for two qualifications (其他初级资格130元；报考中级资格130元) is two fees,
             # and so is one written twice in a sentence (…每人每科60元,合计185元,其他级别每人每科60元); the same
             # fee said again in another sentence, for the same qualification or for none, is one.
-            # A flattened table's row that starts with a level (中级软件设计师、… / 基础知识100元/人) names the
-            # group of the amounts below it, up to the next such row.
-            row_level = _ROW_LEVEL.match(sentence.norm)
+            # A line that starts with a level (高级:考务费28元/科; a flattened table's 中级软件设计师、… /
+            # 基础知识100元/人) names the group of the amounts on it and below it, up to the next such line.
+            row_level = None if cells else _ROW_LEVEL.match(sentence.norm)
             if row_level:
                 self.row_level = row_level.group(1)
             qualifications = _QUALIFICATION.findall(sentence.norm)

@@ -31,6 +31,12 @@ def _fees(text: str) -> list[tuple[int, str | None]]:
             "高级资格每人每科60元,合计180元,其他级别每人每科60元,合计120元。",
             [(60, "科目"), (60, "科目"), (180, "人"), (120, "人")],
         ),
+        # A flattened table: a row that starts with a level names the group of the amounts below it.
+        (
+            "考试费:\n高级系统分析师综合知识150元/人\n中级软件设计师、网络工程师\n基础知识100元/人\n"
+            "初级程序员、网络管理员基础知识100元/人",
+            [(150, "人"), (100, "人"), (100, "人")],
+        ),
         # A total beside the per-subject price is listed too.
         ("考试费为每人每科70元,高级三科合计210元。", [(70, "科目"), (210, "人")]),
         # A bracketed remark that the price is the same is no second item.
