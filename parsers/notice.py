@@ -14,7 +14,7 @@ from datetime import date
 from typing import TypeVar
 
 from core.places import NATIONAL
-from parsers.dates import WindowReader, YearContext
+from parsers.dates import WindowReader
 from parsers.eligible import CERTIFICATE_TOPIC, HOLDER_TOPIC, EligibleReader
 from parsers.fees import FeeReader
 from parsers.kind import classify, is_explainer, named_title, settle_kind
@@ -22,7 +22,7 @@ from parsers.notes import Notes
 from parsers.numerals import SMALL_CHARS, YEAR_CHARS, to_int
 from parsers.page import looks_like_html, parse_page
 from parsers.region import find_region
-from parsers.session import narrowed_year, read_sessions, sessions_in
+from parsers.session import narrowed_year, read_sessions
 from parsers.text import (
     MAX_HTML_CHARS,
     MAX_TITLE_CHARS,
@@ -32,6 +32,7 @@ from parsers.text import (
     split_sentences,
 )
 from parsers.types import EligibleRange, ParsedNotice, ParseWarning, WarningCode, Window
+from parsers.years import year_context
 
 _T = TypeVar("_T")
 _OPENING_CHARS = 600
@@ -40,6 +41,14 @@ _CLOSING_LINES = 4
 MAX_TEXT_CHARS = 200_000
 _META_DATE = re.compile(
     r"(?:发布时间|发布日期|信息提供日期|发文日期|成文日期)\s*:\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})"
+)
+# A re-poster's lead-in over a plain-text copy: a date (and time), then only the page's metadata
+# (2024-03-05 10:05 来源:某某网 作者:编辑 阅读:1024; 发布时间:2024年3月5日). It is the page's metadata
+# (its date the page's, as an HTML page's 发布时间 line is), not the notice's title.
+_LEAD_IN = re.compile(
+    r"\s*(?:(?:发布时间|发布日期|时间)\s*[:：]\s*)?(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
+    r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?"
+    r"(?:\s+(?:来源|作者|编辑|责任编辑|阅读|浏览|点击|发布者|字号|信息来源)[^\n]*)?\s*"
 )
 # The signature's date, alone on its line or after the issuer's name on the same line
 # (天津市人事考试中心 2024年3月1日).
@@ -69,6 +78,9 @@ def _published_from(meta: str, lines: list[str]) -> date | None:
     found = _META_DATE.search(meta)
     if found:
         return _safe_date(*(int(part) for part in found.groups()))
+    lead_in = _LEAD_IN.fullmatch(meta)
+    if lead_in:
+        return _safe_date(int(lead_in["y"]), int(lead_in["m"]), int(lead_in["d"]))
     for line in reversed(lines[-6:]):
         match = _SIGNATURE_DATE.match(line)
         if match and match["iy"]:
@@ -76,18 +88,6 @@ def _published_from(meta: str, lines: list[str]) -> date | None:
         if match:
             return _safe_date(to_int(match["y"]), to_int(match["m"]), to_int(match["d"]))
     return None
-
-
-def _year_context(title: str, sentences: list[Sentence], published: date | None) -> YearContext:
-    """Year-less dates take their year from the title's session, else the first exam session
-    the body names (a copy without its title), and the published date."""
-    named = sessions_in(title) or next(
-        (found for sentence in sentences if (found := sessions_in(sentence.norm, exam_only=True))), []
-    )
-    if not named:
-        return YearContext(published, None, None)
-    first = named[0]
-    return YearContext(published, int(first[:4]), first[4:] or None)
 
 
 def _first_line(text: str) -> str:
@@ -144,6 +144,9 @@ def _document_text(
         title = title or page.title
     else:
         text = clean_text(document[: MAX_TEXT_CHARS * 2])
+        lead_in, _, rest = text.partition("\n")
+        if rest.strip() and _LEAD_IN.fullmatch(lead_in):
+            meta, text = lead_in, rest
     title = " ".join((title or _first_line(text)).split())[:MAX_TITLE_CHARS]
     if not title:
         notes.warn(WarningCode.MISSING, "no title found")
@@ -226,18 +229,14 @@ def _parse(
             notes.warn(WarningCode.MISSING, "no published date given or found on the page")
     sentences = split_sentences(text, norm_text)
     norm_title = named_title(_FORWARDED.sub("", normalise(title)), norm_text[:_OPENING_CHARS])
-    years = _year_context(norm_title, sentences, published)
+    years = year_context(norm_title, sentences, published)
     # Kind and region read only the body's opening and its last lines (the signature).
     ends = norm_text[:_OPENING_CHARS] + "\n" + "\n".join(norm_lines[-_CLOSING_LINES:])
     kind = classify(norm_title, ends)
     region = region or find_region(norm_title, norm_meta, ends)
 
     window_reader = WindowReader(years)
-    eligible_reader = EligibleReader(
-        published, CERTIFICATE_TOPIC if kind == "certificate_collection" else HOLDER_TOPIC
-    )
     windows = _guarded(notes, "windows", lambda: window_reader.read(sentences))
-    eligible = _guarded(notes, "eligible", lambda: _read_eligible(eligible_reader, kind, title, sentences))
     # An explainer's title over a report of an office's notice (…发布了…通知，…时间调整为…) is an account
     # that states the notice's windows itself: its windows decide its kind, as an untitled page's do.
     explainer = is_explainer(norm_title)
@@ -245,8 +244,12 @@ def _parse(
     kind = settle_kind(kind, "" if reports else norm_title, [w.label for w in windows])
     if kind == "other" and explainer:
         windows = []
-    if kind not in ("registration", "late_registration", "certificate_collection"):
-        eligible = []
+    # Whose certificates: read for the kind the windows settled (a copy whose first line is no title
+    # is a collection notice by its 邮寄申请 window, and its certificates are read as handed out).
+    eligible_reader = EligibleReader(
+        published, CERTIFICATE_TOPIC if kind == "certificate_collection" else HOLDER_TOPIC
+    )
+    eligible = _guarded(notes, "eligible", lambda: _read_eligible(eligible_reader, kind, title, sentences))
     sessions = _sessions(notes, kind, norm_title, sentences, eligible)
     if kind == "exam_signup" and not sessions:
         sessions = _signup_year(windows, sentences)
