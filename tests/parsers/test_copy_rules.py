@@ -70,13 +70,19 @@ def test_a_title_with_the_sites_name_after_it_is_still_a_title() -> None:
     assert notice["windows"] == []
 
 
-def test_a_reposters_dated_lead_in_is_the_pages_metadata_not_the_title() -> None:
-    notice = _read(
-        "2024-03-05 10:05:31 来源:某某教育网 作者:编辑部 阅读:1024\n"
-        "关于2024年上半年计算机软件资格考试报名的通知\n报名时间为3月11日至3月20日。"
-    )
+@pytest.mark.parametrize(
+    ("chrome", "published"),
+    [
+        # A re-poster's dated lead-in: its date is the page's.
+        ("2024-03-05 10:05:31 来源:某某教育网 作者:编辑部 阅读:1024", "2024-03-05"),
+        # A breadcrumb.
+        ("当前位置:首页 > 通知公告 > 考试动态", None),
+    ],
+)
+def test_page_chrome_over_the_title_is_metadata_not_the_title(chrome: str, published: str | None) -> None:
+    notice = _read(f"{chrome}\n关于2024年上半年计算机软件资格考试报名的通知\n报名时间为3月11日至3月20日。")
     assert notice["title"] == "关于2024年上半年计算机软件资格考试报名的通知"
-    assert notice["published"] == "2024-03-05"
+    assert notice["published"] == published
     assert notice["kind"] == "exam_signup"
     assert _windows(notice) == [("报名", "2024-03-11", "2024-03-20")]
 
@@ -103,15 +109,6 @@ def test_an_html_pages_heading_is_its_title_when_it_reads_like_one(heading: str,
         "<div id='zoom'><p>准考证打印时间</p><p>考生于2024年5月20日至5月24日登录网站打印准考证。</p></div></body></html>"
     )
     assert parse_notice(page, is_html=True).title == title
-
-
-def test_a_breadcrumb_over_the_title_is_page_chrome() -> None:
-    notice = _read(
-        "当前位置:首页 > 通知公告 > 考试动态\n关于2024年上半年计算机软件资格考试报名的通知\n"
-        "报名时间为2024年3月11日至3月20日。"
-    )
-    assert notice["title"] == "关于2024年上半年计算机软件资格考试报名的通知"
-    assert notice["kind"] == "exam_signup"
 
 
 @pytest.mark.parametrize(
