@@ -47,16 +47,3 @@ def _fees(text: str) -> list[tuple[int, str | None]]:
 )
 def test_amounts_as_stated(text: str, expected: list[tuple[int, str | None]]) -> None:
     assert _fees(text) == expected
-
-
-def test_a_sign_up_fee_called_baokao_is_the_sign_up_fee() -> None:
-    # 报考费用 names the fee before its amounts, not the 上机费 written after the last of them.
-    notice = parse_notice(
-        "2024年上半年计算机软件资格考试报名的通知\n报考费用确定:初级中级为140元 高级为210元 上机费30元",
-        published=date(2024, 2, 1),
-    )
-    assert [(int(fee.amount), fee.item) for fee in notice.fees] == [
-        (140, "报名费"),
-        (210, "报名费"),
-        (30, "上机费"),
-    ]
