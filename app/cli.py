@@ -3,7 +3,8 @@
 The commands live beside it (``cycle_cli``, ``inspect_cli``, ``subscribers_cli``) and import
 their heavy parts (Scrapy, SQLAlchemy, aiosmtplib, FastAPI) inside the command, so
 ``ruankao-watch parse`` starts fast and a broken optional part cannot stop the others.
-Exit codes: 0 ok, 1 partial (a source or mail failed; see the output), 2 configuration or
+Exit codes: 0 ok, 1 partial (a source or mail failed, a file that cannot be read or written;
+see the output), 2 configuration or
 usage error (one line naming the key or argument; ``--debug`` adds the traceback),
 3 another run holds the lock.
 """
@@ -19,7 +20,7 @@ from typing import TextIO
 
 from app import cycle_cli, inspect_cli, subscribers_cli
 from app.logs import setup_logging
-from app.wiring import EXIT_CONFIG, EXIT_OK, close_stores
+from app.wiring import EXIT_CONFIG, EXIT_OK, EXIT_PARTIAL, close_stores
 from core.text import strip_unsafe
 
 
@@ -98,6 +99,13 @@ def _main(argv: list[str] | None) -> int:
             traceback.print_exc()
         print(f"ruankao-watch: configuration error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
+    except OSError as exc:
+        if exc.filename is None:  # not a file the operator named (a closed pipe, the network): as before
+            raise
+        if args.debug:
+            traceback.print_exc()
+        print(f"ruankao-watch: {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return EXIT_PARTIAL
     except KeyboardInterrupt:
         return 130
     finally:

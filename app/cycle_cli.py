@@ -19,10 +19,10 @@ from app.wiring import (
     EXIT_PARTIAL,
     iso_date,
     open_store,
-    positive_int,
     shanghai_today,
     upgrade_store,
     utcnow,
+    whole_number,
 )
 
 if TYPE_CHECKING:
@@ -191,7 +191,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.set_defaults(func=cmd_alert)
 
-    sub.add_parser("send", help="deliver the outbox over SMTP").set_defaults(func=cmd_send)
+    sub.add_parser("send", help="deliver the outbox over SMTP, then the push outbox").set_defaults(
+        func=cmd_send
+    )
 
     p = sub.add_parser("feeds", help="write RSS/Atom/JSON Feed/iCalendar files")
     p.add_argument("--out", dest="feeds_out", type=Path, required=True)
@@ -210,7 +212,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("serve", help="the web app (subscriptions, feeds)")
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--port", type=whole_number(1, 65535), default=8000)
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("sources", help="the notice sources")
@@ -224,8 +226,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--url", help="check this list URL for --source instead (a mirror)")
     q.set_defaults(func=cmd_sources)
 
-    p = sub.add_parser("prune", help="delete old notice versions and sent mail")
-    p.add_argument("--older-than", type=positive_int, required=True, metavar="DAYS")
+    p = sub.add_parser(
+        "prune", help="delete old notice versions, finished confirmation and operator mail, old runs"
+    )
+    p.add_argument("--older-than", type=whole_number(1, 36500), required=True, metavar="DAYS")
     p.set_defaults(func=cmd_prune)
 
     p = sub.add_parser("demo", help="offline demo: sample site, SMTP sink, temporary database, one cycle")

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.wiring import EXIT_OK, EXIT_PARTIAL, database_error, iso_date, open_store
+from app.wiring import EXIT_OK, EXIT_PARTIAL, database_error, iso_date, open_store, whole_number
 
 if TYPE_CHECKING:
     from core.config import Settings
@@ -185,7 +185,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     nsub = p.add_subparsers(dest="notices_command", required=True)
     q = nsub.add_parser("list")
     q.add_argument("--json", action="store_true")
-    q.add_argument("--limit", type=int)
+    q.add_argument("--limit", type=whole_number(1, 1_000_000))
     q.add_argument("--source")
     q = nsub.add_parser("show")
     q.add_argument("ref", metavar="ID", help="notice id or URL")

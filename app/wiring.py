@@ -7,6 +7,7 @@ than a bug, so it ends the command with exit 2 and one line naming ``database_ur
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -41,15 +42,23 @@ def iso_date(value: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
 
 
-def positive_int(value: str) -> int:
-    """A whole number of at least 1 (``--older-than 0`` would delete everything just stored)."""
-    try:
-        number = int(value)
-    except ValueError:
-        number = 0
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {value!r}")
-    return number
+def whole_number(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` to ``high``.
+
+    ``--older-than 0`` would delete everything just stored, and ``--older-than 99999999999``,
+    ``--port 99999`` or ``--limit -1`` would end in a traceback or a database error instead of one line.
+    """
+
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            number = low - 1
+        if not low <= number <= high:
+            raise argparse.ArgumentTypeError(f"must be a whole number from {low} to {high}, got {value!r}")
+        return number
+
+    return parse
 
 
 def upgrade_store(database_url: str) -> None:

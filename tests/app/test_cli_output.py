@@ -11,7 +11,7 @@ import pytest
 
 from parsers.types import ParsedNotice
 from store.notices import FetchedNotice, record_fetch
-from tests.conftest import PYTHON
+from tests.conftest import PYTHON, cli_in_process
 
 HOSTILE = "关于\x1b]0;pwned\x07证书\x1b[31m登记\x9b2J的通知\u202egpj.exe\u2066"
 UNSAFE = ("\x1b", "\x07", "\x9b", "\u202e", "\u2066")
@@ -71,6 +71,9 @@ def test_a_closed_pipe_ends_quietly(cli, hostile_notice):
         (("subscribers", "export", "--status", "nonsense"), "--status"),
         (("prune", "--older-than", "0"), "--older-than"),
         (("prune", "--older-than", "-3"), "--older-than"),
+        (("prune", "--older-than", "99999999999"), "--older-than"),
+        (("serve", "--port", "99999"), "--port"),
+        (("notices", "list", "--limit", "-1"), "--limit"),
         (("crawl", "--source", "nosuch"), "--source"),
         (("run", "--source", "nosuch"), "--source"),
     ],
@@ -80,3 +83,31 @@ def test_a_bad_argument_exits_2_naming_it_without_a_traceback(cli, args, named):
     assert result.returncode == 2
     assert named in result.stderr and "Traceback" not in result.stderr
     assert named in result.stderr.strip().splitlines()[-1]  # one line says it (after argparse's usage)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("subscribers", "export", "--out", "{missing}/people.csv"),
+        ("feeds", "--out", "{file}"),
+        ("demo", "--out", "{file}"),
+    ],
+)
+def test_an_output_path_that_cannot_be_written_is_one_line_naming_it(cli, tmp_path, args):
+    file = tmp_path / "a-file"
+    file.write_text("", encoding="utf-8")
+    paths = {"missing": tmp_path / "no-such-folder", "file": file}
+    args = tuple(arg.format(**paths) for arg in args)
+    result = cli_in_process(cli.env, *args)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("ruankao-watch: ") and str(tmp_path) in line, line
+
+
+def test_the_help_says_what_send_and_prune_do_as_the_readme_does(cli):
+    lines = cli("--help").stdout.splitlines()
+    send = next(line for line in lines if line.split()[:1] == ["send"])
+    prune = " ".join(lines[lines.index(next(x for x in lines if x.split()[:1] == ["prune"])) :][:2])
+    assert "push" in send  # `send` delivers the push outbox too (README, docs/push.md)
+    assert "runs" in prune and "sent mail" not in prune  # alert mail is kept: the de-duplication ledger
