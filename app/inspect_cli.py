@@ -33,6 +33,13 @@ def cmd_parse(args, config: Settings) -> int:
             status = EXIT_PARTIAL
             continue
         text = decode_html(data)
+        problem = "the file is empty" if not text.strip() else None
+        if "\x00" in text:  # no notice page or text file holds NUL: an image, a PDF, a .docx
+            problem = "not a text or HTML file"
+        if problem:
+            print(f"parse: {path}: {problem}", file=sys.stderr)
+            status = EXIT_PARTIAL
+            continue
         is_html = Path(path).suffix.lower() in (".html", ".htm") or None
         parsed = parse_notice(text, published=args.published, region=args.region, is_html=is_html)
         if args.json:

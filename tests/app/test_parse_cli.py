@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 
+import pytest
+
 from parsers.types import EligibleRange, session_bounds
 from testkit.site import sample_site_root
 from tests.conftest import cli
@@ -95,3 +97,28 @@ def test_a_page_as_short_as_a_file_name_parses_without_library_advice_on_stderr(
     assert proc.returncode == 0
     assert json.loads(proc.stdout)["title"] == "notice.html"
     assert "Warning" not in proc.stderr and "Beautiful Soup" not in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "the file is empty"),
+        (b" \r\n\t\r\n", "the file is empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01", "not a text or HTML file"),
+        ("关于证书登记的通知".encode("gbk") + b"\x00\xff\xfe\x00" * 64, "not a text or HTML file"),
+    ],
+    ids=["empty", "blank", "png", "gbk-then-binary"],
+)
+def test_an_empty_or_binary_file_is_named_with_why_and_the_others_still_parse(
+    cli_env, tmp_path, content, reason
+):
+    bad = tmp_path / "notice.html"
+    bad.write_bytes(content)
+    good = tmp_path / "n.txt"
+    good.write_text(TEXT, encoding="utf-8")
+    proc = parse(cli_env, str(bad), str(good), "--json")
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == f"parse: {bad}: {reason}"
+    assert [json.loads(line)["title"] for line in proc.stdout.splitlines()] == [
+        "天津市人事考试中心关于2026年度软考证书登记的通知"
+    ]
