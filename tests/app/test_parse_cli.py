@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 
 import pytest
 
 from parsers.types import EligibleRange, session_bounds
 from testkit.site import sample_site_root
-from tests.conftest import cli
+from tests.conftest import ROOT, cli
 
 KEYS = {
     "title", "kind", "region", "published", "windows", "session", "eligible", "fees", "uncertain", "warnings",
@@ -122,3 +123,21 @@ def test_an_empty_or_binary_file_is_named_with_why_and_the_others_still_parse(
     assert [json.loads(line)["title"] for line in proc.stdout.splitlines()] == [
         "天津市人事考试中心关于2026年度软考证书登记的通知"
     ]
+
+
+def _without_evidence(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _without_evidence(v) for k, v in value.items() if k != "evidence"}
+    if isinstance(value, list):
+        return [_without_evidence(v) for v in value]
+    return value
+
+
+def test_the_readme_example_is_what_parse_prints_for_the_demo_notice(cli_env):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = json.loads(re.search(r"```json\n(.*?)```", readme, re.S).group(1))
+    proc = parse(cli_env, str(SAMPLE), "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert _without_evidence(example) == _without_evidence(
+        json.loads(proc.stdout)
+    )  # evidence is shortened there
