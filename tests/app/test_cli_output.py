@@ -3,6 +3,7 @@ ends quietly, and a bad argument is one line naming it with exit 2."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 from datetime import UTC, date, datetime
@@ -11,7 +12,7 @@ import pytest
 
 from parsers.types import ParsedNotice
 from store.notices import FetchedNotice, record_fetch
-from tests.conftest import PYTHON, cli_in_process
+from tests.conftest import PYTHON, ROOT, cli_in_process
 
 HOSTILE = "关于\x1b]0;pwned\x07证书\x1b[31m登记\x9b2J的通知\u202egpj.exe\u2066"
 UNSAFE = ("\x1b", "\x07", "\x9b", "\u202e", "\u2066")
@@ -111,3 +112,41 @@ def test_the_help_says_what_send_and_prune_do_as_the_readme_does(cli):
     prune = " ".join(lines[lines.index(next(x for x in lines if x.split()[:1] == ["prune"])) :][:2])
     assert "push" in send  # `send` delivers the push outbox too (README, docs/push.md)
     assert "runs" in prune and "sent mail" not in prune  # alert mail is kept: the de-duplication ledger
+
+
+def _readme_usage() -> dict[str, str]:
+    """The README's usage block, as command name → its lines (continuation lines joined on)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```\nruankao-watch [--config FILE]", 1)[1].split("```", 1)[0]
+    entries: dict[str, str] = {}
+    name = ""
+    for line in block.splitlines()[1:]:
+        if line[2:3].isalpha():
+            name = line.split()[0]
+        entries[name] = entries.get(name, "") + line
+    return entries
+
+
+def _options(parser: argparse.ArgumentParser) -> set[str]:
+    found = {o for a in parser._actions for o in a.option_strings if o.startswith("--") and o != "--help"}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                found |= _options(sub)
+    return found
+
+
+def test_the_readme_usage_and_docs_name_every_option_of_each_command():
+    from app.cli import build_parser
+
+    usage = _readme_usage()
+    # The README points to docs/subscriptions.md for the options of `subscribers`.
+    usage["subscribers"] = (
+        (ROOT / "docs" / "subscriptions.md").read_text(encoding="utf-8").split("## Operators' CLI")[1]
+    )
+    (commands,) = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    missing = {
+        name: sorted(o for o in _options(parser) if o not in usage[name])
+        for name, parser in commands.choices.items()
+    }
+    assert {name: options for name, options in missing.items() if options} == {}
