@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -122,7 +124,7 @@ def cmd_config(args, config: Settings) -> int:
         load_sources(list(config.sources))
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
-    for warning in secret_warnings(config.secret):
+    for warning in secret_warnings(config.secret) + variable_warnings(os.environ):
         print(f"warning: {warning}", file=sys.stderr)
     _print_json(config.masked())
     if args.connect:
@@ -140,6 +142,22 @@ def secret_warnings(secret: str) -> list[str]:
             " can forge manage and unsubscribe links: use `openssl rand -hex 32`"
         ]
     return []
+
+
+def variable_warnings(environ: Mapping[str, str]) -> list[str]:
+    """``RUANKAO_WATCH_*`` variables that name no key: a typo there is silently ignored otherwise.
+
+    A key misspelt in the TOML file is refused; a misspelt variable in ``/etc/ruankao-watch.env``
+    (``RUANKAO_WATCH_SMTP=…``) would leave the default in force without a word.
+    """
+    from core.config import ENV_PREFIX, Settings
+
+    known = {ENV_PREFIX + name.upper() for name in Settings.model_fields}
+    return [
+        f"{name}: names no configuration key, so it is ignored (the keys are in `config check`'s output)"
+        for name in sorted(environ)
+        if name.upper().startswith(ENV_PREFIX) and name.upper() not in known
+    ]
 
 
 def _connect(config: Settings) -> int:

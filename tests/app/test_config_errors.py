@@ -77,3 +77,17 @@ def test_config_check_connect_names_what_is_unreachable_and_exits_1(cli_env):
     assert proc.returncode == 1
     assert "database_url: cannot connect" in proc.stderr
     assert "smtp_url: connection failed" in proc.stderr
+
+
+def test_config_check_names_a_variable_that_names_no_key(cli_env):
+    env = {
+        **cli_env,
+        "RUANKAO_WATCH_SECRET": STRONG_SECRET,
+        "RUANKAO_WATCH_DATABSE_URL": "sqlite:///x.sqlite3",
+    }
+    proc = cli(env, "config", "check")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.startswith("warning: RUANKAO_WATCH_DATABSE_URL: names no configuration key"), (
+        proc.stderr
+    )
+    assert "SECRET" not in proc.stderr
