@@ -90,7 +90,10 @@ def cmd_notices(args, config: Settings) -> int:
         if args.diff:
             from store.diff import version_diff
 
-            print(version_diff(notice) or "no change between the last two versions")
+            if len(notice.versions) < 2:
+                print(f"notice {notice.id}: only one version stored, nothing to compare")
+            else:
+                print(version_diff(notice))
             return EXIT_OK
         _print_json(notice_summary(notice))
     return EXIT_OK

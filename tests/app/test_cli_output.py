@@ -150,3 +150,9 @@ def test_the_readme_usage_and_docs_name_every_option_of_each_command():
         for name, parser in commands.choices.items()
     }
     assert {name: options for name, options in missing.items() if options} == {}
+
+
+def test_diff_of_a_notice_with_one_version_says_there_is_nothing_to_compare(cli, hostile_notice):
+    result = cli_in_process(cli.env, "notices", "show", "1", "--diff")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "notice 1: only one version stored, nothing to compare\n"
