@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
+import alerts.send
 from alerts.queue import queue_alerts
 from alerts.send import LEASE, send_outbox
 from store.db import make_engine, make_sessionmaker, upgrade
@@ -150,6 +152,42 @@ def test_sigkill_of_send_mid_batch_then_one_plain_send_delivers_everything(
         ids_by_recipient.setdefault(received.rcpt_tos[0], set()).add(received.message["Message-ID"])
     assert set(ids_by_recipient) == set(emails)
     assert all(len(ids) == 1 for ids in ids_by_recipient.values())  # a resend is the same message
+
+
+class HeldAfterFirst(ScriptedHandler):
+    """Accepts the first messages at once and holds the next ones until ``release`` is set."""
+
+    async def handle_DATA(self, server, session, envelope):
+        while self.received and not self.release.is_set():
+            await asyncio.sleep(0.01)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_a_failed_commit_of_outcomes_stops_the_sender_and_sends_nothing_twice(
+    database_url, sessions, monkeypatch
+):
+    lost = OperationalError("UPDATE mail …", {}, Exception("server closed the connection unexpectedly"))
+    failures = [lost]  # the database fails once, when the sender records what the server said
+    record = alerts.send.record_outcomes
+    with SmtpServer(HeldAfterFirst()) as smtp:
+
+        def flaky(*args, **kwargs):
+            if failures:
+                smtp.handler.release.set()  # the messages held meanwhile go on: one per connection
+                raise failures.pop()
+            return record(*args, **kwargs)
+
+        config = make_config(database_url, smtp.port)
+        queue_many(sessions, config, 30)
+        monkeypatch.setattr(alerts.send, "record_outcomes", flaky)
+        first = send_outbox(sessions, config.mail, now_fn=lambda: NOW)
+        # It stopped: only the messages already on their way went out, the rest were given back.
+        assert first["sent"] <= 2 * config.send_concurrency and first["released"] > 0, first
+        second = send_outbox(sessions, config.mail, now_fn=lambda: NOW)
+    accepted = [r.message["Message-ID"] for r in smtp.handler.accepted()]
+    assert len(accepted) == len(set(accepted)) == 30  # each mail once: what reached the server was recorded
+    assert first["sent"] + second["sent"] == 30
+    assert set(message_ids(sessions).values()) == {"sent"}
 
 
 def test_an_outcome_is_written_only_while_the_claim_is_ours(sessions, config, smtp):
