@@ -18,7 +18,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from core.vocab import MailPurpose, MailStatus, SubscriberStatus
@@ -124,6 +124,23 @@ def bundle_alerts_into_mails(session: Session, *, now: datetime, domain: str) ->
         ],
     )
     return len(mail_ids)
+
+
+def forget_undelivered_alerts(session: Session, subscriber_id: int) -> int:
+    """Drop the subscriber's alerts whose mail failed without arriving, so matching queues them again.
+
+    For someone who confirms again after leaving or bouncing: the mails that were not sent
+    while they were away (or were refused) are in nobody's inbox, yet the ledger's unique
+    key would keep what still concerns them from ever being queued again. A mail that may
+    have arrived (a connection lost after DATA) keeps its alerts; the failed mails stay,
+    with their reasons. Returns how many alerts were dropped.
+    """
+    failed = select(Mail.id).where(
+        Mail.subscriber_id == subscriber_id, Mail.status == MailStatus.FAILED, Mail.lost_after_data == 0
+    )
+    return session.execute(
+        delete(Alert).where(Alert.subscriber_id == subscriber_id, Alert.mail_id.in_(failed))
+    ).rowcount
 
 
 def _hourly_allowance(session: Session, now: datetime, per_hour: int) -> int:

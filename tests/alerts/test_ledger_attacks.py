@@ -1,0 +1,51 @@
+"""Attacks on the alert ledger: subscribers who leave and come back between match and send, notices withdrawn.
+
+Runs on SQLite and PostgreSQL, with a real SMTP server on loopback.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from alerts.queue import queue_alerts
+from alerts.send import send_outbox
+from store.models import Mail, Subscriber
+from store.subscribers import CertificateData, SubscriberData, activate, reopen, unsubscribe
+from tests.factories import NOW, TODAY, add_notice, add_subscriber, notice
+
+EMAIL = "li@example.com"
+
+
+def at(moment):
+    return lambda: moment
+
+
+@pytest.mark.parametrize("back_before_the_send", [False, True])
+def test_someone_who_leaves_and_comes_back_is_told_of_the_open_notice_they_missed(
+    sessions, config, smtp, back_before_the_send
+):
+    add_notice(sessions, notice())
+    subscriber_id = add_subscriber(sessions, EMAIL, "2021")
+    assert queue_alerts(sessions, config.alerting, today=TODAY, now=NOW)["mails"] == 1
+    again = SubscriberData(EMAIL, ("天津市红桥区",), (CertificateData("信息系统项目管理师", "", "2021"),))
+    with sessions.begin() as s:
+        unsubscribe(s.get(Subscriber, subscriber_id), NOW)
+        if back_before_the_send:  # subscribed again, not confirmed yet: the mail still may not go
+            reopen(s, s.get(Subscriber, subscriber_id), again.validated(TODAY))
+    assert send_outbox(sessions, config.mail, now_fn=at(NOW))["skipped"] == 1
+    with sessions.begin() as s:  # back, and confirmed; the notice's window is still open
+        subscriber = s.get(Subscriber, subscriber_id)
+        if not back_before_the_send:
+            reopen(s, subscriber, again.validated(TODAY))
+        assert activate(s, subscriber, NOW)
+    assert queue_alerts(sessions, config.alerting, today=TODAY, now=NOW)["new_window"] == 1
+    assert send_outbox(sessions, config.mail, now_fn=at(NOW))["sent"] == 1
+    [received] = smtp.handler.accepted()
+    assert received.rcpt_tos == [EMAIL] and "证书登记" in received.message["Subject"]
+    with sessions() as s:  # the mail not sent while they were away stays, with its reason
+        assert sorted(s.execute(select(Mail.status, Mail.last_error))) == [
+            ("failed", "subscriber " + ("pending" if back_before_the_send else "unsubscribed")),
+            ("sent", None),
+        ]
+    assert queue_alerts(sessions, config.alerting, today=TODAY, now=NOW)["mails"] == 0  # and only once
