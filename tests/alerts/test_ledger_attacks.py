@@ -5,6 +5,9 @@ Runs on SQLite and PostgreSQL, with a real SMTP server on loopback.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date, timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -49,3 +52,27 @@ def test_someone_who_leaves_and_comes_back_is_told_of_the_open_notice_they_misse
             ("sent", None),
         ]
     assert queue_alerts(sessions, config.alerting, today=TODAY, now=NOW)["mails"] == 0  # and only once
+
+
+@pytest.mark.parametrize(
+    ("windows", "says"),
+    [((), "取消登记"), (None, "登记截止：2026年3月20日 → 2026年2月28日")],
+    ids=["postponed-without-a-date", "closed-early"],
+)
+def test_a_window_withdrawn_or_closed_after_the_alert_is_announced_once(
+    sessions, config, smtp, windows, says
+):
+    add_notice(sessions, notice())
+    add_subscriber(sessions, EMAIL, "2021")
+    queue_alerts(sessions, config.alerting, today=TODAY, now=NOW)
+    assert send_outbox(sessions, config.mail, now_fn=at(NOW))["sent"] == 1
+    later = NOW + timedelta(hours=6)
+    amended = notice(end=date(2026, 2, 28), text="登记工作推迟，具体时间另行通知", at=later)
+    if windows is not None:
+        amended = replace(amended, parsed=replace(amended.parsed, windows=windows))
+    assert add_notice(sessions, amended) == "changed"
+    assert queue_alerts(sessions, config.alerting, today=TODAY, now=later)["changed"] == 1
+    assert send_outbox(sessions, config.mail, now_fn=at(later))["sent"] == 1
+    change = smtp.handler.accepted()[-1].message
+    assert "有变更" in change["Subject"] and says in change.get_body(("plain",)).get_content()
+    assert queue_alerts(sessions, config.alerting, today=TODAY, now=later)["mails"] == 0

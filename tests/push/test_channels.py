@@ -103,6 +103,16 @@ def test_a_change_and_a_closing_reminder_are_posted_once_each(sessions, database
     assert len(hook.posts("/tianjin")) == 3
 
 
+def test_a_window_closed_early_is_posted_as_a_change(sessions, database_url, hook):
+    add_notice(sessions, notice(1, region="天津", end=date(2026, 3, 20)))
+    cfg = channel_config(database_url, hook, regions=["天津"])
+    cycle(sessions, cfg)
+    add_notice(sessions, notice(1, region="天津", end=date(2026, 2, 28), text="正文（提前结束）"))
+    counts, sent = cycle(sessions, cfg, now=NOW + timedelta(hours=6))
+    assert counts["channel_posts"] == 1 and sent["sent"] == 1  # the group was told it was open
+    assert "登记截止：2026年3月20日 → 2026年2月28日" in posted(hook)[-1]["message"]
+
+
 def test_a_closing_reminder_that_could_not_be_posted_before_its_deadline_expires(
     sessions, database_url, hook
 ):
