@@ -14,6 +14,7 @@ from sqlalchemy import select
 from alerts.push import send_pushes
 from alerts.queue import queue_alerts
 from store.models import Push
+from store.prune import prune
 from tests.factories import NOW, TODAY, add_notice, add_subscriber, config, notice
 
 
@@ -111,6 +112,22 @@ def test_a_window_closed_early_is_posted_as_a_change(sessions, database_url, hoo
     counts, sent = cycle(sessions, cfg, now=NOW + timedelta(hours=6))
     assert counts["channel_posts"] == 1 and sent["sent"] == 1  # the group was told it was open
     assert "登记截止：2026年3月20日 → 2026年2月28日" in posted(hook)[-1]["message"]
+
+
+def test_pruning_old_versions_keeps_what_a_channel_was_sent_so_nothing_is_posted_twice(
+    sessions, database_url, hook
+):
+    add_notice(sessions, notice(1, region="天津", end=date(2026, 3, 20)))
+    cfg = channel_config(database_url, hook, regions=["天津"])
+    cycle(sessions, cfg)
+    add_notice(sessions, notice(1, region="天津", end=date(2026, 3, 27), text="正文（延期）"))
+    cycle(sessions, cfg, now=NOW + timedelta(hours=1))
+    assert len(hook.posts("/tianjin")) == 2  # the notice, then its change
+    with sessions.begin() as s:  # nobody but the channel was told of the first version
+        prune(s, older_than_days=1, now=NOW + timedelta(days=2))
+    counts, _ = cycle(sessions, cfg, today=TODAY + timedelta(days=2), now=NOW + timedelta(days=2))
+    assert counts["channel_posts"] == 0
+    assert len(hook.posts("/tianjin")) == 2
 
 
 def test_a_closing_reminder_that_could_not_be_posted_before_its_deadline_expires(
