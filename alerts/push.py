@@ -151,7 +151,6 @@ class _Pusher:
         self.domains = config.official_domains
         self.give_up_after = timedelta(days=config.give_up_after_days)
         self.broken: set[str] = set()  # channels that failed in this run
-        self.refused: set[int] = set()  # subscribers' targets the service refused, not yet stored
         self.kind: str | None = None  # only posts of this kind (the web app's test messages)
 
     def _url(self, post: OutgoingPush) -> str:
@@ -198,8 +197,12 @@ class _Pusher:
             # A subscriber's target will not start working again by waiting: it stops until
             # its owner re-tests or replaces it (the manage page says so). An operator's
             # channel keeps retrying, since fixing its URL in the configuration resumes it.
-            self.refused.add(post.target_id)
-            return Outcome(post.id, "failed", f"refused by the service (HTTP {code}): {error}")
+            return Outcome(
+                post.id,
+                "failed",
+                f"refused by the service (HTTP {code}): {error}",
+                refused_target=post.target_id,
+            )
         # A post that timed out may have arrived: it waits, as a mail lost after DATA does.
         return Outcome(
             post.id, "unknown" if result.status == apprise.AppriseResultStatus.TIMEOUT else "retry", error
@@ -226,7 +229,7 @@ class _Pusher:
             time.sleep(spacing)
             outcome = self.post(post)
             outcomes.append(outcome)
-            if outcome.result in ("retry", "unknown") or post.target_id in self.refused:
+            if outcome.result in ("retry", "unknown") or outcome.refused_target is not None:
                 self.broken.add(post.channel)
             spacing = service_of(self._service_url(post)).spacing
         return outcomes
@@ -245,7 +248,7 @@ class _Pusher:
 
     def _record(self, outcomes: list[Outcome]) -> dict[str, int]:
         labels = {key: c.label for key, c in self.channels.items()}
-        refused, self.refused = self.refused, set()
+        refused = {o.refused_target for o in outcomes if o.refused_target is not None}
         with self.sessions.begin() as session:
             refuse_targets(session, refused)
             return record_push_outcomes(

@@ -203,12 +203,15 @@ class Outcome:
     ``blocked`` (the subscriber left or bounces); ``release`` (not tried: the relay failed
     earlier in the run); ``unknown`` (the connection died after the message was handed
     over: it may have been accepted, so it waits ``LOST_WAIT`` before it goes again).
+    ``refused_target`` (pushes only) names the subscriber's push target whose service
+    refused its key, to be marked ``refused`` with the outcome.
     """
 
     mail_id: int
     result: str
     error: str | None = None
     bounced: bool = False
+    refused_target: int | None = None
 
 
 def backoff(attempts: int) -> timedelta:
