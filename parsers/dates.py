@@ -11,7 +11,6 @@ label is found in its clause (or its heading) and no exam/eligibility marker is.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from parsers.moments import (
@@ -38,6 +37,7 @@ from parsers.window_labels import (
     respective_labels,
 )
 from parsers.window_merge import joined_halves, refined
+from parsers.years import YearContext, written_before
 
 # Words right after a date that make it a dateline, not a window (…通知(3月5日更新), a re-post's
 # "2024-03-01 关于…的通知", "(2024-03-01)关于…"); a lone date right after a title's last word
@@ -91,52 +91,8 @@ _DEADLINE_WORD = re.compile(r"截止|截至|结束")
 _DEADLINE_HEADING = re.compile(r"(?:截止|截至)\s*(?:时间|日期)\s*(?::|为|是)?\s*$")
 _AMENDED_TO = re.compile(r"现(?!场)|延长|延期|推迟|顺延|调整为|改为|变更为|更改为")
 _HALF_WORD = re.compile(r"上半年|下半年|第一次|第二次")
-# A year-less date far before the publication date belongs to the next year (and far after, the last).
-_ROLL_FORWARD = timedelta(days=120)
-_ROLL_BACK = timedelta(days=300)
 # A year-less range end rolled into the next year must still give a plausible window.
 _LONGEST_INFERRED_RANGE = timedelta(days=183)
-
-
-@dataclass(frozen=True)
-class YearContext:
-    """What a year-less date's year is resolved from: the published date, else the title's session
-    (also when the published date lies years away from the session: a late re-post)."""
-
-    published: date | None
-    session_year: int | None
-    session_half: str | None
-
-    def year_for(self, month: int, day: int) -> int | None:
-        """Year of a year-less month/day; None when nothing says (the caller warns)."""
-        # A re-post dated years after the session it is about (the stored copy's date) says
-        # nothing about the year; the title's session does.
-        reposted = (
-            self.session_year is not None
-            and self.published is not None
-            and (not self.session_year - 1 <= self.published.year <= self.session_year + 1)
-        )
-        if self.published is not None and not reposted:
-            year = self.published.year
-            try:
-                candidate = date(year, month, day)
-            except ValueError:
-                return year
-            # A notice whose title names this year's session lists this year's dates, early
-            # ones too (第一次考试报名时间为3月10日… in an August notice); only a 下半年 notice
-            # reaches into the next year.
-            same_year = self.session_year == year and self.session_half != "下半年"
-            if candidate < self.published - _ROLL_FORWARD and not same_year:
-                return year + 1
-            if candidate > self.published + _ROLL_BACK:
-                return year - 1
-            return year
-        if self.session_year is not None:
-            # 下半年 exams sit in November: dates in the first half year after them are next year's.
-            return (
-                self.session_year + 1 if self.session_half == "下半年" and month <= 6 else self.session_year
-            )
-        return None
 
 
 class WindowReader(Notes):
@@ -148,6 +104,9 @@ class WindowReader(Notes):
         # nothing else to go by (no published date, no session) reads the way a person reads it.
         self.last_dated: date | None = None
         self.dated_here: date | None = None
+        # And the last year (or session) the notice wrote before, for the same notices (2025年我省…报名
+        # …。通过审核后最晚于4月3日17时进行网上交费).
+        self.last_written: YearContext | None = None
         self.deadline_cells: set[int] = set()
         self.row_deadlines: set[int] = set()
         super().__init__()
@@ -175,6 +134,8 @@ class WindowReader(Notes):
             self.row_deadlines = self.deadline_cells if row is columns and columns is not None else set()
             windows_here = self._sentence_windows(sentence, row, following)
             self.last_dated = self.dated_here or self.last_dated
+            if self.years.published is None and self.years.session_year is None:
+                self.last_written = written_before(sentence.norm, len(sentence.norm)) or self.last_written
             for window in windows_here:
                 key = (window.label, window.start, window.end)
                 if key not in seen:
@@ -335,8 +296,13 @@ class WindowReader(Notes):
         year = moment.year
         if year is None:
             year = self._years_at(sentence.norm, moment.start).year_for(moment.month, moment.day)
+            written = written_before(sentence.norm, moment.start) if year is None else None
+            if written is not None:
+                year = written.year_for(moment.month, moment.day)
             if year is None and self.last_dated is not None:
                 year = YearContext(self.last_dated, None, None).year_for(moment.month, moment.day)
+            if year is None and self.last_written is not None:
+                year = self.last_written.year_for(moment.month, moment.day)
             if year is None:
                 self.warn(WarningCode.MISSING, "year unknown (no published date or session)", sentence.raw)
                 return None

@@ -68,6 +68,8 @@ _MEANINGFUL_TITLE = 8
 _NOT_A_TITLE = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+\s*[、.]|\d+\s*[、.]|\(?来源|根据|各)"
     r"|^[^\d，,。]{1,12}\[\s*\d{4}\s*\]\s*\d{1,4}\s*号\s*$"
+    # nor is the issuer's name alone (福建省…考试办公室 over the body; no 的, no site suffix _…网).
+    r"|^[^\d，,。:;的_|\-—]{4,30}(?:办公室|考试中心|考试院|人事考试网|人事局|人事厅|保障局|保障厅|委员会)\s*$"
 )
 # The kind a window's action belongs to, most actionable first.
 _WINDOW_KINDS = (
@@ -133,12 +135,16 @@ def settle_kind(kind: str, title: str, labels: list[str]) -> str:
     return "other"
 
 
+def _is_long_title(title: str) -> bool:
+    """A title long enough to say what the notice is on its own, and no list item, source line,
+    addressee or document number."""
+    return len(title) >= _MEANINGFUL_TITLE and not _NOT_A_TITLE.search(title)
+
+
 def is_titled(title: str) -> bool:
-    """True for a title that says what the notice is: long enough, or short and naming a kind
-    (报考有关事项), and not a list item, source line, addressee or document number."""
-    return not _NOT_A_TITLE.search(title) and (
-        len(title) >= _MEANINGFUL_TITLE or _title_kind(title) is not None
-    )
+    """True for a title that says what the notice is: a long one, or a short one naming a kind
+    (报考有关事项) that is no list item either."""
+    return _is_long_title(title) or (not _NOT_A_TITLE.search(title) and _title_kind(title) is not None)
 
 
 # The body's opening is searched for what a notice does, not for an explainer's or a cancellation's
@@ -152,11 +158,11 @@ def classify(title: str, body: str) -> str:
     """Kind from the title; from the body's opening too when the title is no title or too short
     (a short one that names a kind, 报名时间 over the body, still decides unless the body guesses)."""
     kind = _title_kind(title)
-    if (len(title) >= _MEANINGFUL_TITLE and not _NOT_A_TITLE.search(title)) or kind == "other":
+    if _is_long_title(title) or kind == "other":
         return kind or "other"
     opening = body[:600]
     if _BODY_GUESS.search(opening):
         return "other"
-    if kind is not None and not _NOT_A_TITLE.search(title):
-        return kind
+    if is_titled(title):
+        return kind or "other"
     return next((rule.kind for rule in _BODY_RULES if rule.pattern.search(f"{title}\n{opening}")), "other")

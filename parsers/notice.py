@@ -14,7 +14,7 @@ from datetime import date
 from typing import TypeVar
 
 from core.places import NATIONAL
-from parsers.dates import WindowReader, YearContext
+from parsers.dates import WindowReader
 from parsers.eligible import CERTIFICATE_TOPIC, HOLDER_TOPIC, EligibleReader
 from parsers.fees import FeeReader
 from parsers.kind import classify, is_explainer, named_title, settle_kind
@@ -22,7 +22,7 @@ from parsers.notes import Notes
 from parsers.numerals import SMALL_CHARS, YEAR_CHARS, to_int
 from parsers.page import looks_like_html, parse_page
 from parsers.region import find_region
-from parsers.session import narrowed_year, read_sessions, sessions_in
+from parsers.session import narrowed_year, read_sessions
 from parsers.text import (
     MAX_HTML_CHARS,
     MAX_TITLE_CHARS,
@@ -32,6 +32,7 @@ from parsers.text import (
     split_sentences,
 )
 from parsers.types import EligibleRange, ParsedNotice, ParseWarning, WarningCode, Window
+from parsers.years import year_context
 
 _T = TypeVar("_T")
 _OPENING_CHARS = 600
@@ -76,18 +77,6 @@ def _published_from(meta: str, lines: list[str]) -> date | None:
         if match:
             return _safe_date(to_int(match["y"]), to_int(match["m"]), to_int(match["d"]))
     return None
-
-
-def _year_context(title: str, sentences: list[Sentence], published: date | None) -> YearContext:
-    """Year-less dates take their year from the title's session, else the first exam session
-    the body names (a copy without its title), and the published date."""
-    named = sessions_in(title) or next(
-        (found for sentence in sentences if (found := sessions_in(sentence.norm, exam_only=True))), []
-    )
-    if not named:
-        return YearContext(published, None, None)
-    first = named[0]
-    return YearContext(published, int(first[:4]), first[4:] or None)
 
 
 def _first_line(text: str) -> str:
@@ -226,18 +215,14 @@ def _parse(
             notes.warn(WarningCode.MISSING, "no published date given or found on the page")
     sentences = split_sentences(text, norm_text)
     norm_title = named_title(_FORWARDED.sub("", normalise(title)), norm_text[:_OPENING_CHARS])
-    years = _year_context(norm_title, sentences, published)
+    years = year_context(norm_title, sentences, published)
     # Kind and region read only the body's opening and its last lines (the signature).
     ends = norm_text[:_OPENING_CHARS] + "\n" + "\n".join(norm_lines[-_CLOSING_LINES:])
     kind = classify(norm_title, ends)
     region = region or find_region(norm_title, norm_meta, ends)
 
     window_reader = WindowReader(years)
-    eligible_reader = EligibleReader(
-        published, CERTIFICATE_TOPIC if kind == "certificate_collection" else HOLDER_TOPIC
-    )
     windows = _guarded(notes, "windows", lambda: window_reader.read(sentences))
-    eligible = _guarded(notes, "eligible", lambda: _read_eligible(eligible_reader, kind, title, sentences))
     # An explainer's title over a report of an office's notice (…发布了…通知，…时间调整为…) is an account
     # that states the notice's windows itself: its windows decide its kind, as an untitled page's do.
     explainer = is_explainer(norm_title)
@@ -245,8 +230,12 @@ def _parse(
     kind = settle_kind(kind, "" if reports else norm_title, [w.label for w in windows])
     if kind == "other" and explainer:
         windows = []
-    if kind not in ("registration", "late_registration", "certificate_collection"):
-        eligible = []
+    # Whose certificates: read for the kind the windows settled (a copy whose first line is no title
+    # is a collection notice by its 邮寄申请 window, and its certificates are read as handed out).
+    eligible_reader = EligibleReader(
+        published, CERTIFICATE_TOPIC if kind == "certificate_collection" else HOLDER_TOPIC
+    )
+    eligible = _guarded(notes, "eligible", lambda: _read_eligible(eligible_reader, kind, title, sentences))
     sessions = _sessions(notes, kind, norm_title, sentences, eligible)
     if kind == "exam_signup" and not sessions:
         sessions = _signup_year(windows, sentences)

@@ -27,18 +27,21 @@ _BOUND_AFTER = re.compile(
     r"\s*\)?\s*(?:\(含[^()]{0,12}\))?\s*(?:及|和|或)?\s*(?:以前|以后|之前|之后|至|到|-)"
 )
 _YEAR_WORD = re.compile(r"\s*(?:年|上半年|下半年)")
+# A bare year that starts a period (存量证书范围为2008年起至…, 2025年起实行…) is no session; a half
+# that does (从2023年下半年起改为机考) is the session it starts with.
+_YEAR_ONWARD = re.compile(r"\s*年\s*度?\s*(?:起|以来)")
 # A year in the body is only taken when it is about the exam (not a rule's or a certificate's year).
 _EXAM_AFTER = re.compile(r"[^，,。;]{0,30}?(?:考试|软考|资格)")
 _BOUND_BEFORE = re.compile(r"(?:至|到|-|~)\s*$")
 _HALVES = ("上半年", "下半年")
 # 上半年考试 / 下半年报名 without a year, or a half with its date (考试日期:上半年5月23日至26日,
-# 下半年10月24日至27日): the halves of the title's year.
+# 下半年10月24日至27日): the halves of the title's year. 上半年网上填报时间… / 上半年网上缴费… name one too.
 # A place may stand before the half (北京上半年软考报名时间); 上、下半年考试 names both halves. A half
 # may also lead its date after a colon (上半年:5月26日), head a line of its own ((一)上半年), or
 # stand in brackets after its date (5月26日(上半年)).
 _BARE_HALF = re.compile(
     r"(?<![\d年度])(?<![\d年度]\s)(?<![年度]\()(?<![年度]\s\()(?P<both>上\s*[、,和及与]?\s*下半年)?(?P<h>上半年|下半年)?"
-    rf"(?<=半年)(?=[^，,。;]{{0,6}}?(?:考试|报名|报考|网报|软考)|\s*:?\s*[{SMALL_CHARS}]{{1,3}}\s*月|\s*:?\s*$|\s*\))"
+    rf"(?<=半年)(?=[^，,。;]{{0,6}}?(?:考试|报名|报考|网报|软考|填报|缴费|交费)|\s*:?\s*[{SMALL_CHARS}]{{1,3}}\s*月|\s*:?\s*$|\s*\))"
 )
 # 上、下半年考试合并举行: the halves are one exam that year, so they name no half.
 _MERGED = re.compile(r"合并")
@@ -73,8 +76,10 @@ def sessions_in(text: str, *, exam_only: bool = False) -> list[str]:
             continue
         if _BOUND_AFTER.match(text, match.end()) or _BOUND_BEFORE.search(text, 0, match.start()):
             continue
-        if not (match.group("h") or match.group("both")) and not _YEAR_WORD.match(text, match.start("y") + 4):
-            continue  # a bare number such as 2024 in a URL or an amount
+        if not (match.group("h") or match.group("both")) and (
+            not _YEAR_WORD.match(text, match.start("y") + 4) or _YEAR_ONWARD.match(text, match.start("y") + 4)
+        ):
+            continue  # a bare number such as 2024 in a URL or an amount, or the start of a period
         if exam_only and not _EXAM_AFTER.match(text, match.end()):
             continue
         if match.group("both"):

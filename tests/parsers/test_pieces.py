@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from parsers.dates import WindowReader, YearContext
+from parsers.dates import WindowReader
 from parsers.eligible import CERTIFICATE_TOPIC, HOLDER_TOPIC, EligibleReader
 from parsers.fees import FeeReader
 from parsers.kind import classify
@@ -15,6 +15,7 @@ from parsers.numerals import to_int
 from parsers.region import find_region
 from parsers.text import decode_html, normalise, split_sentences
 from parsers.types import WarningCode
+from parsers.years import YearContext
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,67 @@
+"""Ways a copy of a notice is made that must not change its reading: a copy without its title line,
+with its body as the only source of the session, the kind and the year.
+
+Each case is the shortest text of our own that needs the rule; none is copied from a notice.
+"""
+
+from __future__ import annotations
+
+from parsers import parse_notice
+
+
+def _read(text: str) -> dict:
+    return parse_notice(text, is_html=False).to_dict()
+
+
+def _windows(notice: dict) -> list[tuple[str, str | None, str | None]]:
+    return [(w["label"], w["start"], w["end"]) for w in notice["windows"]]
+
+
+def test_a_year_written_before_a_yearless_date_gives_its_year_when_nothing_else_does() -> None:
+    # No title, no published date, no exam session: the year the sentence writes before the dates
+    # (not a date, not a bound) is theirs, and the notice's next year-less dates keep it.
+    notice = _read(
+        "一、报名办法\n2024年本市统一实行网上报名,上半年网上填报时间为3月6日9:00-3月15日17:00。\n"
+        "通过审核的人员最晚于3月18日17:00前完成网上交费。"
+    )
+    assert _windows(notice) == [
+        ("报名", "2024-03-06T09:00", "2024-03-15T17:00"),
+        ("缴费", None, "2024-03-18T17:00"),
+    ]
+    # 上半年网上填报… names the half the sign-up is for.
+    assert notice["session"] == ["2024上半年"]
+
+
+def test_a_bound_year_written_before_a_date_gives_no_year() -> None:
+    notice = _read("一、领取范围\n2019年及以前取得证书的人员请于3月1日至3月5日领取证书。")
+    assert _windows(notice) == []
+
+
+def test_a_year_that_starts_a_period_is_no_session() -> None:
+    # 2010年起历次考试 says which certificates, not the exam the notice is about.
+    notice = _read(
+        "一、存量证书\n我省保管的存量证书为2010年起历次考试的合格证书,请持证人于2024年3月1日至3月5日到考试中心领取。"
+    )
+    assert notice["session"] == []
+    # A half that starts a period is the session it starts with.
+    notice = _read("一、报名\n从2024年下半年起考试改为机考,报名时间为2024年8月6日至8月13日。")
+    assert notice["session"] == ["2024下半年"]
+
+
+def test_the_issuers_name_over_the_body_is_no_title() -> None:
+    # A copy whose first line is the office's name: the body decides the kind (a window to apply for
+    # posting), and the certificates are read as the ones handed out.
+    notice = _read(
+        "某省计算机软件资格考试办公室\n"
+        "2024年上半年考试合格证书将于2024年7月15日至8月5日期间通过EMS邮寄发放,考生可登录网站申请邮寄。"
+    )
+    assert notice["kind"] == "certificate_collection"
+    assert [(e["from"], e["to"]) for e in notice["eligible"]] == [("2024上半年", "2024上半年")]
+    assert notice["session"] == ["2024上半年"]
+
+
+def test_a_title_with_the_sites_name_after_it_is_still_a_title() -> None:
+    # …的流程_某省人事考试网 is an explainer's title with a site suffix, not the issuer's name.
+    notice = _read("证书登记的流程与注意事项_某省人事考试网\n每年登记时间为2024年3月1日至3月31日。")
+    assert notice["kind"] == "other"
+    assert notice["windows"] == []
