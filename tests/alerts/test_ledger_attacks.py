@@ -6,10 +6,10 @@ Runs on SQLite and PostgreSQL, with a real SMTP server on loopback.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from alerts.queue import queue_alerts
 from alerts.send import send_outbox
@@ -76,3 +76,31 @@ def test_a_window_withdrawn_or_closed_after_the_alert_is_announced_once(
     change = smtp.handler.accepted()[-1].message
     assert "有变更" in change["Subject"] and says in change.get_body(("plain",)).get_content()
     assert queue_alerts(sessions, config.alerting, today=TODAY, now=later)["mails"] == 0
+
+
+def test_a_closing_today_reminder_expires_at_beijing_midnight_not_at_utc_midnight(sessions, config, smtp):
+    add_notice(sessions, notice(end=date(2026, 3, 20)))
+    for email in ("before@example.com", "after@example.com"):
+        add_subscriber(sessions, email, "2021")
+    queue_alerts(sessions, config.alerting, today=TODAY, now=NOW)
+    assert send_outbox(sessions, config.mail, now_fn=at(NOW))["sent"] == 2
+    last_day = datetime(2026, 3, 20, 1, tzinfo=UTC)  # 09:00 in Beijing on the window's last day
+    assert queue_alerts(sessions, config.alerting, today=date(2026, 3, 20), now=last_day)["closing_soon"] == 2
+    midnight = datetime(2026, 3, 20, 16, tzinfo=UTC)  # 00:00 of the 21st in Beijing, still the 20th in UTC
+    with sessions.begin() as s:  # the relay was away all day; each mail is due on one side of midnight
+        s.execute(
+            update(Mail)
+            .where(Mail.status == "pending")
+            .values(next_attempt_at=midnight - timedelta(seconds=1))
+        )
+        s.execute(
+            update(Mail)
+            .where(Mail.status == "pending", Mail.recipient == "after@example.com")
+            .values(next_attempt_at=midnight)
+        )
+    assert send_outbox(sessions, config.mail, now_fn=at(midnight - timedelta(seconds=1)))["sent"] == 1
+    reminder = smtp.handler.accepted()[-1]
+    assert reminder.rcpt_tos == ["before@example.com"]
+    assert "今天截止" in reminder.message.get_body(("plain",)).get_content()
+    counts = send_outbox(sessions, config.mail, now_fn=at(midnight))
+    assert (counts["sent"], counts["failed"]) == (0, 1)  # the deadline passed in Beijing: not sent late
