@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from core.vocab import MailPurpose, MailStatus, SubscriberStatus
 from store.claims import claim_ids, due
-from store.models import Alert, Mail, SourceState, Subscriber
+from store.models import Alert, Mail, Push, SourceState, Subscriber
 from store.outgoing import OutgoingMail, aware, load_mails
 
 BACKOFF_BASE = timedelta(minutes=1)
@@ -132,14 +132,18 @@ def forget_undelivered_alerts(session: Session, subscriber_id: int) -> int:
     For someone who confirms again after leaving or bouncing: the mails that were not sent
     while they were away (or were refused) are in nobody's inbox, yet the ledger's unique
     key would keep what still concerns them from ever being queued again. A mail that may
-    have arrived (a connection lost after DATA) keeps its alerts; the failed mails stay,
-    with their reasons. Returns how many alerts were dropped.
+    have arrived (a connection lost after DATA) keeps its alerts, and so does an alert a
+    push target of theirs was sent (they were told); the failed mails stay, with their
+    reasons. Returns how many alerts were dropped.
     """
     failed = select(Mail.id).where(
         Mail.subscriber_id == subscriber_id, Mail.status == MailStatus.FAILED, Mail.lost_after_data == 0
     )
+    pushed = select(Push.alert_id).where(Push.alert_id.is_not(None), Push.status == MailStatus.SENT)
     return session.execute(
-        delete(Alert).where(Alert.subscriber_id == subscriber_id, Alert.mail_id.in_(failed))
+        delete(Alert).where(
+            Alert.subscriber_id == subscriber_id, Alert.mail_id.in_(failed), Alert.id.not_in(pushed)
+        )
     ).rowcount
 
 
