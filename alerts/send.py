@@ -80,6 +80,9 @@ class _Delivery:
         self.holder = holder  # this run's claims carry it; see store.locks.sender_presence
         self.give_up_after = timedelta(days=config.give_up_after_days)
         self.settings = SmtpSettings.from_url(config.smtp_url)
+        # A mail is sent only while its claim has this much left: the time an SMTP transaction
+        # may take (four commands), but never so much of the lease that nothing could go.
+        self.lease_margin = min(timedelta(seconds=4 * self.settings.timeout), LEASE / 4)
         self.limiter = RateLimiter(config.send_rate_per_second)
         self.connections = [Connection(self.settings) for _ in range(max(config.send_concurrency, 1))]
         self.envelope_sender = parseaddr(config.mail_from)[1]  # where bounces go
@@ -103,6 +106,10 @@ class _Delivery:
         except Exception as exc:  # a template or data bug must not stop the other mails
             return Outcome(mail.id, "failed", f"could not compose: {exc!r}")
         await self.limiter.wait()
+        if mail.lease_until and self.now_fn() + self.lease_margin >= mail.lease_until:
+            # A relay so slow that the claim ran out while the mail waited its turn: another
+            # sender may have taken it and be sending it now. Give it back instead.
+            return Outcome(mail.id, "release", "not tried: its claim ran out while it waited")
         try:
             await connection.send(message, self.envelope_sender, envelope)
         except DeliveryError as exc:
