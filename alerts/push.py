@@ -53,6 +53,8 @@ LEASE = timedelta(minutes=10)
 BATCH = 50
 # Seconds Apprise may take for one post, all its retries included.
 POST_TIMEOUT = 30
+# A post goes only while its claim has this much left: longer than one post may take.
+LEASE_MARGIN = timedelta(seconds=2 * POST_TIMEOUT)
 # Apprise logs each service's HTTP conversation, keys included at DEBUG; what we need of it
 # comes back in the result (its warnings), and we log it ourselves with the keys taken out.
 logging.getLogger("apprise").setLevel(logging.WARNING)
@@ -227,6 +229,11 @@ class _Pusher:
                 )
                 continue
             time.sleep(spacing)
+            if post.lease_until and self.now_fn() + LEASE_MARGIN >= post.lease_until:
+                # Its claim ran out while it waited behind a slow service: another sender may
+                # have taken it and be posting it now. Give it back instead.
+                outcomes.append(Outcome(post.id, "release", "not tried: its claim ran out while it waited"))
+                continue
             outcome = self.post(post)
             outcomes.append(outcome)
             if outcome.result in ("retry", "unknown") or outcome.refused_target is not None:
