@@ -116,16 +116,21 @@ def queue_pushes(session: Session, config: AlertSettings, *, today: date, now: d
 
 
 # HTTP answers that say the service will never take this URL (a revoked or deleted key, a
-# removed bot), as opposed to an outage or a rate limit, which are worth waiting for.
+# removed bot), as opposed to an outage or a rate limit, which are worth waiting for; the
+# services that say it in a 200 answer's body are read by ``alerts.push_plugins``.
 REFUSED = frozenset({401, 403, 404, 410})
-_HTTP_STATUS = re.compile(r"error=(\d{3})\b")
+_REFUSAL = re.compile(r"error=(\d{3})\b|refused errcode=(-?\d+)")
 
 
-def refused_status(reason: str) -> int | None:
-    """The HTTP status in an Apprise failure (``…error=401.``) when it means the key is refused."""
-    found = _HTTP_STATUS.search(reason)
-    code = int(found.group(1)) if found else None
-    return code if code in REFUSED else None
+def refused_status(reason: str) -> str | None:
+    """What in an Apprise failure says the key is refused: ``HTTP 401`` (from ``…error=401.``)
+    or ``errcode 93000`` (from ``alerts.push_plugins``); None for any other failure."""
+    found = _REFUSAL.search(reason)
+    if found and found.group(2):
+        return f"errcode {found.group(2)}"
+    if found and int(found.group(1)) in REFUSED:
+        return f"HTTP {found.group(1)}"
+    return None
 
 
 def _reason(result) -> str:
@@ -194,15 +199,15 @@ class _Pusher:
             return Outcome(post.id, "sent")
         error = redact(_reason(result), url)
         log.warning("push to %s failed: %s", self._label(post), error)
-        code = refused_status(error)
-        if code and post.target_id is not None:
+        refusal = refused_status(error)
+        if refusal and post.target_id is not None:
             # A subscriber's target will not start working again by waiting: it stops until
             # its owner re-tests or replaces it (the manage page says so). An operator's
             # channel keeps retrying, since fixing its URL in the configuration resumes it.
             return Outcome(
                 post.id,
                 "failed",
-                f"refused by the service (HTTP {code}): {error}",
+                f"refused by the service ({refusal}): {error}",
                 refused_target=post.target_id,
             )
         # A post that timed out may have arrived: it waits, as a mail lost after DATA does.

@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 
 import apprise
 
+from alerts import push_plugins
+
 
 @dataclass(frozen=True)
 class Service:
@@ -44,6 +46,8 @@ SERVICES: dict[str, Service] = {
     "tgram": Service("Telegram", 4000, 3.1, example="tgram://bot_token/chat_id"),
     "ntfys": Service("ntfy", 3500, 0.5, hosts=("ntfy.sh",), example="ntfys://ntfy.sh/主题"),
 }
+# WeCom and DingTalk posts are read by their answer's body, not its status alone.
+push_plugins.install()
 # Any other Apprise URL (operator channels only).
 OTHER = Service("Apprise", 4000, 0.0)
 MAX_URL = 1000

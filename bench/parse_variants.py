@@ -4,7 +4,9 @@ Run: ``python bench/parse_variants.py`` (every variant), ``python bench/parse_va
 ``-v`` to list the notices that read differently and how. Each passing ``tuned`` notice (the strict
 xfails left out) is parsed as it is and again with one way of writing changed everywhere in its text
 (报名时间 → 网报时间, a label moved after its dates, the title line dropped, all paragraphs run into one
-line, …), and the two readings are compared with the golden test's keys. A notice that reads
+line, a range's separator written ～ or －, dates written 2023.3.5, times written 下午5点, traditional
+script of Taiwan or Hong Kong, the notice as an HTML page or under a re-poster's dated lead-in, …), and
+the two readings are compared with the golden test's keys. A notice that reads
 differently is a rule that depends on the wording, not on what the notice says (or a variant that
 really changes the meaning, which ``-v`` shows). No golden is used, so this measures robustness
 without any blind data.
@@ -12,9 +14,11 @@ without any blind data.
 
 from __future__ import annotations
 
+import html
 import re
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -26,6 +30,9 @@ from tests.parsers.test_real_corpus import EXPECTED_FAILURES, comparable
 
 _DIGITS = "〇一二三四五六七八九"
 _TO_TRADITIONAL = opencc.OpenCC("s2t").convert
+_TO_TAIWAN = opencc.OpenCC("s2tw").convert
+_TO_HONG_KONG = opencc.OpenCC("s2hk").convert
+_FULL_WIDTH = {code: code + 0xFEE0 for code in range(0x21, 0x7F)}
 # A date range as notices write it: 2024年3月1日9:00至3月10日17:00 (years, times optional).
 _DAY = r"(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:\s*\d{1,2}[:：]\d{2})?"
 _RANGE = (
@@ -45,6 +52,66 @@ _OWN_LINE_ROW = re.compile(
 # The reverse: a short line with no date above a line that starts with one, joined with a colon.
 _HEADING_ABOVE = re.compile(rf"(?m)^([^\n\d|]{{2,20}}?)[:：]?\n(?={_DAY})")
 _JOINED = re.compile(r"(报名|缴费|资格审核|准考证打印)([、和及与])(报名|缴费|资格审核|准考证打印)")
+
+
+# A range's separator between a date (and its time) and the next date: 3月5日9:00至3月10日, 3月5日—10日.
+_RANGE_SEP = re.compile(
+    r"(日\s*(?:\d{1,2}[:：]\d{2})?\s*)(?:至|到|—|－|-|~|～)(\s*)(?=(?:\d{4}年)?\d{1,2}月|\d{1,2}日)"
+)
+# A full date (2023年3月5日), and whether a time follows it at once (2023年3月5日9:00).
+_FULL_DATE = re.compile(r"(?<!\d)(\d{4})年(\d{1,2})月(\d{1,2})日(?=(\d)?)")
+_TIME = re.compile(r"(?<![\d:：])(\d{1,2})[:：](\d{2})(?![\d:：])")
+# The same with the part of the day a text may already write before it (下午14:30).
+_DAY_TIME = re.compile(r"(?:(上午|下午|中午|晚上)\s*)?(?<![\d:：])(\d{1,2})[:：](\d{2})(?![\d:：])")
+
+
+def _separator(sep: str) -> Callable[[str], str]:
+    return lambda t: _RANGE_SEP.sub(lambda m: f"{m.group(1)}{sep}{m.group(2)}", t)
+
+
+def _web_dates(form: str) -> Callable[[str], str]:
+    """Full dates as web pages write them: ``form`` takes year, month, day (2023.3.5, 2023/03/05)."""
+
+    def change(text: str) -> str:
+        if "-" in form:  # 2023-3-5-2023-3-10 would be ambiguous: the range says 至, as such pages do
+            text = _separator("至")(text)
+        return _FULL_DATE.sub(
+            lambda m: form.format(int(m[1]), int(m[2]), int(m[3])) + (" " if m[4] else ""), text
+        )
+
+    return change
+
+
+def _spoken_time(match: re.Match[str]) -> str:
+    """17:00 → 下午5点, 9:30 → 上午9点30分, 12:00 → 中午12点 (24:00 stays a time: 24时)."""
+    written, hour, minute = match[1], int(match[2]), int(match[3])
+    if written and hour <= 12:  # 下午5:00 already says which half of the day
+        return f"{written}{hour}点" + (f"{minute}分" if minute else "")
+    if hour >= 24:
+        return f"{hour}时" + (f"{minute}分" if minute else "")
+    part = "上午" if hour < 12 else "中午" if hour == 12 else "下午"
+    return f"{part}{hour - 12 if hour > 12 else hour}点" + (f"{minute}分" if minute else "")
+
+
+def _html_page(text: str, cells: bool = False) -> str:
+    """The notice as a CMS page: title in <title> and <h1>, each line a paragraph; with ``cells``,
+    each line that states a date range sits in a layout table's cell."""
+    title, _, body = text.partition("\n")
+    # A first line that also states days (a re-poster's headline, a body line a copy put first) is
+    # the page's first paragraph as well as its <title>.
+    lines = body.split("\n") if _no_title_only(text) != text else text.split("\n")
+    paragraphs = []
+    for line in lines:
+        escaped = html.escape(line)
+        if cells and re.search(_RANGE, line):
+            paragraphs.append(f"<table><tbody><tr><td>{escaped}</td></tr></tbody></table>")
+        else:
+            paragraphs.append(f"<p>{escaped}</p>")
+    heading = html.escape(title)
+    return (
+        f"<html><head><title>{heading}</title></head><body><div class='nav'>首页 &gt; 通知公告</div>"
+        f"<h1>{heading}</h1><div id='zoom'>{''.join(paragraphs)}</div></body></html>"
+    )
 
 
 def _chinese(number: int) -> str:
@@ -92,7 +159,25 @@ def _one_line(text: str) -> str:
     return f"{title}\n{' '.join(body.split(chr(10)))}"
 
 
-VARIANTS: dict[str, Callable[[str], str]] = {
+@dataclass(frozen=True)
+class Copy:
+    """A way of copying a notice that needs the notice itself (its date), or is read as an HTML page."""
+
+    change: Callable[[RealCase, str], str]
+    is_html: bool = False
+
+
+Variant = Callable[[str], str] | Copy
+
+
+def _reposted(case: RealCase, text: str) -> str:
+    """A re-poster's dated lead-in line over the title, dated as the parser reads the notice (its own
+    date, else the stored copy's); a notice with no date is left as it is."""
+    day = case.parse(text)["published"]
+    return f"{day} 10:05:31 来源:某某教育网 作者:编辑部 阅读:1024\n{text}" if day else text
+
+
+VARIANTS: dict[str, Variant] = {
     # ways of writing a date or time (the fifth round's runs)
     "至→—": lambda t: t.replace("日至", "日—"),
     "至→到": lambda t: t.replace("日至", "日到"),
@@ -108,6 +193,32 @@ VARIANTS: dict[str, Callable[[str], str]] = {
     "month/day in Chinese": lambda t: re.sub(
         r"(?<!\d)(\d{1,2})月(\d{1,2})日", lambda m: f"{_chinese(int(m[1]))}月{_chinese(int(m[2]))}日", t
     ),
+    # ways of writing a date, a time or a range that unseen copies use (the seventh round's families)
+    "traditional (Taiwan)": _TO_TAIWAN,
+    "traditional (Hong Kong)": _TO_HONG_KONG,
+    "full-width ASCII": lambda t: t.translate(_FULL_WIDTH),
+    "year in Chinese with 零": lambda t: re.sub(
+        r"(20\d\d)年", lambda m: "".join("零一二三四五六七八九"[int(c)] for c in m.group(1)) + "年", t
+    ),
+    "range sep → —": _separator("—"),
+    "range sep → ——": _separator("——"),
+    "range sep → ～": _separator("～"),
+    "range sep → ~": _separator("~"),
+    "range sep → －": _separator("－"),
+    "range sep → –": _separator("–"),
+    "range sep → 至": _separator("至"),
+    "range sep → 到": _separator("到"),
+    "date 2023.3.5": _web_dates("{}.{}.{}"),
+    "date 2023/03/05": _web_dates("{}/{:02d}/{:02d}"),
+    "date 2023-3-5": _web_dates("{}-{}-{}"),
+    "date 03月05日": lambda t: re.sub(r"(?<!\d)(\d)(?=[月日])", r"0\1", t),
+    "date 3月5号": lambda t: re.sub(r"(?<!\d)(\d{1,2})月(\d{1,2})日", r"\1月\2号", t),
+    "spaces in dates": lambda t: re.sub(r"(\d)日", r"\1 日", re.sub(r"(\d)([年月])(?=\d)", r"\1 \2 ", t)),
+    "17:00→17：00": lambda t: _TIME.sub(r"\1：\2", t),
+    "17:00→17点": lambda t: _TIME.sub(
+        lambda m: f"{int(m[1])}点" + (f"{int(m[2])}分" if int(m[2]) else ""), t
+    ),
+    "17:00→下午5点": lambda t: _DAY_TIME.sub(_spoken_time, t),
     # ways of naming an action (labels)
     "报名时间→网报时间": lambda t: t.replace("报名时间", "网报时间"),
     "报名时间→报考时间": lambda t: t.replace("报名时间", "报考时间"),
@@ -165,26 +276,30 @@ VARIANTS: dict[str, Callable[[str], str]] = {
     "no title line": _no_title,
     "no title line (a title only)": _no_title_only,
     "paragraphs on one line": _one_line,
+    "a re-poster's dated lead-in before the title": Copy(_reposted),
+    "as an HTML page": Copy(lambda case, t: _html_page(t), is_html=True),
+    "range lines in HTML table cells": Copy(lambda case, t: _html_page(t, cells=True), is_html=True),
     "sentences of a line reversed": _sentences_reversed,
 }
 
 
-def reading(case: RealCase, text: str) -> dict:
+def reading(case: RealCase, text: str, *, is_html: bool = False) -> dict:
     """The notice read as the golden test reads it (the stored copy's date as a hint when the text has none)."""
-    return comparable(case.parse(text), case.golden["kind"])
+    return comparable(case.parse(text, is_html=is_html), case.golden["kind"])
 
 
-def differences(cases: list[RealCase], variant: Callable[[str], str]) -> tuple[int, list[tuple[str, dict]]]:
+def differences(cases: list[RealCase], variant: Variant) -> tuple[int, list[tuple[str, dict]]]:
     """How many notices the variant changes, and (notice id, {key: (own reading, variant's reading)})
     for each it reads differently."""
     touched, found = 0, []
     for case in cases:
         text = case.text.read_text(encoding="utf-8")
-        changed = variant(text)
+        changed = variant.change(case, text) if isinstance(variant, Copy) else variant(text)
         if changed == text:
             continue
         touched += 1
-        own, other = reading(case, text), reading(case, changed)
+        is_html = isinstance(variant, Copy) and variant.is_html
+        own, other = reading(case, text), reading(case, changed, is_html=is_html)
         if own != other:
             found.append((case.name, {key: (own[key], other[key]) for key in own if own[key] != other[key]}))
     return touched, found

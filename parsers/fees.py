@@ -1,9 +1,9 @@
 """Fees a candidate pays (登记费, 考务费, 考试费 …): amount, item and unit, from sentences and table rows.
 
 Fee paragraphs mix what a person pays with what does not concern them: internal
-revenue splits (上缴/分成), totals that merely add up per-subject prices, years and
-dates. Amounts are therefore taken only with ``元``/``¥``, revenue-split sentences are
-skipped, and a total stated beside a per-subject price is not a second fee.
+revenue splits (上缴/分成), years and dates. Amounts are therefore taken only with
+``元``/``¥`` and revenue-split sentences are skipped; each amount is one fee as the text
+writes it (a total stated beside a per-subject price too, per person).
 """
 
 from __future__ import annotations
@@ -133,6 +133,7 @@ def _item_near(clause_before: str, before: str, after: str, sentence: str) -> st
 
 
 _QUALIFICATION = re.compile(r"(?:初级|中级|高级|其[他它])[^，,。;:(]{0,8}?资格")
+_ROW_LEVEL = re.compile(r"\s*(初级|中级|高级)(?!资格)")
 # An amount inside a bracket opened after the previous amount, or listed right after it.
 _IN_BRACKET = re.compile(r"\([^()]*$")
 _LISTED = re.compile(r"\s*[、和及]\s*")
@@ -160,6 +161,7 @@ class FeeReader(Notes):
         header: list[tuple[str, str | None] | None] | None = None
         self.section_item = None
         self.charge_section = False
+        self.row_level: str | None = None
         for sentence in sentences:
             if _SECTION.match(sentence.norm):
                 self.section_item = _named_item(sentence.norm)
@@ -175,15 +177,22 @@ class FeeReader(Notes):
                 found = (self._labelled_row(sentence, cells) if cells else None) or self._sentence_fees(
                     sentence
                 )
-            # One amount for two qualifications (其他初级资格130元；报考中级资格130元) is two fees; the same
-            # fee said again, for the same qualification or for none, is one.
+            # One amount written for two qualifications (其他初级资格130元；报考中级资格130元) is two fees,
+            # and so is one written twice in a sentence (…每人每科60元,合计185元,其他级别每人每科60元); the same
+            # fee said again in another sentence, for the same qualification or for none, is one.
+            # A line that starts with a level (高级:考务费28元/科; a flattened table's 中级软件设计师、… /
+            # 基础知识100元/人) names the group of the amounts on it and below it, up to the next such line.
+            row_level = None if cells else _ROW_LEVEL.match(sentence.norm)
+            if row_level:
+                self.row_level = row_level.group(1)
             qualifications = _QUALIFICATION.findall(sentence.norm)
-            qualification = qualifications[-1] if qualifications else None
+            qualification = qualifications[-1] if qualifications else self.row_level
             for fee in found:
-                named = seen.setdefault((fee.amount, fee.item, fee.per), set())
+                named = seen.get((fee.amount, fee.item, fee.per), set())
                 if not named or (qualification is not None and not named & {qualification, None}):
                     fees.append(fee)
-                named.add(qualification)
+            for fee in found:
+                seen.setdefault((fee.amount, fee.item, fee.per), set()).add(qualification)
         # The same fee said again without its unit (…按每名考生报名费15元下拨…) is not a second fee.
         return [
             fee
@@ -285,17 +294,15 @@ class FeeReader(Notes):
                 *(per_before.group("unit", "unit2") if per_before else ()),
                 *(_after_units(per_after) if per_after else ()),
             )
-            if (
-                per is None
-                and per_unit
-                and (
-                    _IN_BRACKET.search(norm, previous_end, match.start())
-                    or _LISTED.fullmatch(norm, previous_end, match.start())
-                )
-            ):
+            total = _TOTAL_BEFORE.search(before) is not None
+            bracketed = bool(per_unit) and _IN_BRACKET.search(norm, previous_end, match.start()) is not None
+            listed = bracketed or _LISTED.fullmatch(norm, previous_end, match.start()) is not None
+            if per is None and per_unit and listed and not total:
                 # 58元/科次（主观题科目68元）, 每人每科60元、65元、70元: another price of the same unit.
                 per = per_unit[-1].per
             previous_end = match.end()
+            if bracketed and (amount, per) == (per_unit[-1].amount, per_unit[-1].per):
+                continue  # 每科50元(上机考试暂按每科50元收取): a remark that the price is the same
             item = (
                 _item_near(before[clause_start:], before, after, norm)
                 or self.section_item
@@ -308,13 +315,13 @@ class FeeReader(Notes):
             if item is None:
                 self.warn(WarningCode.DROPPED, "fee without an item", sentence.raw)
                 continue
-            if _TOTAL_BEFORE.search(before):
+            if total:
                 totals.append(Fee(amount=amount, item=item, per=per or "人", evidence=sentence.raw))
             else:
                 per_unit.append(Fee(amount=amount, item=item, per=per, evidence=sentence.raw))
         if not per_unit and not totals:
             return self._free(sentence)
-        return per_unit or totals
+        return per_unit + totals
 
     @staticmethod
     def _free(sentence: Sentence) -> list[Fee]:

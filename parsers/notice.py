@@ -42,6 +42,14 @@ MAX_TEXT_CHARS = 200_000
 _META_DATE = re.compile(
     r"(?:发布时间|发布日期|信息提供日期|发文日期|成文日期)\s*:\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})"
 )
+# A re-poster's lead-in over a plain-text copy: a date (and time), then only the page's metadata
+# (2024-03-05 10:05 来源:某某网 作者:编辑 阅读:1024; 发布时间:2024年3月5日). It is the page's metadata
+# (its date the page's, as an HTML page's 发布时间 line is), not the notice's title.
+_LEAD_IN = re.compile(
+    r"\s*(?:(?:发布时间|发布日期|时间)\s*[:：]\s*)?(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
+    r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?"
+    r"(?:\s+(?:来源|作者|编辑|责任编辑|阅读|浏览|点击|发布者|字号|信息来源)[^\n]*)?\s*"
+)
 # The signature's date, alone on its line or after the issuer's name on the same line
 # (天津市人事考试中心 2024年3月1日).
 _ISSUER_BEFORE = r"(?:[^\d\s,，。;:]{2,30}(?:中心|院|局|厅|办公室|委员会|委|站)\s+)?"
@@ -70,6 +78,9 @@ def _published_from(meta: str, lines: list[str]) -> date | None:
     found = _META_DATE.search(meta)
     if found:
         return _safe_date(*(int(part) for part in found.groups()))
+    lead_in = _LEAD_IN.fullmatch(meta)
+    if lead_in:
+        return _safe_date(int(lead_in["y"]), int(lead_in["m"]), int(lead_in["d"]))
     for line in reversed(lines[-6:]):
         match = _SIGNATURE_DATE.match(line)
         if match and match["iy"]:
@@ -133,6 +144,9 @@ def _document_text(
         title = title or page.title
     else:
         text = clean_text(document[: MAX_TEXT_CHARS * 2])
+        lead_in, _, rest = text.partition("\n")
+        if rest.strip() and _LEAD_IN.fullmatch(lead_in):
+            meta, text = lead_in, rest
     title = " ".join((title or _first_line(text)).split())[:MAX_TITLE_CHARS]
     if not title:
         notes.warn(WarningCode.MISSING, "no title found")

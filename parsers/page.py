@@ -22,6 +22,7 @@ from parsers.text import (
     MAX_TITLE_CHARS,
     SPACES,
     clean_lines,
+    normalise,
 )
 
 # BeautifulSoup warns when a whole page is as short as a file name or URL ("notice.html"). Pages
@@ -221,7 +222,12 @@ _META_HINTS = re.compile(
 
 
 _META_LIMIT = 6
-_NOTICE_WORDS = re.compile(r"通知|公告|通告|简章|须知|公示|办法|提示|说明|安排|关于|的")
+# What a notice's heading says and a site's logo (<h1>某某人事考试网</h1>) does not: a notice word, a
+# session, or the action it is about (…2022年下半年…准考证打印入口); read on the normalised heading, so a
+# traditional-script one (…考生須知) says it too.
+_NOTICE_WORDS = re.compile(
+    r"通知|公告|通告|简章|须知|公示|办法|提示|说明|安排|关于|的|\d{4}\s*年|上半年|下半年|报名|准考证|证书|成绩"
+)
 
 
 def _page_title(soup: BeautifulSoup, landmarks: dict[tuple[str, str], Tag]) -> str | None:
@@ -230,11 +236,13 @@ def _page_title(soup: BeautifulSoup, landmarks: dict[tuple[str, str], Tag]) -> s
         node = landmarks.get(mark)
         if node is not None:
             text = SPACES.sub(" ", node.get_text(" ", strip=True)).strip()[:MAX_TITLE_CHARS]
-            if len(text) >= 6 and _NOTICE_WORDS.search(text):  # not a logo such as <h1>某某人事考试网</h1>
+            if len(text) >= 6 and _NOTICE_WORDS.search(
+                normalise(text)
+            ):  # not a logo such as <h1>某某人事考试网</h1>
                 return text
     if soup.title is not None and soup.title.string:
         text = SPACES.sub(" ", str(soup.title.string)).strip()[:MAX_TITLE_CHARS]
-        if not _NOTICE_WORDS.search(text):
+        if not _NOTICE_WORDS.search(normalise(text)):
             return None  # only the site's name (中国计算机技术职业资格网): the body's first line is better
         text = re.split(r"\s*(?:[-_|—]|--)\s*(?=[^-_|—]*(?:网|局|院|中心|厅|政府|门户)\s*$)", text)[0]
         return text or None

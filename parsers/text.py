@@ -106,8 +106,11 @@ def _normal_char(match: re.Match[str]) -> str:
     return _NORMAL_MAP[ord(match.group())]
 
 
-# Re-post mirrors annotate characters with their pinyin: 關(guān)于, 計(jì)算機(jī).
-_PINYIN = re.compile(r"(?<=[\u3400-\u9fff])[(（][a-zü]{0,6}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]{0,6}[)）]")
+# Re-post mirrors annotate characters with their pinyin: 關(guān)于, 計(jì)算機(jī), also in full-width
+# letters (計（ｊì）算機) when the copy was made full-width throughout.
+_PINYIN = re.compile(
+    r"(?<=[\u3400-\u9fff])[(（][a-zａ-ｚü]{0,6}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zａ-ｚü]{0,6}[)）]"
+)
 
 
 @cache

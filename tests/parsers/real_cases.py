@@ -25,14 +25,15 @@ class RealCase:
     text: Path
     golden: dict
 
-    def parse(self, document: str | None = None) -> dict:
-        """The notice's file read as the crawler would (or ``document`` in its place: a re-worded copy)."""
+    def parse(self, document: str | None = None, *, is_html: bool = False) -> dict:
+        """The notice's file read as the crawler would (or ``document`` in its place: a re-worded copy,
+        an HTML page when ``is_html``)."""
         if document is None:
             document = self.text.read_text(encoding="utf-8")
-        parsed = parse_notice(document, is_html=False)
+        parsed = parse_notice(document, is_html=is_html)
         hint = self.golden.get("source", {}).get("published")
         if parsed.published is None and hint:
-            parsed = parse_notice(document, published=date.fromisoformat(hint), is_html=False)
+            parsed = parse_notice(document, published=date.fromisoformat(hint), is_html=is_html)
         return parsed.to_dict()
 
 

@@ -6,7 +6,10 @@ Each case is the shortest text of our own that needs the rule; none is copied fr
 
 from __future__ import annotations
 
+import pytest
+
 from parsers import parse_notice
+from parsers.text import normalise
 
 
 def _read(text: str) -> dict:
@@ -65,3 +68,38 @@ def test_a_title_with_the_sites_name_after_it_is_still_a_title() -> None:
     notice = _read("证书登记的流程与注意事项_某省人事考试网\n每年登记时间为2024年3月1日至3月31日。")
     assert notice["kind"] == "other"
     assert notice["windows"] == []
+
+
+def test_a_reposters_dated_lead_in_is_the_pages_metadata_not_the_title() -> None:
+    notice = _read(
+        "2024-03-05 10:05:31 来源:某某教育网 作者:编辑部 阅读:1024\n"
+        "关于2024年上半年计算机软件资格考试报名的通知\n报名时间为3月11日至3月20日。"
+    )
+    assert notice["title"] == "关于2024年上半年计算机软件资格考试报名的通知"
+    assert notice["published"] == "2024-03-05"
+    assert notice["kind"] == "exam_signup"
+    assert _windows(notice) == [("报名", "2024-03-11", "2024-03-20")]
+
+
+def test_pinyin_annotations_in_full_width_letters_are_dropped() -> None:
+    # A damaged mirror's 計(jì)算機 copied full-width throughout.
+    assert normalise("關（ｇｕāｎ）于計（ｊì）算機") == "关于计算机"
+
+
+@pytest.mark.parametrize(
+    ("heading", "title"),
+    [
+        # A traditional-script heading names a notice too (須知 is 须知).
+        ("2024年上半年某省軟考考生須知", "2024年上半年某省軟考考生須知"),
+        # So does one naming a session and an action without a notice word.
+        ("某省2024年上半年计算机软件考试准考证打印入口", "某省2024年上半年计算机软件考试准考证打印入口"),
+        # A logo does not.
+        ("某省人事考试网", "准考证打印时间"),
+    ],
+)
+def test_an_html_pages_heading_is_its_title_when_it_reads_like_one(heading: str, title: str) -> None:
+    page = (
+        f"<html><head><title>某省人事考试网</title></head><body><h1>{heading}</h1>"
+        "<div id='zoom'><p>准考证打印时间</p><p>考生于2024年5月20日至5月24日登录网站打印准考证。</p></div></body></html>"
+    )
+    assert parse_notice(page, is_html=True).title == title

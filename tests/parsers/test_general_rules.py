@@ -355,15 +355,15 @@ def test_both_halves_given_their_dates_under_a_headline_without_a_session() -> N
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        # One amount for two qualifications is two fees; said again for none, or for a level named
-        # without 资格 (a fee item's table), it is one.
+        # One amount written for two qualifications or levels is two fees (amounts as stated); said
+        # again for none, it is one.
         (
             "收费标准为每人204元。\n其他初级资格130元;\n报考中级资格130元;\n高级资格:204元。",
             [(Decimal(204), "考试费", "人"), (Decimal(130), "考试费", None), (Decimal(130), "考试费", None)],
         ),
         (
             "初级、中级:考务费28元/科;\n高级:考务费28元/科。",
-            [(Decimal(28), "考务费", "科目")],
+            [(Decimal(28), "考务费", "科目"), (Decimal(28), "考务费", "科目")],
         ),
         # The state's share after 含上缴 is no fee; 每生另加收 is per person.
         ("上述收费标准已包含上缴国家的考务费每人每科9元。", []),

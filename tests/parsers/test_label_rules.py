@@ -32,6 +32,9 @@ from tests.parsers.test_pieces import fees, spans
             "2024年8月20日-9月6日(缴费)(截止6日23:59)。",
             [("缴费", "2024-08-20", "2024-09-06T23:59")],
         ),
+        # An admission ticket collected on paper is the ticket's action, not a certificate's collection.
+        ("考生于2024年5月15日至5月20日到报名点领取准考证。", [("准考证打印", "2024-05-15", "2024-05-20")]),
+        ("准考证领取时间:2024年5月15日至5月20日。", [("准考证打印", "2024-05-15", "2024-05-20")]),
         # A remark between a heading and its dates leaves the heading to the dates.
         ("一、网上报名时间\n(具体安排如下)\n2024年3月1日至3月10日", [("报名", "2024-03-01", "2024-03-10")]),
         ("二、缴费时间\n具体安排如下:\n2024年3月1日至3月12日", [("缴费", "2024-03-01", "2024-03-12")]),

@@ -309,8 +309,12 @@ def fees(text: str, default: str | None = None) -> list[tuple[Decimal, str, str 
         ("报名费￥1,200元。", [(Decimal(1200), "报名费", None)]),
         ("报名费¥ 99.5", [(Decimal("99.5"), "报名费", None)]),
         ("逾期登记另收滞纳金20元。", [(Decimal(20), "滞纳金", None)]),
-        ("考试费每科68元，报考两个科目共136元。", [(Decimal(68), "考试费", "科目")]),
-        ("考试费每科68元（两科136元）。", [(Decimal(68), "考试费", "科目")]),
+        # A total stated beside a per-subject price is listed too (amounts as stated).
+        (
+            "考试费每科68元，报考两个科目共136元。",
+            [(Decimal(68), "考试费", "科目"), (Decimal(136), "考试费", "人")],
+        ),
+        ("考试费每科68元（两科136元）。", [(Decimal(68), "考试费", "科目"), (Decimal(136), "考试费", "人")]),
         ("高级资格三个科目考试费合计150元。", [(Decimal(150), "考试费", "人")]),
         ("证书登记不收取费用。", [(Decimal(0), "登记费", None)]),
         ("免费邮寄证书。", [(Decimal(0), "邮寄费", None)]),

@@ -22,12 +22,6 @@ EXPECTED_FAILURES: dict[str, str] = {
     "with no year in the text; the year is 2004, the exam's first sitting, which the text does not write)",
     "2004-beijing-5535ebb3": "not read yet: kind, windows, session (the same 2004 news report's second copy, without its "
     "headline and lead: read as other; its 报名 period has no year)",
-    "2005-zhejiang-6022e121": "not read yet: windows ('5月15日起考生可在报名处领取准考证' is read twice, as 准考证打印 and "
-    "as a second window labelled 领取)",
-    "2008-hubei-6617df26": "not read yet: fees ('每人每科60元,合计185元,其他级别每人每科60元,合计125元': one 60 per "
-    "subject is read; the second group's 60 and the two 合计 totals are not)",
-    "2008-hubei-eb124416": "not read yet: fees (the same 60/185/60/125 sentence in a copy with every date dropped: one "
-    "60 is read; the second 60 and the 合计 totals are not)",
     "2012-guangdong-212286d1": "not read yet: windows, session (a machine-reworded, reshuffled copy: 网名工夫 for "
     "网上报名时间, 网费停止工夫 for the 缴费 deadline; two half-year sessions)",
     "2015-dalian-9345c811": "not read yet: session (a 下半年 re-post whose golden adds 2015上半年 for the "

@@ -130,3 +130,52 @@ def _readable(body: bytes) -> str:
     except ValueError:
         text = unquote_plus(body.decode())
     return unescape(text).replace("\xa0", " ")
+
+
+@pytest.mark.parametrize(
+    ("url", "path", "answer", "refusal"),
+    [
+        (  # the bot was removed from its group: the key will never work again
+            "wecombot://KEY1234567890",
+            "/qyapi.weixin.qq.com/cgi-bin/webhook/send",
+            {"errcode": 93000, "errmsg": "invalid webhook url"},
+            "errcode 93000",
+        ),
+        (  # too many posts this minute: worth waiting for
+            "wecombot://KEY1234567890",
+            "/qyapi.weixin.qq.com/cgi-bin/webhook/send",
+            {"errcode": 45009, "errmsg": "api freq out of limit"},
+            None,
+        ),
+        (  # a signed bot whose signature no longer matches its secret
+            "dingtalk://SEC0123456789@TOKEN1234567890",
+            "/oapi.dingtalk.com/robot/send",
+            {"errcode": 310000, "errmsg": "sign not match"},
+            "errcode 310000",
+        ),
+        (
+            "dingtalk://TOKEN1234567890",
+            "/oapi.dingtalk.com/robot/send",
+            {"errcode": 300001, "errmsg": "token is not exist"},
+            "errcode 300001",
+        ),
+    ],
+)
+def test_an_error_code_in_a_200_answer_fails_the_post(official_hosts, url, path, answer, refusal):
+    """WeCom and DingTalk answer a refused post with HTTP 200: the body's errcode decides, and
+    the post fails with the service's own message instead of counting as sent."""
+    import apprise
+
+    from alerts.push import _reason, refused_status
+    from testkit.site import Behaviour
+
+    official_hosts.behaviours[path] = Behaviour(body=json.dumps(answer).encode())
+    sender = apprise.Apprise()
+    assert sender.add(url)
+    result = sender.notify(body="正文", title="标题", body_format=apprise.NotifyFormat.TEXT)
+
+    assert result.status == apprise.AppriseResultStatus.FAILURE
+    assert len(official_hosts.posts(path)) == 1  # posted once; Apprise did not retry it itself
+    reason = _reason(result)
+    assert f"errcode={answer['errcode']}: {answer['errmsg']}" in reason
+    assert refused_status(reason) == refusal

@@ -192,8 +192,16 @@ def test_someone_told_by_push_whose_mail_failed_is_not_told_twice_when_they_come
     assert len(texts(official_hosts)) == 2  # the test message and the notice, once
 
 
+@pytest.mark.parametrize(
+    ("status", "answer", "why"),
+    [
+        (401, None, "HTTP 401"),  # the bot's key was revoked
+        # WeCom says it in a 200 answer: the bot was removed from its group
+        (200, b'{"errcode": 93000, "errmsg": "invalid webhook url"}', "errcode 93000"),
+    ],
+)
 def test_a_target_whose_service_refuses_its_key_stops_until_it_is_tested_again(
-    client, sessions, config, clock, official_hosts
+    client, sessions, config, clock, official_hosts, status, answer, why
 ):
     from store.push_queue import confirm_target
     from testkit.site import Behaviour
@@ -204,7 +212,7 @@ def test_a_target_whose_service_refuses_its_key_stops_until_it_is_tested_again(
     with sessions.begin() as s:
         target = s.scalars(select(PushTarget)).one()
         confirm_target(s, target.id, target.confirm_code, NOW)
-    official_hosts.behaviours[WECOM] = Behaviour(statuses=[401])  # the bot's key was revoked
+    official_hosts.behaviours[WECOM] = Behaviour(statuses=[status], body=answer)
     add_notice(sessions, notice(1, region="天津"))
     add_notice(sessions, notice(2, region="national"))
     queue_alerts(sessions, config.alerting, today=TODAY, now=NOW)
@@ -216,7 +224,7 @@ def test_a_target_whose_service_refuses_its_key_stops_until_it_is_tested_again(
     with sessions() as s:
         assert s.scalars(select(PushTarget.status)).one() == "refused"
         errors = s.scalars(select(Push.last_error).where(Push.status == "failed")).all()
-        assert len(errors) == 1 and errors[0].startswith("refused by the service (HTTP 401)")
+        assert len(errors) == 1 and errors[0].startswith(f"refused by the service ({why})")
         assert "TJKEY" not in errors[0]
 
     counts = send_pushes(sessions, config.push, now_fn=lambda: NOW)
@@ -232,6 +240,7 @@ def test_a_target_whose_service_refuses_its_key_stops_until_it_is_tested_again(
     page = client.get(path)
     assert "推送服务拒绝了这个地址" in page.text and "重新发送测试消息" in page.text
 
+    official_hosts.behaviours[WECOM] = Behaviour()  # the owner put the bot back
     action = f"{path}/push"
     client.post(action, data={"retest": str(target.id), "csrf_token": form_token(client, action)})
     with sessions() as s:
