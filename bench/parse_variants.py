@@ -146,6 +146,28 @@ def _no_title_only(text: str) -> str:
     return text
 
 
+def _wrapped(text: str, width: int = 38) -> str:
+    """Body lines broken every ``width`` characters, as a PDF or a fixed-width copy breaks them."""
+    title, _, body = text.partition("\n")
+    lines = [line[at : at + width] for line in body.split("\n") for at in range(0, max(len(line), 1), width)]
+    return "\n".join([title, *lines])
+
+
+# A title set over two lines: the issuer's name, then 关于… (or the subject, then its last words).
+_TITLE_BREAK = re.compile(
+    r"^(.{4,40}?)(关于.{6,})$|^(.{10,}?)((?:考试)?(?:报名|考务|证书|成绩)?[^\n]{0,12}(?:通知|公告|简章))$"
+)
+
+
+def _title_over_two_lines(text: str) -> str:
+    title, newline, body = text.partition("\n")
+    match = _TITLE_BREAK.match(title)
+    if not match or not _TITLE_ONLY.fullmatch(title) or _STATES_A_DAY.search(title):
+        return text
+    first, second = (match[1], match[2]) if match[1] else (match[3], match[4])
+    return f"{first}\n{second}{newline}{body}"
+
+
 def _sentences_reversed(text: str) -> str:
     lines = []
     for line in text.split("\n"):
@@ -277,6 +299,9 @@ VARIANTS: dict[str, Variant] = {
     "no title line (a title only)": _no_title_only,
     "paragraphs on one line": _one_line,
     "a re-poster's dated lead-in before the title": Copy(_reposted),
+    "a breadcrumb line before the title": lambda t: f"当前位置:首页 > 通知公告 > 考试动态\n{t}",
+    "title over two lines": _title_over_two_lines,
+    "body lines wrapped at 38 characters": _wrapped,
     "as an HTML page": Copy(lambda case, t: _html_page(t), is_html=True),
     "range lines in HTML table cells": Copy(lambda case, t: _html_page(t, cells=True), is_html=True),
     "sentences of a line reversed": _sentences_reversed,

@@ -21,6 +21,7 @@ from parsers.kind import classify, is_explainer, named_title, settle_kind
 from parsers.notes import Notes
 from parsers.numerals import SMALL_CHARS, YEAR_CHARS, to_int
 from parsers.page import looks_like_html, parse_page
+from parsers.plain import lead_in_date, plain_title, split_chrome, unwrapped
 from parsers.region import find_region
 from parsers.session import narrowed_year, read_sessions
 from parsers.text import (
@@ -41,14 +42,6 @@ _CLOSING_LINES = 4
 MAX_TEXT_CHARS = 200_000
 _META_DATE = re.compile(
     r"(?:发布时间|发布日期|信息提供日期|发文日期|成文日期)\s*:\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})"
-)
-# A re-poster's lead-in over a plain-text copy: a date (and time), then only the page's metadata
-# (2024-03-05 10:05 来源:某某网 作者:编辑 阅读:1024; 发布时间:2024年3月5日). It is the page's metadata
-# (its date the page's, as an HTML page's 发布时间 line is), not the notice's title.
-_LEAD_IN = re.compile(
-    r"\s*(?:(?:发布时间|发布日期|时间)\s*[:：]\s*)?(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
-    r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?"
-    r"(?:\s+(?:来源|作者|编辑|责任编辑|阅读|浏览|点击|发布者|字号|信息来源)[^\n]*)?\s*"
 )
 # The signature's date, alone on its line or after the issuer's name on the same line
 # (天津市人事考试中心 2024年3月1日).
@@ -78,9 +71,9 @@ def _published_from(meta: str, lines: list[str]) -> date | None:
     found = _META_DATE.search(meta)
     if found:
         return _safe_date(*(int(part) for part in found.groups()))
-    lead_in = _LEAD_IN.fullmatch(meta)
-    if lead_in:
-        return _safe_date(int(lead_in["y"]), int(lead_in["m"]), int(lead_in["d"]))
+    lead_in = lead_in_date(meta)
+    if lead_in is not None:
+        return lead_in
     for line in reversed(lines[-6:]):
         match = _SIGNATURE_DATE.match(line)
         if match and match["iy"]:
@@ -143,10 +136,8 @@ def _document_text(
         text, meta = page.text, page.meta
         title = title or page.title
     else:
-        text = clean_text(document[: MAX_TEXT_CHARS * 2])
-        lead_in, _, rest = text.partition("\n")
-        if rest.strip() and _LEAD_IN.fullmatch(lead_in):
-            meta, text = lead_in, rest
+        meta, text = split_chrome(unwrapped(clean_text(document[: MAX_TEXT_CHARS * 2])))
+        title = title or plain_title(text)
     title = " ".join((title or _first_line(text)).split())[:MAX_TITLE_CHARS]
     if not title:
         notes.warn(WarningCode.MISSING, "no title found")

@@ -70,13 +70,19 @@ def test_a_title_with_the_sites_name_after_it_is_still_a_title() -> None:
     assert notice["windows"] == []
 
 
-def test_a_reposters_dated_lead_in_is_the_pages_metadata_not_the_title() -> None:
-    notice = _read(
-        "2024-03-05 10:05:31 来源:某某教育网 作者:编辑部 阅读:1024\n"
-        "关于2024年上半年计算机软件资格考试报名的通知\n报名时间为3月11日至3月20日。"
-    )
+@pytest.mark.parametrize(
+    ("chrome", "published"),
+    [
+        # A re-poster's dated lead-in: its date is the page's.
+        ("2024-03-05 10:05:31 来源:某某教育网 作者:编辑部 阅读:1024", "2024-03-05"),
+        # A breadcrumb.
+        ("当前位置:首页 > 通知公告 > 考试动态", None),
+    ],
+)
+def test_page_chrome_over_the_title_is_metadata_not_the_title(chrome: str, published: str | None) -> None:
+    notice = _read(f"{chrome}\n关于2024年上半年计算机软件资格考试报名的通知\n报名时间为3月11日至3月20日。")
     assert notice["title"] == "关于2024年上半年计算机软件资格考试报名的通知"
-    assert notice["published"] == "2024-03-05"
+    assert notice["published"] == published
     assert notice["kind"] == "exam_signup"
     assert _windows(notice) == [("报名", "2024-03-11", "2024-03-20")]
 
@@ -103,3 +109,49 @@ def test_an_html_pages_heading_is_its_title_when_it_reads_like_one(heading: str,
         "<div id='zoom'><p>准考证打印时间</p><p>考生于2024年5月20日至5月24日登录网站打印准考证。</p></div></body></html>"
     )
     assert parse_notice(page, is_html=True).title == title
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # The issuer, then 关于…的通知.
+        "某省人事考试中心\n关于2024年上半年计算机软件资格考试证书领取的通知",
+        # A title broken mid-word.
+        "关于2024年上半年计算机软件资格考试证\n书领取的通知",
+    ],
+)
+def test_a_title_set_over_two_lines_is_one(lines: str) -> None:
+    # The body writes no year: the dates take the title's session's.
+    notice = _read(f"{lines}\n各位考生:\n证书已到,请于9月2日至9月6日到考试中心领取。")
+    assert notice["title"] == lines.replace("\n", "")
+    assert notice["kind"] == "certificate_collection"
+    assert notice["session"] == ["2024上半年"]
+    assert _windows(notice) == [("领取", "2024-09-02", "2024-09-06")]
+
+
+def test_a_copy_broken_at_a_fixed_width_is_read_as_its_sentences() -> None:
+    body = (
+        "本市考试实行网上报名,请报考人员在规定时间内登录网站填写报名信息并上传照片,"
+        "网上报名时间为2024年3月11日9:00至3月20日17:00,逾期不再受理。"
+        "通过审核的人员须于2024年3月12日至3月22日17:00前登录系统完成网上缴费,未缴费者视为放弃。"
+    )
+    wrapped = "\n".join(body[at : at + 30] for at in range(0, len(body), 30))
+    notice = _read(f"关于2024年上半年计算机软件资格考试报名的通知\n{wrapped}")
+    assert _windows(notice) == [
+        ("报名", "2024-03-11T09:00", "2024-03-20T17:00"),
+        ("缴费", "2024-03-12", "2024-03-22T17:00"),
+    ]
+
+
+def test_a_few_date_lines_of_one_length_are_no_wrapped_copy() -> None:
+    notice = _read(
+        "关于2024年上半年计算机软件资格考试报名的通知\n"
+        "2024年3月11日9:00—20日17:00(报名)\n审核时间:2024年3月12日9:00—22日12:00\n"
+        "2024年3月12日9:00—22日17:00(缴费)\n"
+        "凡遵守国家法律、恪守职业道德并具有一定计算机技术应用能力的人员,均可根据本人情况报名参加相应级别的考试。"
+    )
+    assert sorted(_windows(notice)) == [
+        ("报名", "2024-03-11T09:00", "2024-03-20T17:00"),
+        ("缴费", "2024-03-12T09:00", "2024-03-22T17:00"),
+        ("资格审核", "2024-03-12T09:00", "2024-03-22T12:00"),
+    ]
