@@ -82,6 +82,24 @@ def _web_dates(form: str) -> Callable[[str], str]:
     return change
 
 
+# A range written with its year: 2023年3月1日至3月10日 (the end's year and month written or left out).
+_YEAR_RANGE = re.compile(
+    r"(?<!\d)(\d{4})年(\d{1,2})月(\d{1,2})日(\s*(?:\d{1,2}[:：]\d{2})?\s*(?:至|到|—|－|-|~|～)\s*)(?:(\d{4})年)?(\d{1,2})月(?=\d{1,2}日)"
+)
+_SECTION_NUMBER = re.compile(r"(?m)^([一二三四五六七八九十]{1,2})、")
+
+
+def _end_with_year(match: re.Match[str]) -> str:
+    return f"{match[1]}年{match[2]}月{match[3]}日{match[4]}{match[5] or match[1]}年{match[6]}月"
+
+
+def _end_without_month(match: re.Match[str]) -> str:
+    """The end's year and month left out when they are the start's (2023年3月1日至10日)."""
+    if (match[5] or match[1]) != match[1] or match[6] != match[2]:
+        return match[0]
+    return f"{match[1]}年{match[2]}月{match[3]}日{match[4]}"
+
+
 def _spoken_time(match: re.Match[str]) -> str:
     """17:00 → 下午5点, 9:30 → 上午9点30分, 12:00 → 中午12点 (24:00 stays a time: 24时)."""
     written, hour, minute = match[1], int(match[2]), int(match[3])
@@ -236,6 +254,11 @@ VARIANTS: dict[str, Variant] = {
     "date 03月05日": lambda t: re.sub(r"(?<!\d)(\d)(?=[月日])", r"0\1", t),
     "date 3月5号": lambda t: re.sub(r"(?<!\d)(\d{1,2})月(\d{1,2})日", r"\1月\2号", t),
     "spaces in dates": lambda t: re.sub(r"(\d)日", r"\1 日", re.sub(r"(\d)([年月])(?=\d)", r"\1 \2 ", t)),
+    "range end with its year": lambda t: _YEAR_RANGE.sub(_end_with_year, t),
+    "range end without its month": lambda t: _YEAR_RANGE.sub(_end_without_month, t),
+    "sections numbered 1.": lambda t: _SECTION_NUMBER.sub(
+        lambda m: f"{'一二三四五六七八九十'.index(m[1][-1]) + 1 + (10 if len(m[1]) == 2 else 0)}.", t
+    ),
     "17:00→17：00": lambda t: _TIME.sub(r"\1：\2", t),
     "17:00→17点": lambda t: _TIME.sub(
         lambda m: f"{int(m[1])}点" + (f"{int(m[2])}分" if int(m[2]) else ""), t

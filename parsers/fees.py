@@ -67,6 +67,10 @@ _SPLIT_BREAK = re.compile(r"[，,;；:()]")
 _FREE = re.compile(r"免费|不收取[^，,。;]{0,6}?费|免收|不收费|不再收取")
 _FREE_SERVICE = re.compile(r"\s*(?:预约|提醒|短信|咨询|下载|获取|查询|服务|学习|试听|资料)")
 _SECTION = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.]|\(\s*[一二三四五六七八九十]{1,3}\s*\))")
+# A heading numbered in digits (6.快递收费标准: short, no amount) is a section too; its numbered lines
+# that state amounts (1.山西省内,12元/件) are its items.
+_HEADING_CHARS = 24
+_DIGIT_SECTION = re.compile(r"^\s*(?:\d{1,2}\s*[、.](?!\d)|\(\s*\d{1,2}\s*\))(?![^元¥]*[元¥])")
 _CLAUSE = re.compile(r"[，,;；:]")
 _DIGIT = re.compile(r"\d")
 # 15-20元: the upper end alone would be a wrong fee.
@@ -163,7 +167,9 @@ class FeeReader(Notes):
         self.charge_section = False
         self.row_level: str | None = None
         for sentence in sentences:
-            if _SECTION.match(sentence.norm):
+            if _SECTION.match(sentence.norm) or (
+                len(sentence.norm) <= _HEADING_CHARS and _DIGIT_SECTION.match(sentence.norm)
+            ):
                 self.section_item = _named_item(sentence.norm)
                 self.charge_section = _CHARGE_WORDS.search(sentence.norm) is not None
             cells = sentence.norm.split(CELL_SEPARATOR) if CELL_SEPARATOR in sentence.norm else None

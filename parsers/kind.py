@@ -61,6 +61,8 @@ RULES = (
 # even when its copy states no window (it was cut before its dates); other sign-up-like titles
 # (考务工作, 有关工作) without a window ask nothing of a candidate and are ``other``.
 _SIGNUP_TITLE = re.compile(r"报名|报考|网报|简章")
+# A first line that is a sentence of the body (凡…均可报名参加…考试。), not a title: its 报名 announces nothing.
+_A_SENTENCE = re.compile(r"[，,][^。]*。\s*$")
 # Titles shorter than this say too little (a damaged re-post: "通知"), and a first line that is a
 # list item, a source line or the body's opening is no title at all: then the windows decide.
 _MEANINGFUL_TITLE = 8
@@ -130,7 +132,7 @@ def settle_kind(kind: str, title: str, labels: list[str]) -> str:
         return "exam_signup"  # news that states the sign-up windows itself
     if labels or kind in ("certificate_collection", "results", "other"):
         return kind
-    if kind == "exam_signup" and titled and _SIGNUP_TITLE.search(title):
+    if kind == "exam_signup" and titled and _SIGNUP_TITLE.search(title) and not _A_SENTENCE.search(title):
         return kind
     return "other"
 

@@ -155,3 +155,12 @@ def test_a_few_date_lines_of_one_length_are_no_wrapped_copy() -> None:
         ("缴费", "2024-03-12T09:00", "2024-03-22T17:00"),
         ("资格审核", "2024-03-12T09:00", "2024-03-22T12:00"),
     ]
+
+
+def test_a_body_sentence_as_the_first_line_keeps_no_sign_up_without_a_window() -> None:
+    # A copy that starts with a body sentence saying 报名: no title says this is a sign-up notice.
+    notice = _read(
+        "凡遵守国家法律并具有一定计算机技术应用能力的人员,均可根据本人情况报名参加相应级别的考试。\n"
+        "考试分为初级、中级和高级三个级别。"
+    )
+    assert notice["kind"] == "other"

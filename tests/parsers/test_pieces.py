@@ -347,8 +347,10 @@ def test_fees(text: str, expected: list) -> None:
     assert fees(text) == expected
 
 
-def test_list_items_under_a_fee_heading_take_its_item() -> None:
-    text = "六、快递收费标准\n1.山西省内,12元/件;\n2.西藏(十四区),24元/件。\n七、其他\n考生须知,30元/件。"
+# The heading numbered in Chinese or in digits (a section in digits is short and states no amount).
+@pytest.mark.parametrize(("heading", "next_heading"), [("六、", "七、"), ("6.", "7.")])
+def test_list_items_under_a_fee_heading_take_its_item(heading: str, next_heading: str) -> None:
+    text = f"{heading}快递收费标准\n1.山西省内,12元/件;\n2.西藏(十四区),24元/件。\n{next_heading}其他\n考生须知,30元/件。"
     assert fees(text) == [(Decimal(12), "邮寄费", "件"), (Decimal(24), "邮寄费", "件")]
 
 
