@@ -53,6 +53,8 @@ LEASE = timedelta(minutes=10)
 BATCH = 50
 # Seconds Apprise may take for one post, all its retries included.
 POST_TIMEOUT = 30
+# A post goes only while its claim has this much left: longer than one post may take.
+LEASE_MARGIN = timedelta(seconds=2 * POST_TIMEOUT)
 # Apprise logs each service's HTTP conversation, keys included at DEBUG; what we need of it
 # comes back in the result (its warnings), and we log it ourselves with the keys taken out.
 logging.getLogger("apprise").setLevel(logging.WARNING)
@@ -156,7 +158,6 @@ class _Pusher:
         self.domains = config.official_domains
         self.give_up_after = timedelta(days=config.give_up_after_days)
         self.broken: set[str] = set()  # channels that failed in this run
-        self.refused: set[int] = set()  # subscribers' targets the service refused, not yet stored
         self.kind: str | None = None  # only posts of this kind (the web app's test messages)
 
     def _url(self, post: OutgoingPush) -> str:
@@ -203,8 +204,12 @@ class _Pusher:
             # A subscriber's target will not start working again by waiting: it stops until
             # its owner re-tests or replaces it (the manage page says so). An operator's
             # channel keeps retrying, since fixing its URL in the configuration resumes it.
-            self.refused.add(post.target_id)
-            return Outcome(post.id, "failed", f"refused by the service ({refusal}): {error}")
+            return Outcome(
+                post.id,
+                "failed",
+                f"refused by the service ({refusal}): {error}",
+                refused_target=post.target_id,
+            )
         # A post that timed out may have arrived: it waits, as a mail lost after DATA does.
         return Outcome(
             post.id, "unknown" if result.status == apprise.AppriseResultStatus.TIMEOUT else "retry", error
@@ -229,9 +234,14 @@ class _Pusher:
                 )
                 continue
             time.sleep(spacing)
+            if post.lease_until and self.now_fn() + LEASE_MARGIN >= post.lease_until:
+                # Its claim ran out while it waited behind a slow service: another sender may
+                # have taken it and be posting it now. Give it back instead.
+                outcomes.append(Outcome(post.id, "release", "not tried: its claim ran out while it waited"))
+                continue
             outcome = self.post(post)
             outcomes.append(outcome)
-            if outcome.result in ("retry", "unknown") or post.target_id in self.refused:
+            if outcome.result in ("retry", "unknown") or outcome.refused_target is not None:
                 self.broken.add(post.channel)
             spacing = service_of(self._service_url(post)).spacing
         return outcomes
@@ -250,7 +260,7 @@ class _Pusher:
 
     def _record(self, outcomes: list[Outcome]) -> dict[str, int]:
         labels = {key: c.label for key, c in self.channels.items()}
-        refused, self.refused = self.refused, set()
+        refused = {o.refused_target for o in outcomes if o.refused_target is not None}
         with self.sessions.begin() as session:
             refuse_targets(session, refused)
             return record_push_outcomes(

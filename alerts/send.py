@@ -11,6 +11,7 @@ See docs/delivery.md.
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import sys
 from collections.abc import Callable
@@ -52,6 +53,11 @@ MAX_BATCH = 100
 # Seconds outcomes may wait to be recorded together; a sender killed in between resends
 # at most these mails (with their Message-IDs) once their lease expires.
 RECORD_EVERY = 0.05
+# When the database fails to take outcomes, the sender stops sending and tries again this
+# many times, these seconds apart, before it gives up (and its claims go out again).
+RECORD_RETRIES = (0.5, 2.0, 5.0)
+
+log = logging.getLogger("ruankao_watch.send")
 
 
 def _utcnow() -> datetime:
@@ -74,10 +80,14 @@ class _Delivery:
         self.holder = holder  # this run's claims carry it; see store.locks.sender_presence
         self.give_up_after = timedelta(days=config.give_up_after_days)
         self.settings = SmtpSettings.from_url(config.smtp_url)
+        # A mail is sent only while its claim has this much left: the time an SMTP transaction
+        # may take (four commands), but never so much of the lease that nothing could go.
+        self.lease_margin = min(timedelta(seconds=4 * self.settings.timeout), LEASE / 4)
         self.limiter = RateLimiter(config.send_rate_per_second)
         self.connections = [Connection(self.settings) for _ in range(max(config.send_concurrency, 1))]
         self.envelope_sender = parseaddr(config.mail_from)[1]  # where bounces go
-        self.broken: str | None = None  # set when the server cannot be used this run
+        self.broken: str | None = None  # set when the server (or the store) cannot be used this run
+        self.unrecorded: list[Outcome] = []  # outcomes the database failed to take, tried again at the end
 
     async def deliver(self, mail: OutgoingMail, connection: Connection) -> Outcome:
         """Send one claimed mail and say what became of it; never raises for anything about this mail."""
@@ -96,6 +106,10 @@ class _Delivery:
         except Exception as exc:  # a template or data bug must not stop the other mails
             return Outcome(mail.id, "failed", f"could not compose: {exc!r}")
         await self.limiter.wait()
+        if mail.lease_until and self.now_fn() + self.lease_margin >= mail.lease_until:
+            # A relay so slow that the claim ran out while the mail waited its turn: another
+            # sender may have taken it and be sending it now. Give it back instead.
+            return Outcome(mail.id, "release", "not tried: its claim ran out while it waited")
         try:
             await connection.send(message, self.envelope_sender, envelope)
         except DeliveryError as exc:
@@ -120,6 +134,36 @@ class _Delivery:
             return record_outcomes(
                 session, outcomes, now=self.now_fn(), holder=self.holder, give_up_after=self.give_up_after
             )
+
+    def _record_or_stop(self, outcomes: list[Outcome]) -> dict[str, int]:
+        """Record outcomes; when the database fails, stop sending and keep them for ``_record_the_rest``.
+
+        A sender that went on sending without recording would leave every mail of the run
+        claimed and unrecorded, and the next sender would send them all a second time.
+        """
+        try:
+            return self.record(outcomes)
+        except Exception as exc:
+            log.warning("could not record %d outcomes, sending stops: %r", len(outcomes), exc)
+            self.broken = self.broken or f"could not record outcomes: {exc!r}"
+            self.unrecorded.extend(outcomes)
+            return {}
+
+    async def _record_the_rest(
+        self, loop: asyncio.AbstractEventLoop, db: ThreadPoolExecutor
+    ) -> dict[str, int]:
+        """Record what the database failed to take, after a pause; raises when it still cannot.
+
+        The mails then stay claimed by this sender, and the next one sends them again, with
+        the same Message-IDs: a duplicate only for those the server had accepted.
+        """
+        for pause in RECORD_RETRIES:
+            await asyncio.sleep(pause)
+            try:
+                return await loop.run_in_executor(db, self.record, self.unrecorded)
+            except Exception as exc:
+                log.warning("could not record %d outcomes: %r", len(self.unrecorded), exc)
+        return await loop.run_in_executor(db, self.record, self.unrecorded)
 
     def _take_over_and_count(self) -> int:
         """Release the claims of senders that died, so they go out now; returns how many mails are due."""
@@ -185,7 +229,9 @@ class _Delivery:
                     while done:
                         outcomes = done[:]
                         del done[: len(outcomes)]
-                        for key, value in (await loop.run_in_executor(db, self.record, outcomes)).items():
+                        for key, value in (
+                            await loop.run_in_executor(db, self._record_or_stop, outcomes)
+                        ).items():
                             counts[key] += value
                     if finished:
                         return
@@ -201,6 +247,9 @@ class _Delivery:
                     await connection.close()
                 if bar:
                     bar.stop()
+            if self.unrecorded:
+                for key, value in (await self._record_the_rest(loop, db)).items():
+                    counts[key] += value
         return counts
 
 

@@ -131,10 +131,10 @@ def region_matches(region: str, subscriber_id=Subscriber.id):
     )
 
 
-def open_window(today: date):
-    """SQL: the notice's current version has a window that has not closed by ``today``."""
+def open_window(today: date, version_id=NoticeVersion.id):
+    """SQL: the version ``version_id`` (the one in the query, by default) has a window not closed by ``today``."""
     return exists().where(
-        NoticeWindow.version_id == NoticeVersion.id,
+        NoticeWindow.version_id == version_id,
         or_(NoticeWindow.end_date.is_(None), NoticeWindow.end_date >= today),
     )
 

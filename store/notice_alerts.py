@@ -16,6 +16,7 @@ from sqlalchemy import (
     Integer,
     func,
     literal,
+    or_,
     select,
 )
 from sqlalchemy.orm import Session, aliased
@@ -137,8 +138,9 @@ def queue_change_alerts(
 ) -> int:
     """Queue a ``changed`` alert, with the field-by-field ``changes``, for everyone told about the old version.
 
-    Only while a window of the notice is still open: a correction to a finished window
-    is news to nobody.
+    Only while a window of the old or the new version is still open: a correction to a
+    finished window is news to nobody, but a window withdrawn (postponed without a date)
+    or closed early is news to everyone who was told it was open.
     """
     last = _last_alerted_versions()
     query = (
@@ -159,7 +161,7 @@ def queue_change_alerts(
             last.c.notice_id == change.notice_id,
             last.c.version_id == change.from_version_id,
             Subscriber.status == SubscriberStatus.ACTIVE,
-            open_window(today),
+            or_(open_window(today), open_window(today, change.from_version_id)),
         )
     )
     return insert_alerts(session, query)

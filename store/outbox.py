@@ -18,12 +18,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from core.vocab import MailPurpose, MailStatus, SubscriberStatus
 from store.claims import claim_ids, due
-from store.models import Alert, Mail, SourceState, Subscriber
+from store.models import Alert, Mail, Push, SourceState, Subscriber
 from store.outgoing import OutgoingMail, aware, load_mails
 
 BACKOFF_BASE = timedelta(minutes=1)
@@ -126,6 +126,27 @@ def bundle_alerts_into_mails(session: Session, *, now: datetime, domain: str) ->
     return len(mail_ids)
 
 
+def forget_undelivered_alerts(session: Session, subscriber_id: int) -> int:
+    """Drop the subscriber's alerts whose mail failed without arriving, so matching queues them again.
+
+    For someone who confirms again after leaving or bouncing: the mails that were not sent
+    while they were away (or were refused) are in nobody's inbox, yet the ledger's unique
+    key would keep what still concerns them from ever being queued again. A mail that may
+    have arrived (a connection lost after DATA) keeps its alerts, and so does an alert a
+    push target of theirs was sent (they were told); the failed mails stay, with their
+    reasons. Returns how many alerts were dropped.
+    """
+    failed = select(Mail.id).where(
+        Mail.subscriber_id == subscriber_id, Mail.status == MailStatus.FAILED, Mail.lost_after_data == 0
+    )
+    pushed = select(Push.alert_id).where(Push.alert_id.is_not(None), Push.status == MailStatus.SENT)
+    return session.execute(
+        delete(Alert).where(
+            Alert.subscriber_id == subscriber_id, Alert.mail_id.in_(failed), Alert.id.not_in(pushed)
+        )
+    ).rowcount
+
+
 def _hourly_allowance(session: Session, now: datetime, per_hour: int) -> int:
     """Mails that may still be claimed under the hourly cap: sent in the past hour or in flight count."""
     if _is_postgres(session):
@@ -186,12 +207,15 @@ class Outcome:
     ``blocked`` (the subscriber left or bounces); ``release`` (not tried: the relay failed
     earlier in the run); ``unknown`` (the connection died after the message was handed
     over: it may have been accepted, so it waits ``LOST_WAIT`` before it goes again).
+    ``refused_target`` (pushes only) names the subscriber's push target whose service
+    refused its key, to be marked ``refused`` with the outcome.
     """
 
     mail_id: int
     result: str
     error: str | None = None
     bounced: bool = False
+    refused_target: int | None = None
 
 
 def backoff(attempts: int) -> timedelta:

@@ -61,6 +61,9 @@ class OutgoingMail:
     created_at: datetime
     subscriber: Recipient | None
     alerts: tuple[AlertItem, ...] = ()
+    lease_until: datetime | None = (
+        None  # while claimed: when the claim runs out and another sender may take it
+    )
 
     @property
     def blocked_reason(self) -> str | None:
@@ -190,6 +193,7 @@ def load_mails(session: Session, ids: list[int]) -> list[OutgoingMail]:
             Mail.detail,
             Mail.attempts,
             Mail.created_at,
+            Mail.lease_until,
             *recipient_columns(),
         )
         .outerjoin(Subscriber, Subscriber.id == Mail.subscriber_id)
@@ -209,6 +213,7 @@ def load_mails(session: Session, ids: list[int]) -> list[OutgoingMail]:
             created_at=aware(row.created_at),
             subscriber=recipient_of(row, regions),
             alerts=tuple(items[row.id]),
+            lease_until=aware(row.lease_until) if row.lease_until else None,
         )
         for row in rows
     ]

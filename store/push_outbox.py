@@ -68,6 +68,9 @@ class OutgoingPush:
     confirm_code: str | None
     subscriber: Recipient | None
     item: AlertItem | None
+    lease_until: datetime | None = (
+        None  # while claimed: when the claim runs out and another sender may take it
+    )
 
     @property
     def blocked_reason(self) -> str | None:
@@ -120,6 +123,7 @@ def load_pushes(session: Session, ids: list[int]) -> list[OutgoingPush]:
             Push.detail,
             Push.attempts,
             Push.created_at,
+            Push.lease_until,
             Push.version_id,
             Push.alert_id,
             Push.target_id,
@@ -155,6 +159,7 @@ def load_pushes(session: Session, ids: list[int]) -> list[OutgoingPush]:
             confirm_code=r.confirm_code,
             subscriber=recipient_of(r, regions),
             item=items.get(r.id),
+            lease_until=aware(r.lease_until) if r.lease_until else None,
         )
         for r in rows
     ]

@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import DateTime, Integer, String, cast, func, literal, select, update
+from sqlalchemy import DateTime, Integer, String, cast, func, literal, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from core.places import CITY_PROVINCE, NATIONAL
@@ -107,7 +107,7 @@ class ChannelChange:
 
 
 def channel_changes(session: Session, channel: str, today: date) -> list[ChannelChange]:
-    """The notices sent to ``channel`` that changed since, while a window is still open."""
+    """The notices sent to ``channel`` that changed since, while a window of either version is still open."""
     last = (
         select(Push.notice_id, func.max(Push.version_id).label("version_id"))
         .where(Push.channel == channel, Push.kind.in_(NOTICE_ALERT_KINDS))
@@ -121,7 +121,10 @@ def channel_changes(session: Session, channel: str, today: date) -> list[Channel
         .join(Notice, Notice.id == last.c.notice_id)
         .join(NoticeVersion, NoticeVersion.id == Notice.current_version_id)
         .join(older, older.id == last.c.version_id)
-        .where(last.c.version_id != Notice.current_version_id, open_window(today))
+        .where(
+            last.c.version_id != Notice.current_version_id,
+            or_(open_window(today), open_window(today, older.id)),
+        )
         .order_by(Notice.id)
     )
     return [ChannelChange(*row) for row in rows]

@@ -21,6 +21,7 @@ from core.text import quoted
 from core.times import beijing_iso
 from core.vocab import SubscriberStatus, Topic
 from store.models import Certificate, Subscriber
+from store.outbox import forget_undelivered_alerts
 from store.subscriber_regions import checked_regions, set_regions
 
 # What email-validator's complaint is about, said in Chinese (its own messages are English).
@@ -290,12 +291,17 @@ def replace_preferences(session: Session, subscriber: Subscriber, data: Subscrib
     session.flush()
 
 
-def activate(subscriber: Subscriber, now: datetime) -> bool:
-    """Pending → active (the double opt-in's second step); False when there was nothing to do."""
+def activate(session: Session, subscriber: Subscriber, now: datetime) -> bool:
+    """Pending → active (the double opt-in's second step); False when there was nothing to do.
+
+    Someone confirming again after they left or bounced is told anew what never reached
+    them (``store.outbox.forget_undelivered_alerts``).
+    """
     if subscriber.status != SubscriberStatus.PENDING:
         return False
     subscriber.status = SubscriberStatus.ACTIVE
     subscriber.confirmed_at = now
+    forget_undelivered_alerts(session, subscriber.id)
     return True
 
 

@@ -39,7 +39,9 @@ class Behaviour:
       answering; ``chunk_delay``: seconds between 1 KiB chunks (a slow page);
     - ``arrived`` / ``arrivals``: set / counted when a request for the path comes in, before any
       delay (requests are recorded once answered), so a test can act while the answer is still
-      pending, or count the requests a client gave up waiting for.
+      pending, or count the requests a client gave up waiting for;
+    - ``hold_first``: the first request for the path is answered only once this event is set
+      (at most two minutes), the others at once: a client stuck on one answer.
     """
 
     statuses: list[int] = field(default_factory=list)
@@ -54,6 +56,7 @@ class Behaviour:
     chunk_delay: float = 0.0
     arrived: threading.Event = field(default_factory=threading.Event)
     arrivals: int = 0
+    hold_first: threading.Event | None = None
 
 
 @dataclass(frozen=True)
@@ -161,6 +164,15 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self._answer_unless_gone(send_body=True)
 
+    def _arrive(self, behaviour: Behaviour) -> None:
+        """Count the request and say it came; hold it if it is the first one ``hold_first`` holds."""
+        with self.site._lock:
+            behaviour.arrivals += 1
+            first = behaviour.arrivals == 1
+        behaviour.arrived.set()
+        if first and behaviour.hold_first is not None:
+            behaviour.hold_first.wait(120)
+
     def do_POST(self) -> None:
         """A webhook: the body is recorded; the answer is the scripted status, else 200 with
         ``behaviour.body`` or a JSON that every chat service's client reads as success."""
@@ -168,6 +180,7 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         headers = {k.lower(): v for k, v in self.headers.items()}
         behaviour = self.site.behaviours.get(path, Behaviour())
+        self._arrive(behaviour)
         if behaviour.delay:
             time.sleep(behaviour.delay)
         status = self.site._next_status(behaviour) or 200
@@ -194,9 +207,7 @@ class _Handler(BaseHTTPRequestHandler):
         path = unquote(urlsplit(self.path).path)
         headers = {k.lower(): v for k, v in self.headers.items()}
         behaviour = self.site.behaviours.get(path, Behaviour())
-        with self.site._lock:
-            behaviour.arrivals += 1
-        behaviour.arrived.set()
+        self._arrive(behaviour)
         if behaviour.delay:
             time.sleep(behaviour.delay)
         status = self.site._next_status(behaviour)

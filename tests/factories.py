@@ -6,9 +6,15 @@ Notices and subscribers go through the store's own entry points (``record_fetch`
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import ipaddress
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.config import Settings
@@ -31,6 +37,7 @@ __all__ = [
     "config",
     "free_port",
     "notice",
+    "self_signed_certificate",
 ]
 
 NOW = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
@@ -130,3 +137,31 @@ def config(database_url: str, smtp_port: int = 9, **changes: object) -> Settings
         "send_rate_per_hour": 100000,
     }
     return Settings(**{**values, **changes})
+
+
+def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 that nobody vouches for, and its key: (cert.pem, key.pem) in ``directory``."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False
+        )
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = directory / "cert.pem", directory / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    return cert_file, key_file

@@ -220,7 +220,7 @@ def confirm(request: Request, token: str, posted: PostedForm) -> HTMLResponse:
     with state.sessions.begin() as session:
         subscriber = subscriber_by_token(request, session, token, "confirm")
         require_csrf(request, posted)
-        done = activate(subscriber, state.clock())
+        done = activate(session, subscriber, state.clock())
     return _confirm_render(request, subscriber, done=done)
 
 

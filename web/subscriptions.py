@@ -94,7 +94,7 @@ def add_subscriber(
     )
     subscriber = result.subscriber
     if confirmed:
-        activate(subscriber, now)
+        activate(session, subscriber, now)
     if subscriber.status != SubscriberStatus.PENDING:
         return result.created, False
     return result.created, queue_confirmation(session, subscriber, config=config, now=now) is not None

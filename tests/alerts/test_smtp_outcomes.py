@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 from datetime import timedelta
 
 import pytest
@@ -11,7 +12,9 @@ from alerts.queue import queue_alerts
 from alerts.send import send_outbox
 from store.models import Mail, Subscriber
 from store.outbox import LOST_WAIT, MAX_LOST_AFTER_DATA
-from tests.factories import NOW, TODAY, add_notice, add_subscriber, notice
+from testkit.smtp import SmtpServer
+from tests.factories import NOW, TODAY, add_notice, add_subscriber, notice, self_signed_certificate
+from tests.factories import config as make_config
 
 EMAIL = "zhang@example.com"
 ZERO = {"sent": 0, "failed": 0, "retried": 0, "released": 0, "skipped": 0, "unknown": 0}
@@ -155,6 +158,20 @@ def test_required_starttls_that_the_server_does_not_offer_fails_closed(sessions,
     assert "STARTTLS" in the_mail(sessions).last_error.upper()
 
 
+@pytest.mark.parametrize("query", ["", "&starttls=true"], ids=["starttls-if-offered", "starttls-required"])
+def test_a_relay_whose_certificate_does_not_verify_gets_nothing(sessions, database_url, tmp_path, query):
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(*self_signed_certificate(tmp_path))
+    with SmtpServer(tls_context=tls) as relay:  # offers STARTTLS with a certificate nobody vouches for
+        config = make_config(database_url, relay.port)
+        config = config.model_copy(update=dict(smtp_url=config.smtp_url + query))
+        queue_one(sessions, config)
+        assert send_outbox(sessions, config.mail, now_fn=at(NOW))["retried"] == 1
+    assert relay.handler.received == []  # no fallback to a clear-text session
+    mail = the_mail(sessions)
+    assert mail.status == "pending" and "CERTIFICATE_VERIFY_FAILED" in mail.last_error
+
+
 def test_a_refused_connection_is_retried(sessions, config, smtp):
     config = config.model_copy(update=dict(smtp_url="smtp://127.0.0.1:9?timeout=1"))
     queue_one(sessions, config)
@@ -199,3 +216,30 @@ def test_a_sixteen_hour_relay_outage_fails_nothing_and_counts_only_real_tries(se
     assert sum(m.attempts for m in mails) <= 8 * down.send_concurrency  # only the mails really tried
     assert all(m.last_error.startswith(("connection failed", "not tried: connection failed")) for m in mails)
     assert send_outbox(sessions, config.mail, now_fn=at(NOW + timedelta(hours=24)))["sent"] == 12
+
+
+@pytest.mark.parametrize(
+    ("rcpt", "data", "first_run"),
+    [
+        ("550 5.1.1 No such user", None, {"sent": 4, "failed": 1}),  # the others go on at once
+        (None, "421 4.7.0 Try again later, closing connection", {"sent": 1, "retried": 1, "released": 3}),
+    ],
+    ids=["550-at-rcpt", "421-mid-session"],
+)
+def test_one_refusal_in_a_session_loses_and_doubles_nothing(sessions, config, smtp, rcpt, data, first_run):
+    config = config.model_copy(update=dict(send_concurrency=1))
+    add_notice(sessions, notice())
+    emails = [f"user{i}@example.com" for i in range(5)]
+    for email in emails:
+        add_subscriber(sessions, email, "2021")
+    queue_alerts(sessions, config.alerting, today=TODAY, now=NOW)
+    if rcpt:
+        smtp.handler.rcpt_replies[emails[1]] = rcpt
+    if data:
+        smtp.handler.script(emails[1], data)
+    assert send_outbox(sessions, config.mail, now_fn=at(NOW)) == {**ZERO, **first_run}
+    send_outbox(sessions, config.mail, now_fn=at(NOW + timedelta(minutes=1)))
+    accepted = [r.rcpt_tos[0] for r in smtp.handler.accepted()]
+    assert sorted(accepted) == sorted(e for e in emails if rcpt is None or e != emails[1])  # each once
+    with sessions() as s:
+        assert sorted(s.scalars(select(Mail.status))) == ["failed"] * bool(rcpt) + ["sent"] * len(accepted)

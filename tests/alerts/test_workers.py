@@ -16,17 +16,21 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
+import alerts.send
 from alerts.queue import queue_alerts
 from alerts.send import LEASE, send_outbox
 from store.db import make_engine, make_sessionmaker, upgrade
 from store.locks import sender_lock, sender_presence
 from store.models import Alert, Mail
 from store.outbox import Outcome, claim_mails, record_outcomes
+from store.subscribers import SubscriberData
 from testkit.smtp import ScriptedHandler, SmtpServer
-from tests.conftest import cli
+from tests.conftest import cli, kill
 from tests.factories import NOW, TODAY, add_notice, add_subscriber, notice
 from tests.factories import config as make_config
+from web.subscriptions import request_subscription
 
 ROOT = Path(__file__).resolve().parents[2]
 GIVE_UP = timedelta(days=3)
@@ -152,6 +156,42 @@ def test_sigkill_of_send_mid_batch_then_one_plain_send_delivers_everything(
     assert all(len(ids) == 1 for ids in ids_by_recipient.values())  # a resend is the same message
 
 
+class HeldAfterFirst(ScriptedHandler):
+    """Accepts the first messages at once and holds the next ones until ``release`` is set."""
+
+    async def handle_DATA(self, server, session, envelope):
+        while self.received and not self.release.is_set():
+            await asyncio.sleep(0.01)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_a_failed_commit_of_outcomes_stops_the_sender_and_sends_nothing_twice(
+    database_url, sessions, monkeypatch
+):
+    lost = OperationalError("UPDATE mail …", {}, Exception("server closed the connection unexpectedly"))
+    failures = [lost]  # the database fails once, when the sender records what the server said
+    record = alerts.send.record_outcomes
+    with SmtpServer(HeldAfterFirst()) as smtp:
+
+        def flaky(*args, **kwargs):
+            if failures:
+                smtp.handler.release.set()  # the messages held meanwhile go on: one per connection
+                raise failures.pop()
+            return record(*args, **kwargs)
+
+        config = make_config(database_url, smtp.port)
+        queue_many(sessions, config, 30)
+        monkeypatch.setattr(alerts.send, "record_outcomes", flaky)
+        first = send_outbox(sessions, config.mail, now_fn=lambda: NOW)
+        # It stopped: only the messages already on their way went out, the rest were given back.
+        assert first["sent"] <= 2 * config.send_concurrency and first["released"] > 0, first
+        second = send_outbox(sessions, config.mail, now_fn=lambda: NOW)
+    accepted = [r.message["Message-ID"] for r in smtp.handler.accepted()]
+    assert len(accepted) == len(set(accepted)) == 30  # each mail once: what reached the server was recorded
+    assert first["sent"] + second["sent"] == 30
+    assert set(message_ids(sessions).values()) == {"sent"}
+
+
 def test_an_outcome_is_written_only_while_the_claim_is_ours(sessions, config, smtp):
     queue_many(sessions, config, 1)
     with sessions.begin() as s:
@@ -244,3 +284,85 @@ def test_two_overlapping_alert_runs_on_postgresql_queue_each_mail_once(pg_schema
     with sessions() as s:
         assert s.scalar(select(func.count(Alert.id)).where(Alert.mail_id.is_(None))) == 0
     engine.dispose()
+
+
+KILLED_AFTER_THE_250 = """
+import sys, time
+import alerts.send
+from core.config import Settings
+from store.db import make_engine, make_sessionmaker
+
+def stuck(*args, **kwargs):  # the server has answered 250; the sender dies before recording it
+    print("accepted", flush=True)
+    time.sleep(600)
+
+alerts.send.record_outcomes = stuck
+config = Settings.model_validate_json(sys.argv[1])
+alerts.send.send_outbox(make_sessionmaker(make_engine(config.database_url)), config.mail)
+"""
+
+
+def test_a_sender_killed_between_the_250_and_its_record_is_resent_once_with_the_same_message(
+    sessions, config, smtp
+):
+    queue_many(sessions, config, 1)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    sender = subprocess.Popen(
+        [sys.executable, "-c", KILLED_AFTER_THE_250, config.model_dump_json()],
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert sender.stdout.readline().strip() == "accepted"
+    finally:
+        kill(sender)
+    assert len(smtp.handler.accepted()) == 1 and set(message_ids(sessions).values()) == {"sending"}
+    assert send_outbox(sessions, config.mail, now_fn=lambda: NOW)["sent"] == 1  # its sender is dead: at once
+    assert send_outbox(sessions, config.mail, now_fn=lambda: NOW + LEASE * 2)["sent"] == 0
+    first, second = smtp.handler.accepted()
+    assert first.data == second.data  # the one resend is the same message, Message-ID and all
+    assert message_ids(sessions) == {first.message["Message-ID"]: "sent"}
+
+
+class HeldUntilReleased(ScriptedHandler):
+    """Holds every DATA until ``release`` is set; ``arrived`` says one came."""
+
+    def __init__(self):
+        super().__init__()
+        self.arrived = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):
+        self.arrived.set()
+        while not self.release.is_set():
+            await asyncio.sleep(0.01)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_sqlite_under_fifty_writers_and_a_second_sender_process_sends_each_mail_once(tmp_path):
+    url = f"sqlite:///{tmp_path / 'busy.sqlite3'}"
+    upgrade(url)
+    sessions = make_sessionmaker(make_engine(url))
+    with SmtpServer(HeldUntilReleased()) as smtp:  # held DATA must not time out: no timing in this test
+        config = make_config(url, smtp.port, smtp_url=f"smtp://127.0.0.1:{smtp.port}?timeout=300")
+        queue_many(sessions, config, 20)
+        first = start_sender(config)
+        assert smtp.handler.arrived.wait(60), "the first sender never reached the server"
+        second = start_sender(config)  # a second scheduler, while the first is busy
+        start = threading.Barrier(50)
+
+        def subscribe(i: int) -> int | None:  # the web app's writes, fifty at once
+            data = SubscriberData(f"w{i:02d}@example.com", (), ()).validated(TODAY)
+            start.wait(timeout=30)
+            with sessions.begin() as s:
+                return request_subscription(s, data, config=config.web, now=NOW)
+
+        with ThreadPoolExecutor(50) as pool:
+            confirmations = list(pool.map(subscribe, range(50)))
+        assert json.loads(second.communicate(timeout=120)[0])["locked"] == 1
+        smtp.handler.release.set()
+        result = json.loads(first.communicate(timeout=120)[0])
+    assert None not in confirmations
+    assert result["sent"] == 70
+    accepted = [r.message["Message-ID"] for r in smtp.handler.accepted()]
+    assert len(accepted) == len(set(accepted)) == 70

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import gzip
 import io
-import ipaddress
 import itertools
 import json
 import shutil
@@ -14,10 +12,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from core.config import CrawlSettings
 from crawler.runner import CrawlPlan
@@ -26,6 +20,7 @@ from store.db import make_engine, make_sessionmaker
 from store.models import Notice, SourceState
 from store.notices import list_notices
 from testkit.site import Behaviour, LocalSite, sample_site_root, serve
+from tests.factories import self_signed_certificate
 
 GBK_TITLE = "关于做好2026年度证书登记工作的通知（天津·红桥区 张喆、朱镕）"
 NOCHARSET_TITLE = "关于2026年上半年计算机技术与软件专业技术资格（水平）考试报名的通知"
@@ -274,33 +269,6 @@ def test_a_list_page_that_times_out_is_retried_then_reported_not_served_from_the
     assert slow.arrivals == 2, "one retry after the time-out"
     problems = " | ".join(report["problems"])
     assert "no list page could be read" in problems and "could not be downloaded" in problems
-
-
-def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False
-        )
-        .sign(key, hashes.SHA256())
-    )
-    cert_file, key_file = directory / "cert.pem", directory / "key.pem"
-    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-    )
-    return cert_file, key_file
 
 
 def test_a_self_signed_certificate_fails_the_crawl(tmp_path, crawl):

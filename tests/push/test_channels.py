@@ -7,13 +7,18 @@ runs on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import json
+import threading
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select
 
-from alerts.push import send_pushes
+from alerts.push import LEASE, send_pushes
 from alerts.queue import queue_alerts
+from store.db import make_engine, make_sessionmaker, upgrade
 from store.models import Push
+from store.prune import prune
+from testkit.site import Behaviour
 from tests.factories import NOW, TODAY, add_notice, add_subscriber, config, notice
 
 
@@ -101,6 +106,55 @@ def test_a_change_and_a_closing_reminder_are_posted_once_each(sessions, database
     counts, _ = cycle(sessions, cfg, today=near, now=NOW + timedelta(days=24, hours=1))
     assert counts["channel_posts"] == 0
     assert len(hook.posts("/tianjin")) == 3
+
+
+def test_a_window_closed_early_is_posted_as_a_change(sessions, database_url, hook):
+    add_notice(sessions, notice(1, region="天津", end=date(2026, 3, 20)))
+    cfg = channel_config(database_url, hook, regions=["天津"])
+    cycle(sessions, cfg)
+    add_notice(sessions, notice(1, region="天津", end=date(2026, 2, 28), text="正文（提前结束）"))
+    counts, sent = cycle(sessions, cfg, now=NOW + timedelta(hours=6))
+    assert counts["channel_posts"] == 1 and sent["sent"] == 1  # the group was told it was open
+    assert "登记截止：2026年3月20日 → 2026年2月28日" in posted(hook)[-1]["message"]
+
+
+def test_pruning_old_versions_keeps_what_a_channel_was_sent_so_nothing_is_posted_twice(
+    sessions, database_url, hook
+):
+    add_notice(sessions, notice(1, region="天津", end=date(2026, 3, 20)))
+    cfg = channel_config(database_url, hook, regions=["天津"])
+    cycle(sessions, cfg)
+    add_notice(sessions, notice(1, region="天津", end=date(2026, 3, 27), text="正文（延期）"))
+    cycle(sessions, cfg, now=NOW + timedelta(hours=1))
+    assert len(hook.posts("/tianjin")) == 2  # the notice, then its change
+    with sessions.begin() as s:  # nobody but the channel was told of the first version
+        prune(s, older_than_days=1, now=NOW + timedelta(days=2))
+    counts, _ = cycle(sessions, cfg, today=TODAY + timedelta(days=2), now=NOW + timedelta(days=2))
+    assert counts["channel_posts"] == 0
+    assert len(hook.posts("/tianjin")) == 2
+
+
+@pytest.mark.postgres
+def test_posts_whose_claim_ran_out_behind_a_slow_service_go_once(pg_schema_url, hook):
+    upgrade(pg_schema_url)
+    engine = make_engine(pg_schema_url)
+    sessions = make_sessionmaker(engine)
+    for number in range(1, 7):
+        add_notice(sessions, notice(number, region="天津"))
+    cfg = channel_config(pg_schema_url, hook, regions=["天津"])
+    assert queue_alerts(sessions, cfg.alerting, today=TODAY, now=NOW)["channel_posts"] == 6
+    slow = hook.behaviours["/tianjin"] = Behaviour(hold_first=threading.Event())
+    clock = [NOW]
+    first = threading.Thread(target=lambda: send_pushes(sessions, cfg.push, now_fn=lambda: clock[0]))
+    first.start()  # claims all six; the service holds its first post
+    assert slow.arrived.wait(60), "the first sender never posted"
+    clock[0] = NOW + LEASE + timedelta(minutes=1)  # so slow that its claims ran out
+    assert send_pushes(sessions, cfg.push, now_fn=lambda: clock[0])["sent"] == 6  # the next sender
+    slow.hold_first.set()
+    first.join(60)
+    engine.dispose()
+    # Only the post on the wire when its claim ran out went twice.
+    assert len(hook.posts("/tianjin")) == 7
 
 
 def test_a_closing_reminder_that_could_not_be_posted_before_its_deadline_expires(

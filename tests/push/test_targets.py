@@ -12,7 +12,7 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from alerts.push import send_pushes
 from alerts.queue import queue_alerts
@@ -161,6 +161,35 @@ def test_nothing_goes_to_the_targets_of_someone_who_left(client, sessions, confi
             s.scalars(select(Push.last_error).where(Push.kind != "confirm")).one()
             == "subscriber unsubscribed"
         )
+
+
+def test_someone_told_by_push_whose_mail_failed_is_not_told_twice_when_they_come_back(
+    client, sessions, config, clock, official_hosts
+):
+    from store.models import Mail, Subscriber
+    from store.push_queue import confirm_target
+    from store.subscribers import CertificateData, SubscriberData, activate, reopen, unsubscribe
+
+    subscriber_id = add_subscriber(sessions, "li@example.org", "2021")
+    add(client, manage_path(sessions, config, clock), KEY)
+    with sessions.begin() as s:
+        target = s.scalars(select(PushTarget)).one()
+        confirm_target(s, target.id, target.confirm_code, NOW)
+    add_notice(sessions, notice(1, region="天津"))
+    queue_alerts(sessions, config.alerting, today=TODAY, now=NOW)
+    with sessions.begin() as s:  # the mail was refused for good; the push went out
+        s.execute(update(Mail).where(Mail.purpose == "alert").values(status="failed", last_error="554 5.7.1"))
+    assert send_pushes(sessions, config.push, now_fn=lambda: NOW)["sent"] == 1
+    certificate = CertificateData("信息系统项目管理师", "", "2021")
+    data = SubscriberData("li@example.org", ("天津市红桥区",), (certificate,)).validated(TODAY)
+    with sessions.begin() as s:  # they leave, come back and confirm
+        subscriber = s.get(Subscriber, subscriber_id)
+        unsubscribe(subscriber, NOW)
+        reopen(s, subscriber, data)
+        activate(s, subscriber, NOW)
+    assert queue_alerts(sessions, config.alerting, today=TODAY, now=NOW)["new_window"] == 0
+    assert send_pushes(sessions, config.push, now_fn=lambda: NOW)["sent"] == 0
+    assert len(texts(official_hosts)) == 2  # the test message and the notice, once
 
 
 @pytest.mark.parametrize(
