@@ -87,17 +87,24 @@ def test_national_notices_always_pass_and_kinds_default_to_every_kind(sessions, 
     assert any("深圳" in t for t in titles) and any("报名" in t for t in titles)
 
 
-def test_a_change_and_a_closing_reminder_are_posted_once_each(sessions, database_url, hook):
+def amended(sessions, database_url, hook, end: date, text: str, now) -> tuple:
+    """A 天津 window closing 3月20日 posted to the channel, then amended to close on ``end``; checks that
+    the cycle at ``now`` posts one change, and returns the config and that post's text."""
     add_notice(sessions, notice(1, region="天津", end=date(2026, 3, 20)))
     cfg = channel_config(database_url, hook, regions=["天津"])
     cycle(sessions, cfg)
-    add_notice(sessions, notice(1, region="天津", end=date(2026, 3, 27), text="正文（延期）"))
-
-    counts, sent = cycle(sessions, cfg, now=NOW + timedelta(days=1))
+    add_notice(sessions, notice(1, region="天津", end=end, text=text))
+    counts, sent = cycle(sessions, cfg, now=now)
     assert counts["channel_posts"] == 1 and sent["sent"] == 1
-    change = posted(hook)[-1]
-    assert "通知有变更" in change["title"]
-    assert "登记截止：2026年3月20日 → 2026年3月27日" in change["message"]
+    assert "通知有变更" in posted(hook)[-1]["title"]
+    return cfg, posted(hook)[-1]["message"]
+
+
+def test_a_change_and_a_closing_reminder_are_posted_once_each(sessions, database_url, hook):
+    cfg, change = amended(
+        sessions, database_url, hook, date(2026, 3, 27), "正文（延期）", NOW + timedelta(days=1)
+    )
+    assert "登记截止：2026年3月20日 → 2026年3月27日" in change
 
     near = date(2026, 3, 25)
     counts, _ = cycle(sessions, cfg, today=near, now=NOW + timedelta(days=24))
@@ -109,13 +116,11 @@ def test_a_change_and_a_closing_reminder_are_posted_once_each(sessions, database
 
 
 def test_a_window_closed_early_is_posted_as_a_change(sessions, database_url, hook):
-    add_notice(sessions, notice(1, region="天津", end=date(2026, 3, 20)))
-    cfg = channel_config(database_url, hook, regions=["天津"])
-    cycle(sessions, cfg)
-    add_notice(sessions, notice(1, region="天津", end=date(2026, 2, 28), text="正文（提前结束）"))
-    counts, sent = cycle(sessions, cfg, now=NOW + timedelta(hours=6))
-    assert counts["channel_posts"] == 1 and sent["sent"] == 1  # the group was told it was open
-    assert "登记截止：2026年3月20日 → 2026年2月28日" in posted(hook)[-1]["message"]
+    # The new version has no open window; the group was told the old one was open.
+    _, change = amended(
+        sessions, database_url, hook, date(2026, 2, 28), "正文（提前结束）", NOW + timedelta(hours=6)
+    )
+    assert "登记截止：2026年3月20日 → 2026年2月28日" in change
 
 
 def test_pruning_old_versions_keeps_what_a_channel_was_sent_so_nothing_is_posted_twice(
