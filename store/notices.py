@@ -152,10 +152,11 @@ def list_notices(session: Session, *, limit: int | None = None, source_id: str |
 
 
 def get_notice(session: Session, ref: str) -> Notice | None:
-    """A notice by numeric id or by URL."""
+    """A notice by numeric id or by URL (an id too long for the column, or written in other
+    digits such as ² or full-width ones that ``isdigit`` admits, is no notice of ours)."""
     query = select(Notice).options(selectinload(Notice.versions))
-    if ref.isdigit():
-        return session.scalars(query.where(Notice.id == int(ref))).one_or_none()
+    if ref.isascii() and ref.isdigit():
+        return session.scalars(query.where(Notice.id == int(ref))).one_or_none() if len(ref) <= 18 else None
     return session.scalars(query.where(Notice.url == ref)).one_or_none()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from store.diff import version_diff
@@ -33,6 +34,18 @@ def test_diff_names_the_changed_window_and_fee(sessions):
     assert "登记截止：2026年3月20日 → 2026年3月27日" in diff
     assert "登记费：30元/人 → 25元/人" in diff
     assert "-截止2026-03-20，每人30元" in diff and "+截止2026-03-27，每人25元" in diff
+    # Fetched at 01:00 UTC: shown as the 09:00 an operator in Beijing saw, and said to be Beijing time.
+    assert "(2026-03-05 09:00 北京时间) → " in diff and "(2026-03-08 09:00 北京时间)" in diff
+
+
+@pytest.mark.parametrize("ref", ["²", "99999999999999999999999"])
+def test_an_id_no_notice_can_have_finds_nothing(sessions, ref):
+    """``notices show`` passes what the operator typed: digits ``isdigit`` admits but ``int`` or the
+    id column cannot take are no notice, not a crash."""
+    with sessions.begin() as s:
+        record_fetch(s, fetched(date(2026, 3, 20), 30, datetime(2026, 3, 5, 1, 0, tzinfo=UTC)))
+    with sessions() as s:
+        assert get_notice(s, ref) is None
 
 
 def test_prune_drops_old_superseded_versions_and_runs_only(sessions):
