@@ -15,6 +15,7 @@ from pathlib import Path
 from app.cycle import CycleOptions, run_cycle
 from app.demo_why import Sample, why_lines
 from core.config import Settings
+from core.vocab import NoticeKind
 from testkit.ports import free_port
 from testkit.smtp import MailSink
 
@@ -115,7 +116,7 @@ def _print_demo_report(
     engine.dispose()
     print(f"\n今天（演示）：{today.isoformat()}   找到 {len(notices)} 条通知：")
     for n in notices:
-        print(f"  [{n['kind']}] {n['title']}")
+        print(f"  [{NoticeKind(n['kind']).label}] {n['title']}")
         for w in n["windows"]:
             print(f"      {window_line(w)}")
     print("\n每位订阅者为什么收到或没有收到邮件：")

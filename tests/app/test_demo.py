@@ -31,6 +31,8 @@ def test_the_demo_says_why_each_subscriber_got_mail_or_not(cli_env, tmp_path):
     assert chen.split("\n", 1)[0].endswith("没有收到邮件：")
     assert "考试报名工作的通知：涉及2026年上半年的考试，不是您关注的考试" in chen
     assert "ruankao-watch demo --serve" in result.stdout
+    # Each notice is listed under its kind in Chinese, as the mails and the feeds name it.
+    assert "  [补登记] 关于开展2026年度" in result.stdout and "[late_registration]" not in result.stdout
 
 
 def test_demo_serve_keeps_the_web_app_up_so_the_mail_links_open(cli_env, tmp_path):
