@@ -32,7 +32,7 @@ from core.wording import describe_changes
 from store.claims import claim_holders, release_claims
 from store.locks import dead_holders, sender_lock, sender_presence
 from store.models import Push
-from store.outbox import Outcome, empty_counts
+from store.outbox import Outcome, empty_counts, released_if_claim_running_out
 from store.push_outbox import OutgoingPush, claim_pushes, record_push_outcomes
 from store.push_queue import (
     channel_changes,
@@ -234,10 +234,9 @@ class _Pusher:
                 )
                 continue
             time.sleep(spacing)
-            if post.lease_until and self.now_fn() + LEASE_MARGIN >= post.lease_until:
-                # Its claim ran out while it waited behind a slow service: another sender may
-                # have taken it and be posting it now. Give it back instead.
-                outcomes.append(Outcome(post.id, "release", "not tried: its claim ran out while it waited"))
+            late = released_if_claim_running_out(post.id, post.lease_until, self.now_fn(), LEASE_MARGIN)
+            if late:
+                outcomes.append(late)
                 continue
             outcome = self.post(post)
             outcomes.append(outcome)

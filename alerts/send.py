@@ -37,6 +37,7 @@ from store.outbox import (
     empty_counts,
     pending_mails,
     record_outcomes,
+    released_if_claim_running_out,
 )
 from store.outgoing import OutgoingMail
 
@@ -106,10 +107,9 @@ class _Delivery:
         except Exception as exc:  # a template or data bug must not stop the other mails
             return Outcome(mail.id, "failed", f"could not compose: {exc!r}")
         await self.limiter.wait()
-        if mail.lease_until and self.now_fn() + self.lease_margin >= mail.lease_until:
-            # A relay so slow that the claim ran out while the mail waited its turn: another
-            # sender may have taken it and be sending it now. Give it back instead.
-            return Outcome(mail.id, "release", "not tried: its claim ran out while it waited")
+        late = released_if_claim_running_out(mail.id, mail.lease_until, self.now_fn(), self.lease_margin)
+        if late:
+            return late
         try:
             await connection.send(message, self.envelope_sender, envelope)
         except DeliveryError as exc:

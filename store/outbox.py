@@ -218,6 +218,20 @@ class Outcome:
     refused_target: int | None = None
 
 
+def released_if_claim_running_out(
+    row_id: int, lease_until: datetime | None, now: datetime, margin: timedelta
+) -> Outcome | None:
+    """A ``release`` for a claimed mail or post whose claim has less than ``margin`` left, else None.
+
+    It waited its turn behind a slow relay or service until another sender could take it (its
+    claim runs out) and be delivering it too: given back untried, it goes once, from one sender.
+    ``margin`` is the longest one delivery may take.
+    """
+    if lease_until and now + margin >= lease_until:
+        return Outcome(row_id, "release", "not tried: its claim ran out while it waited")
+    return None
+
+
 def backoff(attempts: int) -> timedelta:
     """Delay before the next try after ``attempts`` tries: 1, 2, 4 … minutes, at most 6 hours."""
     return min(BACKOFF_BASE * 2 ** max(attempts - 1, 0), BACKOFF_CAP)
